@@ -1,0 +1,247 @@
+"""Key-result and objective scores (SPEC §5), as pure functions of canonical frames.
+
+A key result's score is its progress toward the target on 0–1; its *attainment* is the same
+ratio unclipped (1.3 means the target was beaten by 30% of the planned distance). Every
+score records where it came from: `manual` (the grade given at closing), `grade` (a zone or
+grade given at a check-in), `computed` (from the current value), or `linked` (strict
+linking: the key result *is* an objective of the level below and takes its score).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from metrics.bands import band_of
+
+KR_SCORE_COLUMNS = [
+    "kr_id",
+    "objective_id",
+    "cycle_id",
+    "title",
+    "kr_type",
+    "score",
+    "attainment",
+    "score_source",
+    "band",
+]
+OBJECTIVE_SCORE_COLUMNS = ["objective_id", "cycle_id", "title", "team_id", "score", "band"]
+
+
+def latest_check_ins(check_ins: pd.DataFrame) -> pd.DataFrame:
+    """Per key result: the latest value, the latest grade and confidence, with their times.
+
+    Columns: kr_id, latest_value, value_at, latest_grade, grade_at, latest_confidence,
+    check_in_count, first_check_in_at, last_check_in_at. "Latest" is by `checked_at`;
+    a check-in with no value does not hide an earlier value.
+    """
+    columns = [
+        "latest_value",
+        "value_at",
+        "latest_grade",
+        "grade_at",
+        "latest_confidence",
+        "check_in_count",
+        "first_check_in_at",
+        "last_check_in_at",
+    ]
+    if check_ins.empty:
+        return pd.DataFrame(columns=["kr_id", *columns])
+    ci = check_ins.sort_values(["kr_id", "checked_at"], kind="stable")
+    frame = pd.DataFrame(
+        {
+            "kr_id": ci["kr_id"],
+            "latest_value": ci["value"],
+            "value_at": ci["checked_at"].where(ci["value"].notna()),
+            "latest_grade": ci["grade"],
+            "grade_at": ci["checked_at"].where(ci["grade"].notna()),
+            "latest_confidence": ci["confidence"],
+            "checked_at": ci["checked_at"],
+        }
+    )
+    grouped = frame.groupby("kr_id", sort=False)
+    # groupby.last() skips missing values: the last non-missing value per column.
+    out = grouped[["latest_value", "value_at", "latest_grade", "grade_at", "latest_confidence"]]
+    out = out.last()
+    out["check_in_count"] = grouped.size()
+    out["first_check_in_at"] = grouped["checked_at"].min()
+    out["last_check_in_at"] = grouped["checked_at"].max()
+    return out.reset_index()
+
+
+def resolve_kr_type(key_results: pd.DataFrame) -> pd.Series:
+    """The stated kr_type, or the one implied by the numbers.
+
+    range when both bounds are given; decrease when the target is below the start;
+    increase when there is a target; milestone when there is no target at all.
+    """
+    stated = key_results["kr_type"].astype("object").str.strip().str.lower()
+    has_range = key_results["range_low"].notna() & key_results["range_high"].notna()
+    start = key_results["start_value"]
+    target = key_results["target_value"]
+    implied = np.select(
+        [has_range, target.notna() & start.notna() & (target < start), target.notna()],
+        ["range", "decrease", "increase"],
+        default="milestone",
+    )
+    return stated.where(stated.notna() & (stated != ""), pd.Series(implied, index=stated.index))
+
+
+def _progress(current: pd.Series, start: pd.Series, goal: pd.Series) -> pd.Series:
+    """(current − start) / (goal − start); when goal == start, 1 once reached, else 0."""
+    span = goal - start
+    ratio = (current - start) / span.where(span != 0)
+    reached = pd.Series(np.where(current >= goal, 1.0, 0.0), index=current.index)
+    return ratio.where(span != 0, reached.where(current.notna()))
+
+
+def attainment(kr: pd.DataFrame, kr_type: pd.Series, current: pd.Series) -> pd.Series:
+    """Raw (unclipped) attainment of each key result from its current value.
+
+    increase  (current − start) / (target − start), a missing start taken as 0
+    decrease  (start − current) / (start − target)
+    range     1 inside [low, high]; outside, progress from start toward the nearest bound
+              (0 when there is no start)
+    milestone 1 when done (a value ≥ 0.5, i.e. 1/true), 0 when recorded as not done
+    baseline  1 once any value is recorded
+    With no current value at all the attainment is missing: the key result is ungraded.
+    """
+    start = kr["start_value"].astype("float64")
+    target = kr["target_value"].astype("float64")
+    low = kr["range_low"].astype("float64")
+    high = kr["range_high"].astype("float64")
+
+    increase = _progress(current, start.fillna(0.0), target)
+    decrease = _progress(-current, -start, -target)
+    inside = (current >= low) & (current <= high)
+    nearest = low.where(current < low, high)
+    toward = _progress(current, start, nearest).where(start.notna() & (start != nearest), 0.0)
+    toward = toward.where((current < low) | (current > high))
+    range_ = pd.Series(np.where(inside, 1.0, toward), index=kr.index).where(current.notna())
+    milestone = pd.Series(np.where(current >= 0.5, 1.0, 0.0), index=kr.index)
+    baseline = pd.Series(np.where(current.notna(), 1.0, 0.0), index=kr.index)
+    milestone = milestone.where(current.notna())
+    baseline = baseline.where(current.notna())
+
+    result = pd.Series(np.nan, index=kr.index, dtype="float64")
+    for name, values in (
+        ("increase", increase),
+        ("decrease", decrease),
+        ("range", range_),
+        ("milestone", milestone),
+        ("baseline", baseline),
+    ):
+        result = result.mask(kr_type == name, values)
+    return result
+
+
+def score_key_results(
+    key_results: pd.DataFrame, check_ins: pd.DataFrame, objectives: pd.DataFrame
+) -> pd.DataFrame:
+    """Score every key result from its own data (strict linking is applied by `score_all`).
+
+    current = value of the latest check-in, else `current_value`. Precedence of the score:
+    manual score, then a check-in grade newer than the latest value, then the computed score
+    clip(attainment, 0, 1). A key result with none of these is ungraded (score missing),
+    whatever its type: a milestone not done is recorded as 0, not left empty.
+    """
+    kr = key_results.reset_index(drop=True)
+    latest = latest_check_ins(check_ins)
+    kr = kr.merge(latest, on="kr_id", how="left")
+    kr_type = resolve_kr_type(kr)
+    current = kr["latest_value"].astype("float64").fillna(kr["current_value"].astype("float64"))
+    raw = attainment(kr, kr_type, current)
+    grade_newer = kr["latest_grade"].notna() & (
+        kr["value_at"].isna() | (kr["grade_at"] >= kr["value_at"])
+    )
+    manual = kr["manual_score"].astype("float64")
+    computed = raw.clip(0.0, 1.0)
+    score = manual.where(manual.notna(), kr["latest_grade"].where(grade_newer, computed))
+    source = np.select(
+        [manual.notna(), grade_newer, computed.notna()], ["manual", "grade", "computed"], ""
+    )
+    cycle_of = objectives.set_index("objective_id")["cycle_id"]
+    out = pd.DataFrame(
+        {
+            "kr_id": kr["kr_id"],
+            "objective_id": kr["objective_id"],
+            "cycle_id": kr["objective_id"].map(cycle_of),
+            "title": kr["title"],
+            "kr_type": kr_type,
+            "owner": kr["owner"],
+            "weight": kr["weight"].astype("float64").fillna(1.0),
+            "current": current,
+            "start_value": kr["start_value"],
+            "target_value": kr["target_value"],
+            "score": score.clip(0.0, 1.0).astype("float64"),
+            "attainment": raw.where(raw.notna(), score),
+            "score_source": pd.Series(source, index=kr.index).replace("", None),
+            "latest_confidence": kr["latest_confidence"],
+            "check_in_count": kr["check_in_count"].fillna(0).astype("int64"),
+            "last_check_in_at": kr["last_check_in_at"],
+        }
+    )
+    return out
+
+
+def score_objectives(objectives: pd.DataFrame, kr_scores: pd.DataFrame) -> pd.DataFrame:
+    """Objective score = weighted mean of its graded key results' scores (weights default 1).
+
+    An objective none of whose key results is graded is itself ungraded. Also counts the
+    key results (`kr_count`) and the graded ones (`graded_krs`).
+    """
+    graded = kr_scores[kr_scores["score"].notna()]
+    weighted = (graded["score"] * graded["weight"]).groupby(graded["objective_id"]).sum()
+    weights = graded["weight"].groupby(graded["objective_id"]).sum()
+    mean = (weighted / weights.where(weights > 0)).rename("score")
+    counts = kr_scores.groupby("objective_id").size().rename("kr_count")
+    graded_counts = graded.groupby("objective_id").size().rename("graded_krs")
+    out = objectives.merge(mean, left_on="objective_id", right_index=True, how="left")
+    out = out.merge(counts, left_on="objective_id", right_index=True, how="left")
+    out = out.merge(graded_counts, left_on="objective_id", right_index=True, how="left")
+    out["kr_count"] = out["kr_count"].fillna(0).astype("int64")
+    out["graded_krs"] = out["graded_krs"].fillna(0).astype("int64")
+    out["weight"] = out["weight"].astype("float64").fillna(1.0)
+    out["score"] = out["score"].astype("float64")
+    out["band"] = band_of(out["score"])
+    return out
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Scored key results and objectives of a whole store."""
+
+    key_results: pd.DataFrame
+    objectives: pd.DataFrame
+
+
+def score_all(
+    objectives: pd.DataFrame, key_results: pd.DataFrame, check_ins: pd.DataFrame
+) -> Scores:
+    """Score key results and objectives, applying strict linking bottom-up.
+
+    A key result with no score of its own that an objective links to through
+    `parent_kr_id` takes that objective's score (source `linked`). Chains of links are
+    followed level by level until nothing changes (bounded by the number of objectives).
+    """
+    krs = score_key_results(key_results, check_ins, objectives)
+    links = objectives.loc[objectives["parent_kr_id"].notna(), ["objective_id", "parent_kr_id"]]
+    objs = score_objectives(objectives, krs)
+    for _ in range(max(1, len(links))):
+        if links.empty:
+            break
+        child_scores = links.merge(objs[["objective_id", "score"]], on="objective_id")
+        child_scores = child_scores.groupby("parent_kr_id")["score"].mean()
+        takes = krs["score_source"].isna() | (krs["score_source"] == "linked")
+        linked = krs["kr_id"].map(child_scores).where(takes)
+        changed = linked.notna() & ~np.isclose(linked.fillna(-1.0), krs["score"].fillna(-2.0))
+        if not changed.any():
+            break
+        krs.loc[changed, "score"] = linked[changed]
+        krs.loc[changed, "attainment"] = linked[changed]
+        krs.loc[changed, "score_source"] = "linked"
+        objs = score_objectives(objectives, krs)
+    krs["band"] = band_of(krs["score"])
+    return Scores(key_results=krs, objectives=objs)

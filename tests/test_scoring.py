@@ -1,0 +1,237 @@
+"""SPEC §5 scoring, pinned by the examples the OKR literature gives."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from metrics.bands import band_counts, band_of
+from metrics.scoring import score_all
+from pipelines.schema import CHECK_INS, KEY_RESULTS, OBJECTIVES
+
+
+def frame(table, rows: list[dict]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=table.column_names)
+    return df.astype({c.name: "float64" for c in table.columns if c.sql_type == "DOUBLE"})
+
+
+def one_kr(**values) -> pd.DataFrame:
+    return frame(KEY_RESULTS, [{"kr_id": "k", "objective_id": "o", "title": "t", **values}])
+
+
+OBJ = frame(OBJECTIVES, [{"objective_id": "o", "cycle_id": "c", "title": "Objective"}])
+NO_CHECK_INS = frame(CHECK_INS, [])
+
+
+@pytest.mark.parametrize(
+    ("case", "kr", "score", "kr_type"),
+    [
+        (
+            "revenue per email 100→110, now 106",
+            dict(start_value=100, target_value=110, current_value=106),
+            0.6,
+            "increase",
+        ),
+        (
+            "invoice time 5→2 weeks, now 3",
+            dict(start_value=5, target_value=2, current_value=3),
+            2 / 3,
+            "decrease",
+        ),
+        (
+            "utilisation 70–80%, now 75%",
+            dict(kr_type="range", range_low=70, range_high=80, current_value=75),
+            1.0,
+            "range",
+        ),
+        (
+            "utilisation 70–80% from 50, now 60",
+            dict(kr_type="range", range_low=70, range_high=80, start_value=50, current_value=60),
+            0.5,
+            "range",
+        ),
+        (
+            "utilisation 70–80%, no start, now 90",
+            dict(kr_type="range", range_low=70, range_high=80, current_value=90),
+            0.0,
+            "range",
+        ),
+        ("push feature published", dict(kr_type="milestone", current_value=1), 1.0, "milestone"),
+        (
+            "push feature not published",
+            dict(kr_type="milestone", current_value=0),
+            0.0,
+            "milestone",
+        ),
+        (
+            "coupon baseline recorded",
+            dict(kr_type="baseline", current_value=0.042),
+            1.0,
+            "baseline",
+        ),
+        (
+            "beyond target is clipped",
+            dict(start_value=0, target_value=10, current_value=13),
+            1.0,
+            "increase",
+        ),
+        ("missing start counts as 0", dict(target_value=10, current_value=4), 0.4, "increase"),
+        (
+            "manual score overrides",
+            dict(start_value=0, target_value=10, current_value=4, manual_score=0.9),
+            0.9,
+            "increase",
+        ),
+    ],
+)
+def test_spec_examples(case, kr, score, kr_type):
+    scored = score_all(OBJ, one_kr(**kr), NO_CHECK_INS).key_results.iloc[0]
+    assert scored["score"] == pytest.approx(score), case
+    assert scored["kr_type"] == kr_type
+
+
+def test_attainment_is_kept_unclipped():
+    kr = one_kr(start_value=0, target_value=10, current_value=13)
+    scored = score_all(OBJ, kr, NO_CHECK_INS).key_results.iloc[0]
+    assert scored["attainment"] == pytest.approx(1.3)
+    assert scored["score_source"] == "computed"
+
+
+def test_no_data_is_ungraded_and_left_out_of_objective_mean():
+    krs = frame(
+        KEY_RESULTS,
+        [
+            {
+                "kr_id": "a",
+                "objective_id": "o",
+                "title": "a",
+                "start_value": 0,
+                "target_value": 10,
+                "current_value": 5,
+            },
+            {"kr_id": "b", "objective_id": "o", "title": "b", "start_value": 0, "target_value": 10},
+        ],
+    )
+    scores = score_all(OBJ, krs, NO_CHECK_INS)
+    b = scores.key_results.set_index("kr_id").loc["b"]
+    assert math.isnan(b["score"]) and pd.isna(b["score_source"])
+    assert scores.objectives.iloc[0]["score"] == pytest.approx(0.5)
+    assert scores.objectives.iloc[0]["graded_krs"] == 1
+
+
+def test_objective_is_weighted_mean_of_key_results():
+    krs = frame(
+        KEY_RESULTS,
+        [
+            {
+                "kr_id": "a",
+                "objective_id": "o",
+                "title": "a",
+                "start_value": 0,
+                "target_value": 10,
+                "current_value": 10,
+                "weight": 3,
+            },
+            {
+                "kr_id": "b",
+                "objective_id": "o",
+                "title": "b",
+                "start_value": 0,
+                "target_value": 10,
+                "current_value": 2,
+            },
+        ],
+    )
+    objective = score_all(OBJ, krs, NO_CHECK_INS).objectives.iloc[0]
+    assert objective["score"] == pytest.approx((3 * 1.0 + 1 * 0.2) / 4)
+    assert objective["band"] == "high"
+
+
+def test_latest_check_in_wins_over_current_value_and_grade_when_newer():
+    kr = one_kr(start_value=0, target_value=10, current_value=1)
+    check_ins = frame(
+        CHECK_INS,
+        [
+            {"kr_id": "k", "checked_at": pd.Timestamp("2026-01-05"), "value": 3.0},
+            {"kr_id": "k", "checked_at": pd.Timestamp("2026-01-19"), "value": 7.0},
+            {"kr_id": "k", "checked_at": pd.Timestamp("2026-01-12"), "value": 5.0},
+        ],
+    )
+    assert score_all(OBJ, kr, check_ins).key_results.iloc[0]["score"] == pytest.approx(0.7)
+    graded = pd.concat(
+        [
+            check_ins,
+            frame(
+                CHECK_INS, [{"kr_id": "k", "checked_at": pd.Timestamp("2026-01-26"), "grade": 0.3}]
+            ),
+        ]
+    )
+    scored = score_all(OBJ, kr, graded).key_results.iloc[0]
+    assert scored["score"] == pytest.approx(0.3) and scored["score_source"] == "grade"
+
+
+def test_strict_linking_takes_the_child_objectives_score():
+    """The CEO's key result 'Launch the new product' is a product manager's objective."""
+    objectives = frame(
+        OBJECTIVES,
+        [
+            {"objective_id": "ceo", "cycle_id": "c", "title": "Win the market"},
+            {
+                "objective_id": "pm",
+                "cycle_id": "c",
+                "title": "Launch the new product",
+                "parent_kr_id": "ceo-launch",
+            },
+        ],
+    )
+    krs = frame(
+        KEY_RESULTS,
+        [
+            {"kr_id": "ceo-launch", "objective_id": "ceo", "title": "Launch the new product"},
+            {
+                "kr_id": "pm-1",
+                "objective_id": "pm",
+                "title": "Beta users 0→100",
+                "start_value": 0,
+                "target_value": 100,
+                "current_value": 80,
+            },
+            {
+                "kr_id": "pm-2",
+                "objective_id": "pm",
+                "title": "Ship",
+                "kr_type": "milestone",
+                "current_value": 0,
+            },
+        ],
+    )
+    scores = score_all(objectives, krs, NO_CHECK_INS)
+    ceo_kr = scores.key_results.set_index("kr_id").loc["ceo-launch"]
+    assert ceo_kr["score"] == pytest.approx(0.4)
+    assert ceo_kr["score_source"] == "linked"
+    assert scores.objectives.set_index("objective_id").loc["ceo", "score"] == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize(
+    ("score", "band"),
+    [
+        (0.0, "low"),
+        (0.39, "low"),
+        (0.4, "mid"),
+        (0.6, "sweet"),
+        (0.7, "sweet"),
+        (0.1 * 7, "sweet"),
+        (0.71, "high"),
+        (0.99, "high"),
+        (1.0, "maxed"),
+    ],
+)
+def test_bands(score, band):
+    assert band_of(pd.Series([score])).iloc[0] == band
+
+
+def test_band_counts_skip_ungraded():
+    counts = band_counts(pd.Series([0.1, 0.65, None, 1.0]))
+    assert counts == {"low": 1, "mid": 0, "sweet": 1, "high": 0, "maxed": 1}
