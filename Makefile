@@ -1,0 +1,45 @@
+# The README's two commands: `make run` and `make test`. Both install what they need first.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install browser demo lint bench bench-l clean
+
+run: install  ## install, write the demo company if the store is empty, open the dashboard
+	$(BIN)/okr-health demo --if-missing
+	$(BIN)/okr-health serve
+
+test: install browser  ## install, then run every test (unit, pages, real browser)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+browser:  ## Debian's Chromium for the browser tests (Playwright cannot download its own here)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+demo: install
+	$(BIN)/okr-health demo
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+bench: install  ## benchmarks on the M company (L with `make bench-l`)
+	$(BIN)/python -m benchmarks.run --sizes S,M
+
+bench-l: install
+	$(BIN)/python -m benchmarks.run --sizes S,M,L2,L
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

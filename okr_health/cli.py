@@ -1,0 +1,202 @@
+"""`okr-health`: the command line (SPEC §8). Thin: it parses, calls pipelines/metrics, prints."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from pipelines.store import open_store, read_dataset, resolve_db_path
+
+app = typer.Typer(
+    help="OKR Health: load OKR spreadsheets into a DuckDB store and report on their health.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="DuckDB store (default: $OKR_HEALTH_DB or data/okr.duckdb)."),
+]
+CycleOption = Annotated[
+    str | None, typer.Option("--cycle", help="Cycle id, e.g. 2026-Q4 (default: the running one).")
+]
+DASHBOARD_APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _dataset(db: Path | None):
+    path = resolve_db_path(db)
+    if not path.exists():
+        _fail(f"error: no store at {path}; run `okr-health demo` or `okr-health ingest FILE`.")
+    with open_store(path, read_only=True) as conn:
+        return read_dataset(conn)
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    if_missing: Annotated[
+        bool, typer.Option("--if-missing", help="Do nothing when the store already has data.")
+    ] = False,
+) -> None:
+    """Write the demo company (Acme Corp, four quarters, the last one running) into the store."""
+    from pipelines.demo import generate_demo
+
+    from pipelines.store import clear_store, write_tables
+
+    path = resolve_db_path(db)
+    with open_store(path) as conn:
+        has_data = conn.execute("SELECT count(*) FROM objectives").fetchone()[0] > 0
+        if if_missing and has_data:
+            typer.echo(f"{path} already holds data; left as it is.")
+            return
+        company = generate_demo()
+        clear_store(conn)
+        rows = write_tables(
+            conn, company.tables, ["demo company"], settings={"as_of": company.as_of.isoformat()}
+        )
+    counts = ", ".join(f"{n} {name}" for name, n in rows.items())
+    typer.echo(f"Demo company written to {path}: {counts} (as of {company.as_of}).")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="CSV/XLSX files or folders of CSV files.")],
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", help="TOML file mapping source columns.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and report; write nothing.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Validate and load OKR files; on any error list every problem and write nothing."""
+    from pipelines.ingest import ingest_paths
+
+    report = ingest_paths(paths, db=resolve_db_path(db), mapping=mapping, dry_run=dry_run)
+    for problem in report.problems:
+        typer.echo(str(problem), err=True)
+    for column in report.unmapped_columns:
+        typer.echo(f"not mapped (kept out of the store): {column}", err=True)
+    if not report.ok:
+        errors = sum(1 for p in report.problems if p.severity == "error")
+        _fail(f"rejected: {errors} problem(s); nothing was written.")
+    counts = ", ".join(f"{n} {name}" for name, n in report.rows.items())
+    typer.echo(f"{report.outcome}: {counts}")
+
+
+@app.command()
+def summary(
+    cycle: CycleOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Headline figures of a cycle: counts, scores, bands, alignment and flags."""
+    from metrics.summary import build_summary
+
+    dataset = _dataset(db)
+    if cycle and cycle not in set(dataset.cycles["cycle_id"]):
+        _fail(f"error: unknown cycle {cycle!r}; known: {', '.join(dataset.cycles['cycle_id'])}")
+    result = build_summary(dataset, cycle)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2, default=str))
+        return
+    typer.echo(_summary_text(result))
+
+
+def _summary_text(result: dict[str, Any]) -> str:
+    scores, counts = result["scores"], result["counts"]
+
+    def pct(x: float | None) -> str:
+        return "–" if x is None else f"{x:.0%}"
+
+    def num(x: float | None) -> str:
+        return "–" if x is None else f"{x:.2f}"
+
+    bands = "  ".join(f"{k} {v}" for k, v in scores["bands"].items())
+    lines = [
+        f"Cycle {result['cycle']} (as of {result['as_of']})",
+        f"  {counts['objectives']} objectives, {counts['key_results']} key results "
+        f"({counts['ungraded_key_results']} ungraded), {counts['check_ins']} check-ins",
+        f"  mean key-result score {num(scores['kr_mean'])}, "
+        f"mean objective score {num(scores['objective_mean'])}, "
+        f"in the 0.6–0.7 sweet spot {pct(scores['sweet_spot_share'])}",
+        f"  bands: {bands}",
+    ]
+    alignment = result.get("alignment") or {}
+    if alignment.get("aligned_share") is not None:
+        lines.append(
+            f"  aligned {pct(alignment['aligned_share'])}, orphans {alignment['orphans']}, "
+            f"unsupported top objectives {alignment['unsupported_top']}, "
+            f"broken links {alignment['broken_links']}"
+        )
+    flags = result.get("flags") or {}
+    for kind in ("sandbagging", "over_ambitious"):
+        for flag in flags.get(kind) or []:
+            lines.append(f"  {kind.replace('_', '-')}: {flag['owner']}: {flag['evidence']}")
+    return "\n".join(lines)
+
+
+SCORE_LEVELS = ("key_result", "objective")
+
+
+@app.command()
+def scores(
+    cycle: CycleOption = None,
+    level: Annotated[str, typer.Option("--level", help="key_result or objective.")] = "key_result",
+    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    db: DbOption = None,
+) -> None:
+    """One row per key result (or objective) with its score, band and score source."""
+    from metrics.scoring import KR_SCORE_COLUMNS, OBJECTIVE_SCORE_COLUMNS, score_all
+
+    if level not in SCORE_LEVELS:
+        _fail(f"error: --level must be one of {', '.join(SCORE_LEVELS)}, not {level!r}")
+    if fmt not in ("csv", "json"):
+        _fail(f"error: --format must be csv or json, not {fmt!r}")
+    dataset = _dataset(db)
+    scored = score_all(dataset.objectives, dataset.key_results, dataset.check_ins)
+    frame, columns = (
+        (scored.key_results, KR_SCORE_COLUMNS)
+        if level == "key_result"
+        else (scored.objectives, OBJECTIVE_SCORE_COLUMNS)
+    )
+    if cycle:
+        frame = frame[frame["cycle_id"] == cycle]
+    frame = frame[columns].copy()
+    frame["band"] = frame["band"].astype("object")
+    if fmt == "csv":
+        frame.to_csv(sys.stdout, index=False, float_format="%.4f")
+    else:
+        rows = json.loads(frame.to_json(orient="records", double_precision=6))
+        typer.echo(json.dumps(rows, indent=1, ensure_ascii=False))
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+    address: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+) -> None:
+    """Open the dashboard (Streamlit) on the store."""
+    env = dict(os.environ, OKR_HEALTH_DB=str(resolve_db_path(db).resolve()))
+    args = [
+        sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
+        "--server.port", str(port), "--server.address", address,
+        "--server.headless", "true", "--server.enableXsrfProtection", "true",
+        "--server.maxUploadSize", "50", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    os.execve(sys.executable, args, env)
+
+
+if __name__ == "__main__":
+    app()
