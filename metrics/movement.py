@@ -1,0 +1,160 @@
+"""Movement since mid-cycle: each key result's and objective's score at the cycle's mid-point
+against its score now (the closing meeting's "what moved?").
+
+The mid-cycle score uses the same SPEC §5 rules as the score now (`metrics.scoring`), applied
+to what was known on the mid-point date: the check-ins up to and including that day. The
+closing grade (`manual_score`) and the undated `current_value` are not known at mid-cycle, so
+a key result with no check-in by then has no mid-cycle score (strict linking still applies:
+a linked key result takes its child objective's mid-cycle score). A cycle whose mid-point is
+after the as-of date, or that has no dates, has no mid-cycle scores yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from metrics.bands import band_of
+from metrics.scoring import Scores, score_all
+
+MOVEMENT_KR_COLUMNS = [
+    "kr_id",
+    "objective_id",
+    "cycle_id",
+    "title",
+    "owner",
+    "midpoint",
+    "mid_score",
+    "score",
+    "delta",
+    "change",
+    "mid_band",
+    "band",
+]
+MOVEMENT_OBJECTIVE_COLUMNS = [
+    "objective_id",
+    "cycle_id",
+    "title",
+    "team_id",
+    "owner",
+    "midpoint",
+    "mid_score",
+    "score",
+    "delta",
+    "change",
+    "mid_band",
+    "band",
+]
+# How a score changed: up, down, same (|delta| below this), new (graded only now),
+# lost (graded at mid-cycle, not now) or none (graded at neither moment).
+SAME_WITHIN = 0.005
+CHANGES = ("up", "down", "same", "new", "lost", "none")
+
+
+@dataclass(frozen=True)
+class Movement:
+    """Mid-cycle against now, one row per key result and per objective."""
+
+    key_results: pd.DataFrame
+    objectives: pd.DataFrame
+
+
+def cycle_midpoints(cycles: pd.DataFrame) -> pd.Series:
+    """The mid-point day of each dated cycle: start + (end − start) / 2, floored to the day.
+
+    A Series of midnight timestamps indexed by cycle_id (cycles without both dates absent).
+    """
+    frame = cycles.drop_duplicates("cycle_id")
+    start = pd.to_datetime(frame["start_date"], errors="coerce")
+    end = pd.to_datetime(frame["end_date"], errors="coerce")
+    mid = (start + (end - start) / 2).dt.normalize()
+    out = pd.Series(mid.to_numpy(), index=frame["cycle_id"].to_numpy(), name="midpoint")
+    return out.dropna()
+
+
+def check_ins_until(
+    check_ins: pd.DataFrame,
+    key_results: pd.DataFrame,
+    objectives: pd.DataFrame,
+    cutoffs: pd.Series,
+) -> pd.DataFrame:
+    """The check-ins made up to and including the cutoff day of their key result's cycle.
+
+    `cutoffs` maps cycle_id to a day; check-ins of cycles without a cutoff are dropped.
+    """
+    cycle_of_objective = objectives.drop_duplicates("objective_id").set_index("objective_id")
+    kr_cycle = key_results.drop_duplicates("kr_id").set_index("kr_id")["objective_id"]
+    kr_cycle = kr_cycle.map(cycle_of_objective["cycle_id"])
+    cycle = check_ins["kr_id"].map(kr_cycle)
+    cutoff = pd.to_datetime(cutoffs).reindex(cycle.to_numpy())  # NaT where no cutoff
+    day_after = pd.Series(cutoff.to_numpy(), index=check_ins.index) + pd.Timedelta(days=1)
+    keep = pd.to_datetime(check_ins["checked_at"]) < day_after
+    return check_ins[keep.fillna(False).astype(bool)]
+
+
+def scores_at(
+    objectives: pd.DataFrame,
+    key_results: pd.DataFrame,
+    check_ins: pd.DataFrame,
+    cutoffs: pd.Series,
+) -> Scores:
+    """Scores as they stood on each cycle's cutoff day (check-ins only; no closing grades)."""
+    known_then = key_results.assign(current_value=np.nan, manual_score=np.nan)
+    early = check_ins_until(check_ins, key_results, objectives, cutoffs)
+    return score_all(objectives, known_then, early)
+
+
+def _change(mid: pd.Series, now: pd.Series) -> pd.Series:
+    delta = now - mid
+    labels = np.select(
+        [
+            mid.notna() & now.notna() & (delta >= SAME_WITHIN),
+            mid.notna() & now.notna() & (delta <= -SAME_WITHIN),
+            mid.notna() & now.notna(),
+            mid.isna() & now.notna(),
+            mid.notna() & now.isna(),
+        ],
+        ["up", "down", "same", "new", "lost"],
+        default="none",
+    )
+    return pd.Series(labels, index=mid.index, dtype="object")
+
+
+def _compare(now: pd.DataFrame, mid: pd.DataFrame, key: str, midpoints: pd.Series) -> pd.DataFrame:
+    out = now.copy()
+    out["midpoint"] = out["cycle_id"].map(midpoints)
+    out["mid_score"] = out[key].map(mid.set_index(key)["score"]).astype("float64")
+    out["delta"] = out["score"] - out["mid_score"]
+    out["change"] = _change(out["mid_score"], out["score"])
+    out["mid_band"] = band_of(out["mid_score"])
+    return out
+
+
+def movement_since_midcycle(
+    objectives: pd.DataFrame,
+    key_results: pd.DataFrame,
+    check_ins: pd.DataFrame,
+    cycles: pd.DataFrame,
+    as_of: date | None = None,
+    now: Scores | None = None,
+) -> Movement:
+    """Every key result's and objective's mid-cycle score, its score now, and the change.
+
+    `now` are the current scores when already computed (else they are computed here);
+    with `as_of`, cycles whose mid-point is after it have no mid-cycle score.
+    Key-result columns: MOVEMENT_KR_COLUMNS; objective columns: MOVEMENT_OBJECTIVE_COLUMNS.
+    delta = score − mid_score; change is one of CHANGES.
+    """
+    now = now or score_all(objectives, key_results, check_ins)
+    midpoints = cycle_midpoints(cycles)
+    reached = midpoints if as_of is None else midpoints[midpoints <= pd.Timestamp(as_of)]
+    mid = scores_at(objectives, key_results, check_ins, reached)
+    krs = _compare(now.key_results, mid.key_results, "kr_id", midpoints)
+    objs = _compare(now.objectives, mid.objectives, "objective_id", midpoints)
+    return Movement(
+        key_results=krs[MOVEMENT_KR_COLUMNS].reset_index(drop=True),
+        objectives=objs[MOVEMENT_OBJECTIVE_COLUMNS].reset_index(drop=True),
+    )
