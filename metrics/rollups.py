@@ -71,3 +71,31 @@ def team_scores(objective_scores: pd.DataFrame, teams: pd.DataFrame) -> pd.DataF
 def company_score(objective_scores: pd.DataFrame) -> pd.Series:
     """Company score per cycle = mean of all objective scores of the cycle."""
     return objective_scores.groupby("cycle_id")["score"].mean()
+
+
+def key_result_units(
+    kr_scores: pd.DataFrame, objective_scores: pd.DataFrame, teams: pd.DataFrame
+) -> pd.DataFrame:
+    """Scored key results with the people and units they belong to.
+
+    Adds: kr_owner (the key result's own owner), owner (its own owner, else its objective's),
+    objective_owner, team_id, team, department_id, department (of the objective's team), and
+    strict_linked (a key result that an objective links to through `parent_kr_id` and that
+    has no data of its own: its progress lives in that objective, so it is no one's check-in
+    duty and no evidence about its owner's goal setting).
+    """
+    units = attach_units(objective_scores[["objective_id", "team_id", "owner"]], teams)
+    units = units.rename(columns={"owner": "objective_owner"})
+    units = units[
+        ["objective_id", "objective_owner", "team_id", "team", "department_id", "department"]
+    ]
+    out = kr_scores.rename(columns={"owner": "kr_owner"}).merge(
+        units, on="objective_id", how="left"
+    )
+    own = out["kr_owner"].astype("object")
+    own = own.where(own.notna() & (own.astype(str).str.strip() != ""))
+    out["owner"] = own.fillna(out["objective_owner"].astype("object"))
+    targets = set(objective_scores.get("parent_kr_id", pd.Series(dtype="object")).dropna())
+    no_own_data = out["score_source"].isna() | (out["score_source"] == "linked")
+    out["strict_linked"] = out["kr_id"].isin(targets) & no_own_data
+    return out

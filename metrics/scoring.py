@@ -102,6 +102,8 @@ def attainment(kr: pd.DataFrame, kr_type: pd.Series, current: pd.Series) -> pd.S
 
     increase  (current − start) / (target − start), a missing start taken as 0
     decrease  (start − current) / (start − target)
+              (a target on the wrong side of the start, e.g. an increase from 10 to 8, asks
+              for no progress: 1 when the current value meets the target, else 0)
     range     1 inside [low, high]; outside, progress from start toward the nearest bound
               (0 when there is no start)
     milestone 1 when done (a value ≥ 0.5, i.e. 1/true), 0 when recorded as not done
@@ -115,6 +117,11 @@ def attainment(kr: pd.DataFrame, kr_type: pd.Series, current: pd.Series) -> pd.S
 
     increase = _progress(current, start.fillna(0.0), target)
     decrease = _progress(-current, -start, -target)
+    # A target on the wrong side of the start asks for no progress: met or not met.
+    met_up = pd.Series(np.where(current >= target, 1.0, 0.0), index=kr.index)
+    met_down = pd.Series(np.where(current <= target, 1.0, 0.0), index=kr.index)
+    increase = increase.mask(target < start.fillna(0.0), met_up.where(current.notna()))
+    decrease = decrease.mask(target > start, met_down.where(current.notna()))
     inside = (current >= low) & (current <= high)
     nearest = low.where(current < low, high)
     toward = _progress(current, start, nearest).where(start.notna() & (start != nearest), 0.0)
@@ -145,7 +152,8 @@ def score_key_results(
     current = value of the latest check-in, else `current_value`. Precedence of the score:
     manual score, then a check-in grade newer than the latest value, then the computed score
     clip(attainment, 0, 1). A key result with none of these is ungraded (score missing),
-    whatever its type: a milestone not done is recorded as 0, not left empty.
+    whatever its type: a milestone not done is recorded as 0, not left empty. A milestone or
+    baseline with check-ins but no value scores 0 (not done, nothing recorded yet).
     """
     kr = key_results.reset_index(drop=True)
     latest = latest_check_ins(check_ins)
@@ -153,6 +161,10 @@ def score_key_results(
     kr_type = resolve_kr_type(kr)
     current = kr["latest_value"].astype("float64").fillna(kr["current_value"].astype("float64"))
     raw = attainment(kr, kr_type, current)
+    # A milestone or baseline that has been checked in on but has no value is "not done" /
+    # "not recorded yet": 0, not ungraded (the check-ins are data; the value is the answer).
+    checked = kr["check_in_count"].fillna(0) > 0
+    raw = raw.mask(kr_type.isin(["milestone", "baseline"]) & raw.isna() & checked, 0.0)
     grade_newer = kr["latest_grade"].notna() & (
         kr["value_at"].isna() | (kr["grade_at"] >= kr["value_at"])
     )

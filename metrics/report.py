@@ -1,0 +1,177 @@
+"""`analyse(dataset)`: every health metric of a store, computed once.
+
+The dashboard caches one `HealthReport` per store version and filters it; the summary and the
+exports read the same report, so every surface shows the same numbers. Nothing here reads
+files or touches Streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from metrics import alignment, calibration, discipline, forecast, lint, pace, patterns
+from metrics.calendar import as_timestamp, cycle_calendar
+from metrics.config import DEFAULT_CONFIG, HealthConfig
+from metrics.distribution import score_distribution
+from metrics.history import check_in_scores, history_features
+from metrics.rollups import (
+    attach_units,
+    company_score,
+    department_scores,
+    key_result_units,
+    team_scores,
+)
+from metrics.scoring import Scores, resolve_kr_type, score_all
+from metrics.tables import conform_dataset
+from metrics.trends import metric_trends
+from pipelines.store import Dataset
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    """Every metric of SPEC §5–§6 for one store at one as-of date (frames: see each
+    function's docstring for its columns)."""
+
+    config: HealthConfig
+    as_of: date
+    calendar: pd.DataFrame  # calendar.cycle_calendar
+    scores: Scores  # scoring.score_all
+    key_results: pd.DataFrame  # rollups.key_result_units + pace + forecast columns
+    objectives: pd.DataFrame  # scored objectives + units + alignment status + pace + forecast
+    history: pd.DataFrame  # history.check_in_scores
+    kr_distribution: pd.DataFrame  # distribution.score_distribution per cycle
+    objective_distribution: pd.DataFrame
+    team_scores: pd.DataFrame  # rollups.team_scores
+    department_scores: pd.DataFrame  # rollups.department_scores
+    company_scores: pd.DataFrame  # cycle_id, score
+    forecast_backtest: pd.DataFrame  # forecast.forecast_backtest
+    forecast_error: pd.DataFrame  # forecast.forecast_error (per cycle and 'all')
+    links: pd.DataFrame  # alignment.objective_links
+    coverage: pd.DataFrame  # alignment.alignment_coverage per cycle
+    tree: pd.DataFrame  # alignment.alignment_tree
+    loops: list[str]  # objectives on a loop of parent links
+    evidence: pd.DataFrame  # patterns.pattern_evidence
+    owner_patterns: pd.DataFrame  # patterns.goal_setting_patterns by owner
+    team_patterns: pd.DataFrame  # patterns.goal_setting_patterns by team
+    lint: pd.DataFrame  # lint.quality_lint
+    weekly: pd.DataFrame  # discipline.weekly_check_ins
+    discipline: pd.DataFrame  # discipline.check_in_discipline per week
+    team_discipline: pd.DataFrame  # ... per week and team
+    stale: pd.DataFrame  # discipline.stale_key_results
+    calibration: pd.DataFrame  # calibration.confidence_calibration per team
+    calibration_overall: pd.DataFrame  # ... one row
+    calibration_curve: pd.DataFrame  # calibration.calibration_curve
+    trends: pd.DataFrame  # trends.metric_trends per cycle
+    department_trends: pd.DataFrame  # trends.metric_trends per cycle and department
+
+    def sandbagging(self, by: str = "owner") -> pd.DataFrame:
+        """Owners (by='owner') or teams (by='team') flagged as sandbagging, with evidence."""
+        frame = self.owner_patterns if by == "owner" else self.team_patterns
+        return patterns.flagged(frame, "sandbagging")
+
+    def over_ambitious(self, by: str = "owner") -> pd.DataFrame:
+        """Owners or teams flagged as over-ambitious, with evidence."""
+        frame = self.owner_patterns if by == "owner" else self.team_patterns
+        return patterns.flagged(frame, "over-ambitious")
+
+
+def _until(check_ins: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Check-ins made by the end of the as-of day (later ones have not happened yet)."""
+    when = pd.to_datetime(check_ins["checked_at"])
+    return check_ins[when < as_of + pd.Timedelta(days=1)]
+
+
+def analyse(
+    dataset: Dataset, config: HealthConfig = DEFAULT_CONFIG, as_of: date | None = None
+) -> HealthReport:
+    """Compute every health metric of `dataset` at `as_of` (default: the dataset's as-of
+    date, else today). Check-ins after the as-of day are ignored."""
+    dataset = conform_dataset(dataset)
+    day = as_of or dataset.reference_date()
+    today = as_timestamp(day)
+    objectives, key_results, teams = dataset.objectives, dataset.key_results, dataset.teams
+    check_ins = _until(dataset.check_ins, today)
+
+    calendar = cycle_calendar(dataset.cycles, objectives, key_results, check_ins, today)
+    scores = score_all(objectives, key_results, check_ins)
+    objective_units = attach_units(scores.objectives, teams)
+    krs = key_result_units(scores.key_results, scores.objectives, teams)
+    history = check_in_scores(scores.key_results, key_results, check_ins, calendar)
+    features = history_features(history)
+
+    kr_pace = pace.key_result_pace(krs, calendar, config)
+    obj_pace = pace.objective_pace(scores.objectives, calendar, config)
+    kr_forecast = forecast.trend_forecast(history, calendar, scores.key_results)
+    obj_forecast = forecast.objective_forecast(kr_forecast, scores.key_results, scores.objectives)
+    backtest = forecast.forecast_backtest(history, calendar, scores.key_results, config)
+
+    links = alignment.objective_links(objectives, key_results, teams)
+    evidence = patterns.pattern_evidence(krs, features, calendar, config)
+    weekly = discipline.weekly_check_ins(krs, calendar, check_ins, today)
+    outcomes = calibration.calibration_outcomes(krs, calendar, config)
+    findings = lint.quality_lint(objectives, key_results, resolve_kr_type(key_results), config)
+
+    pace_cols = ["cycle_state", "expected", "gap", "pace"]
+    krs = krs.merge(kr_pace[["kr_id", *pace_cols]], on="kr_id", how="left").merge(
+        kr_forecast[["kr_id", "forecast", "method", "slope_per_week"]].rename(
+            columns={"method": "forecast_method"}
+        ),
+        on="kr_id",
+        how="left",
+    )
+    krs = krs.merge(features, on="kr_id", how="left")
+    link_cols = ["objective_id", "is_top", "status", "link", "parent_id", "broken", "depth"]
+    objective_units = (
+        objective_units.merge(obj_pace[["objective_id", *pace_cols]], on="objective_id", how="left")
+        .merge(obj_forecast[["objective_id", "forecast"]], on="objective_id", how="left")
+        .merge(
+            links[link_cols].rename(columns={"status": "alignment"}), on="objective_id", how="left"
+        )
+    )
+    trend_inputs = dict(
+        calendar=calendar,
+        kr_units=krs,
+        objective_units=objective_units,
+        links=links,
+        weekly=weekly,
+        evidence=evidence,
+        findings=findings,
+        outcomes=outcomes,
+        config=config,
+    )
+    return HealthReport(
+        config=config,
+        as_of=pd.Timestamp(today).date(),
+        calendar=calendar,
+        scores=scores,
+        key_results=krs,
+        objectives=objective_units,
+        history=history,
+        kr_distribution=score_distribution(krs),
+        objective_distribution=score_distribution(objective_units),
+        team_scores=team_scores(scores.objectives, teams),
+        department_scores=department_scores(scores.objectives, teams),
+        company_scores=company_score(scores.objectives).rename("score").reset_index(),
+        forecast_backtest=backtest,
+        forecast_error=forecast.forecast_error(backtest),
+        links=links,
+        coverage=alignment.alignment_coverage(links),
+        tree=alignment.alignment_tree(scores.objectives, teams),
+        loops=sorted(links.loc[links["in_loop"], "objective_id"].astype(str)),
+        evidence=evidence,
+        owner_patterns=patterns.goal_setting_patterns(evidence, "owner", config),
+        team_patterns=patterns.goal_setting_patterns(evidence, "team_id", config),
+        lint=findings,
+        weekly=weekly,
+        discipline=discipline.check_in_discipline(weekly),
+        team_discipline=discipline.check_in_discipline(weekly, ["team_id", "team"]),
+        stale=discipline.stale_key_results(krs, calendar, today, config),
+        calibration=calibration.confidence_calibration(outcomes, ["team_id", "team"]),
+        calibration_overall=calibration.confidence_calibration(outcomes),
+        calibration_curve=calibration.calibration_curve(outcomes),
+        trends=metric_trends(**trend_inputs),
+        department_trends=metric_trends(**trend_inputs, by=["department_id", "department"]),
+    )
