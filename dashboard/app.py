@@ -14,7 +14,7 @@ from dashboard import state
 
 VIEWS = Path(__file__).resolve().parent / "views"
 
-st.set_page_config(page_title="OKR Health", page_icon=":material/monitor_heart:", layout="wide")
+st.set_page_config(page_title="OKR Health", layout="wide")  # no remote favicon: works offline
 
 
 def sidebar_filters() -> None:

@@ -86,3 +86,200 @@ def band_share_frame(scores: pd.Series) -> pd.DataFrame:
             "share": (counts / total).to_numpy() if total else np.zeros(len(BANDS)),
         }
     )
+
+
+PACE_COLORS = {"on track": "#1a9850", "behind": "#fdae61", "at risk": "#d7301f", "no data": "#bbb"}
+PATTERN_COLORS = {"sandbagging": "#4575b4", "over-ambitious": "#d7301f", "": "#999999"}
+
+
+def _sweet_band(fig: go.Figure, axis: str = "x") -> None:
+    shade = dict(fillcolor=BAND_COLORS["sweet"], opacity=0.12, line_width=0)
+    if axis == "x":
+        fig.add_vrect(x0=SWEET_SPOT[0], x1=SWEET_SPOT[1], **shade)
+    else:
+        fig.add_hrect(y0=SWEET_SPOT[0], y1=SWEET_SPOT[1], **shade)
+
+
+def department_progress_figure(progress: pd.DataFrame, running: bool) -> go.Figure:
+    """Departments side by side: mean objective score (bars coloured by band), and for a
+    running cycle the expected progress (|) and the forecast end-of-cycle score (◆)."""
+    frame = progress.sort_values("score", ascending=True)
+    colors = [BAND_COLORS.get(b, "#999") for b in band_of(frame["score"]).astype("object")]
+    fig = go.Figure()
+    fig.add_bar(
+        y=frame["department"], x=frame["score"], orientation="h", name="score now",
+        marker_color=colors, hovertemplate="%{y}: %{x:.2f}<extra>score</extra>",
+    )  # fmt: skip
+    if running:
+        fig.add_scatter(
+            y=frame["department"], x=frame["expected"], mode="markers", name="expected by now",
+            marker={"symbol": "line-ns-open", "size": 22, "line": {"width": 3},
+                    "color": "#333"},
+            hovertemplate="%{y}: expected %{x:.2f}<extra></extra>",
+        )  # fmt: skip
+        fig.add_scatter(
+            y=frame["department"], x=frame["forecast"], mode="markers", name="forecast at end",
+            marker={"symbol": "diamond", "size": 10, "color": "#762a83"},
+            hovertemplate="%{y}: forecast %{x:.2f}<extra></extra>",
+        )  # fmt: skip
+    _sweet_band(fig)
+    fig.update_layout(
+        title="Departments: score against the calendar" if running else "Departments: score",
+        xaxis={"title": "score", "range": [0, 1.05]},
+        height=max(300, 45 * len(frame) + 120),
+        legend={"orientation": "h", "y": -0.2},
+        margin={"t": 50, "l": 10},
+    )
+    return fig
+
+
+def trend_figure(trends: pd.DataFrame, metrics: dict[str, str], title: str) -> go.Figure:
+    """One line per metric across cycles (x = cycle), the sweet spot shaded on the 0–1 axis."""
+    fig = go.Figure()
+    for column, label in metrics.items():
+        fig.add_scatter(
+            x=trends["cycle_id"], y=trends[column], mode="lines+markers", name=label,
+            hovertemplate=f"{label} %{{x}}: %{{y:.2f}}<extra></extra>",
+        )  # fmt: skip
+    _sweet_band(fig, axis="y")
+    fig.update_layout(
+        title=title, yaxis={"range": [0, 1.05]}, xaxis={"type": "category"},
+        legend={"orientation": "h", "y": -0.2}, margin={"t": 50},
+    )  # fmt: skip
+    return fig
+
+
+def department_trend_figure(trends: pd.DataFrame, metric: str, label: str) -> go.Figure:
+    """`metric` per department across cycles, one line per department."""
+    fig = go.Figure()
+    for department, part in trends.groupby("department", sort=True):
+        fig.add_scatter(
+            x=part["cycle_id"], y=part[metric], mode="lines+markers", name=str(department),
+            hovertemplate=f"{department} %{{x}}: %{{y:.2f}}<extra></extra>",
+        )  # fmt: skip
+    _sweet_band(fig, axis="y")
+    fig.update_layout(
+        title=f"{label} by department, cycle by cycle", yaxis={"range": [0, 1.05]},
+        xaxis={"type": "category"}, legend={"orientation": "h", "y": -0.2}, margin={"t": 50},
+    )  # fmt: skip
+    return fig
+
+
+def alignment_tree_figure(tree: pd.DataFrame) -> go.Figure:
+    """Company → departments → teams → objectives as a sunburst coloured by score."""
+    score = tree["score"].astype("float64")
+    fig = go.Figure(
+        go.Sunburst(
+            ids=tree["id"], parents=tree["parent"].fillna(""), labels=tree["label"],
+            values=tree["value"], branchvalues="total",
+            marker={"colors": score.fillna(-0.01),
+                    "colorscale": [[0, "#eeeeee"], [0.01, BAND_COLORS["low"]],
+                                   [0.4, BAND_COLORS["mid"]], [0.65, BAND_COLORS["sweet"]],
+                                   [0.85, BAND_COLORS["high"]], [1, BAND_COLORS["maxed"]]],
+                    "cmin": -0.01, "cmax": 1, "showscale": True,
+                    "colorbar": {"title": "score"}},
+            customdata=score.round(2).fillna(-1),
+            hovertemplate="%{label}<br>score %{customdata}<extra></extra>",
+            maxdepth=3,
+        )
+    )  # fmt: skip
+    fig.update_layout(margin={"t": 10, "l": 0, "r": 0, "b": 0}, height=620)
+    return fig
+
+
+def patterns_figure(patterns: pd.DataFrame, who: str) -> go.Figure:
+    """Mean score against the share of maxed key results, one dot per owner or team, sized
+    by graded key results and coloured by the flag raised (sandbagging, over-ambitious)."""
+    fig = go.Figure()
+    pattern = patterns["pattern"].fillna("").astype("object")
+    for name, part in patterns.groupby(pattern, sort=True):
+        fig.add_scatter(
+            x=part["mean_score"], y=part["maxed_share"], mode="markers",
+            name=str(name) or "no flag", text=part[who],
+            marker={"size": (part["key_results"].clip(lower=1) ** 0.5) * 3,
+                    "color": PATTERN_COLORS.get(str(name), "#999"), "opacity": 0.7},
+            hovertemplate="%{text}<br>mean %{x:.2f}, maxed %{y:.0%}<extra></extra>",
+        )  # fmt: skip
+    _sweet_band(fig)
+    fig.update_layout(
+        title=f"Score patterns by {who} across all cycles",
+        xaxis={"title": "mean key-result score", "range": [0, 1.05]},
+        yaxis={"title": "share of key results at 1.0", "range": [-0.05, 1.05],
+               "tickformat": ".0%"},
+        legend={"orientation": "h", "y": -0.2}, margin={"t": 50},
+    )  # fmt: skip
+    return fig
+
+
+def discipline_heatmap(team_weeks: pd.DataFrame) -> go.Figure:
+    """Share of active key results checked in, per team (rows) and week (columns)."""
+    grid = team_weeks.pivot_table(
+        index="team", columns="week_start", values="share", aggfunc="mean"
+    ).sort_index(ascending=False)
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(), x=[pd.Timestamp(c).strftime("%d %b") for c in grid.columns],
+            y=list(grid.index), zmin=0, zmax=1, colorscale="RdYlGn",
+            colorbar={"title": "checked in", "tickformat": ".0%"},
+            hovertemplate="%{y}, week of %{x}: %{z:.0%}<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.update_layout(
+        title="Check-in discipline: share of key results checked in each week",
+        height=max(320, 18 * len(grid) + 120), margin={"t": 50},
+    )  # fmt: skip
+    return fig
+
+
+def calibration_figure(calibration: pd.DataFrame) -> go.Figure:
+    """Per team: mean stated confidence against the share of key results hit."""
+    fig = go.Figure()
+    fig.add_scatter(
+        x=calibration["mean_confidence"], y=calibration["hit_rate"], mode="markers",
+        text=calibration["team"], marker={"size": 10, "color": calibration["brier"],
+                                          "colorscale": "RdYlGn_r", "showscale": True,
+                                          "colorbar": {"title": "Brier"}},
+        hovertemplate="%{text}<br>confidence %{x:.0%}, hit %{y:.0%}<extra></extra>",
+    )  # fmt: skip
+    fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="calibrated",
+                    line={"dash": "dot", "color": "#888"})  # fmt: skip
+    fig.update_layout(
+        title="Confidence calibration by team (finished cycles)",
+        xaxis={"title": "mean stated confidence", "range": [0, 1], "tickformat": ".0%"},
+        yaxis={"title": "share of key results hit", "range": [0, 1], "tickformat": ".0%"},
+        showlegend=False, margin={"t": 50},
+    )  # fmt: skip
+    return fig
+
+
+def movement_figure(movement: pd.DataFrame) -> go.Figure:
+    """Objective score at mid-cycle (○) and now (●), joined by a line per objective."""
+    frame = movement.sort_values("score")
+    n = len(frame)
+    # One trace of segments mid → now, separated by gaps (None), instead of a trace each.
+    xs = np.column_stack([frame["mid_score"], frame["score"], np.full(n, np.nan)]).ravel()
+    ys = np.repeat(frame["title"].to_numpy(dtype=object), 3)
+    fig = go.Figure()
+    fig.add_scatter(x=xs, y=ys, mode="lines", line={"color": "#bbb"}, showlegend=False,
+                    hoverinfo="skip", connectgaps=False)  # fmt: skip
+    fig.add_scatter(
+        x=frame["mid_score"],
+        y=frame["title"],
+        mode="markers",
+        name="mid-cycle",
+        marker={"symbol": "circle-open", "size": 10, "color": "#555"},
+    )
+    fig.add_scatter(
+        x=frame["score"],
+        y=frame["title"],
+        mode="markers",
+        name="now",
+        marker={"size": 10, "color": "#4575b4"},
+    )
+    _sweet_band(fig)
+    fig.update_layout(
+        title="Movement since mid-cycle", xaxis={"range": [0, 1.05], "title": "score"},
+        height=max(300, 30 * n + 120), legend={"orientation": "h", "y": -0.2},
+        margin={"t": 50},
+    )  # fmt: skip
+    return fig

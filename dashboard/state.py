@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from metrics.rollups import attach_units
-from metrics.scoring import Scores, score_all
+from metrics.comparison import scores_at_same_point
+from metrics.report import HealthReport, analyse
 from metrics.summary import default_cycle, ordered_cycles
 from pipelines.store import Dataset, open_store, read_dataset, resolve_db_path, store_version
 
@@ -24,29 +24,30 @@ ALL = "All"
 
 @dataclass(frozen=True)
 class Loaded:
-    """What every page works on: the raw tables and their scores."""
+    """What every page works on: the raw tables and every metric computed from them."""
 
     dataset: Dataset
-    scores: Scores
+    report: HealthReport
 
     @property
     def objectives(self) -> pd.DataFrame:
-        """Scored objectives with team, department and cycle attached."""
-        return attach_units(self.scores.objectives, self.dataset.teams)
+        """Scored objectives with team, department, pace, forecast and alignment status."""
+        return self.report.objectives
 
     @property
     def key_results(self) -> pd.DataFrame:
-        """Scored key results with their objective's team, department and level."""
-        units = self.objectives[["objective_id", "team_id", "team", "department", "level"]]
-        return self.scores.key_results.merge(units, on="objective_id", how="left")
+        """Scored key results with their units, pace, forecast and check-in features."""
+        return self.report.key_results
 
 
-@st.cache_data(max_entries=4, show_spinner="Loading OKRs…")
-def _load(db_path: str, version: float) -> Loaded:
+@st.cache_data(max_entries=4, ttl=3600, show_spinner="Loading OKRs…")
+def _load(db_path: str, version: float) -> Loaded | None:
+    """Read the store once per version and compute every metric (the expensive step)."""
     with open_store(db_path, read_only=True) as conn:
         dataset = read_dataset(conn)
-    scores = score_all(dataset.objectives, dataset.key_results, dataset.check_ins)
-    return Loaded(dataset=dataset, scores=scores)
+    if dataset.is_empty:
+        return None
+    return Loaded(dataset=dataset, report=analyse(dataset))
 
 
 def db_path() -> Path:
@@ -58,8 +59,7 @@ def load() -> Loaded | None:
     path = db_path()
     if not path.exists():
         return None
-    loaded = _load(str(path), store_version(path))
-    return None if loaded.dataset.is_empty else loaded
+    return _load(str(path), store_version(path))
 
 
 def cycle_options(loaded: Loaded) -> list[str]:
@@ -76,14 +76,58 @@ def selected(key: str) -> str | None:
     return None if value in (None, ALL) else str(value)
 
 
-def filter_objectives(objectives: pd.DataFrame) -> pd.DataFrame:
-    """Objectives narrowed by the sidebar's department, team and level (not cycle)."""
-    out = objectives
-    for key, column in (("department", "department"), ("team", "team"), ("level", "level")):
+def filter_units(frame: pd.DataFrame, levels: bool = True) -> pd.DataFrame:
+    """Rows narrowed by the sidebar's department and team (and objective level, when the
+    frame has one and `levels` is set). The cycle filter is applied by each page."""
+    out = frame
+    keys = [("department", "department"), ("team", "team")]
+    if levels:
+        keys.append(("level", "level"))
+    for key, column in keys:
         value = selected(key)
         if value is not None and column in out.columns:
             out = out[out[column] == value]
     return out
+
+
+def current_cycle(loaded: Loaded) -> str:
+    """The cycle chosen in the sidebar (default: the running one)."""
+    return str(st.session_state.get("cycle") or running_cycle(loaded))
+
+
+def previous_cycle(loaded: Loaded, cycle: str) -> str | None:
+    """The cycle before `cycle` in calendar order, if any."""
+    cycles = cycle_options(loaded)
+    position = cycles.index(cycle) if cycle in cycles else 0
+    return cycles[position - 1] if position > 0 else None
+
+
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+def _same_point(
+    db_path: str, version: float, cycle: str, previous: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    loaded = _load(db_path, version)
+    assert loaded is not None
+    return scores_at_same_point(loaded.dataset, loaded.report.calendar, cycle, previous)
+
+
+def previous_at_same_point(cycle: str, previous: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The previous cycle's objectives and key results as they stood at the same point of
+    the cycle as `cycle` stands now, under the sidebar filters."""
+    path = db_path()
+    objectives, key_results = _same_point(str(path), store_version(path), cycle, previous)
+    objectives = filter_units(objectives)
+    return objectives, key_results[key_results["objective_id"].isin(objectives["objective_id"])]
+
+
+def scoped(loaded: Loaded, cycle: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Objectives and key results of `cycle` (all cycles when None) under the filters."""
+    objectives = filter_units(loaded.objectives)
+    if cycle is not None:
+        objectives = objectives[objectives["cycle_id"] == cycle]
+    key_results = loaded.key_results
+    key_results = key_results[key_results["objective_id"].isin(objectives["objective_id"])]
+    return objectives, key_results
 
 
 def show_empty_store() -> None:

@@ -1,14 +1,15 @@
-"""Overview — for executives: how is the company doing this cycle, and where is it off track?"""
+"""Overview — for executives: how is the company doing this cycle, where is it off track,
+and is it getting better?"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, state
+from dashboard import charts, state, transforms
 
 
-def _fmt(value: float | None, pattern: str = "{:.2f}") -> str:
-    return "–" if value is None or value != value else pattern.format(value)
+def fmt(value: float | None, pattern: str = "{:.2f}") -> str:
+    return "–" if value is None else pattern.format(value)
 
 
 loaded = state.load()
@@ -17,50 +18,129 @@ if loaded is None:
     state.show_empty_store()
     st.stop()
 
-cycle = st.session_state.get("cycle") or state.running_cycle(loaded)
-objectives = state.filter_objectives(loaded.objectives)
-objectives = objectives[objectives["cycle_id"] == cycle]
-key_results = loaded.key_results
-key_results = key_results[key_results["objective_id"].isin(objectives["objective_id"])]
-st.caption(f"Cycle **{cycle}** · as of {loaded.dataset.reference_date()}")
+cycle = state.current_cycle(loaded)
+previous = state.previous_cycle(loaded, cycle)
+objectives, key_results = state.scoped(loaded, cycle)
+now = transforms.headline(objectives, key_results)
+cycle_state = loaded.report.calendar.set_index("cycle_id")["state"].get(cycle, "")
+running = cycle_state == "running"
+elapsed = loaded.report.calendar.set_index("cycle_id")["elapsed_share"].get(cycle)
+if previous and running:
+    # A running cycle is compared with the previous one at the same point, not its end.
+    before = transforms.headline(*state.previous_at_same_point(cycle, previous))
+    against = f"{previous} at the same point of the cycle"
+else:
+    before = transforms.headline(*state.scoped(loaded, previous)) if previous else {}
+    against = str(previous)
+st.caption(
+    f"Cycle **{cycle}** ({cycle_state}"
+    + (f", {elapsed:.0%} of the time gone" if running and elapsed == elapsed else "")
+    + f") · as of {loaded.report.as_of}"
+    + (f" · changes are against {against}" if previous else "")
+)
 
-graded = key_results["score"].dropna()
-shares = charts.band_share_frame(key_results["score"])
-sweet = shares.set_index("band").loc["sweet", "share"] if len(graded) else None
-tiles = st.columns(5)
-tiles[0].metric("Objective score (mean)", _fmt(objectives["score"].mean()))
-tiles[1].metric("Key-result score (mean)", _fmt(graded.mean() if len(graded) else None))
-tiles[2].metric("In the 0.6–0.7 sweet spot", _fmt(sweet, "{:.0%}"))
-tiles[3].metric("Objectives", f"{len(objectives)}")
+
+def tile(column, label: str, key: str, pattern: str = "{:.2f}", help: str | None = None):
+    change = transforms.delta(now[key], before.get(key))
+    column.metric(
+        label, fmt(now[key], pattern),
+        delta=None if change is None else pattern.format(change), help=help,
+    )  # fmt: skip
+
+
+tiles = st.columns(6)
+tile(tiles[0], "Objective score (mean)", "objective_mean")
+tile(tiles[1], "Key-result score (mean)", "kr_mean")
+tile(
+    tiles[2],
+    "In the 0.6–0.7 sweet spot",
+    "sweet_share",
+    "{:.0%}",
+    help="Share of graded key results scoring 0.6–0.7: ambitious goals, mostly reached.",
+)
+tiles[3].metric("Objectives", f"{int(now['objectives'])}")
 tiles[4].metric(
-    "Key results graded",
-    f"{len(graded)} of {len(key_results)}",
+    "Key results graded", f"{int(now['graded'])}/{int(now['key_results'])}",
     help="A key result with no value, grade or manual score yet is ungraded and left "
     "out of every mean.",
-)
+)  # fmt: skip
+if running:
+    tiles[5].metric(
+        "Key results on track",
+        fmt(now["on_track_share"], "{:.0%}"),
+        help="Score at least the elapsed share of the cycle, less 0.1.",
+    )
+else:
+    tiles[5].metric("Objectives at risk", "–")
 
 left, right = st.columns(2)
 with left:
     histogram = charts.score_histogram(key_results["score"])
     st.plotly_chart(
-        charts.distribution_figure(histogram, "Key-result scores"),
-        key="kr_distribution",
+        charts.distribution_figure(histogram, "Key-result scores"), key="kr_distribution"
     )
     with st.expander("Numbers behind the chart"):
         st.dataframe(histogram[["bin", "band", "count"]], hide_index=True, key="kr_hist_table")
 with right:
     histogram_o = charts.score_histogram(objectives["score"])
     st.plotly_chart(
-        charts.distribution_figure(histogram_o, "Objective scores"),
-        key="objective_distribution",
+        charts.distribution_figure(histogram_o, "Objective scores"), key="objective_distribution"
     )
     with st.expander("Numbers behind the chart"):
         st.dataframe(histogram_o[["bin", "band", "count"]], hide_index=True, key="obj_hist_table")
 
-st.subheader("Key results per band")
-st.dataframe(
-    shares[["label", "count", "share"]],
-    hide_index=True,
-    column_config={"share": st.column_config.NumberColumn(format="percent")},
-    key="band_table",
-)
+st.subheader("Departments side by side")
+progress = transforms.department_progress(objectives)
+st.plotly_chart(charts.department_progress_figure(progress, running), key="departments")
+with st.expander("Numbers behind the chart", expanded=False):
+    st.dataframe(
+        progress, hide_index=True, key="department_table",
+        column_config={c: st.column_config.NumberColumn(format="%.2f")
+                       for c in ("score", "expected", "forecast", "gap")},
+    )  # fmt: skip
+if running:
+    error = loaded.report.forecast_error
+    overall = error[error["cycle_id"] == "all"]
+    if not overall.empty and overall["mae"].notna().all():
+        st.caption(
+            f"How far to trust the forecast: on finished cycles, forecasts made at mid-cycle "
+            f"missed the final score by {overall['mae'].iloc[0]:.2f} on average."
+        )
+
+if running:
+    st.subheader("Objectives at risk")
+    risky = transforms.at_risk_objectives(objectives)
+    if risky.empty:
+        st.success("No objective is far behind the calendar.")
+    else:
+        st.dataframe(risky, hide_index=True, key="at_risk_table",
+                     column_config={c: st.column_config.NumberColumn(format="%.2f")
+                                    for c in ("score", "expected", "forecast")})  # fmt: skip
+
+st.subheader("Trend across cycles")
+trends = loaded.report.trends
+department_trends = loaded.report.department_trends
+department = state.selected("department")
+if department is not None:
+    department_trends = department_trends[department_trends["department"] == department]
+t_left, t_right = st.columns(2)
+with t_left:
+    st.plotly_chart(
+        charts.trend_figure(trends, {"objective_mean": "objective score",
+                                     "kr_mean": "key-result score",
+                                     "sweet_spot_share": "share in sweet spot",
+                                     "aligned_share": "aligned share"}, "Company"),
+        key="trend",
+    )  # fmt: skip
+with t_right:
+    st.plotly_chart(
+        charts.department_trend_figure(department_trends, "objective_mean", "Objective score"),
+        key="department_trend",
+    )
+with st.expander("Numbers behind the trends"):
+    st.dataframe(trends, hide_index=True, key="trend_table")
+    st.dataframe(
+        department_trends.pivot_table(index="department", columns="cycle_id",
+                                      values="objective_mean"),
+        key="department_trend_table",
+    )  # fmt: skip

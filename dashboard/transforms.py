@@ -1,0 +1,57 @@
+"""Pure transforms the pages apply to the cached report (DataFrames in, DataFrames out)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics.bands import band_of
+
+
+def mean_or_none(values: pd.Series) -> float | None:
+    graded = values.dropna()
+    return None if graded.empty else float(graded.mean())
+
+
+def headline(objectives: pd.DataFrame, key_results: pd.DataFrame) -> dict[str, float | None]:
+    """The Overview's tiles: mean objective and key-result score, sweet-spot share, counts,
+    and for a running cycle the share of key results on track."""
+    graded = key_results["score"].dropna()
+    paced = key_results["pace"].dropna() if "pace" in key_results else pd.Series(dtype=object)
+    paced = paced[paced != "no data"]
+    return {
+        "objective_mean": mean_or_none(objectives["score"]),
+        "kr_mean": mean_or_none(graded),
+        "sweet_share": None if graded.empty else float((band_of(graded) == "sweet").mean()),
+        "objectives": float(len(objectives)),
+        "key_results": float(len(key_results)),
+        "graded": float(len(graded)),
+        "on_track_share": None if paced.empty else float((paced == "on track").mean()),
+        "at_risk": float((objectives.get("pace") == "at risk").sum()),
+    }
+
+
+def delta(now: float | None, before: float | None) -> float | None:
+    return None if now is None or before is None else now - before
+
+
+def department_progress(objectives: pd.DataFrame) -> pd.DataFrame:
+    """Per department: mean objective score, expected progress, forecast, gap to the
+    calendar (score − expected) and objectives at risk; furthest behind first."""
+    frame = objectives[objectives["department"].notna()]
+    grouped = frame.groupby("department", sort=True)
+    out = grouped.agg(
+        score=("score", "mean"),
+        expected=("expected", "mean"),
+        forecast=("forecast", "mean"),
+        objectives=("objective_id", "count"),
+        at_risk=("pace", lambda p: int((p == "at risk").sum())),
+    ).reset_index()
+    out["gap"] = out["score"] - out["expected"]
+    return out.sort_values(["gap", "score"], na_position="last").reset_index(drop=True)
+
+
+def at_risk_objectives(objectives: pd.DataFrame) -> pd.DataFrame:
+    """Objectives of a running cycle whose score is well behind the calendar."""
+    risky = objectives[objectives["pace"] == "at risk"]
+    columns = ["title", "department", "team", "owner", "score", "expected", "forecast"]
+    return risky.sort_values("gap")[columns].reset_index(drop=True)

@@ -1,0 +1,122 @@
+"""The dashboard in a real browser: `okr-health serve` on the demo store, driven by Chromium.
+
+Fails on any Streamlit exception box or browser console error. With OKR_HEALTH_SCREENSHOTS
+set to a folder, it also saves a screenshot of each page there (the README's pictures).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+# (url path, heading the page shows)
+PAGES = [("", "Overview")]
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "okr_health.cli", "serve", "--db", str(demo_store),
+             "--port", str(port)],
+            stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail(f"dashboard did not start:\n{log.read_text()}")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser_page(server: str):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.console_errors = errors  # type: ignore[attr-defined]
+        yield page
+        browser.close()
+
+
+def wait_for_page(page, heading: str) -> None:
+    page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
+    page.wait_for_timeout(500)
+
+
+def check_clean(page) -> None:
+    boxes = page.locator('[data-testid="stException"]')
+    assert boxes.count() == 0, boxes.first.inner_text()
+    assert page.console_errors == [], page.console_errors
+
+
+def screenshot(page, name: str) -> None:
+    folder = os.environ.get("OKR_HEALTH_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize(("path", "heading"), PAGES)
+def test_every_page_renders_without_errors(browser_page, server, path, heading):
+    browser_page.goto(f"{server}/{path}")
+    wait_for_page(browser_page, heading)
+    check_clean(browser_page)
+    screenshot(browser_page, heading.lower().replace(" ", "_"))
+
+
+def test_department_filter_changes_the_overview(browser_page, server):
+    page = browser_page
+    page.goto(server)
+    wait_for_page(page, "Overview")
+    tile = page.locator('[data-testid="stMetric"]').filter(has_text="Objectives").first
+    before = tile.locator('[data-testid="stMetricValue"]').inner_text()
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
+        has_text="Department"
+    ).click()
+    page.get_by_role("option").nth(1).click()
+    page.wait_for_timeout(500)
+    wait_for_page(page, "Overview")
+    after = tile.locator('[data-testid="stMetricValue"]').inner_text()
+    assert int(after) < int(before), (before, after)
+    check_clean(page)
