@@ -1,0 +1,233 @@
+"""Source tables + mapping → canonical frames: typed values, each row keeping where it came from.
+
+Every canonical frame carries two extra columns, `_source` (the source's `file[:sheet]` label)
+and `_row` (the Excel row), so a problem found at any later stage is reported where a person
+can find it. `Canonical.report` turns a mask over such a frame into located problems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pipelines.mapping import Mapping, is_documentation, required_fields
+from pipelines.problems import Problem, Severity
+from pipelines.readers import SourceTable
+from pipelines.schema import DATE, NUMBER, TABLES_BY_NAME, TEXT, TIMESTAMP
+from pipelines.values import (
+    MILESTONE_WORDS,
+    Parsed,
+    parse_choice,
+    parse_date,
+    parse_number,
+    parse_text,
+    text_cells,
+)
+
+LOCATION = ["_source", "_row"]
+MAX_PER_COLUMN = 1000  # problems listed per column and kind; the rest are counted
+KR_TYPE_WORDS = {
+    **dict.fromkeys(("increase", "increasing", "up", "more", "higher", "grow", "maximise",
+                     "maximize", "higher is better", "more is better"), "increase"),
+    **dict.fromkeys(("decrease", "decreasing", "reduce", "down", "less", "lower", "minimise",
+                     "minimize", "lower is better", "less is better"), "decrease"),
+    **dict.fromkeys(("range", "between", "stay between", "keep", "maintain"), "range"),
+    **dict.fromkeys(("milestone", "binary", "boolean", "yes no", "done not done", "task"),
+                    "milestone"),
+    **dict.fromkeys(("baseline", "measure", "establish", "first measurement"), "baseline"),
+}  # fmt: skip
+LEVEL_WORDS = {
+    **dict.fromkeys(("company", "organisation", "organization", "org", "corporate"), "company"),
+    **dict.fromkeys(("department", "dept", "division", "function", "business unit"),
+                    "department"),
+    **dict.fromkeys(("team", "squad", "group"), "team"),
+    **dict.fromkeys(("individual", "person", "personal", "employee"), "individual"),
+}  # fmt: skip
+NUMBER_KINDS = {
+    "key_results.manual_score": "score",
+    "check_ins.grade": "score",
+    "check_ins.confidence": "confidence",
+    "key_results.current_value": "value",
+    "check_ins.value": "value",
+}
+
+
+def empty_column(sql_type: str, index: pd.Index) -> pd.Series:
+    if sql_type == NUMBER:
+        return pd.Series(float("nan"), index=index, dtype="float64")
+    if sql_type in (DATE, TIMESTAMP):
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[us]")
+    return pd.Series(pd.NA, index=index, dtype="str")
+
+
+def parse_column(column: pd.Series, name: str, hint: str | None) -> Parsed:
+    """Parse one source column as the canonical field `table.column` it feeds."""
+    table, col = name.split(".", 1)
+    sql_type = TABLES_BY_NAME[table].types()[col]
+    if col == "kr_type":
+        return parse_choice(column, KR_TYPE_WORDS, "a key-result type")
+    if col == "level":
+        parsed = parse_choice(column, LEVEL_WORDS, "a level")
+        if table == "objectives":  # an objective's level is informative: keep unknown words
+            text = parse_text(column).values
+            parsed.values = parsed.values.fillna(text.str.lower())
+            parsed.warnings, parsed.errors = parsed.errors, parsed.errors.iloc[0:0]
+        return parsed
+    if sql_type == NUMBER:
+        return parse_number(column, NUMBER_KINDS.get(name, "number"), hint)
+    if sql_type in (DATE, TIMESTAMP):
+        return parse_date(column, with_time=sql_type == TIMESTAMP)
+    if sql_type == TEXT:
+        return parse_text(column)
+    raise ValueError(f"no parser for {name} ({sql_type})")
+
+
+@dataclass
+class Canonical:
+    """Canonical frames of one ingest, with the problems found so far."""
+
+    sources: dict[str, SourceTable]
+    refs: dict[tuple[str, str], str] = field(default_factory=dict)  # (label, field) → "F (x)"
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    derived: dict[str, pd.DataFrame] = field(default_factory=dict)  # added only when absent
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    milestone_words: set[str] = field(default_factory=set)  # sources writing done/not done
+
+    def locate(
+        self, label: str, row: int | None, name: str | None, message: str, severity: Severity
+    ) -> Problem:
+        source = self.sources.get(label)
+        file, sheet = (source.file, source.sheet) if source else (label, None)
+        ref = self.refs.get((label, name)) if name else None
+        if ref is None and name:
+            ref = name.split(".", 1)[-1]
+        return Problem(file, sheet, row, ref, message, severity)
+
+    def report(
+        self,
+        frame: pd.DataFrame,
+        mask: pd.Series,
+        name: str | None,
+        messages: pd.Series | str,
+        severity: Severity = "error",
+        unless_reported: bool = False,
+    ) -> None:
+        """A problem for every row of `frame` where `mask` holds (the first MAX_PER_COLUMN).
+
+        With `unless_reported`, a cell that already has an error (say, a value that could not
+        be read and is therefore empty now) is not reported a second time.
+        """
+        mask = mask.reindex(frame.index).fillna(False).astype(bool)
+        hits = frame.loc[mask, LOCATION]
+        if hits.empty:
+            return
+        texts = messages.reindex(frame.index)[mask] if isinstance(messages, pd.Series) else None
+        seen = {p.location for p in self.problems if p.is_error} if unless_reported else set()
+        found: list[Problem] = []
+        for i, (label, row) in enumerate(hits.itertuples(index=False)):
+            text = str(texts.iloc[i]) if texts is not None else str(messages)
+            problem = self.locate(label, int(row), name, text, severity)
+            if problem.location not in seen:
+                found.append(problem)
+            if len(found) > MAX_PER_COLUMN and not seen:
+                break
+        self.problems.extend(found[:MAX_PER_COLUMN])
+        if len(found) > MAX_PER_COLUMN:
+            rest = len(hits) - MAX_PER_COLUMN if not seen else len(found) - MAX_PER_COLUMN
+            last = found[MAX_PER_COLUMN]
+            more = f"… and {rest} more rows with problems like these"
+            self.problems.append(
+                Problem(last.file, last.sheet, last.row, last.column, more, severity)
+            )
+
+
+def typed_source(
+    source: SourceTable, columns: dict[str, str], canonical: Canonical
+) -> pd.DataFrame:
+    """The mapped columns of one source parsed into canonical types (named `table.column`)."""
+    out = pd.DataFrame(index=source.data.index)
+    out["_source"] = source.label
+    out["_row"] = source.data.index.astype("int64")
+    for name, header in columns.items():
+        canonical.refs[(source.label, name)] = source.ref(header)
+        parsed = parse_column(source.data[header], name, source.decimal_hint)
+        out[name] = parsed.values
+        canonical.report(out, parsed.errors.notna(), name, parsed.errors)
+        canonical.report(out, parsed.warnings.notna(), name, parsed.warnings, "warning")
+        if parsed.note:
+            canonical.notes.append(f"{source.label}: {source.ref(header)}: {parsed.note}")
+    if "key_results.current_value" in columns:
+        words = text_cells(source.data[columns["key_results.current_value"]]).str.lower()
+        if words.isin(list(MILESTONE_WORDS)).any():
+            canonical.milestone_words.add(source.label)
+    return out.reset_index(drop=True)
+
+
+def to_table(typed: pd.DataFrame, table: str, words_used: bool = False) -> pd.DataFrame:
+    """Columns `table.x` of a typed source as the canonical table (absent columns empty)."""
+    spec = TABLES_BY_NAME[table]
+    out = pd.DataFrame(index=typed.index)
+    for column in spec.columns:
+        name = f"{table}.{column.name}"
+        out[column.name] = (
+            typed[name] if name in typed else empty_column(column.sql_type, typed.index)
+        )
+    out[LOCATION] = typed[LOCATION]
+    if table == "key_results":
+        out = milestones_not_done(out, words_used)
+    return out
+
+
+def milestones_not_done(krs: pd.DataFrame, words_used: bool) -> pd.DataFrame:
+    """An empty cell means "not done" (0) for a milestone key result: one typed as such, or,
+    where the column is written in done/not-done words, one without a target or range."""
+    implied = words_used & krs["target_value"].isna() & krs["range_low"].isna()
+    milestone = (krs["kr_type"] == "milestone").fillna(False) | implied
+    krs = krs.copy()
+    krs["current_value"] = krs["current_value"].mask(milestone & krs["current_value"].isna(), 0.0)
+    return krs
+
+
+def combine(parts: list[pd.DataFrame], table: str) -> pd.DataFrame:
+    if not parts:
+        empty = to_table(pd.DataFrame({"_source": pd.Series(dtype="str"), "_row": []}), table)
+        return empty.astype({"_row": "int64"})
+    return pd.concat(parts, ignore_index=True)
+
+
+def apply_mapping(sources: list[SourceTable], mapping: Mapping) -> Canonical:
+    """Parse every mapped source into canonical frames; flat sheets are split into objectives,
+    key results (and check-ins when they carry a date). Problems are collected, not raised."""
+    from pipelines.flat import split_flat  # flat builds on this module's helpers
+
+    canonical = Canonical({s.label: s for s in sources})
+    parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES_BY_NAME}
+    for source in sources:
+        m = mapping.get(source.label)
+        if m is None or m.role == "ignore":
+            if is_documentation(source):
+                canonical.notes.append(f"{source.label}: documentation sheet, skipped")
+            else:
+                message = "not recognised as an OKR table; not loaded (give it a role in a mapping)"
+                canonical.problems.append(
+                    Problem(source.file, source.sheet, None, None, message, "warning")
+                )
+            continue
+        missing = [f for f in required_fields(m.role) if f not in m.columns]
+        for name in missing:
+            message = f"missing required column {name.split('.', 1)[1]} ({name})"
+            problem = Problem(source.file, source.sheet, source.header_row, None, message)
+            canonical.problems.append(problem)
+        typed = typed_source(source, m.columns, canonical)
+        if missing:
+            continue
+        if m.role == "flat":
+            for table, frame in split_flat(typed, source, canonical).items():
+                parts[table].append(frame)
+        else:
+            words = source.label in canonical.milestone_words
+            parts[m.role].append(to_table(typed, m.role, words))
+    canonical.tables = {t: combine(frames, t) for t, frames in parts.items() if frames}
+    return canonical

@@ -1,0 +1,133 @@
+"""Dates as spreadsheets hold them: typed cells, Excel serial numbers, ISO text and d/m/y text.
+
+The order of day and month in `03/04/2025` is decided per column: a value with a first part
+above 12 makes the whole column day-first, one with a second part above 12 month-first, and
+dots (`03.04.2025`) are day-first by convention. When nothing in the column decides, the
+date is read day-first and every row where it matters gets a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+SERIAL_RANGE = (18264, 73051)  # 1950-01-01 … 2100-01-01: numbers outside are not dates
+_ISO = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+_YMD = r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})"
+_DMY = (
+    r"(\d{1,2})([./-])(\d{1,2})[./-](\d{2}|\d{4})"
+    r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+)
+
+
+def _quoted(text: pd.Series, mask: pd.Series, message: str) -> pd.Series:
+    out = ('"' + text.fillna("") + '" ' + message).astype("str")
+    return out.where(mask.fillna(False).astype(bool))
+
+
+def from_serial(numbers: pd.Series) -> pd.Series:
+    """Excel serial day numbers (with fractions for the time) as timestamps; others missing."""
+    ok = numbers.between(*SERIAL_RANGE)
+    return (EXCEL_EPOCH + pd.to_timedelta(numbers.where(ok), unit="D")).astype("datetime64[us]")
+
+
+def _cell_text(value: object) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _typed_dates(typed: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Typed workbook cells as timestamps, and a mask of cells that are neither date nor number."""
+    if pd.api.types.is_datetime64_any_dtype(typed):
+        return typed.astype("datetime64[us]"), pd.Series(False, index=typed.index)
+    if pd.api.types.is_numeric_dtype(typed) and not pd.api.types.is_bool_dtype(typed):
+        values = from_serial(typed.astype("float64"))
+        return values, typed.notna() & values.isna()
+    is_date = typed.map(lambda v: isinstance(v, dt.date), na_action="ignore").fillna(False)
+    is_num = typed.map(
+        lambda v: isinstance(v, int | float) and not isinstance(v, bool), na_action="ignore"
+    ).fillna(False)
+    dates = pd.to_datetime(typed.where(is_date.astype(bool)), errors="coerce")
+    serials = from_serial(pd.to_numeric(typed.where(is_num.astype(bool)), errors="coerce"))
+    values = dates.astype("datetime64[us]").fillna(serials)
+    return values, typed.notna() & values.isna()
+
+
+def _from_parts(year: pd.Series, month: pd.Series, day: pd.Series, *time: pd.Series) -> pd.Series:
+    year = year.where(year >= 100, year + np.where(year < 70, 2000, 1900))
+    parts = {"year": year, "month": month, "day": day}
+    for name, values in zip(("hour", "minute", "second"), time, strict=False):
+        parts[name] = values.fillna(0)
+    frame = pd.DataFrame(parts).astype("float64")
+    valid = frame.notna().all(axis=1)
+    out = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us]")
+    if valid.any():
+        out[valid] = pd.to_datetime(frame[valid], errors="coerce").astype("datetime64[us]")
+    return out
+
+
+def _day_month(text: pd.Series) -> tuple[pd.Series, pd.Series, str | None]:
+    """d/m/y or m/d/y text: the timestamps, per-row ambiguity warnings and the column's order."""
+    parts = text.str.extract(f"^{_DMY}$")
+    matched = parts[0].notna()
+    empty = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    no_warnings = pd.Series(pd.NA, index=text.index, dtype="str")
+    if not matched.any():
+        return empty, no_warnings, None
+    first, second = (pd.to_numeric(parts[i], errors="coerce") for i in (0, 2))
+    year = pd.to_numeric(parts[3], errors="coerce")
+    time = [pd.to_numeric(parts[i], errors="coerce") for i in (4, 5, 6)]
+    dotted = parts[1] == "."
+    day_first = int(((first > 12) | dotted).sum())
+    month_first = int((second > 12).sum())
+    if month_first > day_first:
+        order, day, month = "month first", second, first
+    else:
+        order, day, month = "day first", first, second
+    values = _from_parts(year, month, day, *time)
+    undecided = day_first == 0 and month_first == 0
+    ambiguous = matched & undecided & (first != second) & values.notna()
+    readable = values.dt.day.astype("Int64").astype("str") + " " + values.dt.month_name()
+    readable = readable + " " + values.dt.year.astype("Int64").astype("str")
+    warnings = (
+        'ambiguous date "'
+        + text.fillna("")
+        + '": read as '
+        + readable.fillna("")
+        + " (day first); no date in this column has a day above 12"
+    ).where(ambiguous)
+    return values, warnings.astype("str"), order
+
+
+def parse_dates(
+    text: pd.Series, typed: pd.Series
+) -> tuple[pd.Series, pd.Series, pd.Series, str | None]:
+    """(timestamps, errors, warnings, note) for one column of text and typed cells."""
+    values, typed_bad = _typed_dates(typed)
+    errors = pd.Series(pd.NA, index=text.index, dtype="str")
+    warnings = pd.Series(pd.NA, index=text.index, dtype="str")
+    note = None
+    todo = text.notna()
+    if todo.any():
+        iso = text.str.fullmatch(_ISO).fillna(False).astype(bool)
+        if iso.any():
+            parsed = pd.to_datetime(text.where(iso), format="ISO8601", utc=True, errors="coerce")
+            values = values.fillna(parsed.dt.tz_localize(None).astype("datetime64[us]"))
+        ymd = text.str.extract(f"^{_YMD}$").apply(pd.to_numeric, errors="coerce")
+        values = values.fillna(_from_parts(ymd[0], ymd[1], ymd[2]))
+        serial = pd.to_numeric(text.where(text.str.fullmatch(r"\d+(\.\d+)?")), errors="coerce")
+        values = values.fillna(from_serial(serial))
+        dmy, warnings, order = _day_month(text.where(values.isna()))
+        values = values.fillna(dmy)
+        if order and warnings.isna().all():
+            note = f"dates read {order}"
+        rest = text.notna() & values.isna() & text.str.contains("[A-Za-z]", regex=True)
+        if rest.any():
+            named = pd.to_datetime(text.where(rest), format="mixed", dayfirst=True, errors="coerce")
+            values = values.fillna(named.astype("datetime64[us]"))
+        errors = _quoted(text, text.notna() & values.isna(), "is not a date")
+    typed_text = typed.map(_cell_text, na_action="ignore").astype("str")
+    errors = errors.fillna(_quoted(typed_text, typed_bad, "is not a date"))
+    return values.astype("datetime64[us]"), errors, warnings, note

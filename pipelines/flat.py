@@ -1,0 +1,129 @@
+"""Flat sheets: one row per key result, with its objective (cycle, team, owner) repeated.
+
+Objectives are grouped out of the repeated columns and get ids derived from their content
+(cycle + team + objective title; a key result: objective id + its title), so re-importing the
+same sheet yields the same ids. Rows below an objective whose objective cell is empty (merged
+cells, or "same as above") belong to that objective; the cycle column is filled down likewise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.canonical import LOCATION, Canonical, to_table
+from pipelines.derive import looks_like_cycle
+from pipelines.problems import Problem
+from pipelines.readers import SourceTable
+
+CYCLE = "objectives.cycle_id"
+OBJECTIVE = "objectives.objective_id"
+TITLE = "objectives.title"
+KR_TITLE = "key_results.title"
+
+
+def normalised_key(parts: list[pd.Series]) -> pd.Series:
+    """Parts joined after case folding and collapsing whitespace (what a re-typed cell keeps)."""
+    key: pd.Series | None = None
+    for part in parts:
+        text = part.astype("str").fillna("").str.casefold()
+        text = text.str.replace(r"\s+", " ", regex=True).str.strip()
+        key = text if key is None else key + "\x1f" + text
+    assert key is not None
+    return key
+
+
+def stable_ids(prefix: str, parts: list[pd.Series]) -> pd.Series:
+    """Ids like `O-3f9c0a1b2d` from a hash of the content (one hash per distinct key)."""
+    key = normalised_key(parts)
+    ids = {k: prefix + hashlib.sha1(k.encode()).hexdigest()[:10] for k in key.unique()}
+    return key.map(ids).astype("str")
+
+
+def _fill_cycle(rows: pd.DataFrame, source: SourceTable, canonical: Canonical) -> bool:
+    if CYCLE in rows:
+        rows[CYCLE] = rows[CYCLE].ffill()
+        return True
+    name = source.sheet or Path(source.file).stem
+    if looks_like_cycle(name):
+        rows[CYCLE] = pd.Series(name.strip(), index=rows.index, dtype="str")
+        canonical.notes.append(f"{source.label}: no cycle column; cycle {name!r} from the name")
+        return True
+    message = (
+        "no cycle column (Cycle, Quarter, Period…): add one, or name the sheet after the cycle "
+        "(e.g. 2025-Q3)"
+    )
+    canonical.problems.append(Problem(source.file, source.sheet, source.header_row, None, message))
+    return False
+
+
+def _objectives(rows: pd.DataFrame, canonical: Canonical) -> pd.DataFrame:
+    """One row per objective: the first value given for each of its columns."""
+    fields = [c for c in rows.columns if c.startswith("objectives.") and c != OBJECTIVE]
+    grouped = rows.groupby(OBJECTIVE, sort=False)
+    objectives = grouped[[*fields, *LOCATION]].first()
+    if "objectives.owner" not in rows and "key_results.owner" in rows:
+        owners = grouped["key_results.owner"].agg(
+            lambda s: s.value_counts().index[0] if s.notna().any() else None
+        )
+        objectives["objectives.owner"] = owners.astype("str")
+    for name in fields:
+        first = grouped[name].transform("first")
+        clash = rows[name].notna() & (rows[name] != first).fillna(False)
+        once = pd.Series(rows.index.isin(rows[clash].drop_duplicates(OBJECTIVE).index), rows.index)
+        messages = (
+            'objective "' + rows[TITLE].astype("str") + f'": {name.split(".", 1)[1]} differs '
+            'from its first row ("' + first.astype("str") + '"), which is used'
+        )
+        canonical.report(rows, once, name, messages, "warning")
+    return objectives.reset_index()
+
+
+def split_flat(
+    typed: pd.DataFrame, source: SourceTable, canonical: Canonical
+) -> dict[str, pd.DataFrame]:
+    """Objectives, key results and (with a date column) check-ins of one flat sheet."""
+    rows = typed.copy()
+    if not _fill_cycle(rows, source, canonical):
+        return {}
+    block = rows[TITLE].notna().cumsum()
+    carried = [c for c in rows.columns if c.startswith("objectives.") and c != CYCLE]
+    rows[carried] = rows.groupby(block)[carried].transform("first")
+    kr_data = [c for c in rows.columns if c.startswith("key_results.") and c != "key_results.owner"]
+    has_kr_data = rows[kr_data].notna().any(axis=1)
+    orphan = has_kr_data & rows[TITLE].isna()
+    canonical.report(rows, orphan, TITLE, "key result without an objective (the cell is empty)")
+    no_title = has_kr_data & rows[TITLE].notna() & rows[KR_TITLE].isna()
+    canonical.report(rows, no_title, KR_TITLE, "key result title is empty")
+    rows = rows[rows[TITLE].notna()]
+    no_team = pd.Series(pd.NA, index=rows.index, dtype="str")
+    team = rows.get("objectives.team_id", no_team)
+    derived = stable_ids("O-", [rows[CYCLE], team, rows[TITLE]])
+    rows[OBJECTIVE] = rows[OBJECTIVE].fillna(derived) if OBJECTIVE in rows else derived
+    objectives = to_table(_objectives(rows, canonical), "objectives")
+
+    krs = rows[rows[KR_TITLE].notna()].copy()
+    kr_ids = stable_ids("KR-", [krs[OBJECTIVE], krs[KR_TITLE]])
+    if "key_results.kr_id" in krs:
+        kr_ids = krs["key_results.kr_id"].fillna(kr_ids)
+    krs["key_results.kr_id"] = kr_ids
+    krs["key_results.objective_id"] = krs[OBJECTIVE]
+    first_row = krs.groupby("key_results.kr_id")["_row"].transform("first").astype("str")
+    repeated = krs["key_results.kr_id"].duplicated()
+    messages = (
+        'key result "' + krs[KR_TITLE] + '" appears twice in objective "' + krs[TITLE]
+        + '" (first on row ' + first_row + ")"
+    )  # fmt: skip
+    canonical.report(krs, repeated, KR_TITLE, messages)
+    krs = krs[~repeated]
+    words = source.label in canonical.milestone_words
+    out = {"objectives": objectives, "key_results": to_table(krs, "key_results", words)}
+    if "check_ins.checked_at" in krs:
+        dated = krs[krs["check_ins.checked_at"].notna()].copy()
+        dated["check_ins.kr_id"] = dated["key_results.kr_id"]
+        if "key_results.current_value" in dated:
+            dated["check_ins.value"] = dated["key_results.current_value"]
+        out["check_ins"] = to_table(dated, "check_ins")
+    return out

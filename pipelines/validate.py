@@ -1,0 +1,178 @@
+"""Validation of the canonical frames of one ingest, before anything is written.
+
+Everything is checked and every problem collected: required values, duplicate ids, key results
+and check-ins pointing at nothing (errors), alignment links to missing objectives or key
+results (warnings: loaded, and shown as broken), alignment loops (errors), and values out of
+range after normalisation. The store's current content counts: a newer export of key results
+may point at objectives loaded before.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipelines.canonical import Canonical
+from pipelines.schema import CHECK_INS, TABLES_BY_NAME
+
+UNIT_RANGE = {
+    "key_results.manual_score": "score",
+    "check_ins.grade": "grade",
+    "check_ins.confidence": "confidence",
+}
+
+
+def _quoted(values: pd.Series) -> pd.Series:
+    return '"' + values.astype("str").fillna("") + '"'
+
+
+def _where_first(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """For each row, where the first row with the same key is: `row N`, or `file:sheet row N`
+    when that row is in another source."""
+    grouped = frame.groupby(keys, dropna=False)
+    row = "row " + grouped["_row"].transform("first").astype("str")
+    source = grouped["_source"].transform("first").astype("str")
+    return row.where(source == frame["_source"], source + " " + row)
+
+
+def required_values(canonical: Canonical) -> None:
+    for name, frame in canonical.tables.items():
+        for column in TABLES_BY_NAME[name].required:
+            empty = frame[column].isna()
+            message = "required value is empty"
+            canonical.report(frame, empty, f"{name}.{column}", message, unless_reported=True)
+
+
+def duplicate_ids(canonical: Canonical) -> None:
+    for name, frame in canonical.tables.items():
+        table = TABLES_BY_NAME[name]
+        keys = list(table.key)
+        complete = frame[keys].notna().all(axis=1)
+        repeated = frame[keys].duplicated() & complete
+        if not repeated.any():
+            continue
+        where = _where_first(frame, keys)
+        column = f"{name}.{keys[-1]}"
+        if table is CHECK_INS:
+            message = "a second check-in of this key result at the same time (first on " + where
+            canonical.report(frame, repeated, column, message + ")", "warning")
+        else:
+            message = f"duplicate {keys[0]} " + _quoted(frame[keys[0]]) + " (first on " + where
+            canonical.report(frame, repeated, column, message + ")")
+
+
+def _ids(canonical: Canonical, stored: dict[str, pd.DataFrame], table: str, column: str) -> set:
+    """Ids a table will hold after the load: incoming, derived, and stored ones not removed."""
+    ids = set(stored[table][column]) if table in stored else set()
+    for source in (canonical.tables, canonical.derived):
+        if table in source:
+            ids |= set(source[table][column].dropna())
+    return ids
+
+
+def references(canonical: Canonical, stored: dict[str, pd.DataFrame]) -> None:
+    objectives = _ids(canonical, stored, "objectives", "objective_id")
+    krs = _ids(canonical, stored, "key_results", "kr_id")
+    teams = _ids(canonical, stored, "teams", "team_id")
+    checks = [
+        ("key_results", "objective_id", objectives, "objective", "error"),
+        ("check_ins", "kr_id", krs, "key result", "error"),
+        ("objectives", "parent_objective_id", objectives, "parent objective", "warning"),
+        ("objectives", "parent_kr_id", krs, "parent key result", "warning"),
+        ("teams", "parent_team_id", teams, "parent team", "warning"),
+    ]
+    for table, column, known, what, severity in checks:
+        frame = canonical.tables.get(table)
+        if frame is None:
+            continue
+        missing = frame[column].notna() & ~frame[column].isin(known)
+        message = what + " " + _quoted(frame[column]) + " not found"
+        if severity == "warning":
+            message += " (a broken link: loaded, and shown as broken)"
+        canonical.report(frame, missing, f"{table}.{column}", message, severity)
+
+
+def loop_members(parent: dict[str, str]) -> dict[str, list[str]]:
+    """Every node on a cycle of parent links, with the cycle it is on."""
+    members: dict[str, list[str]] = {}
+    done: set[str] = set()
+    for start in parent:
+        path: list[str] = []
+        position: dict[str, int] = {}
+        node = start
+        while node in parent and node not in done and node not in position:
+            position[node] = len(path)
+            path.append(node)
+            node = parent[node]
+        if node in position:
+            loop = path[position[node] :]
+            members.update({m: loop for m in loop})
+        done.update(path)
+    return members
+
+
+def _loop_from(loop: list[str], start: str) -> list[str]:
+    if start not in loop:
+        return [start]
+    i = loop.index(start)
+    return [*loop[i:], *loop[:i], start]
+
+
+def alignment_loops(canonical: Canonical, stored: dict[str, pd.DataFrame]) -> None:
+    for table, key, column in (
+        ("objectives", "objective_id", "parent_objective_id"),
+        ("teams", "team_id", "parent_team_id"),
+    ):
+        frame = canonical.tables.get(table)
+        if frame is None or frame[column].isna().all():
+            continue
+        links = pd.concat([stored[table][[key, column]], frame[[key, column]]])
+        links = links.drop_duplicates(key, keep="last").dropna()
+        members = loop_members(dict(zip(links[key], links[column], strict=True)))
+        if not members:
+            continue
+        in_loop = frame[key].isin(members.keys()) & frame[column].notna()
+        paths = pd.Series(
+            [" → ".join(_loop_from(members.get(k, []), k)) for k in frame[key]], index=frame.index
+        )
+        message = "alignment loop: " + paths + " (rejected: a parent cannot be its own descendant)"
+        canonical.report(frame, in_loop, f"{table}.{column}", message)
+
+
+def value_ranges(canonical: Canonical) -> None:
+    for name, what in UNIT_RANGE.items():
+        table, column = name.split(".", 1)
+        frame = canonical.tables.get(table)
+        if frame is None:
+            continue
+        values = frame[column]
+        outside = (values < 0) | (values > 1)
+        text = values.where(outside).map("{:g}".format, na_action="ignore").astype("str")
+        message = f"{what} " + text + " is outside 0–1 (after reading 0–10 or 0–100 scales)"
+        canonical.report(frame, outside, name, message)
+    for table, column in (("key_results", "weight"), ("objectives", "weight")):
+        frame = canonical.tables.get(table)
+        if frame is not None:
+            negative = frame[column] < 0
+            canonical.report(frame, negative, f"{table}.{column}", "weight cannot be negative")
+    krs = canonical.tables.get("key_results")
+    if krs is not None:
+        inverted = krs["range_low"] > krs["range_high"]
+        message = "range_low is above range_high"
+        canonical.report(krs, inverted, "key_results.range_high", message)
+    cycles = canonical.tables.get("cycles")
+    if cycles is not None:
+        inverted = cycles["end_date"] < cycles["start_date"]
+        canonical.report(cycles, inverted, "cycles.end_date", "the cycle ends before it starts")
+
+
+def validate(canonical: Canonical, stored: dict[str, pd.DataFrame]) -> None:
+    """Run every check; problems are appended to `canonical.problems`.
+
+    `stored` holds the key columns of the store as they will be after the load's removals
+    (see `store.removed_by`), so references to rows the load removes count as missing.
+    """
+    required_values(canonical)
+    duplicate_ids(canonical)
+    references(canonical, stored)
+    alignment_loops(canonical, stored)
+    value_ranges(canonical)
