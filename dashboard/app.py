@@ -46,6 +46,8 @@ def sidebar_filters() -> None:
 
 pages = [
     st.Page(VIEWS / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page(VIEWS / "alignment.py", title="Alignment", icon=":material/account_tree:"),
+    st.Page(VIEWS / "coach.py", title="Coach", icon=":material/sports:"),
 ]
 navigation = st.navigation(pages)
 sidebar_filters()

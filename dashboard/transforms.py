@@ -14,7 +14,7 @@ def mean_or_none(values: pd.Series) -> float | None:
 
 def headline(objectives: pd.DataFrame, key_results: pd.DataFrame) -> dict[str, float | None]:
     """The Overview's tiles: mean objective and key-result score, sweet-spot share, counts,
-    and for a running cycle the share of key results on track."""
+    the share maxed at 1.0, and for a running cycle the share of key results on track."""
     graded = key_results["score"].dropna()
     paced = key_results["pace"].dropna() if "pace" in key_results else pd.Series(dtype=object)
     paced = paced[paced != "no data"]
@@ -26,7 +26,7 @@ def headline(objectives: pd.DataFrame, key_results: pd.DataFrame) -> dict[str, f
         "key_results": float(len(key_results)),
         "graded": float(len(graded)),
         "on_track_share": None if paced.empty else float((paced == "on track").mean()),
-        "at_risk": float((objectives.get("pace") == "at risk").sum()),
+        "maxed_share": None if graded.empty else float((graded >= 1.0).mean()),
     }
 
 
@@ -55,3 +55,32 @@ def at_risk_objectives(objectives: pd.DataFrame) -> pd.DataFrame:
     risky = objectives[objectives["pace"] == "at risk"]
     columns = ["title", "department", "team", "owner", "score", "expected", "forecast"]
     return risky.sort_values("gap")[columns].reset_index(drop=True)
+
+
+def tree_for(tree: pd.DataFrame, cycle: str, department_id: str | None) -> pd.DataFrame:
+    """The alignment tree of one cycle, rooted at a department when one is chosen."""
+    nodes = tree[tree["cycle_id"] == cycle]
+    if department_id is None:
+        return nodes.reset_index(drop=True)
+    keep = {department_id}
+    frontier = {department_id}
+    while frontier:  # walk down the tree level by level (a handful of levels)
+        children = set(nodes.loc[nodes["parent"].isin(frontier), "id"])
+        frontier = children - keep
+        keep |= children
+    out = nodes[nodes["id"].isin(keep)].copy()
+    out.loc[out["id"] == department_id, "parent"] = ""
+    return out.reset_index(drop=True)
+
+
+def alignment_issues(links: pd.DataFrame, objectives: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Orphans, unsupported top objectives and broken links of the objectives shown."""
+    shown = links[links["objective_id"].isin(objectives["objective_id"])]
+    units = objectives.set_index("objective_id")[["team", "department", "score"]]
+    shown = shown.join(units, on="objective_id")
+    columns = ["title", "department", "team", "owner", "score"]
+    return {
+        "orphans": shown.loc[shown["status"] == "orphan", columns],
+        "unsupported": shown.loc[shown["unsupported_top"].fillna(False).astype(bool), columns],
+        "broken": shown.loc[shown["broken"].fillna(False).astype(bool), [*columns, "parent_id"]],
+    }

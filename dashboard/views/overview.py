@@ -71,7 +71,8 @@ if running:
         help="Score at least the elapsed share of the cycle, less 0.1.",
     )
 else:
-    tiles[5].metric("Objectives at risk", "–")
+    tile(tiles[5], "Key results at 1.0", "maxed_share", "{:.0%}",
+         help="Consistently 1.0 means goals were set too low.")
 
 left, right = st.columns(2)
 with left:
