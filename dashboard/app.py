@@ -48,6 +48,7 @@ pages = [
     st.Page(VIEWS / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page(VIEWS / "alignment.py", title="Alignment", icon=":material/account_tree:"),
     st.Page(VIEWS / "coach.py", title="Coach", icon=":material/sports:"),
+    st.Page(VIEWS / "closing.py", title="Closing meeting", icon=":material/groups:"),
 ]
 navigation = st.navigation(pages)
 sidebar_filters()

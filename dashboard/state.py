@@ -13,6 +13,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from exports.closing_pack import ClosingPack, build_closing_pack, known_units
+from exports.excel import pack_to_xlsx_bytes
+from exports.html import pack_to_html
 from metrics.comparison import scores_at_same_point
 from metrics.report import HealthReport, analyse
 from metrics.summary import default_cycle, ordered_cycles
@@ -118,6 +121,31 @@ def previous_at_same_point(cycle: str, previous: str) -> tuple[pd.DataFrame, pd.
     objectives, key_results = _same_point(str(path), store_version(path), cycle, previous)
     objectives = filter_units(objectives)
     return objectives, key_results[key_results["objective_id"].isin(objectives["objective_id"])]
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner="Preparing the closing pack…")
+def _closing_pack(db_path: str, version: float, cycle: str, unit_id: str) -> ClosingPack:
+    loaded = _load(db_path, version)
+    assert loaded is not None
+    return build_closing_pack(loaded.dataset, cycle, unit_id, loaded.report)
+
+
+def closing_pack(cycle: str, unit_id: str) -> ClosingPack:
+    """The closing pack of a unit for a cycle (cached per store version)."""
+    path = db_path()
+    return _closing_pack(str(path), store_version(path), cycle, unit_id)
+
+
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+def closing_files(pack: ClosingPack) -> tuple[bytes, str]:
+    """The pack as .xlsx bytes and as a standalone HTML page."""
+    return pack_to_xlsx_bytes(pack), pack_to_html(pack)
+
+
+def pack_units(loaded: Loaded) -> pd.DataFrame:
+    """Departments and teams a closing pack can be made for (unit_id, name, level)."""
+    units = known_units(loaded.dataset.teams, loaded.dataset.objectives)
+    return units[units["level"].isin(["department", "team"])].reset_index(drop=True)
 
 
 def scoped(loaded: Loaded, cycle: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:

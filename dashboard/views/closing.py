@@ -1,0 +1,93 @@
+"""Closing meeting — for department heads: the unit's scorecard for the cycle, what moved
+since mid-cycle, what is unaligned, and the pack to take into the room."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from dashboard import charts, state
+
+loaded = state.load()
+st.title("Closing meeting")
+if loaded is None:
+    state.show_empty_store()
+    st.stop()
+
+cycle = state.current_cycle(loaded)
+units = state.pack_units(loaded)
+labels = dict(zip(units["unit_id"], units["name"] + " (" + units["level"] + ")", strict=True))
+ids = list(units["unit_id"])
+department = state.selected("department")
+preferred = units.loc[units["name"] == (state.selected("team") or department), "unit_id"]
+if st.session_state.get("closing_unit") not in ids:
+    st.session_state["closing_unit"] = preferred.iloc[0] if len(preferred) else ids[0]
+unit_id = st.selectbox("Department or team", ids, key="closing_unit", format_func=labels.get)
+pack = state.closing_pack(cycle, unit_id)
+st.caption(f"{pack.unit_name} · {pack.cycle_name} · as of {pack.as_of}")
+
+xlsx, html_page = state.closing_files(pack)
+stem = re.sub(r"[^A-Za-z0-9_-]+", "-", f"closing-{pack.unit_id}-{pack.cycle_id}").strip("-")
+d1, d2, _ = st.columns([1, 1, 3])
+d1.download_button("Download Excel", xlsx, file_name=f"{stem}.xlsx", key="download_xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+d2.download_button("Download HTML page", html_page, file_name=f"{stem}.html",
+                   mime="text/html", key="download_html")  # fmt: skip
+
+comparison = pack.comparison.set_index("figure") if "figure" in pack.comparison else None
+tiles = st.columns(4)
+for column, (key, label) in zip(
+    tiles,
+    [("objective_mean", "Mean objective score"), ("kr_mean", "Mean key-result score"),
+     ("sweet_spot_share", "In the sweet spot"), ("graded_key_results", "Key results graded")],
+    strict=True,
+):  # fmt: skip
+    value = pack.headline.get(key)
+    company = pack.company.get(key)
+    share = key == "sweet_spot_share"
+    text = "–" if value is None else (f"{value:.0%}" if share else
+                                      f"{value:.2f}" if isinstance(value, float) else str(value))
+    delta = None
+    if isinstance(value, float) and isinstance(company, float):
+        delta = f"{value - company:+.0%}" if share else f"{value - company:+.2f}"
+    column.metric(label, text, delta=delta, help="Change shown against the whole company.")
+
+st.subheader("Scorecard")
+st.dataframe(
+    pack.objectives[["objective", "team", "owner", "score", "band", "key_results", "graded",
+                     "aligned_to"]],
+    hide_index=True, key="scorecard_table",
+    column_config={"score": st.column_config.ProgressColumn(min_value=0, max_value=1,
+                                                            format="%.2f")},
+)  # fmt: skip
+with st.expander("Key results"):
+    st.dataframe(
+        pack.key_results[["objective", "title", "kr_type", "owner", "start_value",
+                          "target_value", "current", "score", "band", "score_source"]],
+        hide_index=True, key="closing_krs",
+    )  # fmt: skip
+
+st.subheader("Movement since mid-cycle")
+if not pack.midpoint_reached:
+    st.caption("The cycle has not reached its mid-point yet.")
+else:
+    moved = pack.movement[pack.movement["level"] == "objective"]
+    st.caption(f"Mid-cycle scores as they stood on {pack.midpoint}, from check-ins only.")
+    st.plotly_chart(charts.movement_figure(moved.rename(columns={"objective": "title"})),
+                    key="movement_chart")  # fmt: skip
+    with st.expander("Numbers behind the chart"):
+        st.dataframe(moved[["objective", "owner", "mid_score", "score", "delta", "change"]],
+                     hide_index=True, key="movement_table")  # fmt: skip
+
+st.subheader("Unaligned objectives")
+unaligned = pack.objectives[pack.objectives["link"].isin(["orphan", "broken"])]
+if unaligned.empty:
+    st.success("Every objective of this unit is linked to one above it.")
+else:
+    st.dataframe(unaligned[["objective", "team", "owner", "link"]], hide_index=True,
+                 key="unaligned_table")
+
+st.subheader("Findings for the meeting")
+st.dataframe(pack.findings, hide_index=True, key="findings_table",
+             column_config={"detail": st.column_config.TextColumn(width="large")})
