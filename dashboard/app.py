@@ -49,6 +49,7 @@ pages = [
     st.Page(VIEWS / "alignment.py", title="Alignment", icon=":material/account_tree:"),
     st.Page(VIEWS / "coach.py", title="Coach", icon=":material/sports:"),
     st.Page(VIEWS / "closing.py", title="Closing meeting", icon=":material/groups:"),
+    st.Page(VIEWS / "data.py", title="Data", icon=":material/upload_file:"),
 ]
 navigation = st.navigation(pages)
 sidebar_filters()
