@@ -61,7 +61,12 @@ def _first_mentions(objectives: pd.DataFrame, column: str, known: set[str]) -> p
 
 
 def derive_missing(canonical: Canonical, stored: dict[str, pd.DataFrame]) -> None:
-    """Add cycles and teams the objectives name but neither the sources nor the store hold."""
+    """Derive the cycles and teams the objectives name but the sources do not give.
+
+    Derived rows are part of the import's content whether or not the store has them already
+    (they are only inserted where new), so importing the same file twice hashes the same.
+    A name missing from a cycles or teams sheet that came with the import is a warning.
+    """
     objectives = canonical.tables.get("objectives")
     if objectives is None or objectives.empty:
         return
@@ -72,14 +77,14 @@ def derive_missing(canonical: Canonical, stored: dict[str, pd.DataFrame]) -> Non
     objectives["team_id"] = resolve_team_names(objectives, known_teams)
     for table, column in (("cycles", "cycle_id"), ("teams", "team_id")):
         given = canonical.tables.get(table)
-        known = set(stored[table][column]) | (set(given[column]) if given is not None else set())
-        new = _first_mentions(objectives, column, known)
+        new = _first_mentions(objectives, column, set() if given is None else set(given[column]))
         if new.empty:
             continue
         if given is not None:
+            unknown = ~new[column].isin(stored[table][column])
             message = f"{column.split('_')[0]} " + '"' + new[column] + '"'
             message += f" is not in the {table} sheet; added with no details"
-            canonical.report(new, new[column].notna(), f"objectives.{column}", message, "warning")
+            canonical.report(new, unknown, f"objectives.{column}", message, "warning")
         rows = pd.DataFrame({column: new[column].values, "name": new[column].values})
         rows[LOCATION] = new[LOCATION].values
         if table == "cycles":
@@ -88,7 +93,9 @@ def derive_missing(canonical: Canonical, stored: dict[str, pd.DataFrame]) -> Non
             rows["level"] = "team"
         frame = combine([], table)
         canonical.derived[table] = pd.concat([frame, rows], ignore_index=True)[frame.columns]
-        canonical.notes.append(
-            f"{len(rows)} {table} derived from the objectives' {column}: "
-            + ", ".join(rows[column].astype("str").head(10))
-        )
+        fresh = rows[~rows[column].isin(stored[table][column])]
+        if not fresh.empty:
+            canonical.notes.append(
+                f"{len(fresh)} {table} derived from the objectives' {column}: "
+                + ", ".join(fresh[column].astype("str").head(10))
+            )

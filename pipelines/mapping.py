@@ -103,17 +103,18 @@ def classify(source: SourceTable) -> str:
         if name in aliases:
             return table
     flat = suggest_columns(source.headers, "flat")
-    if "objectives.title" in flat and "key_results.title" in flat:
+    kr_fields = [f for f in flat if f.startswith("key_results.")]
+    if "objectives.title" in flat and ("key_results.title" in flat or len(kr_fields) >= 2):
         return "flat"
     ranked = sorted(
         (
-            (all(f in cols for f in required_fields(t)), len(cols), t)
+            (len(cols), all(f in cols for f in required_fields(t)), t)
             for t in ENTITY
             for cols in [suggest_columns(source.headers, t)]
         ),
         reverse=True,
     )
-    complete, matched, table = ranked[0]
+    matched, complete, table = ranked[0]
     if complete or matched >= 2:
         return table
     for table, aliases in TABLE_ALIASES.items():

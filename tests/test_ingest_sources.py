@@ -3,6 +3,7 @@ real format, loaded into a real DuckDB file, and checked by the rows, values and
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -323,3 +324,24 @@ def test_several_files_at_once(tmp_path: Path) -> None:
     teams = store_tables(db)["teams"]
     assert teams["team_id"].tolist() == ["co", "sales"]  # derived from the objectives
     assert audit(db) == {}
+
+
+CLI = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "okr-health"
+
+
+@pytest.mark.skipif(not CLI.exists(), reason="the okr-health console script is not installed")
+def test_cli_ingest_dry_run_then_load_then_unchanged(tmp_path: Path) -> None:
+    path, db = write_xlsx(tmp_path / "okrs.xlsx", CANONICAL_SHEETS), tmp_path / "okr.duckdb"
+
+    def run(*extra: str) -> subprocess.CompletedProcess[str]:
+        args = [str(CLI), "ingest", str(path), "--db", str(db), *extra]
+        return subprocess.run(args, capture_output=True, text=True, timeout=120)
+
+    dry = run("--dry-run")
+    assert dry.returncode == 0 and dry.stdout.startswith("dry-run: 1 cycles")
+    assert not db.exists()
+    first, second = run(), run()
+    assert (first.returncode, second.returncode) == (0, 0)
+    assert first.stdout.startswith("loaded: 1 cycles, 2 teams, 2 objectives, 4 key_results")
+    assert second.stdout.startswith("unchanged:")
+    assert kr_scores(db) == pytest.approx(CANONICAL_SCORES)

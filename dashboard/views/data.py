@@ -1,0 +1,184 @@
+"""Data — upload CSV/XLSX, check the column mapping, see every problem, load; import history.
+
+The page only lays out: reading, mapping, validation and loading are the functions of
+`pipelines.ingest`, the same ones `okr-health ingest` runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from pipelines.ingest import Prepared, load, prepare, read_sources
+from pipelines.mapping import (
+    ROLES,
+    Mapping,
+    MappingFile,
+    SourceMapping,
+    columns_for_role,
+    fields_for,
+    mapping_toml,
+    parse_mapping_file,
+    required_fields,
+    suggest_mapping,
+)
+from pipelines.readers import Sources
+from pipelines.store import import_history, open_store, resolve_db_path
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "data" / "okr_template.xlsx"
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]
+NONE = "—"
+ROLE_LABELS = {
+    "cycles": "Cycles",
+    "teams": "Teams",
+    "objectives": "Objectives",
+    "key_results": "Key results",
+    "check_ins": "Check-ins",
+    "flat": "Flat sheet: one row per key result, objective repeated",
+    "ignore": "Nothing to load (skip)",
+}
+
+
+@st.cache_data(max_entries=4, show_spinner="Reading files…")
+def _read(files: tuple[tuple[str, bytes], ...], mapping_text: str | None) -> tuple:
+    mapping_file = parse_mapping_file("mapping.toml", mapping_text) if mapping_text else None
+    sources = read_sources(list(files), mapping_file)
+    return sources, suggest_mapping(sources.tables, mapping_file), mapping_file
+
+
+def _mapping_editor(sources: Sources, suggested: Mapping) -> Mapping:
+    """One role selector and one column selector per canonical field, per source."""
+    chosen: Mapping = {}
+    for source in sources.tables:
+        label = source.label
+        with st.expander(f"**{label}** · header on row {source.header_row}", expanded=True):
+            st.dataframe(source.data.head(10).astype("str"), key=f"preview:{label}")
+            role = st.selectbox(
+                "This sheet holds",
+                ROLES,
+                index=ROLES.index(suggested[label].role),
+                format_func=ROLE_LABELS.__getitem__,
+                key=f"role:{label}",
+            )
+            defaults = columns_for_role(source, role, suggested)
+            options = [NONE, *source.headers]
+            required = set(required_fields(role))
+            columns: dict[str, str] = {}
+            grid = st.columns(3)
+            for i, name in enumerate(fields_for(role)):
+                shown = name.split(".", 1)[1] if role != "flat" else name.replace("_", " ")
+                picked = grid[i % 3].selectbox(
+                    f"{shown}{' *' if name in required else ''}",
+                    options,
+                    index=options.index(defaults.get(name, NONE)),
+                    key=f"map:{label}:{role}:{name}",
+                )
+                if picked != NONE:
+                    columns[name] = picked
+            chosen[label] = SourceMapping(role, columns)
+    return chosen
+
+
+def _show_report(prepared: Prepared) -> None:
+    errors = [p for p in prepared.problems if p.is_error]
+    warnings = [p for p in prepared.problems if not p.is_error]
+    counts = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in prepared.rows.items())
+    if errors:
+        st.error(f"{len(errors)} error(s): nothing can be loaded until they are fixed.")
+    else:
+        st.success(f"Ready to load: {counts or 'nothing'}.")
+    if warnings:
+        st.warning(f"{len(warnings)} warning(s): loaded as shown.")
+    if prepared.problems:
+        table = pd.DataFrame(
+            {
+                "severity": [p.severity for p in prepared.problems],
+                "where": [p.location for p in prepared.problems],
+                "problem": [p.message for p in prepared.problems],
+            }
+        )
+        st.dataframe(table, hide_index=True, key="problems")
+    removed = {t: len(ids) for t, ids in prepared.removals.items() if ids}
+    if removed:
+        st.info(
+            "This import replaces its cycles and teams: "
+            + ", ".join(f"{n} stored {t.replace('_', ' ')}" for t, n in removed.items())
+            + " no longer in it will be removed."
+        )
+    if prepared.unmapped:
+        st.markdown("**Columns not loaded** (map them above to keep them):")
+        st.markdown("\n".join(f"- `{c}`" for c in prepared.unmapped))
+    if prepared.notes:
+        with st.expander("What was detected"):
+            st.markdown("\n".join(f"- {n}" for n in prepared.notes))
+
+
+st.title("Data")
+st.caption(
+    "Load OKRs from CSV or Excel files: the canonical template, one flat sheet, or an "
+    "export of another OKR tool. Nothing is written until every error is fixed."
+)
+db = resolve_db_path()
+
+uploads = st.file_uploader(
+    "Spreadsheets (CSV or Excel; several at once)",
+    type=UPLOAD_TYPES,
+    accept_multiple_files=True,
+    key="uploads",
+)
+mapping_upload = st.file_uploader("Mapping file (optional, TOML)", type=["toml"], key="mapping")
+files = tuple((f.name, f.getvalue()) for f in uploads or [])
+mapping_text = mapping_upload.getvalue().decode("utf-8-sig") if mapping_upload else None
+
+if files:
+    sources, suggested, mapping_file = _read(files, mapping_text)
+    if not sources.tables:
+        st.error("No table could be read from these files.")
+    st.subheader("Column mapping")
+    chosen = _mapping_editor(sources, suggested)
+    toml_text = mapping_toml(sources.tables, chosen)
+    st.download_button(
+        "Download this mapping (TOML)",
+        toml_text,
+        file_name="okr_mapping.toml",
+        mime="application/toml",
+        key="download_mapping",
+        help="Use it with `okr-health ingest FILE --mapping okr_mapping.toml` next time.",
+    )
+    with st.expander("The mapping as a file"):
+        st.code(toml_text, language="toml")
+    file_for_checks = mapping_file or MappingFile("mapping.toml")
+    prepared = prepare(sources, chosen, db, file_for_checks)
+    st.subheader("Validation")
+    _show_report(prepared)
+    if st.button("Load into the store", type="primary", disabled=not prepared.ok, key="load"):
+        report = load(prepared, db)
+        st.cache_data.clear()  # every page sees the new data on its next run
+        rows = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in report.rows.items())
+        st.session_state["last_load"] = f"{report.outcome}: {rows}"
+if st.session_state.get("last_load"):
+    st.success(f"Last load — {st.session_state['last_load']}")
+
+st.subheader("Import history")
+if db.exists():
+    with open_store(db, read_only=True) as conn:
+        history = import_history(conn)
+    st.dataframe(history, hide_index=True, key="history")
+else:
+    st.caption(f"No store yet at `{db}`.")
+
+st.subheader("Template")
+if TEMPLATE.exists():
+    st.download_button(
+        "Download the import template (XLSX)",
+        TEMPLATE.read_bytes(),
+        file_name=TEMPLATE.name,
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="download_template",
+    )
+st.caption(
+    'Mapping files: one `[table]` per canonical table naming `sheet = "…"` or `file = "…"` '
+    'and `canonical_column = "source column"` (see docs/ingestion.md).'
+)
