@@ -45,11 +45,11 @@ def sidebar_filters() -> None:
 
 
 pages = [
-    st.Page(VIEWS / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page(VIEWS / "alignment.py", title="Alignment", icon=":material/account_tree:"),
-    st.Page(VIEWS / "coach.py", title="Coach", icon=":material/sports:"),
-    st.Page(VIEWS / "closing.py", title="Closing meeting", icon=":material/groups:"),
-    st.Page(VIEWS / "data.py", title="Data", icon=":material/upload_file:"),
+    st.Page(VIEWS / "overview.py", title="Overview", default=True),
+    st.Page(VIEWS / "alignment.py", title="Alignment"),
+    st.Page(VIEWS / "coach.py", title="Coach"),
+    st.Page(VIEWS / "closing.py", title="Closing meeting"),
+    st.Page(VIEWS / "data.py", title="Data"),
 ]
 navigation = st.navigation(pages)
 sidebar_filters()

@@ -166,19 +166,15 @@ def department_trend_figure(trends: pd.DataFrame, metric: str, label: str) -> go
 
 
 def alignment_tree_figure(tree: pd.DataFrame) -> go.Figure:
-    """Company → departments → teams → objectives as a sunburst coloured by score."""
+    """Company → departments → teams → objectives as a sunburst, each slice in the colour
+    of its score's band (grey when not graded yet)."""
     score = tree["score"].astype("float64")
+    colors = tree["band"].astype("object").map(BAND_COLORS).fillna("#dddddd")
     fig = go.Figure(
         go.Sunburst(
             ids=tree["id"], parents=tree["parent"].fillna(""), labels=tree["label"],
-            values=tree["value"], branchvalues="total",
-            marker={"colors": score.fillna(-0.01),
-                    "colorscale": [[0, "#eeeeee"], [0.01, BAND_COLORS["low"]],
-                                   [0.4, BAND_COLORS["mid"]], [0.65, BAND_COLORS["sweet"]],
-                                   [0.85, BAND_COLORS["high"]], [1, BAND_COLORS["maxed"]]],
-                    "cmin": -0.01, "cmax": 1, "showscale": True,
-                    "colorbar": {"title": "score"}},
-            customdata=score.round(2).fillna(-1),
+            values=tree["value"], branchvalues="total", marker={"colors": colors},
+            customdata=np.where(score.notna(), score.round(2).astype(str), "not graded"),
             hovertemplate="%{label}<br>score %{customdata}<extra></extra>",
             maxdepth=3,
         )
