@@ -182,6 +182,38 @@ def scores(
 
 
 @app.command()
+def report(
+    team: Annotated[
+        str, typer.Option("--team", help="Team or department id (or name); the company id for all.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="File to write: FILE.xlsx or FILE.html.")],
+    cycle: CycleOption = None,
+    db: DbOption = None,
+) -> None:
+    """The closing-meeting pack of a team or department for a cycle, as Excel or HTML."""
+    from exports import PackError, build_closing_pack, pack_to_html, pack_to_xlsx_bytes
+
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".html", ".htm"):
+        _fail(f"error: --out must end in .xlsx or .html, not {out.name!r}")
+    dataset = _dataset(db)
+    try:
+        pack = build_closing_pack(dataset, cycle, team)
+    except PackError as exc:
+        _fail(f"error: {exc}")
+        return
+    data = pack_to_xlsx_bytes(pack) if suffix == ".xlsx" else pack_to_html(pack).encode()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.partial")  # a failed write leaves no half file
+    partial.write_bytes(data)
+    partial.replace(out)
+    typer.echo(
+        f"Closing pack of {pack.unit_name} for {pack.cycle_name} written to {out}: "
+        f"{pack.headline['objectives']} objectives, {pack.headline['key_results']} key results."
+    )
+
+
+@app.command()
 def serve(
     db: DbOption = None,
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,

@@ -1,0 +1,434 @@
+"""The closing-meeting pack of one unit (company, department or team) for one cycle.
+
+Pure assembly: a `Dataset` (and, when the caller has them, its scores) in, a `ClosingPack` of
+presentation-ready frames and headline figures out. The Excel and HTML writers lay these
+frames out and add nothing of their own, so both formats always say the same thing.
+
+A department covers its own objectives and those of every team below it; the company covers
+every objective of the cycle. Column names stay snake_case; `COLUMNS` gives each table's
+headers and kinds (text, score, share, int, number, date, band, delta) for the writers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from exports.findings import closing_findings
+from metrics.bands import BAND_LABELS, BANDS, band_of, sweet_spot_share
+from metrics.movement import cycle_midpoints, movement_since_midcycle
+from metrics.report import HealthReport, analyse
+from metrics.rollups import attach_units
+from metrics.scoring import Scores
+from metrics.summary import default_cycle, ordered_cycles
+from pipelines.store import Dataset
+
+
+class PackError(ValueError):
+    """The cycle or unit asked for is not in the store (the message lists the known ones)."""
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    header: str
+    kind: str = "text"  # text | score | share | int | number | date | band | delta
+
+
+COLUMNS: dict[str, list[Col]] = {
+    "objectives": [
+        Col("objective", "Objective"),
+        Col("team", "Team"),
+        Col("owner", "Owner"),
+        Col("score", "Score", "score"),
+        Col("band", "Band", "band"),
+        Col("key_results", "Key results", "int"),
+        Col("graded", "Graded", "int"),
+        Col("aligned_to", "Aligned to"),
+        Col("link", "Link"),
+        Col("objective_id", "ID"),
+    ],
+    "key_results": [
+        Col("objective", "Objective"),
+        Col("title", "Key result"),
+        Col("kr_type", "Type"),
+        Col("owner", "Owner"),
+        Col("start_value", "Start", "number"),
+        Col("target_value", "Target", "number"),
+        Col("current", "Current", "number"),
+        Col("score", "Score", "score"),
+        Col("band", "Band", "band"),
+        Col("attainment", "Attainment", "score"),
+        Col("score_source", "Score source"),
+        Col("last_check_in", "Last check-in", "date"),
+        Col("confidence", "Confidence", "share"),
+        Col("kr_id", "ID"),
+    ],
+    "movement": [
+        Col("objective", "Objective"),
+        Col("key_result", "Key result"),
+        Col("owner", "Owner"),
+        Col("mid_score", "Mid-cycle", "score"),
+        Col("score", "Now", "score"),
+        Col("delta", "Change", "delta"),
+        Col("change", "Movement"),
+    ],
+    "findings": [
+        Col("category", "Category"),
+        Col("finding", "Finding"),
+        Col("subject", "About"),
+        Col("team", "Team"),
+        Col("detail", "Evidence"),
+    ],
+    "bands": [
+        Col("label", "Band"),
+        Col("key_results", "Key results", "int"),
+        Col("kr_share", "Share of key results", "share"),
+        Col("objectives", "Objectives", "int"),
+        Col("objective_share", "Share of objectives", "share"),
+    ],
+}
+# Headline figures: (key, label, kind).
+HEADLINE = [
+    ("objectives", "Objectives", "int"),
+    ("graded_objectives", "Objectives graded", "int"),
+    ("key_results", "Key results", "int"),
+    ("graded_key_results", "Key results graded", "int"),
+    ("objective_mean", "Mean objective score", "score"),
+    ("kr_mean", "Mean key-result score", "score"),
+    ("sweet_spot_share", "Key results in the 0.6–0.7 sweet spot", "share"),
+]
+COMPARED = ("objective_mean", "kr_mean", "sweet_spot_share")
+
+
+@dataclass(frozen=True)
+class ClosingPack:
+    """Everything the closing meeting of one unit looks at, for one cycle."""
+
+    cycle_id: str
+    cycle_name: str
+    cycle_start: date | None
+    cycle_end: date | None
+    midpoint: date | None  # the day "mid-cycle" scores are taken at
+    midpoint_reached: bool  # False while the cycle's first half is still running
+    unit_id: str
+    unit_name: str
+    unit_level: str  # company | department | team | individual
+    as_of: date
+    headline: dict[str, Any]  # the unit's figures (keys of HEADLINE)
+    company: dict[str, Any]  # the same figures for the whole company in this cycle
+    comparison: pd.DataFrame  # figure, kind, unit, company, difference
+    bands: pd.DataFrame  # band, label, key_results, kr_share, objectives, objective_share
+    objectives: pd.DataFrame  # scorecard, COLUMNS["objectives"] (+ team_id)
+    key_results: pd.DataFrame  # COLUMNS["key_results"] (+ objective_id)
+    movement: pd.DataFrame  # objective rows each followed by its key results' rows
+    findings: pd.DataFrame  # exports.findings.FINDING_COLUMNS: flags, lint, alignment, …
+
+    @property
+    def title(self) -> str:
+        return f"Closing pack: {self.unit_name} · {self.cycle_name}"
+
+    def headline_frame(self) -> pd.DataFrame:
+        """The headline figures as rows: key, figure (label), kind, value."""
+        return pd.DataFrame(
+            [(k, label, kind, self.headline.get(k)) for k, label, kind in HEADLINE],
+            columns=["key", "figure", "kind", "value"],
+        )
+
+
+# --- which objectives a unit covers --------------------------------------------------------
+
+
+def known_units(teams: pd.DataFrame, objectives: pd.DataFrame) -> pd.DataFrame:
+    """Every unit a pack can be made for: unit_id, name, level (teams named only by
+    objectives are teams)."""
+    listed = teams[["team_id", "name", "level"]].drop_duplicates("team_id")
+    named = pd.Series(objectives["team_id"].dropna().unique(), dtype="object")
+    extra = named[~named.isin(listed["team_id"])]
+    frame = pd.concat(
+        [listed, pd.DataFrame({"team_id": extra, "name": extra, "level": "team"})],
+        ignore_index=True,
+    )
+    frame["name"] = frame["name"].astype("object").fillna(frame["team_id"].astype("object"))
+    frame["level"] = frame["level"].astype("object").fillna("team")
+    order = frame["level"].map({"company": 0, "department": 1, "team": 2}).fillna(3)
+    frame = frame.assign(_order=order).sort_values(["_order", "team_id"], kind="stable")
+    return frame.drop(columns="_order").rename(columns={"team_id": "unit_id"})
+
+
+def _units_listing(units: pd.DataFrame) -> str:
+    return ", ".join(f"{u.unit_id} ({u.name}, {u.level})" for u in units.itertuples())
+
+
+def resolve_unit(teams: pd.DataFrame, objectives: pd.DataFrame, unit: str) -> pd.Series:
+    """The unit row (unit_id, name, level) for an id, or for a name matched ignoring case."""
+    units = known_units(teams, objectives)
+    hit = units[units["unit_id"] == unit]
+    if hit.empty:
+        names = units["name"].astype(str).str.casefold()
+        hit = units[names == str(unit).casefold()]
+    if len(hit) != 1:
+        problem = "ambiguous" if len(hit) > 1 else "unknown"
+        raise PackError(f"{problem} team {unit!r}; known: {_units_listing(units)}")
+    return hit.iloc[0]
+
+
+def unit_team_ids(teams: pd.DataFrame, unit_id: str) -> set[str]:
+    """The unit and every team below it (following parent_team_id down, loops ignored)."""
+    members = {unit_id}
+    links = teams[["team_id", "parent_team_id"]].dropna()
+    for _ in range(len(links)):
+        below = links["parent_team_id"].isin(members) & ~links["team_id"].isin(members)
+        if not below.any():
+            break
+        members |= set(links.loc[below, "team_id"])
+    return members
+
+
+def resolve_cycle(
+    cycles: pd.DataFrame, objectives: pd.DataFrame, cycle: str | None, as_of: date
+) -> str:
+    """A cycle id (or a cycle name, ignoring case); None means the cycle running at `as_of`."""
+    known = ordered_cycles(cycles) or sorted(objectives["cycle_id"].dropna().unique())
+    if cycle is None:
+        found = default_cycle(cycles, as_of) if not cycles.empty else None
+        if found is None and known:
+            found = known[-1]
+        if found is None:
+            raise PackError("there are no cycles in the store")
+        return found
+    if cycle in known:
+        return cycle
+    names = cycles.set_index(cycles["name"].astype(str).str.casefold())["cycle_id"]
+    if str(cycle).casefold() in names.index:
+        return str(names.loc[[str(cycle).casefold()]].iloc[0])
+    raise PackError(f"unknown cycle {cycle!r}; known: {', '.join(known)}")
+
+
+# --- the tables -----------------------------------------------------------------------------
+
+
+def _mean(values: pd.Series) -> float | None:
+    graded = values.dropna()
+    return None if graded.empty else float(graded.mean())
+
+
+def _figures(objectives: pd.DataFrame, key_results: pd.DataFrame) -> dict[str, Any]:
+    return {
+        "objectives": len(objectives),
+        "graded_objectives": int(objectives["score"].notna().sum()),
+        "key_results": len(key_results),
+        "graded_key_results": int(key_results["score"].notna().sum()),
+        "objective_mean": _mean(objectives["score"]),
+        "kr_mean": _mean(key_results["score"]),
+        "sweet_spot_share": sweet_spot_share(key_results["score"]),
+    }
+
+
+def _comparison(unit: dict[str, Any], company: dict[str, Any]) -> pd.DataFrame:
+    rows = []
+    for key, label, kind in HEADLINE:
+        if key not in COMPARED:
+            continue
+        a, b = unit.get(key), company.get(key)
+        diff = None if a is None or b is None else a - b
+        rows.append((label, kind, a, b, diff))
+    return pd.DataFrame(rows, columns=["figure", "kind", "unit", "company", "difference"])
+
+
+def _band_table(kr_scores: pd.Series, objective_scores: pd.Series) -> pd.DataFrame:
+    kr = band_of(kr_scores.dropna()).value_counts().reindex(list(BANDS), fill_value=0)
+    ob = band_of(objective_scores.dropna()).value_counts().reindex(list(BANDS), fill_value=0)
+    frame = pd.DataFrame(
+        {
+            "band": list(BANDS),
+            "label": [BAND_LABELS[b] for b in BANDS],
+            "key_results": kr.to_numpy(dtype="int64"),
+            "objectives": ob.to_numpy(dtype="int64"),
+        }
+    )
+    frame["kr_share"] = frame["key_results"] / max(int(kr.sum()), 1)
+    frame["objective_share"] = frame["objectives"] / max(int(ob.sum()), 1)
+    return frame[["band", "label", "key_results", "kr_share", "objectives", "objective_share"]]
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Text with missing values as None (object dtype, so writers see plain str or None)."""
+    out = values.astype("object")
+    return out.where(out.notna(), None)
+
+
+def _alignment(objectives: pd.DataFrame, report: HealthReport) -> pd.DataFrame:
+    """Per objective: what it is aligned to, in words, and its link (strict, directional,
+    top, orphan or broken), from the health engine's alignment links."""
+    links = objectives[["objective_id"]].merge(report.links, on="objective_id", how="left")
+    links.index = objectives.index
+    titles = report.links.drop_duplicates("objective_id").set_index("objective_id")["title"]
+    kr_titles = report.scores.key_results.drop_duplicates("kr_id").set_index("kr_id")["title"]
+    parent = links["parent_id"].map(titles).astype("object")
+    strict = links["link"] == "strict"
+    kr = links["parent_kr_id"].map(kr_titles).astype("object")
+    aligned_to = parent.where(~strict, parent + " › " + kr)
+    missing = links["parent_kr_id"].where(
+        links["parent_kr_id"].notna(), links["parent_objective_id"]
+    )
+    aligned_to = aligned_to.where(aligned_to.notna() | ~links["broken"], "missing: " + missing)
+    link = links["link"].where(links["link"] != "none", links["status"])
+    return pd.DataFrame({"aligned_to": aligned_to, "link": link.astype("object")})
+
+
+def _objective_table(scored: pd.DataFrame, report: HealthReport) -> pd.DataFrame:
+    align = _alignment(scored, report)
+    team = scored["team"].astype("object").fillna(scored["team_id"].astype("object"))
+    frame = pd.DataFrame(
+        {
+            "objective_id": scored["objective_id"].astype("object"),
+            "objective": _text(scored["title"]),
+            "team_id": _text(scored["team_id"]),
+            "team": _text(team),
+            "owner": _text(scored["owner"]),
+            "score": scored["score"].astype("float64"),
+            "band": scored["band"].astype("object"),
+            "key_results": scored["kr_count"].astype("int64"),
+            "graded": scored["graded_krs"].astype("int64"),
+            "aligned_to": _text(align["aligned_to"]),
+            "link": align["link"].astype("object"),
+        }
+    )
+    frame = frame.sort_values(["team", "objective", "objective_id"], kind="stable")
+    return frame.reset_index(drop=True)
+
+
+def _kr_table(krs: pd.DataFrame, objectives: pd.DataFrame) -> pd.DataFrame:
+    order = pd.Series(np.arange(len(objectives)), index=objectives["objective_id"])
+    titles = objectives.set_index("objective_id")["objective"]
+    # A key result without an owner of its own is its objective owner's.
+    owners = krs["objective_id"].map(objectives.set_index("objective_id")["owner"])
+    frame = pd.DataFrame(
+        {
+            "kr_id": krs["kr_id"].astype("object"),
+            "objective_id": krs["objective_id"].astype("object"),
+            "objective": _text(krs["objective_id"].map(titles)),
+            "title": _text(krs["title"]),
+            "kr_type": _text(krs["kr_type"]),
+            "owner": _text(krs["owner"].astype("object").fillna(owners)),
+            "start_value": krs["start_value"].astype("float64"),
+            "target_value": krs["target_value"].astype("float64"),
+            "current": krs["current"].astype("float64"),
+            "score": krs["score"].astype("float64"),
+            "band": krs["band"].astype("object"),
+            "attainment": krs["attainment"].astype("float64"),
+            "score_source": _text(krs["score_source"]),
+            "last_check_in": pd.to_datetime(krs["last_check_in_at"]),
+            "confidence": krs["latest_confidence"].astype("float64"),
+            "_order": krs["objective_id"].map(order).to_numpy(),
+        }
+    )
+    frame = frame.sort_values(["_order", "kr_id"], kind="stable").drop(columns="_order")
+    return frame.reset_index(drop=True)
+
+
+def _movement_table(
+    dataset: Dataset, scores: Scores, objectives: pd.DataFrame, krs: pd.DataFrame, as_of: date
+) -> pd.DataFrame:
+    """Objective rows (key_result empty) each followed by the rows of its key results."""
+    moved = movement_since_midcycle(
+        dataset.objectives,
+        dataset.key_results,
+        dataset.check_ins,
+        dataset.cycles,
+        as_of=as_of,
+        now=scores,
+    )
+    cols = ["mid_score", "score", "delta", "change"]
+    obj = objectives[["objective_id", "objective", "owner"]].merge(
+        moved.objectives[["objective_id", *cols]], on="objective_id", how="left"
+    )
+    obj["key_result"] = None
+    obj["level"] = "objective"
+    obj["_order"] = np.arange(len(obj))
+    obj["_sub"] = -1
+    kr = krs[["kr_id", "objective_id", "objective", "title", "owner"]].merge(
+        moved.key_results[["kr_id", *cols]], on="kr_id", how="left"
+    )
+    kr = kr.rename(columns={"title": "key_result"})
+    kr["level"] = "key result"
+    kr["_order"] = kr["objective_id"].map(obj.set_index("objective_id")["_order"])
+    kr["_sub"] = np.arange(len(kr))
+    both = pd.concat([obj, kr], ignore_index=True).sort_values(["_order", "_sub"])
+    keep = ["level", "objective_id", "kr_id", "objective", "key_result", "owner", *cols]
+    out = both.reindex(columns=keep).reset_index(drop=True)
+    for col in ("objective_id", "kr_id", "objective", "key_result", "owner", "level", "change"):
+        out[col] = _text(out[col])
+    return out
+
+
+def build_closing_pack(
+    dataset: Dataset,
+    cycle: str | None,
+    unit_id: str,
+    report: HealthReport | None = None,
+) -> ClosingPack:
+    """The closing pack of `unit_id` (company, department or team id, or its name) for
+    `cycle` (id or name; None = the running cycle). Raises PackError for an unknown cycle or
+    unit, naming the known ones. Scores, alignment, flags and lint come from the health
+    engine's `report` of the dataset (computed here when the caller has none)."""
+    as_of = report.as_of if report is not None else dataset.reference_date()
+    cycle_id = resolve_cycle(dataset.cycles, dataset.objectives, cycle, as_of)
+    unit = resolve_unit(dataset.teams, dataset.objectives, unit_id)
+    report = report or analyse(dataset)
+    scores = report.scores
+
+    in_cycle = attach_units(scores.objectives, dataset.teams)
+    in_cycle = in_cycle[in_cycle["cycle_id"] == cycle_id]
+    members: set[str] | None = None
+    in_unit = in_cycle
+    if unit["level"] != "company":
+        members = unit_team_ids(dataset.teams, str(unit["unit_id"]))
+        in_unit = in_cycle[in_cycle["team_id"].isin(members)]
+    cycle_krs = scores.key_results[scores.key_results["cycle_id"] == cycle_id]
+    unit_krs = cycle_krs[cycle_krs["objective_id"].isin(in_unit["objective_id"])]
+
+    objectives = _objective_table(in_unit, report)
+    key_results = _kr_table(unit_krs, objectives)
+    headline = _figures(in_unit, unit_krs)
+    company = _figures(in_cycle, cycle_krs)
+    team_names = known_units(dataset.teams, dataset.objectives).set_index("unit_id")["name"]
+    findings = closing_findings(report, cycle_id, objectives, key_results, members, team_names)
+
+    cycle_row = dataset.cycles[dataset.cycles["cycle_id"] == cycle_id]
+    midpoint = _day(cycle_midpoints(cycle_row))
+    return ClosingPack(
+        cycle_id=cycle_id,
+        cycle_name=str(_first(cycle_row["name"]) or cycle_id),
+        cycle_start=_day(cycle_row["start_date"]),
+        cycle_end=_day(cycle_row["end_date"]),
+        midpoint=midpoint,
+        midpoint_reached=midpoint is not None and midpoint <= as_of,
+        unit_id=str(unit["unit_id"]),
+        unit_name=str(unit["name"]),
+        unit_level=str(unit["level"]),
+        as_of=as_of,
+        headline=headline,
+        company=company,
+        comparison=_comparison(headline, company),
+        bands=_band_table(unit_krs["score"], in_unit["score"]),
+        objectives=objectives,
+        key_results=key_results,
+        movement=_movement_table(dataset, scores, objectives, key_results, as_of),
+        findings=findings.reset_index(drop=True),
+    )
+
+
+def _first(values: pd.Series) -> Any:
+    values = values.dropna()
+    return values.iloc[0] if len(values) else None
+
+
+def _day(values: pd.Series) -> date | None:
+    value = _first(values)
+    return None if value is None else pd.Timestamp(value).date()

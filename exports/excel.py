@@ -1,0 +1,362 @@
+"""The closing pack as an Excel workbook (openpyxl) that prints as it is.
+
+Sheets: Summary (headline figures, the unit against the company, the band distribution as a
+table and a native bar chart), Objectives, Key results, Movement and Findings. Every table
+sheet has a frozen header row that also repeats on each printed page, columns sized to their
+content, number formats, landscape pages fitted to the width, and band colours from
+`metrics.bands` applied by conditional-formatting rules. Objectives and Key results end in
+an empty Notes column for the meeting's comments.
+
+Text that came from users is always written as a string cell: a title such as
+`=HYPERLINK(...)` or `+1` is shown literally and never evaluated (the cell keeps the
+string type, and Excel's quote-prefix flag keeps it text when the cell is edited).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.marker import DataPoint
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from exports.closing_pack import COLUMNS, ClosingPack, Col
+from metrics.bands import BAND_COLORS, BANDS
+
+NUMBER_FORMATS = {
+    "score": "0.00",
+    "share": "0%",
+    "int": "0",
+    "number": "General",
+    "date": "yyyy-mm-dd",
+    "delta": "+0.00;-0.00;0.00",
+}
+# Text on a band's colour: white on the dark ones, black on the light ones.
+BAND_TEXT = {
+    "low": "FFFFFF",
+    "mid": "000000",
+    "sweet": "FFFFFF",
+    "high": "000000",
+    "maxed": "FFFFFF",
+}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+MAX_CELL_TEXT = 32_767
+WIDTH = {"text": (8, 60), "band": (7, 9), "date": (11, 12)}  # (min, max) characters
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", start_color="374151", end_color="374151")
+NOTES_FILL = PatternFill("solid", start_color="FFF9DB", end_color="FFF9DB")
+UP, DOWN = "1A7F37", "C62828"
+
+
+def _hex(color: str) -> str:
+    return color.lstrip("#").upper()
+
+
+def _band_fill(band: str) -> PatternFill:
+    color = _hex(BAND_COLORS[band])
+    return PatternFill("solid", start_color=color, end_color=color, bgColor=color)
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def put_text(cell: Cell, value: Any) -> None:
+    """Write user text as a string cell, never a formula, shown exactly as typed."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:MAX_CELL_TEXT]
+    cell.value = text
+    cell.data_type = "s"  # openpyxl guesses "f" for text starting with "="
+    if text.startswith(FORMULA_START):
+        cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
+
+
+def put(cell: Cell, value: Any, kind: str) -> None:
+    """Write one value with the number format of its kind (missing values stay empty)."""
+    if kind in ("text", "band"):
+        if not _missing(value):
+            put_text(cell, value)
+        return
+    cell.number_format = NUMBER_FORMATS[kind]
+    if _missing(value):
+        return
+    if kind == "date":
+        value = pd.Timestamp(value).to_pydatetime()
+    elif kind == "int":
+        value = int(value)
+    else:
+        value = float(value)
+    cell.value = value
+
+
+def _width(frame: pd.DataFrame, col: Col) -> float:
+    low, high = WIDTH.get(col.kind, (8, 14))
+    longest = len(col.header)
+    if col.key in frame and not frame.empty:
+        sample = frame[col.key].head(2000).dropna()
+        if col.kind in ("text", "band") and len(sample):
+            longest = max(longest, int(sample.astype(str).str.len().max()))
+    return float(min(max(longest + 2, low), high))
+
+
+def write_table(
+    ws: Worksheet,
+    frame: pd.DataFrame,
+    cols: list[Col],
+    top: int = 1,
+    notes: bool = False,
+    headers: dict[str, str] | None = None,
+) -> int:
+    """Write `frame` under a header row at `top`; returns the last row written."""
+    headers = headers or {}
+    for j, col in enumerate(cols, start=1):
+        cell = ws.cell(row=top, column=j)
+        put_text(cell, headers.get(col.key, col.header))
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    wrap = Alignment(vertical="top", wrap_text=True)
+    for j, col in enumerate(cols, start=1):
+        values = frame[col.key].tolist() if col.key in frame else [None] * len(frame)
+        wide = col.kind == "text" and _width(frame, col) >= WIDTH["text"][1]
+        for i, value in enumerate(values, start=top + 1):
+            cell = ws.cell(row=i, column=j)
+            put(cell, value, col.kind)
+            if wide:
+                cell.alignment = wrap
+    last = top + len(frame)
+    if notes:
+        j = len(cols) + 1
+        cell = ws.cell(row=top, column=j)
+        put_text(cell, "Notes")
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        for i in range(top + 1, last + 1):
+            ws.cell(row=i, column=j).fill = NOTES_FILL
+            ws.cell(row=i, column=j).alignment = wrap
+        ws.column_dimensions[get_column_letter(j)].width = 40
+    for j, col in enumerate(cols, start=1):
+        letter = get_column_letter(j)
+        ws.column_dimensions[letter].width = max(
+            ws.column_dimensions[letter].width or 0, _width(frame, col)
+        )
+    return last
+
+
+def _band_rules_by_text(ws: Worksheet, cells: str, band_cell: str) -> None:
+    """Colour `cells` by the band named in `band_cell` (relative to the range's first row)."""
+    for band in BANDS:
+        ws.conditional_formatting.add(
+            cells,
+            FormulaRule(
+                formula=[f'{band_cell}="{band}"'],
+                fill=_band_fill(band),
+                font=Font(color=BAND_TEXT[band]),
+            ),
+        )
+
+
+def _band_rules_by_score(ws: Worksheet, cells: str, first: str) -> None:
+    """Colour score cells by the band their value falls in (SPEC §5 bands)."""
+    s = f"ROUND({first},9)"
+    tests = {
+        "low": f"{s}<0.4",
+        "mid": f"AND({s}>=0.4,{s}<0.6)",
+        "sweet": f"AND({s}>=0.6,{s}<=0.7)",
+        "high": f"AND({s}>0.7,{s}<1)",
+        "maxed": f"{s}>=1",
+    }
+    for band, test in tests.items():
+        ws.conditional_formatting.add(
+            cells,
+            FormulaRule(
+                formula=[f"AND(ISNUMBER({first}),{test})"],
+                fill=_band_fill(band),
+                font=Font(color=BAND_TEXT[band]),
+            ),
+        )
+
+
+def _print_setup(ws: Worksheet, pack: ClosingPack, title_rows: str | None = "1:1") -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    label = f"{pack.unit_name} · {pack.cycle_name}".replace("&", "&&")
+    ws.oddFooter.left.text = label
+    ws.oddFooter.right.text = "Page &P of &N"
+
+
+def _column(cols: list[Col], key: str) -> str:
+    return get_column_letter(next(j for j, c in enumerate(cols, 1) if c.key == key))
+
+
+def _summary(ws: Worksheet, pack: ClosingPack) -> None:
+    put_text(ws["A1"], pack.title)
+    ws["A1"].font = Font(bold=True, size=16)
+    period = " – ".join(str(d) for d in (pack.cycle_start, pack.cycle_end) if d)
+    facts = [
+        f"{pack.unit_level.capitalize()} {pack.unit_id}",
+        f"cycle {pack.cycle_id}" + (f" ({period})" if period else ""),
+        f"as of {pack.as_of}",
+    ]
+    put_text(ws["A2"], " · ".join(facts))
+    ws["A2"].font = Font(italic=True, color="555555")
+
+    put_text(ws["A4"], "Headline")
+    ws["A4"].font = Font(bold=True, size=13)
+    headline = pack.headline_frame()
+    row = 5
+    for figure, kind, value in headline[["figure", "kind", "value"]].itertuples(index=False):
+        put_text(ws.cell(row=row, column=1), figure)
+        put(ws.cell(row=row, column=2), value, kind)
+        row += 1
+
+    row += 1
+    put_text(ws.cell(row=row, column=1), "Against the company")
+    ws.cell(row=row, column=1).font = Font(bold=True, size=13)
+    row += 1
+    header = ["Figure", pack.unit_name, "Company", "Difference"]
+    for j, text in enumerate(header, start=1):
+        cell = ws.cell(row=row, column=j)
+        put_text(cell, text)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    for figure, kind, unit, company, diff in pack.comparison.itertuples(index=False):
+        row += 1
+        put_text(ws.cell(row=row, column=1), figure)
+        put(ws.cell(row=row, column=2), unit, kind)
+        put(ws.cell(row=row, column=3), company, kind)
+        put(ws.cell(row=row, column=4), diff, kind)
+        ws.cell(row=row, column=4).number_format = (
+            "+0%;-0%;0%" if kind == "share" else NUMBER_FORMATS["delta"]
+        )
+
+    row += 2
+    put_text(ws.cell(row=row, column=1), "Scores per band")
+    ws.cell(row=row, column=1).font = Font(bold=True, size=13)
+    top = row + 1
+    last = write_table(ws, pack.bands, COLUMNS["bands"], top=top)
+    for i, band in enumerate(pack.bands["band"], start=top + 1):
+        ws.cell(row=i, column=1).fill = _band_fill(band)
+        ws.cell(row=i, column=1).font = Font(color=BAND_TEXT[band])
+
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = "Key results per band"
+    chart.y_axis.title = "key results"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend = None
+    chart.add_data(Reference(ws, min_col=2, min_row=top, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=last))
+    series = chart.series[0]
+    for i, band in enumerate(pack.bands["band"]):
+        point = DataPoint(idx=i)
+        point.graphicalProperties.solidFill = _hex(BAND_COLORS[band])
+        point.graphicalProperties.line.solidFill = _hex(BAND_COLORS[band])
+        series.dPt.append(point)
+    chart.height, chart.width = 8, 16
+    ws.add_chart(chart, "G4")
+
+    ws.column_dimensions["A"].width = max(40, len(pack.title) * 0.9)
+    for letter in "BCDE":
+        ws.column_dimensions[letter].width = 16
+    ws.freeze_panes = "A3"
+    _print_setup(ws, pack, title_rows=None)
+    ws.page_setup.fitToHeight = 1
+
+
+def _objectives(ws: Worksheet, pack: ClosingPack) -> None:
+    cols = COLUMNS["objectives"]
+    last = write_table(ws, pack.objectives, cols, notes=True)
+    if last > 1:
+        band = _column(cols, "band")
+        score = _column(cols, "score")
+        _band_rules_by_text(ws, f"{score}2:{band}{last}", f"${band}2")
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols) + 1)}{max(last, 1)}"
+    _print_setup(ws, pack)
+
+
+def _key_results(ws: Worksheet, pack: ClosingPack) -> None:
+    cols = COLUMNS["key_results"]
+    last = write_table(ws, pack.key_results, cols, notes=True)
+    if last > 1:
+        band = _column(cols, "band")
+        score = _column(cols, "score")
+        _band_rules_by_text(ws, f"{score}2:{band}{last}", f"${band}2")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols) + 1)}{max(last, 1)}"
+    _print_setup(ws, pack)
+
+
+def _movement(ws: Worksheet, pack: ClosingPack) -> None:
+    cols = COLUMNS["movement"]
+    mid = "Mid-cycle"
+    if pack.midpoint:
+        mid += f" ({pack.midpoint})" if pack.midpoint_reached else f" ({pack.midpoint}, not yet)"
+    last = write_table(ws, pack.movement, cols, headers={"mid_score": mid})
+    bold = Font(bold=True)
+    for i, level in enumerate(pack.movement["level"], start=2):
+        if level == "objective":
+            for j in range(1, len(cols) + 1):
+                ws.cell(row=i, column=j).font = bold
+    if last > 1:
+        for key in ("mid_score", "score"):
+            letter = _column(cols, key)
+            _band_rules_by_score(ws, f"{letter}2:{letter}{last}", f"{letter}2")
+        delta = _column(cols, "delta")
+        cells = f"{delta}2:{delta}{last}"
+        ws.conditional_formatting.add(
+            cells, CellIsRule(operator="greaterThan", formula=["0.005"], font=Font(color=UP))
+        )
+        ws.conditional_formatting.add(
+            cells, CellIsRule(operator="lessThan", formula=["-0.005"], font=Font(color=DOWN))
+        )
+    ws.freeze_panes = "A2"
+    _print_setup(ws, pack)
+
+
+def _findings(ws: Worksheet, pack: ClosingPack) -> None:
+    cols = COLUMNS["findings"]
+    last = write_table(ws, pack.findings, cols)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(last, 1)}"
+    _print_setup(ws, pack)
+
+
+SHEETS = (
+    ("Summary", _summary),
+    ("Objectives", _objectives),
+    ("Key results", _key_results),
+    ("Movement", _movement),
+    ("Findings", _findings),
+)
+
+
+def pack_to_workbook(pack: ClosingPack) -> Workbook:
+    """The pack as an openpyxl Workbook (sheets in SHEETS order)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, fill in SHEETS:
+        fill(wb.create_sheet(name), pack)
+    wb.properties.title = ILLEGAL_CHARACTERS_RE.sub("", pack.title)
+    wb.properties.creator = "OKR Health"
+    return wb
+
+
+def pack_to_xlsx_bytes(pack: ClosingPack) -> bytes:
+    """The pack as the bytes of an .xlsx file (for a download button or a file)."""
+    buffer = io.BytesIO()
+    pack_to_workbook(pack).save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,176 @@
+"""The closing pack's charts: a pack frame in, a Plotly figure out.
+
+Every user string that enters a figure goes through `plot_text` first: Plotly renders a
+subset of HTML (<b>, <a href>, <br>, …) in labels and hover text, so `<`, `>` and `&` are
+escaped and show literally.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from metrics.bands import BAND_COLORS, BAND_LABELS, BANDS, SWEET_SPOT, band_of
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+LABEL_CHARS = 48  # axis labels longer than this are cut (the hover shows the whole title)
+ROW_PX = 26
+MID_COLOR = "#9ca3af"
+
+
+def plot_text(value: object, limit: int | None = None) -> str:
+    """User text made safe for Plotly labels and hover text (cut to `limit` characters)."""
+    text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return html.escape(text, quote=False)
+
+
+def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "font": {"size": 15}},
+        height=height,
+        font={"family": FONT, "size": 12},
+        template="plotly_white",
+        margin={"t": 48, "b": 40, "l": 10, "r": 20},
+        legend={"orientation": "h", "y": -0.12, "x": 0},
+    )
+    return fig
+
+
+def _sweet_spot(fig: go.Figure) -> None:
+    fig.add_vrect(
+        x0=SWEET_SPOT[0],
+        x1=SWEET_SPOT[1],
+        fillcolor=BAND_COLORS["sweet"],
+        opacity=0.15,
+        line_width=0,
+        layer="below",
+    )
+    fig.add_annotation(
+        x=sum(SWEET_SPOT) / 2,
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        text="sweet spot",
+        showarrow=False,
+        font={"size": 11, "color": BAND_COLORS["sweet"]},
+    )
+
+
+def band_figure(bands: pd.DataFrame) -> go.Figure:
+    """Key results per band (the pack's `bands` frame), one bar per band in its colour."""
+    fig = go.Figure(
+        go.Bar(
+            x=[BAND_LABELS[b].replace(" (", "<br>(") for b in bands["band"]],
+            y=bands["key_results"],
+            marker_color=[BAND_COLORS[b] for b in bands["band"]],
+            text=bands["key_results"],
+            textposition="outside",
+            customdata=np.round(bands["kr_share"].to_numpy(dtype=float) * 100),
+            hovertemplate="%{y} key results (%{customdata:.0f}%)<extra></extra>",
+            showlegend=False,
+        )
+    )
+    fig.update_yaxes(title="key results", rangemode="tozero")
+    return _layout(fig, "Key results per band", 340)
+
+
+def objective_scores_figure(objectives: pd.DataFrame) -> go.Figure:
+    """Each objective's score as a bar in its band's colour, against the 0.6–0.7 sweet spot.
+
+    Objectives are listed best first; ungraded ones are listed with no bar. Positions (not
+    titles) place the bars, so two objectives with the same title stay two bars.
+    """
+    frame = objectives.sort_values("score", ascending=False, na_position="last", kind="stable")
+    frame = frame.reset_index(drop=True)
+    y = np.arange(len(frame))
+    labels = [plot_text(t, LABEL_CHARS) for t in frame["objective"]]
+    hover = [
+        f"{plot_text(t)}<br>{plot_text(team)} · {plot_text(owner)}"
+        for t, team, owner in zip(frame["objective"], frame["team"], frame["owner"], strict=True)
+    ]
+    fig = go.Figure()
+    for band in BANDS:
+        part = frame["band"] == band
+        if not part.any():
+            continue
+        fig.add_bar(
+            x=frame.loc[part, "score"],
+            y=y[part.to_numpy()],
+            orientation="h",
+            name=BAND_LABELS[band],
+            marker_color=BAND_COLORS[band],
+            customdata=np.array(hover, dtype=object)[part.to_numpy()],
+            hovertemplate="%{customdata}<br>score %{x:.2f}<extra></extra>",
+        )
+    _sweet_spot(fig)
+    fig.update_xaxes(title="score", range=[0, 1.05], dtick=0.1)
+    fig.update_yaxes(
+        tickmode="array",
+        tickvals=y,
+        ticktext=labels,
+        autorange="reversed",
+        automargin=True,
+    )
+    height = max(260, ROW_PX * len(frame) + 130)
+    return _layout(fig, "Objective scores against the sweet spot", height)
+
+
+def movement_figure(movement: pd.DataFrame) -> go.Figure:
+    """Each objective's mid-cycle score (grey) joined to its score now (band colour)."""
+    frame = movement[movement["level"] == "objective"].reset_index(drop=True)
+    frame = frame[frame["mid_score"].notna() | frame["score"].notna()].reset_index(drop=True)
+    y = np.arange(len(frame))
+    labels = [plot_text(t, LABEL_CHARS) for t in frame["objective"]]
+    names = np.array([plot_text(t) for t in frame["objective"]], dtype=object)
+    fig = go.Figure()
+    both = frame["mid_score"].notna() & frame["score"].notna()
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for i in np.flatnonzero(both.to_numpy()):
+        xs += [frame.at[i, "mid_score"], frame.at[i, "score"], None]
+        ys += [float(y[i]), float(y[i]), None]
+    fig.add_scatter(
+        x=xs, y=ys, mode="lines", line={"color": "#d1d5db", "width": 3}, hoverinfo="skip",
+        showlegend=False,
+    )  # fmt: skip
+    mid = frame["mid_score"].notna().to_numpy()
+    fig.add_scatter(
+        x=frame.loc[mid, "mid_score"],
+        y=y[mid],
+        mode="markers",
+        name="mid-cycle",
+        marker={"color": MID_COLOR, "size": 10},
+        customdata=names[mid],
+        hovertemplate="%{customdata}<br>mid-cycle %{x:.2f}<extra></extra>",
+    )
+    now = frame["score"].notna().to_numpy()
+    colors = [BAND_COLORS[str(b)] for b in band_of(frame.loc[now, "score"])]
+    fig.add_scatter(
+        x=frame.loc[now, "score"],
+        y=y[now],
+        mode="markers",
+        name="now",
+        marker={"color": colors, "size": 12, "line": {"color": "#374151", "width": 1}},
+        customdata=np.stack(
+            [names[now], frame.loc[now, "delta"].map(_signed).to_numpy(dtype=object)], axis=-1
+        )
+        if now.any()
+        else None,
+        hovertemplate="%{customdata[0]}<br>now %{x:.2f} (%{customdata[1]})<extra></extra>",
+    )
+    _sweet_spot(fig)
+    fig.update_xaxes(title="score", range=[0, 1.05], dtick=0.1)
+    fig.update_yaxes(
+        tickmode="array", tickvals=y, ticktext=labels, autorange="reversed", automargin=True
+    )
+    height = max(260, ROW_PX * len(frame) + 130)
+    return _layout(fig, "Objective scores: mid-cycle → now", height)
+
+
+def _signed(delta: float) -> str:
+    return "new since mid-cycle" if pd.isna(delta) else f"{delta:+.2f}"
