@@ -333,16 +333,32 @@ def _kr_table(krs: pd.DataFrame, objectives: pd.DataFrame) -> pd.DataFrame:
 
 
 def _movement_table(
-    dataset: Dataset, scores: Scores, objectives: pd.DataFrame, krs: pd.DataFrame, as_of: date
+    dataset: Dataset,
+    scores: Scores,
+    cycle_id: str,
+    objectives: pd.DataFrame,
+    krs: pd.DataFrame,
+    as_of: date,
 ) -> pd.DataFrame:
-    """Objective rows (key_result empty) each followed by the rows of its key results."""
+    """Objective rows (key_result empty) each followed by the rows of its key results.
+
+    Only the cycle's own OKRs are rescored at mid-cycle (strict links stay within a cycle).
+    """
+    in_cycle = dataset.objectives[dataset.objectives["cycle_id"] == cycle_id]
+    cycle_krs = dataset.key_results[
+        dataset.key_results["objective_id"].isin(in_cycle["objective_id"])
+    ]
+    now = Scores(
+        key_results=scores.key_results[scores.key_results["cycle_id"] == cycle_id],
+        objectives=scores.objectives[scores.objectives["cycle_id"] == cycle_id],
+    )
     moved = movement_since_midcycle(
-        dataset.objectives,
-        dataset.key_results,
-        dataset.check_ins,
+        in_cycle,
+        cycle_krs,
+        dataset.check_ins[dataset.check_ins["kr_id"].isin(cycle_krs["kr_id"])],
         dataset.cycles,
         as_of=as_of,
-        now=scores,
+        now=now,
     )
     cols = ["mid_score", "score", "delta", "change"]
     obj = objectives[["objective_id", "objective", "owner"]].merge(
@@ -419,7 +435,7 @@ def build_closing_pack(
         bands=_band_table(unit_krs["score"], in_unit["score"]),
         objectives=objectives,
         key_results=key_results,
-        movement=_movement_table(dataset, scores, objectives, key_results, as_of),
+        movement=_movement_table(dataset, scores, cycle_id, objectives, key_results, as_of),
         findings=findings.reset_index(drop=True),
     )
 
