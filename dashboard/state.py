@@ -136,10 +136,14 @@ def closing_pack(cycle: str, unit_id: str) -> ClosingPack:
     return _closing_pack(str(path), store_version(path), cycle, unit_id)
 
 
-@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
-def closing_files(pack: ClosingPack) -> tuple[bytes, str]:
-    """The pack as .xlsx bytes and as a standalone HTML page."""
-    return pack_to_xlsx_bytes(pack), pack_to_html(pack)
+def closing_xlsx(pack: ClosingPack) -> bytes:
+    """The pack as the bytes of an Excel workbook (built when the button is pressed)."""
+    return pack_to_xlsx_bytes(pack)
+
+
+def closing_html(pack: ClosingPack) -> str:
+    """The pack as one standalone HTML page (built when the button is pressed)."""
+    return pack_to_html(pack)
 
 
 def pack_units(loaded: Loaded) -> pd.DataFrame:

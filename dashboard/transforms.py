@@ -54,6 +54,7 @@ def at_risk_objectives(objectives: pd.DataFrame) -> pd.DataFrame:
     """Objectives of a running cycle whose score is well behind the calendar."""
     risky = objectives[objectives["pace"] == "at risk"]
     columns = ["title", "department", "team", "owner", "score", "expected", "forecast"]
+    risky = risky.assign(department=risky["department"].astype("object").fillna("(company)"))
     return risky.sort_values("gap")[columns].reset_index(drop=True)
 
 
@@ -86,3 +87,26 @@ def alignment_issues(links: pd.DataFrame, objectives: pd.DataFrame) -> dict[str,
         "unsupported": shown.loc[shown["unsupported_top"].fillna(False).astype(bool), columns],
         "broken": shown.loc[shown["broken"].fillna(False).astype(bool), [*columns, "parent_id"]],
     }
+
+
+def trend_with_forecast(
+    trends: pd.DataFrame, objectives: pd.DataFrame, running: str | None, by: str | None = None
+) -> pd.DataFrame:
+    """Objective-score trend where the running cycle shows its forecast end-of-cycle score
+    (labelled '… (forecast)') instead of its score so far, which is low only because the
+    cycle is not over. Columns: cycle_id, [by,] objective_mean."""
+    keys = ["cycle_id", *([by] if by else [])]
+    out = trends[[*keys, "objective_mean"]].copy()
+    if running is None or running not in set(out["cycle_id"]):
+        return out
+    current = objectives[objectives["cycle_id"] == running]
+    forecast = (
+        current.groupby(by)["forecast"].mean()
+        if by
+        else pd.Series({None: current["forecast"].mean()})
+    )
+    is_running = out["cycle_id"] == running
+    values = out.loc[is_running, by].map(forecast) if by else forecast.iloc[0]
+    out.loc[is_running, "objective_mean"] = values
+    out["cycle_id"] = out["cycle_id"].where(~is_running, f"{running} (forecast)")
+    return out

@@ -83,10 +83,12 @@ def browser_page(server: str):
 
 def wait_for_page(page, heading: str) -> None:
     page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
+    page.wait_for_timeout(500)  # let a rerun that was just triggered start
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+        "() => !document.querySelector('[data-testid^=\"stStatusWidgetRunning\"]')",
+        timeout=60_000,
     )
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(300)
 
 
 def check_clean(page) -> None:
@@ -99,7 +101,11 @@ def screenshot(page, name: str) -> None:
     folder = os.environ.get("OKR_HEALTH_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+        # Streamlit scrolls inside its own container: a tall viewport shows the whole page.
+        page.set_viewport_size({"width": 1400, "height": 2600})
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"))
+        page.set_viewport_size({"width": 1400, "height": 1000})
 
 
 @pytest.mark.parametrize("heading", PAGES)
@@ -131,4 +137,23 @@ def test_department_filter_changes_the_overview(browser_page, server):
     wait_for_page(page, "Overview")
     after = tile.locator('[data-testid="stMetricValue"]').inner_text()
     assert int(after) < int(before), (before, after)
+    check_clean(page)
+
+
+def test_closing_meeting_downloads_a_real_workbook(browser_page, server, tmp_path):
+    from openpyxl import load_workbook
+
+    page = browser_page
+    page.console_errors.clear()
+    page.goto(server)
+    wait_for_page(page, "Overview")
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Closing meeting").click()
+    wait_for_page(page, "Closing meeting")
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Download Excel").click()
+    target = tmp_path / download.value.suggested_filename
+    download.value.save_as(target)
+    assert target.name.startswith("closing-") and target.suffix == ".xlsx"
+    workbook = load_workbook(target)
+    assert "Objectives" in workbook.sheetnames and "Summary" in workbook.sheetnames
     check_clean(page)

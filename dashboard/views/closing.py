@@ -27,13 +27,17 @@ unit_id = st.selectbox("Department or team", ids, key="closing_unit", format_fun
 pack = state.closing_pack(cycle, unit_id)
 st.caption(f"{pack.unit_name} · {pack.cycle_name} · as of {pack.as_of}")
 
-xlsx, html_page = state.closing_files(pack)
 stem = re.sub(r"[^A-Za-z0-9_-]+", "-", f"closing-{pack.unit_id}-{pack.cycle_id}").strip("-")
 d1, d2, _ = st.columns([1, 1, 3])
-d1.download_button("Download Excel", xlsx, file_name=f"{stem}.xlsx", key="download_xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-d2.download_button("Download HTML page", html_page, file_name=f"{stem}.html",
-                   mime="text/html", key="download_html")  # fmt: skip
+# The files are built only when a button is pressed, not on every rerun.
+d1.download_button(
+    "Download Excel", lambda: state.closing_xlsx(pack), file_name=f"{stem}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="download_xlsx",
+)  # fmt: skip
+d2.download_button(
+    "Download HTML page", lambda: state.closing_html(pack), file_name=f"{stem}.html",
+    mime="text/html", key="download_html",
+)  # fmt: skip
 
 comparison = pack.comparison.set_index("figure") if "figure" in pack.comparison else None
 tiles = st.columns(4)

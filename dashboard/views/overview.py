@@ -71,8 +71,13 @@ if running:
         help="Score at least the elapsed share of the cycle, less 0.1.",
     )
 else:
-    tile(tiles[5], "Key results at 1.0", "maxed_share", "{:.0%}",
-         help="Consistently 1.0 means goals were set too low.")
+    tile(
+        tiles[5],
+        "Key results at 1.0",
+        "maxed_share",
+        "{:.0%}",
+        help="Consistently 1.0 means goals were set too low.",
+    )
 
 left, right = st.columns(2)
 with left:
@@ -119,29 +124,39 @@ if running:
                                     for c in ("score", "expected", "forecast")})  # fmt: skip
 
 st.subheader("Trend across cycles")
+running_cycle = state.running_cycle(loaded) if any(loaded.report.calendar["state"] == "running") \
+    else None  # fmt: skip
+all_objectives = state.filter_units(loaded.objectives)
 trends = loaded.report.trends
 department_trends = loaded.report.department_trends
 department = state.selected("department")
 if department is not None:
     department_trends = department_trends[department_trends["department"] == department]
+company_line = transforms.trend_with_forecast(trends, all_objectives, running_cycle)
+department_lines = transforms.trend_with_forecast(
+    department_trends, all_objectives, running_cycle, by="department"
+)
+if running_cycle:
+    st.caption(
+        f"{running_cycle} is still running: its point is the forecast end-of-cycle "
+        "score from the check-in trend, not the score so far."
+    )
 t_left, t_right = st.columns(2)
 with t_left:
     st.plotly_chart(
-        charts.trend_figure(trends, {"objective_mean": "objective score",
-                                     "kr_mean": "key-result score",
-                                     "sweet_spot_share": "share in sweet spot",
-                                     "aligned_share": "aligned share"}, "Company"),
+        charts.trend_figure(company_line, {"objective_mean": "objective score"},
+                            "Company objective score"),
         key="trend",
     )  # fmt: skip
 with t_right:
     st.plotly_chart(
-        charts.department_trend_figure(department_trends, "objective_mean", "Objective score"),
+        charts.department_trend_figure(department_lines, "objective_mean", "Objective score"),
         key="department_trend",
     )
 with st.expander("Numbers behind the trends"):
     st.dataframe(trends, hide_index=True, key="trend_table")
     st.dataframe(
-        department_trends.pivot_table(index="department", columns="cycle_id",
-                                      values="objective_mean"),
+        department_lines.pivot_table(index="department", columns="cycle_id",
+                                     values="objective_mean"),
         key="department_trend_table",
     )  # fmt: skip
