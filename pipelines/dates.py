@@ -15,7 +15,10 @@ import pandas as pd
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 SERIAL_RANGE = (18264, 73051)  # 1950-01-01 … 2100-01-01: numbers outside are not dates
-_ISO = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+_ISO = (  # [0-9] rather than \d keeps the match in pyarrow on large columns
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
+    r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?"
+)
 _YMD = r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})"
 _DMY = (
     r"(\d{1,2})([./-])(\d{1,2})[./-](\d{2}|\d{4})"
@@ -24,8 +27,11 @@ _DMY = (
 
 
 def _quoted(text: pd.Series, mask: pd.Series, message: str) -> pd.Series:
-    out = ('"' + text.fillna("") + '" ' + message).astype("str")
-    return out.where(mask.fillna(False).astype(bool))
+    out = pd.Series(pd.NA, index=text.index, dtype="str")
+    mask = mask.fillna(False).astype(bool)
+    if mask.any():
+        out[mask] = '"' + text[mask].fillna("") + '" ' + message
+    return out
 
 
 def from_serial(numbers: pd.Series) -> pd.Series:
@@ -101,33 +107,51 @@ def _day_month(text: pd.Series) -> tuple[pd.Series, pd.Series, str | None]:
     return values, warnings.astype("str"), order
 
 
+def _text_dates(text: pd.Series) -> tuple[pd.Series, pd.Series, str | None]:
+    """Non-empty date text: ISO first (the fast path), then the other spellings on the rest."""
+    values = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    warnings = pd.Series(pd.NA, index=text.index, dtype="str")
+    iso = text.str.fullmatch(_ISO).fillna(False).astype(bool)
+    if iso.any():
+        parsed = pd.to_datetime(text[iso], format="ISO8601", utc=True, errors="coerce")
+        values[iso] = parsed.dt.tz_localize(None).astype("datetime64[us]")
+    rest = values.isna()
+    if not rest.any():
+        return values, warnings, None
+    sub = text[rest]
+    ymd = sub.str.extract(f"^{_YMD}$").apply(pd.to_numeric, errors="coerce")
+    found = _from_parts(ymd[0], ymd[1], ymd[2])
+    serial = pd.to_numeric(sub.where(sub.str.fullmatch(r"[0-9]+(\.[0-9]+)?")), errors="coerce")
+    found = found.fillna(from_serial(serial))
+    dmy, sub_warnings, order = _day_month(sub.where(found.isna()))
+    found = found.fillna(dmy)
+    named = found.isna() & sub.str.contains("[A-Za-z]", regex=True)
+    if named.any():
+        words = pd.to_datetime(sub[named], format="mixed", dayfirst=True, errors="coerce")
+        found[named] = words.astype("datetime64[us]")
+    values[rest] = found
+    warnings[rest] = sub_warnings
+    note = f"dates read {order}" if order and sub_warnings.isna().all() else None
+    return values, warnings, note
+
+
 def parse_dates(
     text: pd.Series, typed: pd.Series
 ) -> tuple[pd.Series, pd.Series, pd.Series, str | None]:
     """(timestamps, errors, warnings, note) for one column of text and typed cells."""
-    values, typed_bad = _typed_dates(typed)
-    errors = pd.Series(pd.NA, index=text.index, dtype="str")
+    values = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    typed_bad = pd.Series(False, index=text.index)
+    if typed.notna().any():
+        values, typed_bad = _typed_dates(typed)
     warnings = pd.Series(pd.NA, index=text.index, dtype="str")
     note = None
     todo = text.notna()
     if todo.any():
-        iso = text.str.fullmatch(_ISO).fillna(False).astype(bool)
-        if iso.any():
-            parsed = pd.to_datetime(text.where(iso), format="ISO8601", utc=True, errors="coerce")
-            values = values.fillna(parsed.dt.tz_localize(None).astype("datetime64[us]"))
-        ymd = text.str.extract(f"^{_YMD}$").apply(pd.to_numeric, errors="coerce")
-        values = values.fillna(_from_parts(ymd[0], ymd[1], ymd[2]))
-        serial = pd.to_numeric(text.where(text.str.fullmatch(r"\d+(\.\d+)?")), errors="coerce")
-        values = values.fillna(from_serial(serial))
-        dmy, warnings, order = _day_month(text.where(values.isna()))
-        values = values.fillna(dmy)
-        if order and warnings.isna().all():
-            note = f"dates read {order}"
-        rest = text.notna() & values.isna() & text.str.contains("[A-Za-z]", regex=True)
-        if rest.any():
-            named = pd.to_datetime(text.where(rest), format="mixed", dayfirst=True, errors="coerce")
-            values = values.fillna(named.astype("datetime64[us]"))
-        errors = _quoted(text, text.notna() & values.isna(), "is not a date")
-    typed_text = typed.map(_cell_text, na_action="ignore").astype("str")
-    errors = errors.fillna(_quoted(typed_text, typed_bad, "is not a date"))
+        found, found_warnings, note = _text_dates(text[todo])
+        values[todo] = found
+        warnings[todo] = found_warnings
+    errors = _quoted(text, todo & values.isna(), "is not a date")
+    if typed_bad.any():
+        typed_text = typed.map(_cell_text, na_action="ignore").astype("str")
+        errors = errors.fillna(_quoted(typed_text, typed_bad, "is not a date"))
     return values.astype("datetime64[us]"), errors, warnings, note

@@ -175,7 +175,24 @@ def read_csv_bytes(name: str, data: bytes, is_header: IsHeader, sources: Sources
 
 
 def _read_delimited(text: str, delimiter: str, skip_lines: int) -> pd.DataFrame:
-    """Every record from `skip_lines` on as text; ragged rows padded."""
+    """Every record from `skip_lines` on as text; ragged rows padded.
+
+    pyarrow's reader is the fast path; it drops blank lines, which would shift the row numbers
+    Excel shows, so a text with blank lines (or one pyarrow refuses) goes to pandas' C reader.
+    """
+    if not re.search(r"\n[ \t\r]*\n", text):
+        try:
+            return pd.read_csv(
+                io.StringIO(text),
+                sep=delimiter,
+                header=None,
+                skiprows=skip_lines,
+                dtype="str",
+                keep_default_na=False,
+                engine="pyarrow",
+            )
+        except Exception:  # ragged rows and the like: the C reader copes or says why
+            pass
     try:
         return pd.read_csv(
             io.StringIO(text),

@@ -50,7 +50,8 @@ def duplicate_ids(canonical: Canonical) -> None:
         repeated = frame[keys].duplicated() & complete
         if not repeated.any():
             continue
-        where = _where_first(frame, keys)
+        involved = frame[frame[keys].duplicated(keep=False) & complete]
+        where = _where_first(involved, keys).reindex(frame.index)
         column = f"{name}.{keys[-1]}"
         if table is CHECK_INS:
             message = "a second check-in of this key result at the same time (first on " + where
@@ -146,7 +147,9 @@ def value_ranges(canonical: Canonical) -> None:
             continue
         values = frame[column]
         outside = (values < 0) | (values > 1)
-        text = values.where(outside).map("{:g}".format, na_action="ignore").astype("str")
+        if not outside.any():
+            continue
+        text = values[outside].map("{:g}".format).astype("str")
         message = f"{what} " + text + " is outside 0–1 (after reading 0–10 or 0–100 scales)"
         canonical.report(frame, outside, name, message)
     for table, column in (("key_results", "weight"), ("objectives", "weight")):

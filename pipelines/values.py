@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines.dates import parse_dates
 
@@ -22,10 +24,12 @@ MILESTONE_WORDS = {
 }
 ZONE_WORDS = {"fail": 0.0, "commit": 0.3, "target": 0.7, "stretch": 1.0}
 SCALED_KINDS = ("score", "confidence")
-_STRIP = r"[\s\u00a0\u202f'’$€£¥]"
-_AMBIGUOUS = r"-?[1-9]\d{0,2}[.,]\d{3}"  # 1.234 or 1,234: a decimal or a thousands separator
-_COMMA_DECIMAL = (r"-?\d{1,3}(\.\d{3})+,\d*", r"-?\d{1,3}(\.\d{3}){2,}", r"-?\d*,\d+")
-_DOT_DECIMAL = (r"-?\d{1,3}(,\d{3})+\.\d*", r"-?\d{1,3}(,\d{3}){2,}", r"-?\d*\.\d+")
+# Patterns stay ASCII with [0-9] rather than \d so pyarrow runs them, not Python's re.
+_STRIP_ASCII = r"[ \t'$+]"
+_STRIP_OTHER = "[\u00a0\u202f’€£¥]"
+_AMBIGUOUS = r"-?[1-9][0-9]{0,2}[.,][0-9]{3}"  # 1.234 or 1,234: decimal or thousands separator
+_DOT_THEN_COMMA = r"-?[0-9]{1,3}(\.[0-9]{3})+,[0-9]*"  # 1.234,5
+_COMMA_THEN_DOT = r"-?[0-9]{1,3}(,[0-9]{3})+\.[0-9]*"  # 1,234.5
 
 
 @dataclass
@@ -59,9 +63,12 @@ def typed_cells(column: pd.Series) -> pd.Series:
 
 def _messages(text: pd.Series, mask: pd.Series, template: str) -> pd.Series:
     """Per-row messages `template` with {} replaced by the quoted cell text, where mask."""
-    before, after = template.split("{}")
-    out = (before + '"' + text.fillna("") + '"' + after).astype("str")
-    return out.where(mask.fillna(False).astype(bool))
+    out = _no_messages(text.index)
+    mask = mask.fillna(False).astype(bool)
+    if mask.any():
+        before, after = template.split("{}")
+        out[mask] = before + '"' + text[mask].fillna("") + '"' + after
+    return out
 
 
 def _no_messages(index: pd.Index) -> pd.Series:
@@ -100,22 +107,28 @@ def decimal_separator(core: pd.Series, hint: str | None) -> Separator:
     `1.234` or `1,234` alone say nothing; with no evidence at all the hint (a semicolon-separated
     file writes decimal commas) or else the dot decides, and those cells are `guessed`.
     """
-    ambiguous = core.str.fullmatch(_AMBIGUOUS).fillna(False).astype(bool)
-    comma = _any_match(core, _COMMA_DECIMAL) & ~ambiguous
-    dot = _any_match(core, _DOT_DECIMAL) & ~ambiguous
-    n_comma, n_dot = int(comma.sum()), int(dot.sum())
     none = pd.Series(False, index=core.index)
+    dot = core.str.contains(".", regex=False).fillna(False).astype(bool)
+    comma = core.str.contains(",", regex=False).fillna(False).astype(bool)
+    if not (dot.any() or comma.any()):
+        return Separator(hint or ".", none, none)
+    both = dot & comma
+    single = (dot ^ comma) & ~both
+    ambiguous = none.copy()
+    repeated = none.copy()
+    if single.any():
+        ambiguous[single] = core[single].str.fullmatch(_AMBIGUOUS).fillna(False).astype(bool)
+        repeated[single] = core[single].str.contains(r"[.,].*[.,]").fillna(False).astype(bool)
+    says_comma = (comma & single & ~repeated & ~ambiguous) | (dot & single & repeated)
+    says_dot = (dot & single & ~repeated & ~ambiguous) | (comma & single & repeated)
+    if both.any():
+        says_comma[both] = core[both].str.fullmatch(_DOT_THEN_COMMA).fillna(False).astype(bool)
+        says_dot[both] = core[both].str.fullmatch(_COMMA_THEN_DOT).fillna(False).astype(bool)
+    n_comma, n_dot = int(says_comma.sum()), int(says_dot.sum())
     if n_comma or n_dot:
         sep = "," if n_comma > n_dot or (n_comma == n_dot and hint == ",") else "."
-        return Separator(sep, dot if sep == "," else comma, none)
+        return Separator(sep, says_dot if sep == "," else says_comma, none)
     return Separator(hint or ".", none, ambiguous)
-
-
-def _any_match(text: pd.Series, patterns: tuple[str, ...]) -> pd.Series:
-    out = pd.Series(False, index=text.index)
-    for pattern in patterns:
-        out |= text.str.fullmatch(pattern).fillna(False).astype(bool)
-    return out
 
 
 def parse_number(column: pd.Series, kind: str = "number", hint: str | None = None) -> Parsed:
@@ -127,16 +140,26 @@ def parse_number(column: pd.Series, kind: str = "number", hint: str | None = Non
     """
     text = text_cells(column)
     words = {"value": MILESTONE_WORDS, "score": ZONE_WORDS}.get(kind, {})
-    from_words = text.str.lower().map(words).astype("float64")
+    from_words = pd.Series(np.nan, index=text.index, dtype="float64")
+    if words:
+        lower = text.str.lower()
+        is_word = lower.isin(list(words))
+        if is_word.any():
+            from_words[is_word] = lower[is_word].map(words).astype("float64")
     percent = text.str.endswith("%").fillna(False).astype(bool)
-    core = text.str.replace(_STRIP, "", regex=True).str.removesuffix("%").str.removeprefix("+")
+    core = text.str.replace(_STRIP_ASCII, "", regex=True).str.removesuffix("%")
+    other = ~core.str.isascii().fillna(True).astype(bool)
+    if other.any():
+        core[other] = core[other].str.replace(_STRIP_OTHER, "", regex=True)
     sep = decimal_separator(core, hint)
     if sep.decimal == ",":
         core = core.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    else:
+    elif sep.contradicts.any() or sep.guessed.any() or core.str.contains(",", regex=False).any():
         core = core.str.replace(",", "", regex=False)
-    values = pd.to_numeric(core, errors="coerce").astype("float64")
-    values = from_words.fillna(values.where(~percent, values / 100))
+    values = to_float(core)
+    if percent.any():
+        values = values.where(~percent, values / 100)
+    values = from_words.fillna(values)
     typed, typed_bad = _typed_numbers(column)
     values = values.fillna(typed)
     what = {"value": "a number (or done/not done)", "score": "a score"}.get(kind, "a number")
@@ -159,6 +182,17 @@ def parse_number(column: pd.Series, kind: str = "number", hint: str | None = Non
     if kind in SCALED_KINDS:
         values, note = _normalise_scale(values, percent | from_words.notna())
     return Parsed(values, errors, warnings, note)
+
+
+def to_float(text: pd.Series) -> pd.Series:
+    """Numbers from cleaned text; what is no number is missing (pyarrow's cast when it can)."""
+    if isinstance(text.array, pd.arrays.ArrowStringArray):
+        try:
+            cast = pc.cast(pa.array(text.array), pa.float64())
+            return pd.Series(cast.to_numpy(zero_copy_only=False), index=text.index)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass  # some cell is no number: find which, one by one
+    return pd.to_numeric(text, errors="coerce").astype("float64")
 
 
 def _typed_numbers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
