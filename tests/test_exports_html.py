@@ -160,6 +160,12 @@ def test_print_layout_keeps_tables_whole(browser, hostile_html: Path):
     )
     notes = page.locator("#objectives th.notes")
     assert notes.is_visible()  # an empty Notes column to write on, on paper only
+    # Charts are redrawn at a width that fits a landscape page when printing starts.
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    widths = page.eval_on_selector_all(
+        ".js-plotly-plot", "els => els.map(e => e._fullLayout.width)"
+    )
+    assert widths == [940, 940, 940]
     pdf = page.pdf(landscape=True, format="A4", print_background=True)
     assert pdf.startswith(b"%PDF")
     page.context.close()

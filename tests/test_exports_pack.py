@@ -6,17 +6,19 @@ markup, used by the Excel and HTML tests too.
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from conftest import canonical, small_company, write_store
 
-from exports import PackError, build_closing_pack
+from exports import PackError, build_closing_pack, pack_to_html, pack_to_xlsx_bytes
 from exports.findings import CATEGORIES
 from metrics.summary import build_summary
 from pipelines.store import Dataset, open_store, read_dataset
@@ -227,3 +229,19 @@ def test_findings_come_from_the_health_engine_narrowed_to_the_unit(tmp_path: Pat
     assert ops["category"].tolist() == sorted(ops["category"], key=CATEGORIES.index)
     sales = build_closing_pack(dataset, "2026-Q1", "sales").findings
     assert "Ben" not in set(sales["subject"]) and "Operations" not in set(sales["team"])
+
+
+def test_a_unit_without_okrs_in_the_cycle_still_makes_a_pack(tmp_path: Path):
+    t = small_company()
+    t["teams"] = pd.concat(
+        [t["teams"], canonical("teams", [{"team_id": "legal", "name": "Legal",
+                                          "parent_team_id": "co", "level": "department"}])],
+        ignore_index=True,
+    )  # fmt: skip
+    pack = build_closing_pack(dataset_of(write_store(tmp_path / "e.duckdb", t)), None, "legal")
+    assert pack.headline["objectives"] == 0 and pack.headline["objective_mean"] is None
+    assert pack.objectives.empty and pack.movement.empty and pack.findings.empty
+    assert pack.company["objectives"] == 3
+    workbook = openpyxl.load_workbook(io.BytesIO(pack_to_xlsx_bytes(pack)))
+    assert [ws.max_row for ws in workbook][1:] == [1, 1, 1, 1]  # header rows only
+    assert "Nothing to show." in pack_to_html(pack)
