@@ -105,6 +105,8 @@ def _width(frame: pd.DataFrame, col: Col) -> float:
         sample = frame[col.key].head(2000).dropna()
         if col.kind in ("text", "band") and len(sample):
             longest = max(longest, int(sample.astype(str).str.len().max()))
+        elif col.kind == "number" and len(sample):  # shown in General format
+            longest = max(longest, max(len(f"{float(v):.10g}") for v in sample))
     return float(min(max(longest + 2, low), high))
 
 
@@ -143,10 +145,7 @@ def write_table(
             ws.cell(row=i, column=j).alignment = wrap
         ws.column_dimensions[get_column_letter(j)].width = 40
     for j, col in enumerate(cols, start=1):
-        letter = get_column_letter(j)
-        ws.column_dimensions[letter].width = max(
-            ws.column_dimensions[letter].width or 0, _width(frame, col)
-        )
+        ws.column_dimensions[get_column_letter(j)].width = _width(frame, col)
     return last
 
 
