@@ -22,7 +22,7 @@ from exports.figures import band_figure, movement_figure, objective_scores_figur
 from metrics.bands import BAND_COLORS, BAND_LABELS, BANDS
 
 CSP = (
-    "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
+    "default-src 'none'; script-src 'unsafe-inline'; "
     "style-src 'unsafe-inline'; img-src data: blob:; font-src data:"
 )
 PLOT_CONFIG = {
