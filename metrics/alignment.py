@@ -102,7 +102,8 @@ def objective_links(
     out["in_loop"] = out["objective_id"].isin(loops)
     depth, root = _chain(out["objective_id"], out["parent_id"], loops)
     out["depth"] = depth
-    out["anchored"] = root.map(out.set_index("objective_id")["is_top"]).fillna(False).astype(bool)
+    top_ids = set(out.loc[out["is_top"], "objective_id"])
+    out["anchored"] = root.isin(top_ids).to_numpy()
     return out[LINK_COLUMNS]
 
 

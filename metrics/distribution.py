@@ -25,20 +25,19 @@ def score_distribution(scores: pd.DataFrame, by: list[str] | None = None) -> pd.
     repeats sweet_share under the name the summary uses.
     """
     keys = list(by or ["cycle_id"])
-    frame = scores.assign(_band=band_of(scores["score"]), _graded=scores["score"].notna())
+    score = scores["score"].astype("float64")
+    band = band_of(score)
+    parts = {key: scores[key] for key in keys}
+    parts |= {"score": score, "graded": score.notna(), "rows": 1}
+    parts |= {b: (band == b).to_numpy() for b in BANDS}
+    frame = pd.DataFrame(parts, index=scores.index)
     grouped = frame.groupby(keys, sort=True, dropna=False)
-    out = grouped.agg(
-        graded=("_graded", "sum"),
-        rows=("_graded", "size"),
-        mean=("score", "mean"),
-        median=("score", "median"),
-    )
+    out = grouped[["graded", "rows", *BANDS]].sum()
+    out["mean"] = grouped["score"].mean()
+    out["median"] = grouped["score"].median()
     out["ungraded"] = out.pop("rows") - out["graded"]
-    bands = frame.groupby([*keys, "_band"], sort=True, dropna=False, observed=False).size()
-    bands = bands.unstack("_band").reindex(columns=list(BANDS)).fillna(0).astype("int64")
-    out = out.join(bands)
-    for band in BANDS:
-        out[f"{band}_share"] = out[band] / out["graded"].where(out["graded"] > 0)
+    for b in BANDS:
+        out[f"{b}_share"] = out[b] / out["graded"].where(out["graded"] > 0)
     out["sweet_spot_share"] = out["sweet_share"]
-    out = out.astype({"graded": "int64", "ungraded": "int64"})
+    out = out.astype({c: "int64" for c in ["graded", "ungraded", *BANDS]})
     return out[DISTRIBUTION_COLUMNS].reset_index()

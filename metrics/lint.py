@@ -61,10 +61,12 @@ def objectives_per_owner(objectives: pd.DataFrame, config: HealthConfig) -> pd.D
     """Owners with fewer or more objectives in a cycle than `objectives_per_owner` allows."""
     low, high = config.objectives_per_owner
     owned = objectives[~_blank(objectives["owner"])]
-    counts = owned.groupby(["cycle_id", "owner"], sort=True).agg(
-        objectives=("objective_id", "count"), team_id=("team_id", "first")
-    )
-    counts = counts.reset_index()
+    counts = owned.groupby(["cycle_id", "owner"], sort=True).size().rename("objectives")
+    # the owner's main team: where most of their objectives sit (ties: the first id)
+    teams = owned.groupby(["cycle_id", "owner", "team_id"]).size().rename("n").reset_index()
+    teams = teams.sort_values(["n", "team_id"], ascending=[False, True], kind="stable")
+    main_team = teams.drop_duplicates(["cycle_id", "owner"]).set_index(["cycle_id", "owner"])
+    counts = counts.to_frame().join(main_team["team_id"]).reset_index()
     bad = counts[(counts["objectives"] < low) | (counts["objectives"] > high)].copy()
     bad["title"] = None
     too_many = bad["objectives"] > high

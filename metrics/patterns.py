@@ -100,7 +100,10 @@ def pattern_evidence(
 
 
 def goal_setting_patterns(
-    evidence: pd.DataFrame, by: str | list[str], config: HealthConfig = DEFAULT_CONFIG
+    evidence: pd.DataFrame,
+    by: str | list[str],
+    config: HealthConfig = DEFAULT_CONFIG,
+    words: bool = True,
 ) -> pd.DataFrame:
     """Score pattern of each owner (by='owner') or team (by='team_id'), flagged when clear.
 
@@ -114,7 +117,8 @@ def goal_setting_patterns(
                              low share > over_ambition_low_share)
              empty otherwise (including too little evidence)
     evidence the reason in words, e.g. "scored 1.0 on 9 of 10 key results across 3 cycles
-             (mean 0.95); 4 were reached in the first third of the cycle".
+             (mean 0.95); 4 were reached in the first third of the cycle" (left empty
+             with words=False).
     """
     keys = [by] if isinstance(by, str) else list(by)
     rows = evidence.dropna(subset=keys)
@@ -148,7 +152,7 @@ def goal_setting_patterns(
         index=out.index,
         dtype="object",
     ).replace("", None)
-    out["evidence"] = _evidence_text(out, config)
+    out["evidence"] = _evidence_text(out, config) if words else None
     return out.reset_index()
 
 

@@ -1,14 +1,24 @@
-"""The headline summary of a store for one cycle (SPEC §8 `summary --json`)."""
+"""The headline summary of a store for one cycle (SPEC §8 `summary --json`).
+
+Every figure is read from one `HealthReport`, so the command line, the dashboard and the
+exports agree. Scores, alignment, pace and lint are those of the chosen cycle; goal-setting
+flags are judged across all cycles in the store (SPEC §6), and stale key results exist only
+in a running cycle.
+"""
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
-from metrics.bands import band_counts, sweet_spot_share
-from metrics.scoring import score_all
+from metrics.bands import BANDS
+from metrics.config import DEFAULT_CONFIG, HealthConfig
+from metrics.lint import RULES
+from metrics.pace import PACE_STATUSES
+from metrics.report import HealthReport, analyse
 from pipelines.store import Dataset
 
 
@@ -32,40 +42,138 @@ def ordered_cycles(cycles: pd.DataFrame) -> list[str]:
     return [str(c) for c in cycles.sort_values(["start_date", "cycle_id"])["cycle_id"]]
 
 
-def _mean(values: pd.Series) -> float | None:
-    graded = values.dropna()
-    return None if graded.empty else round(float(graded.mean()), 4)
+def _calendar_cycle(calendar: pd.DataFrame) -> str | None:
+    """The running cycle of the calendar, else the latest begun, else the first."""
+    if calendar.empty:
+        return None
+    for states in (["running"], ["finished"]):
+        pool = calendar[calendar["state"].isin(states)]
+        if not pool.empty:
+            return str(pool["cycle_id"].iloc[-1])
+    return str(calendar["cycle_id"].iloc[0])
 
 
-def build_summary(dataset: Dataset, cycle: str | None = None) -> dict[str, Any]:
-    """Counts, scores, bands, alignment and flags of one cycle (default: the running one)."""
-    cycle = cycle or default_cycle(dataset.cycles, dataset.reference_date())
-    scores = score_all(dataset.objectives, dataset.key_results, dataset.check_ins)
-    krs = scores.key_results[scores.key_results["cycle_id"] == cycle]
-    objectives = scores.objectives[scores.objectives["cycle_id"] == cycle]
-    check_ins = dataset.check_ins[dataset.check_ins["kr_id"].isin(krs["kr_id"])]
+def _number(value: Any, digits: int = 4) -> float | None:
+    """A JSON-ready float (None for missing)."""
+    if value is None or pd.isna(value):
+        return None
+    value = float(value)
+    return None if math.isnan(value) else round(value, digits)
+
+
+def _count(value: Any) -> int:
+    return 0 if value is None or pd.isna(value) else int(value)
+
+
+def _flag_list(patterns: pd.DataFrame, pattern: str, key: str) -> list[dict[str, Any]]:
+    rows = patterns[patterns["pattern"] == pattern]
+    out = []
+    for row in rows.to_dict("records"):  # a handful of flagged owners or teams
+        item = {key: row[key]}
+        if key == "team_id":
+            item["team"] = row.get("team")
+        item |= {
+            "evidence": row["evidence"],
+            "key_results": int(row["key_results"]),
+            "cycles": int(row["cycles"]),
+            "mean_score": _number(row["mean_score"]),
+        }
+        out.append(item)
+    return out
+
+
+def build_summary(
+    dataset: Dataset,
+    cycle: str | None = None,
+    *,
+    report: HealthReport | None = None,
+    config: HealthConfig = DEFAULT_CONFIG,
+) -> dict[str, Any]:
+    """Counts, scores, bands, alignment, pace, discipline and flags of one cycle (default: the
+    running one), as a JSON-ready dict with at least the keys of SPEC §8.
+
+    Pass `report` (from `analyse(dataset)`) to reuse one computation across surfaces.
+    """
+    report = report or analyse(dataset, config)
+    calendar = report.calendar
+    cycle = (
+        cycle
+        or default_cycle(dataset.cycles, dataset.reference_date())
+        or _calendar_cycle(calendar)
+    )
+    krs = report.key_results[report.key_results["cycle_id"] == cycle]
+    objectives = report.objectives[report.objectives["cycle_id"] == cycle]
+    cycle_check_ins = dataset.check_ins["kr_id"].isin(krs["kr_id"])
+
+    kr_scores = krs["score"].dropna()
+    bands = {b: int((krs["band"] == b).sum()) for b in BANDS}
+    coverage = report.coverage.set_index("cycle_id")
+    cov = coverage.loc[cycle] if cycle in coverage.index else pd.Series(dtype="object")
+    pace_counts = krs["pace"].value_counts()
+    objective_pace = objectives["pace"].value_counts()
+    errors = report.forecast_error.set_index("cycle_id")
+    trends = report.trends.set_index("cycle_id")
+    trend = trends.loc[cycle] if cycle in trends.index else pd.Series(dtype="object")
+    lint = report.lint[report.lint["cycle_id"] == cycle]
+    stale = report.stale[report.stale["cycle_id"] == cycle]
+    cal = calendar.set_index("cycle_id")
+    state = cal["state"].get(cycle)
+
     return {
         "cycle": cycle,
-        "cycles": ordered_cycles(dataset.cycles),
-        "as_of": dataset.reference_date().isoformat(),
+        "cycles": [str(c) for c in calendar["cycle_id"]],
+        "as_of": report.as_of.isoformat(),
+        "cycle_state": state,
         "counts": {
             "teams": int(objectives["team_id"].nunique()),
             "objectives": len(objectives),
             "key_results": len(krs),
-            "check_ins": len(check_ins),
+            "check_ins": int(cycle_check_ins.sum()),
             "ungraded_key_results": int(krs["score"].isna().sum()),
         },
         "scores": {
-            "kr_mean": _mean(krs["score"]),
-            "objective_mean": _mean(objectives["score"]),
-            "sweet_spot_share": sweet_spot_share(krs["score"]),
-            "bands": band_counts(krs["score"]),
+            "kr_mean": _number(kr_scores.mean() if len(kr_scores) else None),
+            "objective_mean": _number(objectives["score"].mean()),
+            "sweet_spot_share": _number(
+                bands["sweet"] / len(kr_scores) if len(kr_scores) else None
+            ),
+            "bands": bands,
         },
         "alignment": {
-            "aligned_share": None,
-            "orphans": None,
-            "unsupported_top": None,
-            "broken_links": None,
+            "aligned_share": _number(cov.get("aligned_share")),
+            "orphans": _count(cov.get("orphans")),
+            "unsupported_top": _count(cov.get("unsupported_top")),
+            "broken_links": _count(cov.get("broken_links")),
+            "strict_links": _count(cov.get("strict")),
+            "directional_links": _count(cov.get("directional")),
+            "loops": _count(cov.get("loops")),
         },
-        "flags": {"sandbagging": [], "over_ambitious": [], "stale_key_results": None},
+        "pace": {
+            "expected": _number(cal["elapsed_share"].get(cycle)),
+            "key_results": {s: int(pace_counts.get(s, 0)) for s in PACE_STATUSES},
+            "objectives": {s: int(objective_pace.get(s, 0)) for s in PACE_STATUSES},
+            "forecast_objective_mean": _number(objectives["forecast"].mean()),
+            "forecast_mae": _number(errors["mae"].get("all")),
+        },
+        "check_ins": {
+            "weekly_share": _number(trend.get("check_in_share")),
+            "stale_days": report.config.stale_days,
+        },
+        "calibration": {
+            "brier": _number(trend.get("brier")),
+            "brier_all_cycles": _number(report.calibration_overall["brier"].iloc[0])
+            if not report.calibration_overall.empty
+            else None,
+        },
+        "lint": {
+            "findings": len(lint),
+            "by_rule": {rule: int((lint["rule"] == rule).sum()) for rule in RULES},
+        },
+        "flags": {
+            "sandbagging": _flag_list(report.owner_patterns, "sandbagging", "owner"),
+            "over_ambitious": _flag_list(report.owner_patterns, "over-ambitious", "owner"),
+            "sandbagging_teams": _flag_list(report.team_patterns, "sandbagging", "team_id"),
+            "over_ambitious_teams": _flag_list(report.team_patterns, "over-ambitious", "team_id"),
+            "stale_key_results": len(stale),
+        },
     }

@@ -51,7 +51,8 @@ def metric_trends(
     brier (confidence calibration; empty before a cycle finishes).
 
     `objective_units`, `links` and `findings` need `team_id`; when grouping by department
-    the department columns are looked up from `objective_units`.
+    the department columns are looked up from `objective_units`. Rows outside every group
+    (the company's own objectives, when grouping by department) are left out.
     """
     extra = list(by or [])
     keys = ["cycle_id", *extra]
@@ -70,10 +71,11 @@ def metric_trends(
     out = out.join(objs.rename("objective_mean"), how="outer")
 
     linked = with_units(links)
-    non_top = linked[~linked["is_top"]]
+    non_top = linked.loc[~linked["is_top"], keys].assign(
+        aligned_share=linked["status"].eq("aligned"), orphans=linked["status"].eq("orphan")
+    )
     alignment = non_top.groupby(keys, dropna=False).agg(
-        aligned_share=("status", lambda s: (s == "aligned").mean()),
-        orphans=("status", lambda s: int((s == "orphan").sum())),
+        aligned_share=("aligned_share", "mean"), orphans=("orphans", "sum")
     )
     broken = linked.groupby(keys, dropna=False)["broken"].sum().rename("broken_links")
     out = out.join(alignment, how="left").join(broken, how="left")
@@ -82,7 +84,7 @@ def metric_trends(
     out = out.join(discipline.rename("check_in_share"), how="left")
 
     judged = evidence["cycle_id"].unique()
-    patterns = goal_setting_patterns(with_units(evidence), [*keys, "owner"], config)
+    patterns = goal_setting_patterns(with_units(evidence), [*keys, "owner"], config, words=False)
     for pattern, column in (
         ("sandbagging", "sandbagging_owners"),
         ("over-ambitious", "over_ambitious_owners"),
@@ -100,6 +102,8 @@ def metric_trends(
     out = out.join(brier, how="left")
 
     out = out.reset_index()
+    if extra:  # objectives outside any group (e.g. the company's own) belong to no row
+        out = out.dropna(subset=extra, how="all")
     order = calendar.set_index("cycle_id")
     out.insert(1, "cycle", out["cycle_id"].map(order["name"]))
     out["_order"] = out["cycle_id"].map(order["order"])
