@@ -3,8 +3,11 @@
 A `SourceTable` is one sheet or one CSV file below its header row: its frame is indexed by the
 row number a person sees in Excel, and every column remembers its Excel letter. CSV text is
 decoded (UTF-8 with or without BOM, UTF-16, cp1252) and split on the delimiter it uses (comma,
-semicolon, tab, or the one named by Excel's `sep=;` first line). Workbooks are read with
-python-calamine; hidden sheets are skipped unless asked for by name.
+semicolon, tab, or the one named by Excel's `sep=;` first line). Text that cannot be read
+as it stands — a NUL byte, bytes that are neither UTF-8 nor Windows-1252, a row with more
+values than the header has columns — is an error naming the row, never silently altered.
+Workbooks are read with python-calamine, in a child process (`pipelines/sandbox.py`) after
+the checks of `pipelines/safety.py`; hidden sheets are skipped unless asked for by name.
 """
 
 from __future__ import annotations
@@ -18,14 +21,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from pipelines.problems import Problem, column_letter
+from pipelines.safety import check_file, check_size, utf16_without_bom
+from pipelines.sandbox import run_in_child
+from pipelines.settings import Settings, settings
+from pipelines.sheets import Merged, workbook_sheets
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 DELIMITERS = (",", ";", "\t", "|")
+NO_DELIMITER = "\x1f"  # a one-column file: split on a character text never holds
 HEADER_SCAN_ROWS = 30
+ROWS_LISTED = 20  # rows named one by one for a problem repeated down a file
 IsHeader = Callable[[str], bool]
 
 
@@ -60,35 +68,96 @@ class Sources:
     notes: list[str] = field(default_factory=list)
 
 
+class TextError(ValueError):
+    """Bytes that cannot be read as text as they stand, with the rows where that happens."""
+
+    def __init__(self, message: str, rows: list[int]) -> None:
+        super().__init__(message)
+        self.rows = rows
+
+
+def _rows_of(text: str, char: str) -> list[int]:
+    """Line numbers (1-based) holding `char`."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [i for i, line in enumerate(text.split("\n"), start=1) if char in line]
+
+
+def row_problems(name: str, sheet: str | None, rows: list[int], message: str) -> list[Problem]:
+    """One problem per row for the first rows, then one saying how many more there are."""
+    problems = [Problem(name, sheet, row, None, message) for row in rows[:ROWS_LISTED]]
+    if len(rows) > ROWS_LISTED:
+        more = f"{len(rows) - ROWS_LISTED} more rows like row {rows[ROWS_LISTED - 1]}: {message}"
+        problems.append(Problem(name, sheet, None, None, more))
+    return problems
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """The text of a CSV file and the encoding it was read with."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16")):
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace"), encoding
-    if data.startswith(codecs.BOM_UTF16_BE):
+    """The text of a CSV file and the encoding it was read with, line ends made `\\n`.
+
+    Raises `TextError` for bytes that would otherwise be read wrongly: NUL bytes inside the
+    text (padding after the end is dropped), bytes that are not UTF-8 in a file that otherwise
+    is (two encodings mixed), and bytes that Windows-1252 does not define either.
+    """
+    text, encoding = _decode(data)
+    if "\x00" in text:
+        raise TextError(
+            "a NUL byte (\\x00): the file is damaged or not text; remove it and save again",
+            _rows_of(text, "\x00"),
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         return data.decode("utf-16", errors="replace"), "utf-16"
-    head = data[:4000]
-    if head and head.count(0) > len(head) // 4:  # UTF-16 without a byte-order mark
-        encoding = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
-        return data.decode(encoding, errors="replace"), encoding
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1"), "latin-1"
+    utf16 = utf16_without_bom(data[:4000])
+    if utf16:
+        return data.decode(utf16, errors="replace").rstrip("\x00"), utf16
+    data = data.rstrip(b"\x00")  # NUL padding after the end (some exports pad to a block)
+    bom = data.startswith(codecs.BOM_UTF8)
+    utf8, data = ("utf-8-sig", data[3:]) if bom else ("utf-8", data)
+    try:
+        return data.decode("utf-8"), utf8
+    except UnicodeDecodeError as exc:
+        first_bad = exc
+    lenient = data.decode("utf-8", errors="replace")
+    if bom or any(ord(c) > 127 and c != "\ufffd" for c in lenient):
+        raise TextError(
+            f"byte 0x{data[first_bad.start]:02X} is not UTF-8, but the rest of the file is: "
+            "two encodings are mixed. Save the file again as UTF-8 (Excel: CSV UTF-8)",
+            _rows_of(lenient.replace("\r\n", "\n").replace("\r", "\n"), "\ufffd"),
+        )
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n").count(b"\n")
+        raise TextError(
+            f"byte 0x{data[exc.start]:02X} is neither UTF-8 nor Windows-1252 text: save the "
+            "file as UTF-8 (Excel: CSV UTF-8)",
+            [line + 1],
+        ) from None
 
 
 def sniff_delimiter(lines: list[str]) -> str:
-    """The delimiter that splits the most lines into the same number of fields."""
+    """The delimiter that splits the most lines into the same number of fields.
+
+    A candidate counts only when the lines it splits that way are at least half of the lines
+    from the first of them on (and more than one, unless it is the first line): a few values
+    with a comma in a one-column file do not make it comma-separated. With no candidate the
+    file is one column (`NO_DELIMITER`).
+    """
     unquoted = [re.sub(r'"[^"]*"', "", line) for line in lines if line.strip()][:HEADER_SCAN_ROWS]
-    best, best_score = ",", 0
+    best, best_score = NO_DELIMITER, 0
     for delimiter in DELIMITERS:
         counts = [line.count(delimiter) for line in unquoted]
         positive = [c for c in counts if c > 0]
         if not positive:
             continue
         mode = max(set(positive), key=positive.count)
+        first = counts.index(mode)
+        agreeing = counts[first:].count(mode)
+        if agreeing * 2 < len(counts) - first or (agreeing < 2 and first > 0):
+            continue
         score = positive.count(mode) * 1000 + mode
         if score > best_score:
             best, best_score = delimiter, score
@@ -142,8 +211,14 @@ def _table(
     return body, {label: letters[labels.index(label)] for label in keep}
 
 
-def read_csv_bytes(name: str, data: bytes, is_header: IsHeader, sources: Sources) -> None:
-    text, encoding = decode(data)
+def read_csv_bytes(
+    name: str, data: bytes, is_header: IsHeader, sources: Sources, limits: Settings | None = None
+) -> None:
+    try:
+        text, encoding = decode(data)
+    except TextError as exc:
+        sources.problems.extend(row_problems(name, None, exc.rows, str(exc)))
+        return
     lines = text.splitlines()
     skip, delimiter = 0, None
     if lines and re.fullmatch(r'"?sep=(.)"?\s*', lines[0].strip(), flags=re.IGNORECASE):
@@ -167,11 +242,33 @@ def read_csv_bytes(name: str, data: bytes, is_header: IsHeader, sources: Sources
     header = list(body.iloc[0]) if len(body) else head[h]
     body = body.iloc[1:]
     body.index = pd.RangeIndex(h + 2, h + 2 + len(body))
+    shown = {"\t": "tab", ";": "semicolon", ",": "comma", "|": "pipe"}.get(delimiter)
+    ragged = _wider_than_header(body, len(head[h]))
+    if ragged:
+        message = (
+            f"more values than the header row has columns ({len(head[h])}): a value with a "
+            f"{shown or 'delimiter'} in it and no quotes around it? Put it in double quotes"
+        )
+        sources.problems.extend(row_problems(name, None, ragged, message))
+        return
+    problems = check_size(name, None, len(body), body.shape[1], limits or settings())
+    if problems:
+        sources.problems.extend(problems)
+        return
     frame, letters = _table(body, header, 0)
     hint = "," if delimiter == ";" else None
     sources.tables.append(SourceTable(name, None, frame, letters, h + 1, hint))
-    shown = {"\t": "tab", ";": "semicolon", ",": "comma", "|": "pipe"}[delimiter]
-    sources.notes.append(f"{name}: {encoding}, {shown}-separated, header on row {h + 1}")
+    split = f"{shown}-separated" if shown else "one column"
+    sources.notes.append(f"{name}: {encoding}, {split}, header on row {h + 1}")
+
+
+def _wider_than_header(body: pd.DataFrame, width: int) -> list[int]:
+    """Rows holding a value beyond the header row's last field (an unquoted delimiter)."""
+    if body.shape[1] <= width or width == 0:
+        return []
+    extra = body.iloc[:, width:].fillna("").astype("str")
+    filled = extra.apply(lambda column: column.str.strip().ne("")).any(axis=1)
+    return [int(row) for row in body.index[filled.to_numpy()]]
 
 
 def _read_delimited(text: str, delimiter: str, skip_lines: int) -> pd.DataFrame:
@@ -221,9 +318,6 @@ def _typed_column(column: pd.Series) -> pd.Series:
     return column
 
 
-Merged = list[tuple[tuple[int, int], tuple[int, int]]]
-
-
 def _fill_merged_down(rows: list[list[object]], merged: Merged, top: int, left: int) -> None:
     """Repeat a vertically merged cell's value down its rows (an objective spanning its key
     results); horizontal merges are left alone, so a title across the sheet stays one cell."""
@@ -235,48 +329,78 @@ def _fill_merged_down(rows: list[list[object]], merged: Merged, top: int, left: 
 
 
 def read_workbook_bytes(
-    name: str, data: bytes, is_header: IsHeader, wanted: set[str], sources: Sources
+    name: str,
+    data: bytes,
+    is_header: IsHeader,
+    wanted: set[str],
+    sources: Sources,
+    limits: Settings | None = None,
 ) -> None:
-    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    for meta in book.sheets_metadata:
-        if meta.typ != SheetTypeEnum.WorkSheet:
+    limits = limits or settings()
+    args = (data, wanted, limits.max_rows, limits.max_columns)
+    if limits.isolate_parsing:
+        sheets, notes = run_in_child(
+            workbook_sheets, *args, memory_mb=limits.parse_memory_mb,
+            timeout_s=limits.parse_timeout_s,
+        )  # fmt: skip
+    else:
+        sheets, notes = workbook_sheets(*args)
+    sources.notes.extend(f"{name}:{note}" for note in notes)
+    read = 0
+    for raw in sheets:
+        rows = raw.rows
+        if rows is None:
+            sources.problems.extend(check_size(name, raw.name, raw.height, raw.width, limits))
             continue
-        if meta.visible != SheetVisibleEnum.Visible and meta.name not in wanted:
-            sources.notes.append(f"{name}:{meta.name}: hidden sheet skipped (name it to read it)")
-            continue
-        sheet = book.get_sheet_by_name(meta.name)
-        rows = sheet.to_python()
         if not rows or not any(c not in ("", None) for row in rows for c in row):
             continue
-        top, left = sheet.start or (0, 0)
-        _fill_merged_down(rows, sheet.merged_cell_ranges or [], top, left)
+        top, left = raw.start
+        _fill_merged_down(rows, raw.merged, top, left)
         h = find_header(rows, is_header)
         body = pd.DataFrame(rows[h + 1 :], columns=range(len(rows[0])), dtype=object)
         body = body.replace({"": None}).apply(_typed_column)
         body.index = pd.RangeIndex(top + h + 2, top + h + 2 + len(body))
         frame, letters = _table(body, list(rows[h]), left)
-        sources.tables.append(SourceTable(name, meta.name, frame, letters, top + h + 1))
+        problems = check_size(name, raw.name, len(frame), frame.shape[1], limits)
+        if problems:
+            sources.problems.extend(problems)
+            continue
+        sources.tables.append(SourceTable(name, raw.name, frame, letters, top + h + 1))
+        read += 1
+    if not read and not any(p.file == name for p in sources.problems):
+        message = "no sheet with data in this workbook (empty, hidden and chart sheets skipped)"
+        sources.problems.append(Problem(name, None, None, None, message, "warning"))
 
 
 def read_files(
     files: Iterable[tuple[str, bytes]],
     is_header: IsHeader,
     wanted_sheets: Iterable[str] = (),
+    limits: Settings | None = None,
 ) -> Sources:
-    """Read uploaded or on-disk files given as (file name, bytes); unreadable files are problems."""
+    """Read uploaded or on-disk files given as (file name, bytes); unreadable files are problems.
+
+    Each file first passes the checks of `pipelines.safety` (size, kind, zip bombs, XML
+    entities, sheet extents); a file that fails one is reported and not parsed at all.
+    """
+    limits = limits or settings()
     sources = Sources()
     wanted = set(wanted_sheets)
     for name, data in files:
         suffix = Path(name).suffix.lower()
+        refused = check_file(name, data, limits)
+        if refused:
+            sources.problems.extend(refused)
+            continue
         try:
             if suffix in WORKBOOK_SUFFIXES:
-                read_workbook_bytes(name, data, is_header, wanted, sources)
+                read_workbook_bytes(name, data, is_header, wanted, sources, limits)
             elif suffix in TEXT_SUFFIXES or not suffix:
-                read_csv_bytes(name, data, is_header, sources)
+                read_csv_bytes(name, data, is_header, sources, limits)
             else:
                 message = f"not a CSV or Excel file ({suffix}); skipped"
                 sources.problems.append(Problem(name, None, None, None, message, "warning"))
-        except Exception as exc:  # a corrupt file is a problem to report, not a crash
+        except Exception as exc:  # a corrupt file, or a reader stopped in its child process
             message = f"could not be read: {exc}"
             sources.problems.append(Problem(name, None, None, None, message))
     return sources
@@ -295,4 +419,11 @@ def expand_paths(paths: Iterable[Path]) -> list[tuple[str, bytes]]:
             )
         else:
             found.append(path)
-    return [(p.name, p.read_bytes()) for p in found]
+    limit = settings().max_upload_mb * 1024 * 1024
+    return [(p.name, _read_at_most(p, limit + 1)) for p in found]
+
+
+def _read_at_most(path: Path, size: int) -> bytes:
+    """The file's bytes, stopping past `size` (enough for the size check to refuse it)."""
+    with path.open("rb") as f:
+        return f.read(size)

@@ -1,0 +1,295 @@
+"""Checks a file must pass before any parser sees it, so a hostile file is refused by name.
+
+What is checked, from the bytes alone and without building anything in memory:
+
+- size: no file over `max_upload_mb`;
+- kind: the first bytes must match the name — a workbook name on something that is not a
+  workbook (a PDF, an image, text) is refused, and so is a password-protected workbook (an
+  OLE container holding an `EncryptedPackage`, which is what Excel writes for .xlsx files
+  with a password);
+- zip workbooks (.xlsx, .xlsm, .xlsb, .ods), from the zip directory first: the number of
+  parts, what they add up to unpacked, how many times each part expands, compression method,
+  duplicate part names; then each part is unpacked as a stream (never whole) to find
+  - a `<!DOCTYPE` or `<!ENTITY` in any XML part: workbooks never need one, and it is how
+    entity-expansion ("billion laughs") and external-entity (XXE) attacks start;
+  - worksheet cells beyond `max_rows` or `max_columns` (a cell at XFD1048576 next to one at
+    A1 makes the reader allocate the whole grid: 17 billion cells);
+  - a shared-string table declaring more strings than its part can hold (the reader reserves
+    memory for the declared count before reading any).
+  Unpacking also verifies every part's CRC, so a truncated or damaged file is refused here.
+
+Whatever a check cannot see (the binary .xls/.xlsb formats, ODS repeat counts) is contained
+by reading workbooks in a child process with a memory limit (`pipelines/sandbox.py`).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from io import BytesIO
+from pathlib import Path
+
+from pipelines.problems import Problem
+from pipelines.settings import Settings
+
+ZIP_WORKBOOKS = (".xlsx", ".xlsm", ".xlsb", ".ods")
+OLE_WORKBOOKS = (".xls",)
+TEXT_FILES = (".csv", ".tsv", ".txt", "")
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+OTHER_KINDS = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+)
+CONTROL_BYTES = [b for b in range(32) if b not in (9, 10, 12, 13)]  # all but tab, LF, FF, CR
+MB = 1024 * 1024
+CHUNK = MB
+RATIO_CHECKED_FROM = MB  # small parts (styles, themes) may compress extremely well
+DTD_MARKERS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY", "<!doctype", "<!entity")
+    for encoding in ("ascii", "utf-16-le", "utf-16-be")
+)
+ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="([0-9]+)"')
+SST_COUNT = re.compile(rb'uniqueCount="([0-9]+)"')
+SMALLEST_SHARED_STRING = 5  # bytes of `<si/>`
+OVERLAP = 128  # bytes carried between chunks so no marker or cell reference is cut in two
+
+
+def _kind(data: bytes) -> str:
+    """What the bytes are, judged by their start: zip, ole, text, or a description."""
+    if data.startswith(ZIP_MAGIC):
+        return "zip"
+    if data.startswith(OLE_MAGIC):
+        return "ole"
+    for magic, described in OTHER_KINDS:
+        if data.startswith(magic):
+            return described
+    head = data[:4096] if not data.endswith(b"\x00") else data.rstrip(b"\x00")[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_without_bom(head):
+        return "text"
+    control = sum(head.count(bytes([b])) for b in CONTROL_BYTES)
+    return "binary data" if control > len(head) // 10 else "text"
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when the NUL bytes sit on one side of each pair, as in
+    UTF-16 text of mostly Latin letters; None otherwise (NULs in a run are padding or damage)."""
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    pairs = max(len(head) // 2, 1)
+    if max(even, odd) >= 0.3 * pairs and min(even, odd) <= 0.1 * max(even, odd):
+        return "utf-16-le" if odd > even else "utf-16-be"
+    return None
+
+
+def _mb(n: float) -> str:
+    return f"{n / MB:,.1f} MB"
+
+
+def check_file(name: str, data: bytes, limits: Settings) -> list[Problem]:
+    """Every reason to refuse `data` (named `name`) before parsing it; empty when it may be read."""
+
+    def refuse(message: str) -> list[Problem]:
+        return [Problem(name, None, None, None, message)]
+
+    if len(data) > limits.max_upload_mb * MB:
+        return refuse(
+            f"the file is larger than {limits.max_upload_mb} MB, the limit per file "
+            f"({Settings.variable('max_upload_mb')})"
+        )
+    suffix = Path(name).suffix.lower()
+    kind = _kind(data)
+    if suffix in ZIP_WORKBOOKS + OLE_WORKBOOKS:
+        if kind == "ole" and ENCRYPTED_PACKAGE in data[: 64 * 1024] + data[-64 * 1024 :]:
+            return refuse(
+                "the workbook is password-protected (encrypted) and cannot be read; "
+                "remove the password in Excel (File › Info › Protect Workbook) and load it again"
+            )
+        if kind == "zip":
+            return check_zip(name, data, limits)
+        if kind == "ole":
+            return []  # an Excel 97–2003 workbook; the reader runs in a child process
+        if not data:
+            return refuse("the file is empty")
+        return refuse(
+            f"not an Excel or OpenDocument workbook: the file is {kind}"
+            + (" (a CSV file? give it a .csv name)" if kind == "text" else "")
+        )
+    if suffix in TEXT_FILES and kind in ("zip", "ole"):
+        return refuse(
+            "this is a workbook, not a CSV text file: load it under its .xlsx (or .xls) name"
+        )
+    if suffix in TEXT_FILES and kind != "text":
+        return refuse(f"not a CSV text file: the file is {kind}")
+    return []
+
+
+def check_zip(name: str, data: bytes, limits: Settings) -> list[Problem]:
+    """Refuse zip bombs, entity declarations, absurd sheet extents and damaged archives."""
+
+    def refuse(message: str, part: str | None = None) -> list[Problem]:
+        return [Problem(name, None, None, None, f"{part}: {message}" if part else message)]
+
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        return refuse(f"the file is damaged or incomplete and cannot be read as a workbook ({exc})")
+    if len(infos) > limits.max_zip_entries:
+        return refuse(
+            f"the workbook holds {len(infos):,} parts, over the limit of "
+            f"{limits.max_zip_entries:,} ({Settings.variable('max_zip_entries')})"
+        )
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})[0]
+        return refuse(f"the archive names the part {twice!r} twice: refused as malformed")
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked > limits.max_unzipped_mb * MB:
+        return refuse(
+            f"the workbook would unpack to {_mb(unpacked)}, over the limit of "
+            f"{limits.max_unzipped_mb:,} MB ({Settings.variable('max_unzipped_mb')}): "
+            "a decompression bomb, or far more data than an OKR import holds"
+        )
+    if not {"xl/workbook.xml", "xl/workbook.bin", "content.xml"} & set(names):
+        return refuse(
+            "a zip archive, but not an Excel or OpenDocument workbook "
+            "(it has no xl/workbook.xml or content.xml)"
+        )
+    for info in infos:
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            return refuse(f"unusual compression (method {info.compress_type})", info.filename)
+        if info.flag_bits & 0x1:
+            return refuse("the part is encrypted", info.filename)
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_CHECKED_FROM and ratio > limits.max_zip_ratio:
+            return refuse(
+                f"expands {ratio:,.0f} times ({_mb(info.compress_size)} → "
+                f"{_mb(info.file_size)}), over the limit of {limits.max_zip_ratio} "
+                f"({Settings.variable('max_zip_ratio')}): a decompression bomb?",
+                info.filename,
+            )
+    for info in infos:
+        if info.is_dir():
+            continue
+        try:
+            message = _scan_part(archive, info, limits)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+            return refuse(f"the file is damaged or incomplete and cannot be read ({exc})")
+        if message:
+            return refuse(message, info.filename)
+    return []
+
+
+def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Settings) -> str | None:
+    """Unpack one part as a stream (CRC checked) and look for what the readers must not see."""
+    lower = info.filename.lower()
+    is_xml = lower.endswith((".xml", ".rels", ".vml"))
+    is_sheet = is_xml and "worksheets/" in lower
+    is_strings = lower.endswith("sharedstrings.xml")
+    extent = _Extent(limits) if is_sheet else None
+    tail = b""
+    first = True
+    with archive.open(info) as part:
+        while chunk := part.read(CHUNK):
+            if not is_xml:
+                continue
+            window = tail + chunk
+            if any(marker in window for marker in DTD_MARKERS):
+                return (
+                    "declares XML entities (<!DOCTYPE>/<!ENTITY>), which no workbook needs: "
+                    "refused, as entity expansion and external entities are how XML attacks "
+                    "exhaust memory or read server files"
+                )
+            if is_strings and first:
+                found = SST_COUNT.search(window[:4096])
+                declared = int(found.group(1)) if found else 0
+                if declared > max(1000, info.file_size // SMALLEST_SHARED_STRING):
+                    return (
+                        f"declares {declared:,} shared strings but has room for at most "
+                        f"{info.file_size // SMALLEST_SHARED_STRING:,}: refused as malformed"
+                    )
+            if extent is not None and (message := extent.feed(window)):
+                return message
+            tail = window[-OVERLAP:]
+            first = False
+    return None
+
+
+class _Extent:
+    """The highest row and column a worksheet's XML uses, watched as its chunks stream by.
+
+    Only references that could pass a limit are looked at (column letters at least as long
+    as the limit's, row numbers with at least as many digits), so an ordinary sheet costs a
+    few regular-expression scans that find nothing.
+    """
+
+    def __init__(self, limits: Settings) -> None:
+        self.limits = limits
+        letters = min(len(_column_letters(limits.max_columns)), 3)  # XFD is the last column
+        digits = min(len(str(limits.max_rows)), 7)  # 1,048,576 is the last row
+        self.cell_ref = re.compile(
+            rb'\sr="(?:[A-Z]{%d,3}[0-9]{1,7}|[A-Z]{1,3}[0-9]{%d,7})"' % (letters, digits)
+        )
+        self.big_row = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="([0-9]{%d,})"' % digits)
+
+    def feed(self, window: bytes) -> str | None:
+        for match in self.cell_ref.finditer(window):
+            ref = match.group(0).decode()[4:-1]
+            split = len(ref.rstrip("0123456789"))
+            column, row = _column_number(ref[:split]), int(ref[split:])
+            if column > self.limits.max_columns or row > self.limits.max_rows:
+                return self._too_big(ref)
+        for match in self.big_row.finditer(window):
+            if int(match.group(1)) > self.limits.max_rows:
+                return self._too_big(f"row {int(match.group(1)):,}")
+        return None
+
+    def _too_big(self, where: str) -> str:
+        return (
+            f"the sheet uses cells as far as {where}, beyond the limit of "
+            f"{self.limits.max_rows:,} rows ({Settings.variable('max_rows')}) and "
+            f"{self.limits.max_columns:,} columns ({Settings.variable('max_columns')}); "
+            "reading it would build the whole grid in memory. Delete the stray cells far "
+            "below or right of the data (Ctrl+End shows where the sheet ends) and save again"
+        )
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rem = divmod(number - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def check_size(
+    name: str, sheet: str | None, rows: int, columns: int, limits: Settings
+) -> list[Problem]:
+    """A table read from a file must stay within the row and column limits."""
+    problems = []
+    if rows > limits.max_rows:
+        problems.append(
+            f"{rows:,} rows, over the limit of {limits.max_rows:,} rows per sheet or file "
+            f"({Settings.variable('max_rows')})"
+        )
+    if columns > limits.max_columns:
+        problems.append(
+            f"{columns:,} columns, over the limit of {limits.max_columns:,} columns per sheet "
+            f"or file ({Settings.variable('max_columns')})"
+        )
+    return [Problem(name, sheet, None, None, message) for message in problems]
