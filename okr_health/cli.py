@@ -50,7 +50,6 @@ def demo(
 ) -> None:
     """Write the demo company (Acme Corp, four quarters, the last one running) into the store."""
     from pipelines.demo import generate_demo
-
     from pipelines.store import clear_store, write_tables
 
     path = resolve_db_path(db)
