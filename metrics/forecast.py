@@ -107,6 +107,7 @@ def forecast_backtest(
     Columns: kr_id, cycle_id, forecast, carried (the last score at the checkpoint: the naive
     forecast to beat), final (the key result's score), error (|forecast − final|),
     carried_error. Linked and ungraded key results have nothing to compare and are left out.
+    Rows are in calendar order of their cycles.
     """
     finished = calendar.loc[calendar["state"] == "finished", "cycle_id"]
     krs = kr_scores[
@@ -115,11 +116,10 @@ def forecast_backtest(
         & (kr_scores["score_source"] != "linked")
     ]
     early = history[
-        history["cycle_id"].isin(finished)
-        & (history["share"] <= config.forecast_checkpoint + 1e-9)
-        & history["kr_id"].isin(krs["kr_id"])
+        history["cycle_id"].isin(finished) & (history["share"] <= config.forecast_checkpoint + 1e-9)
     ]
-    used = krs[krs["kr_id"].isin(early["kr_id"])]
+    early = early.merge(krs[["kr_id"]], on="kr_id")  # a join: cheaper than isin on 10⁵ ids
+    used = krs[krs["kr_id"].isin(early["kr_id"].unique())]
     forecast = trend_forecast(early, calendar, used)
     fit = _least_squares(early)
     out = forecast[["kr_id", "cycle_id", "forecast"]].copy()
@@ -127,15 +127,17 @@ def forecast_backtest(
     out["final"] = used["score"].to_numpy()
     out["error"] = (out["forecast"] - out["final"]).abs()
     out["carried_error"] = (out["carried"] - out["final"]).abs()
+    out["_order"] = out["cycle_id"].map(calendar.set_index("cycle_id")["order"])
+    out = out.sort_values(["_order", "kr_id"], kind="stable").drop(columns="_order")
     return out.reset_index(drop=True)
 
 
 def forecast_error(backtest: pd.DataFrame) -> pd.DataFrame:
     """Mean absolute error of the mid-cycle forecast, per finished cycle and overall.
 
-    Columns: cycle_id ('all' for the overall row), key_results, mae, carried_mae (the error
-    of simply carrying the mid-cycle score), bias (mean forecast − final; positive means the
-    forecast promised too much).
+    Columns: cycle_id (in the backtest's order; 'all' for the overall row), key_results,
+    mae, carried_mae (the error of simply carrying the mid-cycle score), bias (mean
+    forecast − final; positive means the forecast promised too much).
     """
     if backtest.empty:
         return pd.DataFrame(columns=["cycle_id", "key_results", "mae", "carried_mae", "bias"])
