@@ -29,12 +29,27 @@ def plot_text(value: object, limit: int | None = None) -> str:
     return html.escape(text, quote=False)
 
 
+# A plain white style set at creation: applying a named template (plotly_white) copies and
+# validates the whole template, which costs more than drawing the pack's three charts.
+BASE_LAYOUT = {
+    "template": "none",
+    "paper_bgcolor": "white",
+    "plot_bgcolor": "white",
+    "xaxis": {"gridcolor": "#e5e7eb", "zeroline": False, "automargin": True},
+    "yaxis": {"gridcolor": "#e5e7eb", "zeroline": False, "automargin": True},
+    "hoverlabel": {"font": {"family": FONT}},
+}
+
+
+def _figure(data: list | None = None) -> go.Figure:
+    return go.Figure(data=data, layout=BASE_LAYOUT)
+
+
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0.01, "font": {"size": 15}},
         height=height,
-        font={"family": FONT, "size": 12},
-        template="plotly_white",
+        font={"family": FONT, "size": 12, "color": "#1f2937"},
         margin={"t": 48, "b": 40, "l": 10, "r": 20},
         legend={"orientation": "h", "y": -0.12, "x": 0},
     )
@@ -63,19 +78,22 @@ def _sweet_spot(fig: go.Figure) -> None:
 
 def band_figure(bands: pd.DataFrame) -> go.Figure:
     """Key results per band (the pack's `bands` frame), one bar per band in its colour."""
-    fig = go.Figure(
-        go.Bar(
-            x=[BAND_LABELS[b].replace(" (", "<br>(") for b in bands["band"]],
-            y=bands["key_results"],
-            marker_color=[BAND_COLORS[b] for b in bands["band"]],
-            text=bands["key_results"],
-            textposition="outside",
-            customdata=np.round(bands["kr_share"].to_numpy(dtype=float) * 100),
-            hovertemplate="%{y} key results (%{customdata:.0f}%)<extra></extra>",
-            showlegend=False,
-        )
+    fig = _figure(
+        [
+            go.Bar(
+                x=[BAND_LABELS[b].replace(" (", "<br>(") for b in bands["band"]],
+                y=bands["key_results"],
+                marker_color=[BAND_COLORS[b] for b in bands["band"]],
+                text=bands["key_results"],
+                textposition="outside",
+                customdata=np.round(bands["kr_share"].to_numpy(dtype=float) * 100),
+                hovertemplate="%{y} key results (%{customdata:.0f}%)<extra></extra>",
+                showlegend=False,
+            )
+        ]
     )
     fig.update_yaxes(title="key results", rangemode="tozero")
+    fig.update_xaxes(showgrid=False)
     return _layout(fig, "Key results per band", 340)
 
 
@@ -93,7 +111,7 @@ def objective_scores_figure(objectives: pd.DataFrame) -> go.Figure:
         f"{plot_text(t)}<br>{plot_text(team)} · {plot_text(owner)}"
         for t, team, owner in zip(frame["objective"], frame["team"], frame["owner"], strict=True)
     ]
-    fig = go.Figure()
+    fig = _figure()
     for band in BANDS:
         part = frame["band"] == band
         if not part.any():
@@ -127,7 +145,7 @@ def movement_figure(movement: pd.DataFrame) -> go.Figure:
     y = np.arange(len(frame))
     labels = [plot_text(t, LABEL_CHARS) for t in frame["objective"]]
     names = np.array([plot_text(t) for t in frame["objective"]], dtype=object)
-    fig = go.Figure()
+    fig = _figure()
     both = frame["mid_score"].notna() & frame["score"].notna()
     xs: list[float | None] = []
     ys: list[float | None] = []
