@@ -11,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import state
+from dashboard.text import md
 
 VIEWS = Path(__file__).resolve().parent / "views"
 
@@ -41,7 +42,8 @@ def sidebar_filters() -> None:
     levels = [lv for lv in ("company", "department", "team", "individual")
               if lv in set(objectives["level"].dropna())]  # fmt: skip
     st.sidebar.selectbox("Level", [state.ALL, *levels], key="level")
-    st.sidebar.caption(f"Store: `{state.db_path().name}` · as of {loaded.dataset.reference_date()}")
+    store = md(state.db_path().name)
+    st.sidebar.caption(f"Store: {store} · as of {loaded.dataset.reference_date()}")
 
 
 pages = [

@@ -1,6 +1,8 @@
 """Chart builders: a DataFrame in, a Plotly figure out (no Streamlit, testable on their own).
 
 Band colours come from metrics.bands, so a band looks the same on every chart and export.
+Every builder is `@literal_text`: the names and titles in its figure show as typed, never
+as Plotly's HTML (see dashboard/text.py).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.text import literal_text
 from metrics.bands import BAND_COLORS, BAND_LABELS, BANDS, SWEET_SPOT, band_of
 
 BIN_WIDTH = 0.1
@@ -37,6 +40,7 @@ def score_histogram(scores: pd.Series) -> pd.DataFrame:
     return frame
 
 
+@literal_text
 def distribution_figure(histogram: pd.DataFrame, title: str) -> go.Figure:
     """Bars of the score histogram coloured by band, with the 0.6–0.7 sweet spot shaded."""
     fig = go.Figure()
@@ -100,6 +104,7 @@ def _sweet_band(fig: go.Figure, axis: str = "x") -> None:
         fig.add_hrect(y0=SWEET_SPOT[0], y1=SWEET_SPOT[1], **shade)
 
 
+@literal_text
 def department_progress_figure(progress: pd.DataFrame, running: bool) -> go.Figure:
     """Departments side by side: mean objective score (bars coloured by band), and for a
     running cycle the expected progress (|) and the forecast end-of-cycle score (◆)."""
@@ -133,6 +138,7 @@ def department_progress_figure(progress: pd.DataFrame, running: bool) -> go.Figu
     return fig
 
 
+@literal_text
 def trend_figure(trends: pd.DataFrame, metrics: dict[str, str], title: str) -> go.Figure:
     """One line per metric across cycles (x = cycle), the sweet spot shaded on the 0–1 axis."""
     fig = go.Figure()
@@ -149,13 +155,14 @@ def trend_figure(trends: pd.DataFrame, metrics: dict[str, str], title: str) -> g
     return fig
 
 
+@literal_text
 def department_trend_figure(trends: pd.DataFrame, metric: str, label: str) -> go.Figure:
     """`metric` per department across cycles, one line per department."""
     fig = go.Figure()
     for department, part in trends.groupby("department", sort=True):
         fig.add_scatter(
             x=part["cycle_id"], y=part[metric], mode="lines+markers", name=str(department),
-            hovertemplate=f"{department} %{{x}}: %{{y:.2f}}<extra></extra>",
+            hovertemplate="%{fullData.name} %{x}: %{y:.2f}<extra></extra>",
         )  # fmt: skip
     _sweet_band(fig, axis="y")
     fig.update_layout(
@@ -165,6 +172,7 @@ def department_trend_figure(trends: pd.DataFrame, metric: str, label: str) -> go
     return fig
 
 
+@literal_text
 def alignment_tree_figure(tree: pd.DataFrame) -> go.Figure:
     """Company → departments → teams → objectives as a sunburst, each slice in the colour
     of its score's band (grey when not graded yet)."""
@@ -183,6 +191,7 @@ def alignment_tree_figure(tree: pd.DataFrame) -> go.Figure:
     return fig
 
 
+@literal_text
 def patterns_figure(patterns: pd.DataFrame, who: str) -> go.Figure:
     """Mean score against the share of maxed key results, one dot per owner or team, sized
     by graded key results and coloured by the flag raised (sandbagging, over-ambitious)."""
@@ -207,6 +216,7 @@ def patterns_figure(patterns: pd.DataFrame, who: str) -> go.Figure:
     return fig
 
 
+@literal_text
 def discipline_heatmap(team_weeks: pd.DataFrame) -> go.Figure:
     """Share of active key results checked in, per team (rows) and week (columns)."""
     grid = team_weeks.pivot_table(
@@ -227,6 +237,7 @@ def discipline_heatmap(team_weeks: pd.DataFrame) -> go.Figure:
     return fig
 
 
+@literal_text
 def calibration_figure(calibration: pd.DataFrame) -> go.Figure:
     """Per team: mean stated confidence against the share of key results hit."""
     fig = go.Figure()
@@ -248,6 +259,7 @@ def calibration_figure(calibration: pd.DataFrame) -> go.Figure:
     return fig
 
 
+@literal_text
 def movement_figure(movement: pd.DataFrame) -> go.Figure:
     """Objective score at mid-cycle (○) and now (●), joined by a line per objective."""
     frame = movement.sort_values("score")

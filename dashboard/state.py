@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.text import md
 from exports.closing_pack import ClosingPack, build_closing_pack, known_units
 from exports.excel import pack_to_xlsx_bytes
 from exports.html import pack_to_html
@@ -166,7 +167,7 @@ def show_empty_store() -> None:
     """What a page shows when there is nothing to analyse yet."""
     st.info(
         "There are no OKRs in the store yet "
-        f"(`{db_path()}`).\n\n"
+        f"({md(db_path())}).\n\n"
         "- Load the demo company: `okr-health demo`\n"
         "- Or load your own spreadsheet on the **Data** page, or with "
         "`okr-health ingest FILE.xlsx`."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, state, transforms
+from dashboard.text import md
 
 loaded = state.load()
 st.title("Alignment")
@@ -15,7 +16,7 @@ if loaded is None:
 cycle = state.current_cycle(loaded)
 objectives, key_results = state.scoped(loaded, cycle)
 st.caption(
-    f"Cycle **{cycle}**. An objective is aligned when it names a parent objective "
+    f"Cycle **{md(cycle)}**. An objective is aligned when it names a parent objective "
     "(directional) or *is* a key result of the level above (strict). Top-level objectives "
     "need objectives under them."
 )

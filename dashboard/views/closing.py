@@ -8,6 +8,7 @@ import re
 import streamlit as st
 
 from dashboard import charts, state
+from dashboard.text import md
 
 loaded = state.load()
 st.title("Closing meeting")
@@ -25,7 +26,7 @@ if st.session_state.get("closing_unit") not in ids:
     st.session_state["closing_unit"] = preferred.iloc[0] if len(preferred) else ids[0]
 unit_id = st.selectbox("Department or team", ids, key="closing_unit", format_func=labels.get)
 pack = state.closing_pack(cycle, unit_id)
-st.caption(f"{pack.unit_name} · {pack.cycle_name} · as of {pack.as_of}")
+st.caption(f"{md(pack.unit_name)} · {md(pack.cycle_name)} · as of {pack.as_of}")
 
 stem = re.sub(r"[^A-Za-z0-9_-]+", "-", f"closing-{pack.unit_id}-{pack.cycle_id}").strip("-")
 d1, d2, _ = st.columns([1, 1, 3])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, state
+from dashboard.text import md
 
 loaded = state.load()
 st.title("Coach")
@@ -52,7 +53,7 @@ st.plotly_chart(charts.patterns_figure(patterns, who), key="patterns_chart")
 with st.expander("Numbers behind the chart"):
     st.dataframe(patterns.drop(columns=["evidence"]), hide_index=True, key="patterns_table")
 
-st.subheader(f"Quality lint · {cycle}")
+st.subheader(f"Quality lint · {md(cycle)}")
 lint = report.lint[(report.lint["cycle_id"] == cycle)]
 lint = lint[lint["team_id"].isin(teams_shown) | lint["team_id"].isna()]
 rules = sorted(lint["rule"].unique())
@@ -62,7 +63,7 @@ st.caption(f"{len(shown)} findings. Sort by any column; each reason can be read 
 st.dataframe(shown[["rule", "kind", "title", "owner", "team_id", "reason"]], hide_index=True,
              key="lint_table")  # fmt: skip
 
-st.subheader(f"Check-in discipline · {cycle}")
+st.subheader(f"Check-in discipline · {md(cycle)}")
 weeks = report.team_discipline[(report.team_discipline["cycle_id"] == cycle)
                                & report.team_discipline["team_id"].isin(teams_shown)]
 if weeks.empty:

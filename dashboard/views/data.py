@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.text import md, md_code
 from pipelines.ingest import Prepared, load, prepare, read_sources
 from pipelines.mapping import (
     ROLES,
@@ -53,7 +54,7 @@ def _mapping_editor(sources: Sources, suggested: Mapping) -> Mapping:
     chosen: Mapping = {}
     for source in sources.tables:
         label = source.label
-        with st.expander(f"**{label}** · header on row {source.header_row}", expanded=True):
+        with st.expander(f"**{md(label)}** · header on row {source.header_row}", expanded=True):
             st.dataframe(source.data.head(10).astype("str"), key=f"preview:{label}")
             role = st.selectbox(
                 "This sheet holds",
@@ -109,10 +110,10 @@ def _show_report(prepared: Prepared) -> None:
         )
     if prepared.unmapped:
         st.markdown("**Columns not loaded** (map them above to keep them):")
-        st.markdown("\n".join(f"- `{c}`" for c in prepared.unmapped))
+        st.markdown("\n".join(f"- {md_code(c)}" for c in prepared.unmapped))
     if prepared.notes:
         with st.expander("What was detected"):
-            st.markdown("\n".join(f"- {n}" for n in prepared.notes))
+            st.markdown("\n".join(f"- {md(n)}" for n in prepared.notes))
 
 
 st.title("Data")
@@ -167,7 +168,7 @@ if db.exists():
         history = import_history(conn)
     st.dataframe(history, hide_index=True, key="history")
 else:
-    st.caption(f"No store yet at `{db}`.")
+    st.caption(f"No store yet at {md_code(db)}.")
 
 st.subheader("Template")
 if TEMPLATE.exists():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, state, transforms
+from dashboard.text import md
 
 
 def fmt(value: float | None, pattern: str = "{:.2f}") -> str:
@@ -28,12 +29,12 @@ elapsed = loaded.report.calendar.set_index("cycle_id")["elapsed_share"].get(cycl
 if previous and running:
     # A running cycle is compared with the previous one at the same point, not its end.
     before = transforms.headline(*state.previous_at_same_point(cycle, previous))
-    against = f"{previous} at the same point of the cycle"
+    against = f"{md(previous)} at the same point of the cycle"
 else:
     before = transforms.headline(*state.scoped(loaded, previous)) if previous else {}
-    against = str(previous)
+    against = md(previous)
 st.caption(
-    f"Cycle **{cycle}** ({cycle_state}"
+    f"Cycle **{md(cycle)}** ({cycle_state}"
     + (f", {elapsed:.0%} of the time gone" if running and elapsed == elapsed else "")
     + f") · as of {loaded.report.as_of}"
     + (f" · changes are against {against}" if previous else "")
