@@ -92,7 +92,8 @@ def row_problems(name: str, sheet: str | None, rows: list[int], message: str) ->
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """The text of a CSV file and the encoding it was read with, line ends made `\\n`.
+    """The text of a CSV file and the encoding it was read with, line ends made `\\n`
+    (a CR inside a value stays, unless CR alone ends the lines, as on classic Macs).
 
     Raises `TextError` for bytes that would otherwise be read wrongly: NUL bytes inside the
     text (padding after the end is dropped), bytes that are not UTF-8 in a file that otherwise
@@ -104,7 +105,9 @@ def decode(data: bytes) -> tuple[str, str]:
             "a NUL byte (\\x00): the file is damaged or not text; remove it and save again",
             _rows_of(text, "\x00"),
         )
-    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+    if "\n" not in text:  # classic Mac line ends; elsewhere a lone CR is part of a value
+        return text.replace("\r", "\n"), encoding
+    return text.replace("\r\n", "\n"), encoding
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -219,7 +222,7 @@ def read_csv_bytes(
     except TextError as exc:
         sources.problems.extend(row_problems(name, None, exc.rows, str(exc)))
         return
-    lines = text.splitlines()
+    lines = text.split("\n")  # line ends are \n now; a CR inside a value is no line end
     skip, delimiter = 0, None
     if lines and re.fullmatch(r'"?sep=(.)"?\s*', lines[0].strip(), flags=re.IGNORECASE):
         delimiter, skip = lines[0].strip().strip('"')[4], 1  # Excel hides this line

@@ -31,6 +31,8 @@ READ_CORRECTLY = [
     ("Windows-1252", HEADER + "Café,2025-Q3,Ré\n".encode("cp1252"),
      [{"objective": "Café", "cycle": "2025-Q3", "key result": "Ré"}]),
     ("UTF-16 without BOM", (HEADER + BODY).decode().encode("utf-16-le"), GOOD),
+    ("CR inside quoted values", HEADER + b'"\r=1+1",2025-Q3,"a\rb"\r\n',
+     [{"objective": "\r=1+1", "cycle": "2025-Q3", "key result": "a\rb"}]),
     ("quoted comma", HEADER + b'"Grow revenue, fast",2025-Q3,Launch\n',
      [{"objective": "Grow revenue, fast", "cycle": "2025-Q3", "key result": "Launch"}]),
 ]  # fmt: skip
