@@ -14,6 +14,7 @@ import pandas as pd
 
 from pipelines.canonical import LOCATION, Canonical, apply_mapping
 from pipelines.derive import derive_missing
+from pipelines.load import load_tables, removed_by, stored_keys
 from pipelines.mapping import (
     Mapping,
     MappingFile,
@@ -24,14 +25,7 @@ from pipelines.mapping import (
 )
 from pipelines.problems import Problem, count_errors, sort_problems
 from pipelines.readers import Sources, expand_paths, read_files
-from pipelines.store import (
-    load_tables,
-    log_rejected_import,
-    open_store,
-    removed_by,
-    resolve_db_path,
-    stored_keys,
-)
+from pipelines.store import log_rejected_import, open_store, resolve_db_path
 from pipelines.synonyms import normalise_header
 from pipelines.validate import validate
 
@@ -214,5 +208,9 @@ def ingest_paths(
     missing = [p for p in paths if not p.exists()]
     if missing:
         problems = [Problem(str(p), None, None, None, "no such file or folder") for p in missing]
+        if not dry_run:
+            with open_store(resolve_db_path(db)) as conn:
+                message = f"{len(problems)} error(s): {problems[0]}"
+                log_rejected_import(conn, [str(p) for p in paths], message)
         return IngestReport(ok=False, outcome="rejected", problems=problems)
     return ingest_files(expand_paths(paths), db, read_mapping_file(mapping), dry_run)

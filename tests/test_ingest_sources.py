@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from ingest_support import (
     CANONICAL_SCORES,
@@ -20,6 +21,7 @@ from ingest_support import (
 
 from pipelines.ingest import ingest_paths, read_sources
 from pipelines.mapping import mapping_toml, parse_mapping_file, suggest_mapping
+from pipelines.store import import_history, open_store
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "data" / "okr_template.xlsx"
 CANONICAL_ROWS = {"cycles": 1, "teams": 2, "objectives": 2, "key_results": 4, "check_ins": 2}
@@ -345,3 +347,49 @@ def test_cli_ingest_dry_run_then_load_then_unchanged(tmp_path: Path) -> None:
     assert first.stdout.startswith("loaded: 1 cycles, 2 teams, 2 objectives, 4 key_results")
     assert second.stdout.startswith("unchanged:")
     assert kr_scores(db) == pytest.approx(CANONICAL_SCORES)
+
+
+def test_flat_sheet_with_a_date_column_records_check_ins(tmp_path: Path) -> None:
+    rows = [
+        ["Quarter", "Objective", "Key Result", "Owner", "Target", "Current", "Confidence",
+         "Last updated", "Comment"],
+        ["2025-Q3", "Grow revenue", "Revenue 0 → 10", "Ann", 10, 4, "7", "14/08/2025", "ok"],
+        ["2025-Q3", "Grow revenue", "Deals 0 → 20", "Ann", 20, 5, "6", "15/08/2025", None],
+        ["2025-Q3", "Grow revenue", "Pilots 0 → 2", "Bob", 2, None, None, None, None],
+    ]  # fmt: skip
+    db = tmp_path / "okr.duckdb"
+    report = ingest_paths([write_xlsx(tmp_path / "flat.xlsx", {"OKRs": rows})], db)
+    assert report.ok and report.problems == [], [str(p) for p in report.problems]
+    assert report.rows["check_ins"] == 2
+    check_ins = store_tables(db)["check_ins"].sort_values("checked_at")
+    assert check_ins["checked_at"].tolist() == [
+        pd.Timestamp("2025-08-14"),
+        pd.Timestamp("2025-08-15"),
+    ]
+    assert check_ins[["value", "confidence"]].values.tolist() == [[4.0, 0.7], [5.0, 0.6]]
+    assert check_ins["note"].tolist()[0] == "ok"
+
+
+def test_flat_sheet_objective_details_that_disagree_are_warned(tmp_path: Path) -> None:
+    rows = [
+        ["Quarter", "Objective", "Objective owner", "Key Result", "Target", "Current"],
+        ["2025-Q3", "Grow revenue", "Ann", "Revenue 0 → 10", 10, 4],
+        ["2025-Q3", "Grow revenue", "Bob", "Deals 0 → 20", 20, 5],
+    ]
+    db = tmp_path / "okr.duckdb"
+    report = ingest_paths([write_xlsx(tmp_path / "flat.xlsx", {"OKRs": rows})], db)
+    assert report.ok
+    assert [str(p) for p in report.problems] == [
+        'flat.xlsx:OKRs:3:C (Objective owner): warning: objective "Grow revenue": owner '
+        'differs from its first row ("Ann"), which is used'
+    ]
+    assert store_tables(db)["objectives"]["owner"].tolist() == ["Ann"]
+
+
+def test_a_missing_path_is_rejected_and_logged(tmp_path: Path) -> None:
+    db = tmp_path / "okr.duckdb"
+    report = ingest_paths([tmp_path / "nowhere.xlsx"], db)
+    assert not report.ok and report.outcome == "rejected"
+    assert str(report.problems[0]).endswith("nowhere.xlsx: no such file or folder")
+    with open_store(db, read_only=True) as conn:
+        assert import_history(conn)["outcome"].tolist() == ["rejected"]

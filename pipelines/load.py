@@ -1,0 +1,155 @@
+"""Loading canonical frames into the store: all or nothing, and the rule for newer exports.
+
+`load_tables` writes one ingest in one transaction. Content equal to the latest load is
+recorded as "unchanged" and not written; derived cycles and teams are only added where new;
+`removed_by` is the update rule that decides which stored rows a newer export replaces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from pipelines.schema import ENTITY_TABLES, Table
+from pipelines.store import content_hash, log_import, upsert_rows
+
+STORED_KEYS = {
+    "cycles": ["cycle_id"],
+    "teams": ["team_id", "name", "parent_team_id"],
+    "objectives": ["objective_id", "cycle_id", "team_id", "parent_objective_id"],
+    "key_results": ["kr_id", "objective_id"],
+}
+
+
+def stored_keys(conn: duckdb.DuckDBPyConnection | None) -> dict[str, pd.DataFrame]:
+    """The id and link columns of the store (empty frames when there is no store yet)."""
+    if conn is None:
+        return {t: pd.DataFrame({c: pd.Series(dtype="str") for c in cols})
+                for t, cols in STORED_KEYS.items()}  # fmt: skip
+    return {
+        table: conn.cursor().execute(f"SELECT {', '.join(cols)} FROM {table}").df().astype("str")
+        for table, cols in STORED_KEYS.items()
+    }
+
+
+def removed_by(
+    incoming: dict[str, pd.DataFrame], stored: dict[str, pd.DataFrame]
+) -> dict[str, list[str]]:
+    """Stored objectives and key results a newer export no longer contains (the update rule).
+
+    An import is the whole truth for each (cycle, team) its objectives belong to: stored
+    objectives of those pairs that it does not contain are removed. When it carries key
+    results, it is also the whole truth for the key results of its objectives. Key results of
+    removed objectives go with them (and check-ins with their key results). Nothing outside
+    those (cycle, team) pairs is touched.
+    """
+    objectives = incoming.get("objectives")
+    if objectives is None or objectives.empty:
+        return {"objectives": [], "key_results": []}
+    old = stored["objectives"]
+    pairs = objectives[["cycle_id", "team_id"]].astype("str").fillna("\x00").drop_duplicates()
+    old_pairs = old[["cycle_id", "team_id"]].fillna("\x00")
+    in_scope = old_pairs.merge(pairs, how="left", indicator=True)["_merge"].eq("both").to_numpy()
+    gone = old.loc[in_scope & ~old["objective_id"].isin(objectives["objective_id"]).to_numpy()]
+    gone_objectives = set(gone["objective_id"])
+    krs = stored["key_results"]
+    drop = krs["objective_id"].isin(gone_objectives)
+    if "key_results" in incoming:
+        replaced = krs["objective_id"].isin(objectives["objective_id"])
+        drop |= replaced & ~krs["kr_id"].isin(incoming["key_results"]["kr_id"])
+    return {"objectives": sorted(gone_objectives), "key_results": sorted(krs.loc[drop, "kr_id"])}
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    outcome: str  # loaded | unchanged
+    rows: dict[str, int]
+    removed: dict[str, int]
+    import_id: int
+
+
+def last_loaded_hash(conn: duckdb.DuckDBPyConnection) -> str | None:
+    """The content hash of the latest load, unless the store was cleared after it."""
+    row = conn.execute(
+        "SELECT outcome, content_hash FROM imports WHERE outcome IN ('loaded', 'cleared') "
+        "ORDER BY import_id DESC LIMIT 1"
+    ).fetchone()
+    return row[1] if row and row[0] == "loaded" else None
+
+
+def _delete(conn: duckdb.DuckDBPyConnection, table: str, column: str, ids: list[str]) -> int:
+    if not ids:
+        return 0
+    conn.register("gone_ids", pd.DataFrame({"id": pd.Series(ids, dtype="str")}))
+    try:
+        where = f"{column} IN (SELECT id FROM gone_ids)"
+        count = conn.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()
+        conn.execute(f"DELETE FROM {table} WHERE {where}")
+    finally:
+        conn.unregister("gone_ids")
+    return int(count[0]) if count else 0
+
+
+def _insert_new(conn: duckdb.DuckDBPyConnection, table: Table, frame: pd.DataFrame) -> None:
+    """Insert the rows whose key the table does not hold yet (derived cycles and teams)."""
+    key = table.key[0]
+    present = {r[0] for r in conn.execute(f"SELECT {key} FROM {table.name}").fetchall()}
+    new = frame[~frame[key].isin(present)]
+    if not new.empty:
+        upsert_rows(conn, table, new)
+
+
+def load_tables(
+    conn: duckdb.DuckDBPyConnection,
+    tables: dict[str, pd.DataFrame],
+    source_files: list[str],
+    *,
+    derived: dict[str, pd.DataFrame] | None = None,
+    replace_scope: bool = False,
+    settings: dict[str, str] | None = None,
+) -> LoadResult:
+    """Load canonical frames in one transaction: all rows land, or none do.
+
+    Entity rows are inserted or replaced by id; check-ins of the imported key results are
+    replaced by the imported history; `derived` rows are added only where their id is new.
+    With `replace_scope`, stored rows the import no longer contains are removed first (see
+    `removed_by`). Content equal to the latest load is recorded as "unchanged" and not written.
+    Every attempt is logged in `imports`.
+    """
+    started = datetime.now()
+    derived = derived or {}
+    rows = {
+        t.name: len(tables.get(t.name, ())) + len(derived.get(t.name, ()))
+        for t in ENTITY_TABLES
+        if t.name in tables or t.name in derived
+    }
+    digest = content_hash({**tables, **{f"derived {k}": v for k, v in derived.items()}})
+    if last_loaded_hash(conn) == digest:
+        import_id = log_import(conn, source_files, digest, rows, started, "unchanged", "")
+        return LoadResult("unchanged", rows, {}, import_id)
+    removed: dict[str, int] = {}
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        if replace_scope:
+            gone = removed_by(tables, stored_keys(conn))
+            gone_krs = sorted(set(gone["key_results"]))
+            removed["check_ins"] = _delete(conn, "check_ins", "kr_id", gone_krs)
+            removed["key_results"] = _delete(conn, "key_results", "kr_id", gone_krs)
+            removed["objectives"] = _delete(conn, "objectives", "objective_id", gone["objectives"])
+        for table in ENTITY_TABLES:
+            if table.name in derived and not derived[table.name].empty:
+                _insert_new(conn, table, derived[table.name])
+            if table.name in tables and not tables[table.name].empty:
+                upsert_rows(conn, table, tables[table.name])
+        for key, value in (settings or {}).items():
+            conn.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [key, value])
+        import_id = log_import(conn, source_files, digest, rows, started, "loaded", "")
+        conn.execute("COMMIT")
+    except Exception as exc:
+        conn.execute("ROLLBACK")
+        log_import(conn, source_files, digest, rows, started, "failed", str(exc))
+        raise
+    return LoadResult("loaded", rows, {k: v for k, v in removed.items() if v}, import_id)
