@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
+import pandas as pd
 import typer
 
 from pipelines.store import open_store, read_dataset, resolve_db_path
@@ -148,14 +149,42 @@ def _summary_text(result: dict[str, Any]) -> str:
 SCORE_LEVELS = ("key_result", "objective")
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells a spreadsheet would run as a formula, prefixed with a single quote (OWASP's
+    advice for CSV injection). Numbers are left alone; only text can carry a formula."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            text = out[column]
+            risky = text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
+            out[column] = text.where(~risky.astype(bool), "'" + text.astype("str"))
+    return out
+
+
 @app.command()
 def scores(
     cycle: CycleOption = None,
     level: Annotated[str, typer.Option("--level", help="key_result or objective.")] = "key_result",
     fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    safe: Annotated[
+        bool,
+        typer.Option(
+            "--excel-safe",
+            help="Prefix text starting with = + - @ tab or CR with ' so a spreadsheet opening "
+            "the CSV cannot run it as a formula (changes the text; see SECURITY.md).",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """One row per key result (or objective) with its score, band and score source."""
+    """One row per key result (or objective) with its score, band and score source.
+
+    Text is written exactly as stored: the CSV is data for programs. A title such as
+    `=HYPERLINK(...)` would run as a formula in a spreadsheet that opens the file; use
+    --excel-safe for a CSV meant for Excel, or `okr-health report` for a workbook.
+    """
     from metrics.scoring import KR_SCORE_COLUMNS, OBJECTIVE_SCORE_COLUMNS, score_all
 
     if level not in SCORE_LEVELS:
@@ -174,7 +203,10 @@ def scores(
     frame = frame[columns].copy()
     frame["band"] = frame["band"].astype("object")
     if fmt == "csv":
-        frame.to_csv(sys.stdout, index=False, float_format="%.4f")
+        # CRLF line ends (RFC 4180): the csv writer then quotes any value holding a CR.
+        (excel_safe(frame) if safe else frame).to_csv(
+            sys.stdout, index=False, float_format="%.4f", lineterminator="\r\n"
+        )
     else:
         rows = json.loads(frame.to_json(orient="records", double_precision=6))
         typer.echo(json.dumps(rows, indent=1, ensure_ascii=False))
