@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from pipelines.mapping import Mapping, is_documentation, required_fields
+from pipelines.mapping import Mapping, is_documentation, loaded_columns, required_fields
 from pipelines.problems import Problem, Severity
 from pipelines.readers import SourceTable
 from pipelines.schema import DATE, NUMBER, TABLES_BY_NAME, TEXT, TIMESTAMP
@@ -220,7 +220,15 @@ def apply_mapping(sources: list[SourceTable], mapping: Mapping) -> Canonical:
             message = f"missing required column {name.split('.', 1)[1]} ({name})"
             problem = Problem(source.file, source.sheet, source.header_row, None, message)
             canonical.problems.append(problem)
-        typed = typed_source(source, m.columns, canonical)
+        columns = loaded_columns(m)
+        for name in sorted(set(m.columns) - set(columns)):
+            message = f"{name.split('.', 1)[1]} is a check-in column: it needs a date column "
+            message += "(checked_at: Date, Last updated…) and is not loaded"
+            ref = source.ref(m.columns[name])
+            canonical.problems.append(
+                Problem(source.file, source.sheet, source.header_row, ref, message, "warning")
+            )
+        typed = typed_source(source, columns, canonical)
         if missing:
             continue
         if m.role == "flat":

@@ -243,6 +243,13 @@ def suggest_mapping(sources: list[SourceTable], file: MappingFile | None = None)
     return mapping
 
 
+def loaded_columns(m: SourceMapping) -> dict[str, str]:
+    """The fields that will load: a flat sheet's check-in columns need its date column."""
+    if m.role == "flat" and "check_ins.checked_at" not in m.columns:
+        return {k: v for k, v in m.columns.items() if not k.startswith("check_ins.")}
+    return m.columns
+
+
 def unmapped_columns(sources: list[SourceTable], mapping: Mapping) -> list[str]:
     """Every source column that feeds nothing, as `file[:sheet]: header`."""
     out: list[str] = []
@@ -252,7 +259,7 @@ def unmapped_columns(sources: list[SourceTable], mapping: Mapping) -> list[str]:
             if not is_documentation(source):
                 out.append(f"{source.label}: (whole sheet of {len(source.headers)} columns)")
             continue
-        used = set(m.columns.values())
+        used = set(loaded_columns(m).values())
         out.extend(f"{source.label}: {h}" for h in source.headers if h not in used)
     return out
 

@@ -393,3 +393,17 @@ def test_a_missing_path_is_rejected_and_logged(tmp_path: Path) -> None:
     assert str(report.problems[0]).endswith("nowhere.xlsx: no such file or folder")
     with open_store(db, read_only=True) as conn:
         assert import_history(conn)["outcome"].tolist() == ["rejected"]
+
+
+def test_check_in_columns_without_a_date_are_reported_not_dropped(tmp_path: Path) -> None:
+    rows = [
+        ["Quarter", "Objective", "Key Result", "Target", "Current", "Confidence"],
+        ["2025-Q3", "Grow revenue", "Revenue 0 → 10", 10, 4, "70%"],
+    ]
+    report = ingest_paths([write_xlsx(tmp_path / "f.xlsx", {"OKRs": rows})], tmp_path / "o.db")
+    assert report.ok
+    assert report.unmapped_columns == ["f.xlsx:OKRs: Confidence"]
+    assert [str(p) for p in report.problems] == [
+        "f.xlsx:OKRs:1:F (Confidence): warning: confidence is a check-in column: it needs a "
+        "date column (checked_at: Date, Last updated…) and is not loaded"
+    ]
