@@ -11,9 +11,23 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from pipelines.store import open_store, read_dataset, resolve_db_path
+from pipelines.settings import SettingsError
+from pipelines.store import StoreBusy, StoreReadOnly, open_store, read_dataset, resolve_db_path
 
-app = typer.Typer(
+
+class _App(typer.Typer):
+    """Typer, with the store's expected refusals (busy, read-only, bad settings) printed as
+    one line and exit code 1 instead of a traceback."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except (StoreBusy, StoreReadOnly, SettingsError) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+
+app = _App(
     help="OKR Health: load OKR spreadsheets into a DuckDB store and report on their health.",
     no_args_is_help=True,
     add_completion=False,

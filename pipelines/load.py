@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.schema import ENTITY_TABLES, Table
-from pipelines.store import content_hash, log_import, upsert_rows
+from pipelines.store import content_hash, finish_import, log_import, upsert_rows
 
 STORED_KEYS = {
     "cycles": ["cycle_id"],
@@ -131,6 +131,8 @@ def load_tables(
         import_id = log_import(conn, source_files, digest, rows, started, "unchanged", "")
         return LoadResult("unchanged", rows, {}, import_id)
     removed: dict[str, int] = {}
+    # Logged before the transaction, so an attempt whose process dies stays in the log.
+    import_id = log_import(conn, source_files, digest, rows, started, "running", "")
     conn.execute("BEGIN TRANSACTION")
     try:
         if replace_scope:
@@ -146,10 +148,10 @@ def load_tables(
                 upsert_rows(conn, table, tables[table.name])
         for key, value in (settings or {}).items():
             conn.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [key, value])
-        import_id = log_import(conn, source_files, digest, rows, started, "loaded", "")
+        finish_import(conn, import_id, "loaded")  # lands with the data, or not at all
         conn.execute("COMMIT")
-    except Exception as exc:
+    except BaseException as exc:
         conn.execute("ROLLBACK")
-        log_import(conn, source_files, digest, rows, started, "failed", str(exc))
+        finish_import(conn, import_id, "failed", f"{type(exc).__name__}: {exc}")
         raise
     return LoadResult("loaded", rows, {k: v for k, v in removed.items() if v}, import_id)

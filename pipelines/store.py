@@ -3,6 +3,13 @@
 Creating the schema, opening the file, reading the canonical tables back as a `Dataset`,
 and writing a set of canonical frames in one all-or-nothing transaction all happen here;
 no other module issues DDL.
+
+DuckDB lets one process write a database file, or several read it, never both at once; and
+within one process a read-only and a writable connection cannot coexist. So `connect` waits
+for the file with a bounded retry (`lock_timeout_s`) and then raises `StoreBusy`, a message
+for people, never a lock trace; writers in one process take turns (`_WRITE_LOCK`). An import
+is recorded as `running` before its transaction starts and set to its outcome inside it, so
+an import whose process died is found `running` by the next writer and marked `interrupted`.
 """
 
 from __future__ import annotations
@@ -10,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +30,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.schema import CHECK_INS, ENTITY_TABLES, Table
+from pipelines.settings import Settings, settings
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_DIR / "data" / "okr.duckdb"
@@ -67,30 +77,112 @@ def create_schema(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(SETTINGS_DDL)
 
 
-def connect(db: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the store (creating file and schema when writable)."""
+class StoreBusy(RuntimeError):
+    """Another process (or session) held the store for longer than the wait allows."""
+
+
+class StoreReadOnly(RuntimeError):
+    """Writing is switched off for this deployment (OKR_HEALTH_READ_ONLY)."""
+
+
+LOCK_CONFLICTS = ("Could not set lock", "Conflicting lock", "different configuration")
+_WRITE_LOCK = threading.RLock()  # one writer at a time within this process
+_writing = threading.local()
+INTERRUPTED = "the process stopped before this import finished; nothing of it was written"
+
+
+def _duckdb_connect(path: Path, read_only: bool, timeout_s: float) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, retried while another connection holds the file, up to `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+            if not any(marker in str(exc) for marker in LOCK_CONFLICTS):
+                raise
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise StoreBusy(_busy(path, str(exc), timeout_s)) from None
+            time.sleep(min(delay, left))
+            delay = min(delay * 2, 0.5)
+
+
+def _busy(path: Path, error: str, timeout_s: float) -> str:
+    holder = re.search(r"PID (\d+)", error)
+    who = f"another process (PID {holder.group(1)})" if holder else "another import"
+    return (
+        f"the store {path} is in use by {who}, which is writing to it; waited "
+        f"{timeout_s:g} s. Try again when it has finished (or wait longer with "
+        f"{Settings.variable('lock_timeout_s')})."
+    )
+
+
+def connect(
+    db: str | Path | None = None, read_only: bool = False, timeout_s: float | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open the store (creating file and schema when writable), waiting while it is busy."""
     path = resolve_db_path(db)
+    limits = settings()
+    wait = limits.lock_timeout_s if timeout_s is None else timeout_s
     if read_only:
         if not path.exists():
             raise FileNotFoundError(
                 f"No OKR store at {path}. Run `okr-health demo` or ingest a file."
             )
-        return duckdb.connect(str(path), read_only=True)
+        return _duckdb_connect(path, True, wait)
+    if limits.read_only:
+        raise StoreReadOnly(
+            f"writing to the store is switched off ({Settings.variable('read_only')}=1): "
+            "this deployment only shows the data"
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = duckdb.connect(str(path))
+    conn = _duckdb_connect(path, False, wait)
     create_schema(conn)
     return conn
 
 
 @contextmanager
 def open_store(
-    db: str | Path | None = None, read_only: bool = False
+    db: str | Path | None = None, read_only: bool = False, timeout_s: float | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    conn = connect(db, read_only=read_only)
+    """A connection for the moment of a read or a write, closed afterwards (so the file is
+    free for other processes). Writers in this process take turns."""
+    if read_only:
+        conn = connect(db, read_only=True, timeout_s=timeout_s)
+        try:
+            yield conn
+        finally:
+            conn.close()
+        return
+    wait = settings().lock_timeout_s if timeout_s is None else timeout_s
+    if not _WRITE_LOCK.acquire(timeout=wait):
+        raise StoreBusy(_busy(resolve_db_path(db), "", wait))
     try:
-        yield conn
+        outermost = not getattr(_writing, "depth", 0)
+        _writing.depth = getattr(_writing, "depth", 0) + 1
+        conn = connect(db, read_only=False, timeout_s=timeout_s)
+        try:
+            if outermost:
+                mark_interrupted(conn)
+            yield conn
+        finally:
+            conn.close()
     finally:
-        conn.close()
+        _writing.depth -= 1
+        _WRITE_LOCK.release()
+
+
+def mark_interrupted(conn: duckdb.DuckDBPyConnection) -> int:
+    """Imports left `running` by a process that died: no other writer can be mid-import while
+    we hold the file and the process's write lock, so they are recorded as interrupted."""
+    stale = conn.execute("SELECT count(*) FROM imports WHERE outcome = 'running'").fetchone()
+    if stale and stale[0]:
+        conn.execute(
+            "UPDATE imports SET outcome = 'interrupted', message = ? WHERE outcome = 'running'",
+            [INTERRUPTED],
+        )
+    return int(stale[0]) if stale else 0
 
 
 @dataclass(frozen=True)
@@ -185,6 +277,7 @@ def log_import(
     outcome: str,
     message: str,
 ) -> int:
+    """Add an attempt to the import log; `running` ones get their end from `finish_import`."""
     next_id = conn.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchone()
     import_id = int(next_id[0]) if next_id else 1
     conn.execute(
@@ -195,12 +288,22 @@ def log_import(
             digest,
             json.dumps(rows),
             started,
-            datetime.now(),
+            None if outcome == "running" else datetime.now(),
             outcome,
             message,
         ],
     )
     return import_id
+
+
+def finish_import(
+    conn: duckdb.DuckDBPyConnection, import_id: int, outcome: str, message: str = ""
+) -> None:
+    """Set the outcome of an attempt logged as `running`."""
+    conn.execute(
+        "UPDATE imports SET outcome = ?, message = ?, finished_at = ? WHERE import_id = ?",
+        [outcome, message, datetime.now(), import_id],
+    )
 
 
 def log_rejected_import(
