@@ -67,6 +67,14 @@ class HealthReport:
     trends: pd.DataFrame  # trends.metric_trends per cycle
     department_trends: pd.DataFrame  # trends.metric_trends per cycle and department
 
+    def distribution(
+        self, level: str = "key_result", by: tuple[str, ...] = ("cycle_id",)
+    ) -> pd.DataFrame:
+        """Score distribution of key results (level='key_result') or objectives, grouped by
+        any of their columns, e.g. by=('cycle_id', 'department') or ('cycle_id', 'team')."""
+        frame = self.key_results if level == "key_result" else self.objectives
+        return score_distribution(frame, list(by))
+
     def sandbagging(self, by: str = "owner") -> pd.DataFrame:
         """Owners (by='owner') or teams (by='team') flagged as sandbagging, with evidence."""
         frame = self.owner_patterns if by == "owner" else self.team_patterns
