@@ -142,7 +142,9 @@ def cycle_position(
     share (day / span; 0 at the first day, 1 at the last; not clipped).
     """
     spans = calendar.set_index("cycle_id")
-    start = cycle_ids.map(spans["start"])
+    start = pd.Series(
+        spans["start"].reindex(cycle_ids.to_numpy()).to_numpy(), index=cycle_ids.index
+    )
     days = cycle_ids.map(spans["days"]).astype("float64")
     day = (pd.to_datetime(moments) - pd.to_datetime(start)) / pd.Timedelta(days=1)
     return pd.DataFrame({"day": day, "share": day / days.where(days > 0)}, index=moments.index)

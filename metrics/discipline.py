@@ -22,6 +22,7 @@ import pandas as pd
 
 from metrics.calendar import as_timestamp
 from metrics.config import DEFAULT_CONFIG, HealthConfig
+from metrics.tables import lookup
 
 WEEKLY_COLUMNS = [
     "kr_id",
@@ -132,7 +133,7 @@ def stale_key_results(
     running = kr_units["cycle_id"].map(cal["state"]).eq("running") & ~kr_units["strict_linked"]
     krs = kr_units[running]
     last = pd.to_datetime(krs["last_check_in_at"]).dt.normalize()
-    since = last.fillna(krs["cycle_id"].map(cal["start"]))
+    since = last.fillna(lookup(krs["cycle_id"], cal["start"]))
     silent = (today - since).dt.days
     stale = krs[silent > config.stale_days].copy()
     stale["days_silent"] = silent[stale.index].astype("int64")

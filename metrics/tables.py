@@ -36,3 +36,10 @@ def conform_dataset(dataset: Dataset) -> Dataset:
     """The dataset with each canonical table conformed (see `conform`)."""
     frames = {name: conform(name, getattr(dataset, name)) for name in TABLES_BY_NAME}
     return dataclasses.replace(dataset, **frames)
+
+
+def lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
+    """`table[key]` for each key, aligned with `keys` and keeping `table`'s dtype even when
+    empty (`Series.map` turns an empty datetime lookup into floats). `table` has a unique
+    index; unknown keys give missing values."""
+    return pd.Series(table.reindex(keys.to_numpy()).to_numpy(), index=keys.index, name=table.name)

@@ -81,3 +81,21 @@ def test_flags_carry_owner_and_evidence():
     ]
     assert summary["flags"]["sandbagging_teams"][0]["team"] == "Team One"
     assert build_summary(ds, "Q1", report=rep)["counts"]["key_results"] == 3
+
+
+@pytest.mark.parametrize(
+    ("case", "build", "cycle"),
+    [
+        ("an empty store", lambda: dataset([], [], cycles=[]), None),
+        ("objectives only, quarter named but no cycles table",
+         lambda: dataset([objective("o", "2026-Q1")], [], cycles=[]), "2026-Q1"),
+        ("no check-ins and no teams",
+         lambda: dataset([objective("o")], [kr("k", "o", current_value=3.0)], teams=[]), "Q1"),
+    ],
+)  # fmt: skip
+def test_sparse_stores_still_summarise(case, build, cycle):
+    ds = build()
+    summary = build_summary(ds, report=analyse(ds))
+    json.dumps(summary)
+    assert summary["cycle"] == cycle, case
+    assert set(summary) >= SPEC_KEYS
