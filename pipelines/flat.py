@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipelines.canonical import LOCATION, Canonical, to_table
@@ -24,12 +25,22 @@ TITLE = "objectives.title"
 KR_TITLE = "key_results.title"
 
 
+def _normalised(part: pd.Series) -> pd.Series:
+    """A part case folded, whitespace collapsed, missing as empty: worked out once per
+    distinct value (casefold and Unicode \\s run in Python, and a cycle, team or objective
+    repeats on many rows)."""
+    codes, uniques = pd.factorize(part.astype("str"))
+    text = pd.Series(uniques, dtype="str").str.casefold()
+    text = text.str.replace(r"\s+", " ", regex=True).str.strip()
+    values = np.append(text.to_numpy(dtype=object), "")  # code -1 (missing) → ""
+    return pd.Series(values[codes], index=part.index, dtype="str")
+
+
 def normalised_key(parts: list[pd.Series]) -> pd.Series:
     """Parts joined after case folding and collapsing whitespace (what a re-typed cell keeps)."""
     key: pd.Series | None = None
     for part in parts:
-        text = part.astype("str").fillna("").str.casefold()
-        text = text.str.replace(r"\s+", " ", regex=True).str.strip()
+        text = _normalised(part)
         key = text if key is None else key + "\x1f" + text
     assert key is not None
     return key
@@ -59,23 +70,32 @@ def _fill_cycle(rows: pd.DataFrame, source: SourceTable, canonical: Canonical) -
     return False
 
 
+def _most_common(rows: pd.DataFrame, key: str, column: str) -> pd.Series:
+    """Per `key`: the value of `column` given most often (ties: the first one given)."""
+    given = rows.loc[rows[column].notna(), [key, column]]
+    counts = given.groupby([key, column], sort=False).size().rename("n").reset_index()
+    counts["seen"] = np.arange(len(counts))
+    best = counts.sort_values([key, "n", "seen"], ascending=[True, False, True], kind="stable")
+    return best.drop_duplicates(key).set_index(key)[column]
+
+
 def _objectives(rows: pd.DataFrame, canonical: Canonical) -> pd.DataFrame:
     """One row per objective: the first value given for each of its columns."""
     fields = [c for c in rows.columns if c.startswith("objectives.") and c != OBJECTIVE]
     grouped = rows.groupby(OBJECTIVE, sort=False)
     objectives = grouped[[*fields, *LOCATION]].first()
     if "objectives.owner" not in rows and "key_results.owner" in rows:
-        owners = grouped["key_results.owner"].agg(
-            lambda s: s.value_counts().index[0] if s.notna().any() else None
-        )
-        objectives["objectives.owner"] = owners.astype("str")
+        owners = _most_common(rows, OBJECTIVE, "key_results.owner")
+        objectives["objectives.owner"] = owners.reindex(objectives.index).astype("str")
     for name in fields:
         first = grouped[name].transform("first")
         clash = rows[name].notna() & (rows[name] != first).fillna(False)
+        if not clash.any():
+            continue
         once = pd.Series(rows.index.isin(rows[clash].drop_duplicates(OBJECTIVE).index), rows.index)
         messages = (
-            'objective "' + rows[TITLE].astype("str") + f'": {name.split(".", 1)[1]} differs '
-            'from its first row ("' + first.astype("str") + '"), which is used'
+            'objective "' + rows.loc[once, TITLE].astype("str") + f'": {name.split(".", 1)[1]} '
+            'differs from its first row ("' + first[once].astype("str") + '"), which is used'
         )
         canonical.report(rows, once, name, messages, "warning")
     return objectives.reset_index()

@@ -13,6 +13,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from pipelines.arrow import isin
 from pipelines.schema import ENTITY_TABLES, Table
 from pipelines.store import content_hash, finish_import, log_import, upsert_rows
 
@@ -53,13 +54,14 @@ def removed_by(
     pairs = objectives[["cycle_id", "team_id"]].astype("str").fillna("\x00").drop_duplicates()
     old_pairs = old[["cycle_id", "team_id"]].fillna("\x00")
     in_scope = old_pairs.merge(pairs, how="left", indicator=True)["_merge"].eq("both").to_numpy()
-    gone = old.loc[in_scope & ~old["objective_id"].isin(objectives["objective_id"]).to_numpy()]
+    kept = isin(old["objective_id"], objectives["objective_id"]).to_numpy()
+    gone = old.loc[in_scope & ~kept]
     gone_objectives = set(gone["objective_id"])
     krs = stored["key_results"]
-    drop = krs["objective_id"].isin(gone_objectives)
+    drop = isin(krs["objective_id"], gone_objectives)
     if "key_results" in incoming:
-        replaced = krs["objective_id"].isin(objectives["objective_id"])
-        drop |= replaced & ~krs["kr_id"].isin(incoming["key_results"]["kr_id"])
+        replaced = isin(krs["objective_id"], objectives["objective_id"])
+        drop |= replaced & ~isin(krs["kr_id"], incoming["key_results"]["kr_id"])
     return {"objectives": sorted(gone_objectives), "key_results": sorted(krs.loc[drop, "kr_id"])}
 
 

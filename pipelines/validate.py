@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipelines.arrow import isin
 from pipelines.canonical import Canonical
 from pipelines.schema import CHECK_INS, TABLES_BY_NAME
 
@@ -61,13 +62,17 @@ def duplicate_ids(canonical: Canonical) -> None:
             canonical.report(frame, repeated, column, message + ")")
 
 
-def _ids(canonical: Canonical, stored: dict[str, pd.DataFrame], table: str, column: str) -> set:
+def _ids(
+    canonical: Canonical, stored: dict[str, pd.DataFrame], table: str, column: str
+) -> pd.Series:
     """Ids a table will hold after the load: incoming, derived, and stored ones not removed."""
-    ids = set(stored[table][column]) if table in stored else set()
+    parts = [stored[table][column]] if table in stored else []
     for source in (canonical.tables, canonical.derived):
         if table in source:
-            ids |= set(source[table][column].dropna())
-    return ids
+            parts.append(source[table][column].dropna())
+    if not parts:
+        return pd.Series(dtype="str")
+    return pd.concat([p.astype("str") for p in parts], ignore_index=True).drop_duplicates()
 
 
 def references(canonical: Canonical, stored: dict[str, pd.DataFrame]) -> None:
@@ -85,8 +90,10 @@ def references(canonical: Canonical, stored: dict[str, pd.DataFrame]) -> None:
         frame = canonical.tables.get(table)
         if frame is None:
             continue
-        missing = frame[column].notna() & ~frame[column].isin(known)
-        message = what + " " + _quoted(frame[column]) + " not found"
+        missing = frame[column].notna() & ~isin(frame[column], known)
+        if not missing.any():
+            continue
+        message = what + " " + _quoted(frame.loc[missing, column]) + " not found"
         if severity == "warning":
             message += " (a broken link: loaded, and shown as broken)"
         canonical.report(frame, missing, f"{table}.{column}", message, severity)

@@ -168,7 +168,8 @@ def parse_number(column: pd.Series, kind: str = "number", hint: str | None = Non
     errors = errors.fillna(
         _messages(text, sep.contradicts, "{} mixes number formats: this column writes " + example)
     )
-    errors = errors.fillna(_messages(parse_text(column).values, typed_bad, "{} is not " + what))
+    if typed_bad.any():  # a typed cell that is no number (a date, say), quoted as shown
+        errors = errors.fillna(_messages(parse_text(column).values, typed_bad, "{} is not " + what))
     values = values.where(~sep.contradicts)
     warnings = _no_messages(column.index)
     if sep.guessed.any():
@@ -222,8 +223,9 @@ def _normalise_scale(values: pd.Series, fixed: pd.Series) -> tuple[pd.Series, st
 def parse_choice(column: pd.Series, vocabulary: dict[str, str], what: str) -> Parsed:
     """A word from a fixed vocabulary (case and spacing insensitive), e.g. a key-result type."""
     text = parse_text(column).values
-    key = text.str.lower().str.replace(r"[\s_\-/]+", " ", regex=True)
-    values = key.map(vocabulary).astype("str")
+    distinct = pd.Series(text.dropna().unique(), dtype="str")  # a handful of words, many rows
+    key = distinct.str.lower().str.replace(r"[\s_\-/]+", " ", regex=True)
+    values = text.map(dict(zip(distinct, key.map(vocabulary), strict=True))).astype("str")
     bad = text.notna() & values.isna()
     allowed = ", ".join(sorted(set(vocabulary.values())))
     return Parsed(values, _messages(text, bad, "{} is not " + what + f" ({allowed})"))

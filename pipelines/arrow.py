@@ -1,0 +1,49 @@
+"""Fast paths for text columns, which pandas 3 keeps in Arrow (the `str` dtype).
+
+Every id in the model is text. For an Arrow-backed column, pandas' `Series.isin` builds its
+lookup set one Python scalar at a time, so checking a million check-ins against a hundred
+thousand key-result ids costs seconds; pyarrow's `is_in` hashes the value set in C++.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def _as_arrow(values: object) -> pa.Array | pa.ChunkedArray | None:
+    """Text values as an Arrow string array, or None when they are not all text."""
+    if isinstance(values, pd.Series | pd.Index):
+        if not pd.api.types.is_string_dtype(values.dtype):
+            return None
+        data = values
+    else:
+        data = pd.Series(list(values) if isinstance(values, set | frozenset) else values,
+                         dtype="object")  # fmt: skip
+    try:
+        array = pa.array(data, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
+            or pa.types.is_null(array.type)):  # fmt: skip
+        return None
+    return array
+
+
+def isin(values: pd.Series, allowed: Iterable[object]) -> pd.Series:
+    """`values.isin(allowed)` as a boolean Series on `values`' index (a missing value matches
+    only a missing value), through pyarrow when both sides are text."""
+    left = _as_arrow(values)
+    right = _as_arrow(allowed) if left is not None else None
+    if left is None or right is None:
+        return values.isin(list(allowed) if isinstance(allowed, set | frozenset) else allowed)
+    if isinstance(right, pa.ChunkedArray):
+        right = right.combine_chunks()
+    if pa.types.is_null(right.type):
+        right = right.cast(left.type)
+    found = pc.is_in(left, value_set=right)
+    return pd.Series(np.asarray(found, dtype=bool), index=values.index)

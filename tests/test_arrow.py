@@ -1,0 +1,37 @@
+"""`pipelines.arrow.isin` answers exactly what pandas' `Series.isin` answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipelines.arrow import isin
+
+TEXT = pd.Series(["a", None, "b", "c", "a"], dtype="str")
+
+
+@pytest.mark.parametrize(
+    "values, allowed",
+    [
+        (TEXT, ["a", "c"]),
+        (TEXT, {"b"}),
+        (TEXT, pd.Series(["a", None], dtype="str")),  # a missing value matches a missing one
+        (TEXT, pd.Index(["zz"], dtype="str")),
+        (TEXT, []),
+        (TEXT, [1, 2]),  # numbers never match text
+        (TEXT.astype("object"), ["a"]),
+        (pd.Series([1.0, np.nan, 3.0]), [3.0, np.nan]),  # not text: pandas decides
+        (pd.Series([], dtype="str"), ["a"]),
+    ],
+)
+def test_isin_agrees_with_pandas(values, allowed):
+    expected = values.isin(list(allowed) if isinstance(allowed, set) else allowed)
+    got = isin(values, allowed)
+    assert got.dtype == bool
+    pd.testing.assert_series_equal(got, expected, check_names=False)
+
+
+def test_isin_keeps_the_index():
+    values = pd.Series(["x", "y"], index=[10, 20], dtype="str")
+    assert isin(values, ["y"]).to_dict() == {10: False, 20: True}
