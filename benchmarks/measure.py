@@ -1,0 +1,357 @@
+"""One benchmark job, run in a fresh process so that its peak memory and its cold start are
+its own:
+
+    python -m benchmarks.measure JOB --size M --work benchmarks/out/work
+
+prints one JSON line: {"job", "results": {name: {"seconds", "rows", ...}}, "maxrss_mb"}.
+A job times the product, a limit or a peer (see `benchmarks.references`); the runner pairs
+them. Imports are not timed; the work after them is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import logging
+import os
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks import references
+from benchmarks.sizes import Files, ensure
+from pipelines.demo import DEMO_SEED
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+APP = PROJECT_DIR / "dashboard" / "app.py"
+# The deployment limits on one import (pipelines/settings.py) are set for uploads through the
+# browser; a company of this size raises them, as its administrator would.
+RAISED_LIMITS = {
+    "OKR_HEALTH_MAX_UPLOAD_MB": "4096",
+    "OKR_HEALTH_MAX_ROWS": "100000000",
+    "OKR_HEALTH_MAX_UNZIPPED_MB": "4096",
+    "OKR_HEALTH_PARSE_MEMORY_MB": "16384",
+    "OKR_HEALTH_PARSE_TIMEOUT_S": "3600",
+}
+Result = dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Context:
+    files: Files
+    work: Path  # this size's scratch folder: stores and databases
+    repeat: int = 5
+
+    @property
+    def store(self) -> Path:
+        return self.work / "store.duckdb"
+
+    @property
+    def as_of(self) -> str:
+        return str(self.files.manifest["as_of"])
+
+    def fresh(self, name: str) -> Path:
+        """A database path with nothing at it yet."""
+        path = self.work / name
+        for p in (path, path.with_name(path.name + ".wal")):
+            p.unlink(missing_ok=True)
+        return path
+
+
+@dataclass(frozen=True)
+class Timing:
+    seconds: float  # wall clock
+    cpu: float  # CPU time of the process (every thread), less sensitive to a busy machine
+    value: Any = None
+
+
+def timed(fn: Callable[[], Any]) -> Timing:
+    start, cpu = time.perf_counter(), time.process_time()
+    value = fn()
+    return Timing(time.perf_counter() - start, time.process_time() - cpu, value)
+
+
+def one(t: Timing, rows: int, **extra: Any) -> dict[str, Any]:
+    return {"seconds": t.seconds, "cpu_seconds": t.cpu, "rows": int(rows), **extra}
+
+
+def median(timings: list[Timing]) -> Timing:
+    return Timing(statistics.median(t.seconds for t in timings),
+                  statistics.median(t.cpu for t in timings))  # fmt: skip
+
+
+# --- ingest -------------------------------------------------------------------------------
+
+
+def _ingest(ctx: Context, path: Path, db: Path, rows: int) -> dict[str, Any]:
+    from pipelines.ingest import ingest_paths
+
+    t = timed(lambda: ingest_paths([path], db))
+    report = t.value
+    if not report.ok or report.outcome != "loaded":
+        raise RuntimeError(f"ingest of {path} failed: {report.outcome} {report.problems[:5]}")
+    return one(t, rows, loaded=report.rows, problems=len(report.problems))
+
+
+def csv_ingest(ctx: Context) -> Result:
+    """The product: ingest_paths on the CSV folder into a fresh store (kept for the jobs
+    after it, with the size's as-of date recorded as the demo does)."""
+    import duckdb
+
+    db = ctx.fresh("store.duckdb")
+    result = _ingest(ctx, ctx.files.csv_folder, db, ctx.files.total_rows)
+    conn = duckdb.connect(str(db))
+    try:
+        conn.execute("INSERT OR REPLACE INTO settings VALUES ('as_of', ?)", [ctx.as_of])
+    finally:
+        conn.close()
+    return {"csv_ingest": result}
+
+
+def csv_limit(ctx: Context) -> Result:
+    db = ctx.fresh("limit.duckdb")
+    t = timed(lambda: references.csv_limit(ctx.files.check_ins_csv, db))
+    ctx.fresh("limit.duckdb")
+    return {"csv_ingest": one(t, t.value, what="DuckDB read_csv of CheckIns.csv")}
+
+
+def csv_peer(ctx: Context) -> Result:
+    t = timed(lambda: references.csv_peer(ctx.files.csv_folder))
+    return {"csv_ingest": one(t, t.value, what="pandas read_csv + apply(score_row)")}
+
+
+def _xlsx(ctx: Context) -> Path:
+    if ctx.files.xlsx is None:
+        raise RuntimeError(f"size {ctx.files.size} has no flat XLSX sheet")
+    return ctx.files.xlsx
+
+
+def xlsx_ingest(ctx: Context) -> Result:
+    db = ctx.fresh("xlsx.duckdb")
+    result = _ingest(ctx, _xlsx(ctx), db, ctx.files.manifest["flat_rows"])
+    ctx.fresh("xlsx.duckdb")
+    return {"xlsx_ingest": result}
+
+
+def xlsx_limit(ctx: Context) -> Result:
+    t = timed(lambda: references.xlsx_limit(_xlsx(ctx)))
+    return {"xlsx_ingest": one(t, t.value, what="python-calamine raw read")}
+
+
+def xlsx_peer(ctx: Context) -> Result:
+    t = timed(lambda: references.xlsx_peer(_xlsx(ctx)))
+    return {"xlsx_ingest": one(t, t.value, what="pandas read_excel(openpyxl) + apply")}
+
+
+# --- summary ------------------------------------------------------------------------------
+
+
+def _summarise(dataset: Any) -> dict[str, Any]:
+    from metrics.report import analyse
+    from metrics.summary import build_summary
+
+    report = analyse(dataset)
+    if "report" in inspect.signature(build_summary).parameters:
+        return build_summary(dataset, report=report)  # type: ignore[call-arg]
+    return build_summary(dataset)
+
+
+def summary(ctx: Context) -> Result:
+    """Cold: read the store, analyse, build the summary, first thing in a fresh process.
+    Warm: the same again in the same process, the dataset already read."""
+    from pipelines.store import open_store, read_dataset
+
+    def read() -> Any:
+        with open_store(ctx.store, read_only=True) as conn:
+            return read_dataset(conn)
+
+    reading = timed(read)
+    dataset = reading.value
+    summarising = timed(lambda: _summarise(dataset))
+    cold = Timing(reading.seconds + summarising.seconds, reading.cpu + summarising.cpu)
+    rows = len(dataset.key_results) + len(dataset.check_ins)
+    warm = [timed(lambda: _summarise(dataset)) for _ in range(max(1, ctx.repeat // 2))]
+    return {
+        "summary_cold": one(cold, rows, read_seconds=reading.seconds,
+                            analyse_and_summary_seconds=summarising.seconds),
+        "summary_warm": one(median(warm), rows, runs=len(warm)),
+    }  # fmt: skip
+
+
+def summary_limit(ctx: Context) -> Result:
+    t = timed(lambda: references.summary_limit(ctx.store, ctx.as_of))
+    result = one(t, t.value, what="DuckDB SQL: latest check-in, score, means per cycle")
+    return {"summary_cold": result, "summary_warm": result}
+
+
+def summary_peer(ctx: Context) -> Result:
+    t = timed(lambda: references.summary_peer(ctx.store, ctx.as_of))
+    result = one(t, t.value, what="pandas from the store + apply(score_row)")
+    return {"summary_cold": result, "summary_warm": result}
+
+
+# --- a filter change on the dashboard's data layer ----------------------------------------
+
+
+def _quiet_streamlit() -> None:
+    for name in ("streamlit", "streamlit.runtime"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def filter_change(ctx: Context) -> Result:
+    """The dashboard's data layer, no server: the cached load (a cache hit after the first
+    run), then `scoped` + `headline` + `department_progress` for each department in turn.
+    The limit (one mask and a mean) and the peer (score the department again by hand) are
+    timed on the same frames in the same process."""
+    _quiet_streamlit()
+    os.environ["OKR_HEALTH_DB"] = str(ctx.store)
+    import pandas as pd
+    import streamlit as st
+
+    from dashboard import state, transforms
+
+    loaded = state.load()  # the expensive first run (read + analyse), not timed
+    assert loaded is not None
+    cycle = state.running_cycle(loaded) or state.cycle_options(loaded)[-1]
+    objectives = loaded.objectives
+    departments = sorted(objectives.loc[objectives["cycle_id"] == cycle, "department"].dropna()
+                         .unique())[: ctx.repeat]  # fmt: skip
+
+    def change(department: str) -> tuple[Timing, float]:
+        st.session_state["department"] = department
+        hit = timed(state.load)
+        assert hit.value is not None
+
+        def answer() -> None:
+            scoped_objectives, scoped_krs = state.scoped(hit.value, cycle)
+            transforms.headline(scoped_objectives, scoped_krs)
+            transforms.department_progress(scoped_objectives)
+
+        t = timed(answer)
+        return Timing(hit.seconds + t.seconds, hit.cpu + t.cpu), t.seconds
+
+    product = [change(d) for d in departments]
+    st.session_state["department"] = state.ALL
+    rows = len(loaded.key_results) + len(loaded.objectives)
+    krs = loaded.key_results
+    limit = [timed(lambda d=d: references.filter_limit(krs, d, cycle)) for d in departments]
+    dataset = loaded.dataset
+    latest = (dataset.check_ins.dropna(subset=["value"]).sort_values(["kr_id", "checked_at"])
+              .groupby("kr_id")["value"].last())  # fmt: skip
+    units = pd.Series(objectives["department"].to_numpy(), index=objectives["team_id"])
+    units = units[~units.index.duplicated()]
+    peer = [
+        timed(lambda d=d: references.filter_peer(
+            dataset.key_results, dataset.objectives, latest, units, d, cycle))
+        for d in departments
+    ]  # fmt: skip
+    return {
+        "filter_change": one(
+            median([p[0] for p in product]), rows,
+            transforms_seconds=statistics.median(p[1] for p in product),
+            cache_hit_seconds=statistics.median(p[0].seconds - p[1] for p in product),
+            changes=len(product),
+        ),
+        "filter_change:limit": one(median(limit), rows, what="one mask + mean"),
+        "filter_change:peer": one(median(peer), rows,
+                                  what="department re-scored with apply(score_row)"),
+    }  # fmt: skip
+
+
+# --- first page render --------------------------------------------------------------------
+
+
+def _render(at: Any) -> Timing:
+    t = timed(at.run)
+    if at.exception:
+        raise RuntimeError(f"page raised: {at.exception}")
+    return t
+
+
+def page_render(ctx: Context) -> Result:
+    """AppTest of the dashboard (Overview) on the store: the first at.run() of a process."""
+    _quiet_streamlit()
+    os.environ["OKR_HEALTH_DB"] = str(ctx.store)
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=3600)
+    t = _render(at)
+    tiles = {m.label: m.value for m in at.metric}
+    rows = ctx.files.rows["key_results"] + ctx.files.rows["check_ins"]
+    return {"page_render": one(t, rows, tiles=len(tiles))}
+
+
+def page_limit(ctx: Context) -> Result:
+    _quiet_streamlit()
+    from streamlit.testing.v1 import AppTest
+
+    t = _render(AppTest.from_string(references.LIMIT_PAGE, default_timeout=600))
+    return {"page_render": one(t, 0, what="AppTest of a page of static tiles")}
+
+
+def page_peer(ctx: Context) -> Result:
+    _quiet_streamlit()
+    from streamlit.testing.v1 import AppTest
+
+    script = references.PEER_PAGE.format(folder=str(ctx.files.csv_folder))
+    t = _render(AppTest.from_string(script, default_timeout=3600))
+    rows = ctx.files.rows["key_results"] + ctx.files.rows["check_ins"]
+    return {"page_render": one(t, rows, what="read_csv + apply(score_row) page")}
+
+
+JOBS: dict[str, Callable[[Context], Result]] = {
+    f.__name__: f
+    for f in (
+        csv_limit, csv_peer, csv_ingest, xlsx_limit, xlsx_peer, xlsx_ingest, summary,
+        summary_limit, summary_peer, filter_change, page_limit, page_peer, page_render,
+    )
+}  # fmt: skip
+ROLE = {  # which side of the comparison a job's results are
+    "csv_limit": "limit", "csv_peer": "peer", "xlsx_limit": "limit", "xlsx_peer": "peer",
+    "summary_limit": "limit", "summary_peer": "peer", "page_limit": "limit",
+    "page_peer": "peer",
+}  # fmt: skip
+
+
+def maxrss_mb() -> float:
+    """Peak resident memory of this process (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_job(job: str, ctx: Context) -> dict[str, Any]:
+    """Run one job here; the environment it sets (store path, limits) is restored after."""
+    ctx.work.mkdir(parents=True, exist_ok=True)
+    saved = dict(os.environ)
+    try:
+        for name, value in RAISED_LIMITS.items():
+            os.environ.setdefault(name, value)
+        results = JOBS[job](ctx)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return {"job": job, "results": results, "maxrss_mb": round(maxrss_mb(), 1)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Run one benchmark job in this process.")
+    parser.add_argument("job", choices=list(JOBS))
+    parser.add_argument("--size", required=True)
+    parser.add_argument("--seed", type=int, default=DEMO_SEED)
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    files = ensure(args.size, args.seed, args.data)
+    ctx = Context(files, args.work / args.size, args.repeat)
+    out = run_job(args.job, ctx)
+    sys.stdout.write("\n" + json.dumps(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()
