@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.text import md
+from pipelines.settings import settings
 
 VIEWS = Path(__file__).resolve().parent / "views"
 
@@ -51,8 +52,9 @@ pages = [
     st.Page(VIEWS / "alignment.py", title="Alignment"),
     st.Page(VIEWS / "coach.py", title="Coach"),
     st.Page(VIEWS / "closing.py", title="Closing meeting"),
-    st.Page(VIEWS / "data.py", title="Data"),
 ]
+if not settings().read_only:  # a read-only deployment has no importing page at all
+    pages.append(st.Page(VIEWS / "data.py", title="Data"))
 navigation = st.navigation(pages)
 sidebar_filters()
 navigation.run()

@@ -3,12 +3,14 @@
 The store is opened read-only for the moment of a read and closed again, so a command-line
 import can write while the dashboard is open; results are cached per store version, so
 a landed import is seen on the next interaction and a filter change costs no database trip.
+While an import holds the store, a read waits (OKR_HEALTH_LOCK_TIMEOUT_S) and then says so.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 import streamlit as st
@@ -20,7 +22,14 @@ from exports.html import pack_to_html
 from metrics.comparison import scores_at_same_point
 from metrics.report import HealthReport, analyse
 from metrics.summary import default_cycle, ordered_cycles
-from pipelines.store import Dataset, open_store, read_dataset, resolve_db_path, store_version
+from pipelines.store import (
+    Dataset,
+    StoreBusy,
+    open_store,
+    read_dataset,
+    resolve_db_path,
+    store_version,
+)
 
 FILTER_KEYS = ("cycle", "department", "team", "level")
 ALL = "All"
@@ -63,7 +72,16 @@ def load() -> Loaded | None:
     path = db_path()
     if not path.exists():
         return None
-    return _load(str(path), store_version(path))
+    try:
+        return _load(str(path), store_version(path))
+    except StoreBusy as exc:
+        show_busy(exc)
+
+
+def show_busy(exc: StoreBusy) -> NoReturn:
+    """What a page shows instead of data while another process holds the store; stops the run."""
+    st.warning(f"{md(exc)}\n\nThe data will be back on the next interaction.")
+    st.stop()
 
 
 def cycle_options(loaded: Loaded) -> list[str]:

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from pipelines.settings import SettingsError
+from pipelines.settings import Settings, SettingsError, settings
 from pipelines.store import StoreBusy, StoreReadOnly, open_store, read_dataset, resolve_db_path
 
 
@@ -258,19 +258,45 @@ def report(
     )
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 @app.command()
 def serve(
     db: DbOption = None,
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
     address: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    read_only: Annotated[
+        bool,
+        typer.Option(
+            "--read-only",
+            help="Show the data only: no Data page, no writes (OKR_HEALTH_READ_ONLY=1 for the "
+            "dashboard). Load data with `okr-health ingest` instead.",
+        ),
+    ] = False,
 ) -> None:
-    """Open the dashboard (Streamlit) on the store."""
+    """Open the dashboard (Streamlit) on the store.
+
+    XSRF protection is on, uploads are capped at OKR_HEALTH_MAX_UPLOAD_MB, and nothing is
+    sent to Streamlit's usage statistics. See SECURITY.md before binding beyond localhost.
+    """
+    limits = settings()
     env = dict(os.environ, OKR_HEALTH_DB=str(resolve_db_path(db).resolve()))
+    if read_only:
+        env[Settings.variable("read_only")] = "1"
+    elif address not in LOOPBACK and not limits.read_only:
+        typer.echo(
+            f"note: anyone who reaches {address}:{port} can import data on the Data page unless "
+            "a login is configured ([auth] in .streamlit/secrets.toml, with OKR_HEALTH_IMPORTERS)"
+            "; use --read-only to show the data only. See SECURITY.md.",
+            err=True,
+        )
     args = [
         sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
         "--server.port", str(port), "--server.address", address,
         "--server.headless", "true", "--server.enableXsrfProtection", "true",
-        "--server.maxUploadSize", "50", "--browser.gatherUsageStats", "false",
+        "--server.maxUploadSize", str(limits.max_upload_mb),
+        "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     os.execve(sys.executable, args, env)
 

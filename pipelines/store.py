@@ -7,13 +7,15 @@ no other module issues DDL.
 DuckDB lets one process write a database file, or several read it, never both at once; and
 within one process a read-only and a writable connection cannot coexist. So `connect` waits
 for the file with a bounded retry (`lock_timeout_s`) and then raises `StoreBusy`, a message
-for people, never a lock trace; writers in one process take turns (`_WRITE_LOCK`). An import
+for people, never a lock trace. Writers in one process take turns (`_WRITE_LOCK`), and a
+writer holds the store's gate (`_gate`) so that a stream of readers cannot starve it. An import
 is recorded as `running` before its transaction starts and set to its outcome inside it, so
 an import whose process died is found `running` by the next writer and marked `interrupted`.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -21,7 +23,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -91,53 +93,99 @@ _writing = threading.local()
 INTERRUPTED = "the process stopped before this import finished; nothing of it was written"
 
 
-def _duckdb_connect(path: Path, read_only: bool, timeout_s: float) -> duckdb.DuckDBPyConnection:
-    """duckdb.connect, retried while another connection holds the file, up to `timeout_s`."""
-    deadline = time.monotonic() + timeout_s
-    delay = 0.02
+def _pause(delay: float, deadline: float) -> float:
+    """Sleep a little (never past the deadline); the next, longer, delay."""
+    time.sleep(max(0.0, min(delay, deadline - time.monotonic())))
+    return min(delay * 2, 0.25)
+
+
+@contextmanager
+def _gate(path: Path, exclusive: bool, deadline: float) -> Iterator[None]:
+    """The store's gate: a lock file beside it that a writer holds for its whole session,
+    and that readers pass only while no writer holds it.
+
+    Without it, readers that overlap (dashboard sessions, other processes) keep DuckDB's
+    shared lock held for good and a writer never gets in. With it, a waiting writer stops new
+    readers at the gate; the reads under way finish, and the writer's connection succeeds.
+    The writer's PID is written into the gate so a reader that gives up can say who waited.
+    """
+    gate = path.with_name(path.name + ".gate")
+    try:
+        fd = os.open(gate, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:  # a folder we cannot write to: no writer can exist, no gate is needed
+        yield
+        return
+    try:
+        mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+        delay = 0.005
+        while True:
+            try:
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
+                    message = _busy(path, f"PID {holder}" if holder else "", exclusive)
+                    raise StoreBusy(message) from None
+                delay = _pause(delay, deadline)
+        if exclusive:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _duckdb_connect(path: Path, read_only: bool, deadline: float) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, retried while another connection holds the file, until `deadline`."""
+    delay = 0.01
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only)
         except (duckdb.IOException, duckdb.ConnectionException) as exc:
             if not any(marker in str(exc) for marker in LOCK_CONFLICTS):
                 raise
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise StoreBusy(_busy(path, str(exc), timeout_s)) from None
-            time.sleep(min(delay, left))
-            delay = min(delay * 2, 0.5)
+            if time.monotonic() >= deadline:
+                raise StoreBusy(_busy(path, str(exc), not read_only)) from None
+            delay = _pause(delay, deadline)
 
 
-def _busy(path: Path, error: str, timeout_s: float) -> str:
+def _busy(path: Path, error: str, writing: bool) -> str:
     holder = re.search(r"PID (\d+)", error)
-    who = f"another process (PID {holder.group(1)})" if holder else "another import"
+    if "different configuration" in error:
+        who = "another session of this dashboard"
+    else:
+        who = f"another process (PID {holder.group(1)})" if holder else "another process"
+    doing = "in use by" if writing else "being written to by"
     return (
-        f"the store {path} is in use by {who}, which is writing to it; waited "
-        f"{timeout_s:g} s. Try again when it has finished (or wait longer with "
-        f"{Settings.variable('lock_timeout_s')})."
+        f"the store {path} is {doing} {who}; waited {settings().lock_timeout_s:g} s. Try again "
+        f"when it has finished (or wait longer: {Settings.variable('lock_timeout_s')})."
     )
 
 
 def connect(
     db: str | Path | None = None, read_only: bool = False, timeout_s: float | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """Open the store (creating file and schema when writable), waiting while it is busy."""
+    """Open the store (creating file and schema when writable), waiting while it is busy.
+
+    Write through `open_store`, which also holds the gate for the whole write session."""
     path = resolve_db_path(db)
     limits = settings()
-    wait = limits.lock_timeout_s if timeout_s is None else timeout_s
+    deadline = time.monotonic() + (limits.lock_timeout_s if timeout_s is None else timeout_s)
     if read_only:
         if not path.exists():
             raise FileNotFoundError(
                 f"No OKR store at {path}. Run `okr-health demo` or ingest a file."
             )
-        return _duckdb_connect(path, True, wait)
+        with _gate(path, exclusive=False, deadline=deadline):
+            return _duckdb_connect(path, True, deadline)
     if limits.read_only:
         raise StoreReadOnly(
             f"writing to the store is switched off ({Settings.variable('read_only')}=1): "
             "this deployment only shows the data"
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = _duckdb_connect(path, False, wait)
+    conn = _duckdb_connect(path, False, deadline)
     create_schema(conn)
     return conn
 
@@ -147,7 +195,7 @@ def open_store(
     db: str | Path | None = None, read_only: bool = False, timeout_s: float | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection for the moment of a read or a write, closed afterwards (so the file is
-    free for other processes). Writers in this process take turns."""
+    free for other processes). Writers in this process take turns, and hold the gate."""
     if read_only:
         conn = connect(db, read_only=True, timeout_s=timeout_s)
         try:
@@ -155,21 +203,27 @@ def open_store(
         finally:
             conn.close()
         return
+    path = resolve_db_path(db)
     wait = settings().lock_timeout_s if timeout_s is None else timeout_s
+    deadline = time.monotonic() + wait
+    if settings().read_only:
+        connect(db)  # raises StoreReadOnly
     if not _WRITE_LOCK.acquire(timeout=wait):
-        raise StoreBusy(_busy(resolve_db_path(db), "", wait))
+        raise StoreBusy(_busy(path, "different configuration", True))
+    depth = getattr(_writing, "depth", 0)
+    _writing.depth = depth + 1
     try:
-        outermost = not getattr(_writing, "depth", 0)
-        _writing.depth = getattr(_writing, "depth", 0) + 1
-        conn = connect(db, read_only=False, timeout_s=timeout_s)
-        try:
-            if outermost:
-                mark_interrupted(conn)
-            yield conn
-        finally:
-            conn.close()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _gate(path, exclusive=True, deadline=deadline) if depth == 0 else nullcontext():
+            conn = connect(db, read_only=False, timeout_s=max(0.0, deadline - time.monotonic()))
+            try:
+                if depth == 0:
+                    mark_interrupted(conn)
+                yield conn
+            finally:
+                conn.close()
     finally:
-        _writing.depth -= 1
+        _writing.depth = depth
         _WRITE_LOCK.release()
 
 

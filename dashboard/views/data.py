@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard import access, state
 from dashboard.text import md, md_code
 from pipelines.ingest import Prepared, load, prepare, read_sources
 from pipelines.mapping import (
@@ -26,7 +27,7 @@ from pipelines.mapping import (
     suggest_mapping,
 )
 from pipelines.readers import Sources
-from pipelines.store import import_history, open_store, resolve_db_path
+from pipelines.store import StoreBusy, StoreReadOnly, import_history, open_store, resolve_db_path
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "data" / "okr_template.xlsx"
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]
@@ -117,6 +118,17 @@ def _show_report(prepared: Prepared) -> None:
 
 
 st.title("Data")
+refusal = access.import_refusal()
+if refusal == access.LOGIN:
+    st.info("Importing changes everyone's data: log in first.")
+    st.button("Log in", on_click=st.login, key="login", type="primary")
+    st.stop()
+if refusal:
+    st.error(refusal)
+    st.stop()
+if access.login_configured():
+    st.caption(f"Logged in as {md(st.user.get('email') or st.user.get('name') or '?')}")
+    st.button("Log out", on_click=st.logout, key="logout")
 st.caption(
     "Load OKRs from CSV or Excel files: the canonical template, one flat sheet, or an "
     "export of another OKR tool. Nothing is written until every error is fixed."
@@ -151,11 +163,18 @@ if files:
     with st.expander("The mapping as a file"):
         st.code(toml_text, language="toml")
     file_for_checks = mapping_file or MappingFile("mapping.toml")
-    prepared = prepare(sources, chosen, db, file_for_checks)
+    try:
+        prepared = prepare(sources, chosen, db, file_for_checks)
+    except StoreBusy as exc:
+        state.show_busy(exc)
     st.subheader("Validation")
     _show_report(prepared)
     if st.button("Load into the store", type="primary", disabled=not prepared.ok, key="load"):
-        report = load(prepared, db)
+        try:
+            report = load(prepared, db)
+        except (StoreBusy, StoreReadOnly) as exc:
+            st.error(md(exc))
+            st.stop()
         st.cache_data.clear()  # every page sees the new data on its next run
         rows = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in report.rows.items())
         st.session_state["last_load"] = f"{report.outcome}: {rows}"
@@ -164,8 +183,11 @@ if st.session_state.get("last_load"):
 
 st.subheader("Import history")
 if db.exists():
-    with open_store(db, read_only=True) as conn:
-        history = import_history(conn)
+    try:
+        with open_store(db, read_only=True) as conn:
+            history = import_history(conn)
+    except StoreBusy as exc:
+        state.show_busy(exc)
     st.dataframe(history, hide_index=True, key="history")
 else:
     st.caption(f"No store yet at {md_code(db)}.")
