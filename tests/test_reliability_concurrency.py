@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 from conftest import small_company, write_store
 from streamlit.testing.v1 import AppTest
+from test_security_pages import CHROMIUM, CHROMIUM_ARGS, Watched, needs_chromium, serve
 
 from metrics.scoring import score_all
 from pipelines.store import StoreBusy, open_store, read_dataset, store_version
@@ -198,3 +199,37 @@ def test_many_sessions_reading_at_once_get_the_same_numbers(demo_store: Path) ->
         results = list(pool.map(lambda _: scores_of(demo_store), range(48)))
     for result in results:
         pd.testing.assert_frame_equal(result, expected)
+
+
+@needs_chromium
+def test_dashboard_shows_a_cli_import_on_its_next_interaction(tmp_path: Path) -> None:
+    """`okr-health ingest` while `okr-health serve` is up and a browser is on the Overview:
+    the import succeeds at once, and the next click shows the new objectives."""
+    from playwright.sync_api import sync_playwright
+
+    db = write_store(tmp_path / "store.duckdb", small_company(), as_of=date(2026, 3, 31))
+    server, url = serve(db, tmp_path / "serve.log")
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            watched = Watched(browser.new_page(viewport={"width": 1400, "height": 1000}))
+            watched.open(url, "Overview")
+            tile = watched.page.locator('[data-testid="stMetric"]').filter(has_text="Objectives")
+            value = tile.first.locator('[data-testid="stMetricValue"]')
+            assert value.inner_text() == "3"
+            source = flat_csv(tmp_path / "support.csv", 8, "2026-Q1", "Support")
+            result = subprocess.run([*CLI, "ingest", str(source), "--db", str(db)],
+                                    capture_output=True, text=True, timeout=120)  # fmt: skip
+            assert result.returncode == 0, result.stderr
+            watched.open(url, "Alignment")  # the next interaction
+            watched.open(url, "Overview")
+            watched.page.wait_for_function(
+                "() => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
+                ".some(e => e.textContent === '5')",
+                timeout=30_000,
+            )
+            assert watched.errors == [] and watched.dialogs == []
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
