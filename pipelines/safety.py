@@ -57,7 +57,7 @@ DTD_MARKERS = tuple(
     for marker in ("<!DOCTYPE", "<!ENTITY", "<!doctype", "<!entity")
     for encoding in ("ascii", "utf-16-le", "utf-16-be")
 )
-ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="([0-9]+)"')
+ROOT_ELEMENT = re.compile(rb"<[A-Za-z_]")  # the first element's start tag (ASCII encodings)
 SST_COUNT = re.compile(rb'uniqueCount="([0-9]+)"')
 SMALLEST_SHARED_STRING = 5  # bytes of `<si/>`
 OVERLAP = 128  # bytes carried between chunks so no marker or cell reference is cut in two
@@ -197,12 +197,16 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Settings
     extent = _Extent(limits) if is_sheet else None
     tail = b""
     first = True
+    in_prolog = True  # a DTD can only come before the root element
     with archive.open(info) as part:
         while chunk := part.read(CHUNK):
             if not is_xml:
                 continue
             window = tail + chunk
-            if any(marker in window for marker in DTD_MARKERS):
+            prolog = window if in_prolog else b""
+            if in_prolog and (root := ROOT_ELEMENT.search(window)):
+                prolog, in_prolog = window[: root.start()], False
+            if prolog and any(marker in prolog for marker in DTD_MARKERS):
                 return (
                     "declares XML entities (<!DOCTYPE>/<!ENTITY>), which no workbook needs: "
                     "refused, as entity expansion and external entities are how XML attacks "
@@ -218,7 +222,7 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Settings
                     )
             if extent is not None and (message := extent.feed(window)):
                 return message
-            tail = window[-OVERLAP:]
+            tail = window[-OVERLAP:] if in_prolog or extent is not None else b""
             first = False
     return None
 
@@ -226,23 +230,24 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Settings
 class _Extent:
     """The highest row and column a worksheet's XML uses, watched as its chunks stream by.
 
-    Only references that could pass a limit are looked at (column letters at least as long
-    as the limit's, row numbers with at least as many digits), so an ordinary sheet costs a
-    few regular-expression scans that find nothing.
+    Only references that could pass a limit are looked at (more digits or letters than the
+    limit has, or as many and a first one at least as high), so an ordinary sheet costs a few
+    regular-expression scans that find nothing; what they find is then checked exactly.
     """
 
     def __init__(self, limits: Settings) -> None:
         self.limits = limits
-        letters = min(len(_column_letters(limits.max_columns)), 3)  # XFD is the last column
-        digits = min(len(str(limits.max_rows)), 7)  # 1,048,576 is the last row
-        self.cell_ref = re.compile(
-            rb'\sr="(?:[A-Z]{%d,3}[0-9]{1,7}|[A-Z]{1,3}[0-9]{%d,7})"' % (letters, digits)
-        )
-        self.big_row = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="([0-9]{%d,})"' % digits)
+        high_row = _at_least(str(limits.max_rows), "0-9", "1-9", 7)  # row 1,048,576 is last
+        high_column = _at_least(_column_letters(limits.max_columns), "A-Z", "A-Z", 3)  # XFD
+        # `r="` is a literal the scan jumps between; the byte before must be whitespace.
+        self.cell_ref = re.compile(rb'r="(?:%s[0-9]{1,7}|[A-Z]{1,3}%s)"' % (high_column, high_row))
+        self.big_row = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(%s)"' % high_row)
 
     def feed(self, window: bytes) -> str | None:
         for match in self.cell_ref.finditer(window):
-            ref = match.group(0).decode()[4:-1]
+            if window[match.start() - 1 : match.start()] not in (b" ", b"\t", b"\n", b"\r"):
+                continue  # part of another attribute's name, such as ref="…"
+            ref = match.group(0).decode()[3:-1]
             split = len(ref.rstrip("0123456789"))
             column, row = _column_number(ref[:split]), int(ref[split:])
             if column > self.limits.max_columns or row > self.limits.max_rows:
@@ -260,6 +265,17 @@ class _Extent:
             "reading it would build the whole grid in memory. Delete the stray cells far "
             "below or right of the data (Ctrl+End shows where the sheet ends) and save again"
         )
+
+
+def _at_least(limit: str, chars: str, lead: str, longest: int) -> bytes:
+    """A pattern for the digit or letter strings that may exceed `limit`: longer ones, or as
+    long with a first character at least `limit`'s first (a superset; checked exactly after).
+    """
+    n, first = len(limit), limit[0]
+    top = chars.split("-")[1]
+    same = f"[{first}-{top}][{chars}]{{{n - 1}}}"
+    longer = f"[{lead}][{chars}]{{{n},{longest - 1}}}" if n < longest else None
+    return (f"(?:{longer}|{same})" if longer else same).encode()
 
 
 def _column_number(letters: str) -> int:
