@@ -12,6 +12,8 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 SERIAL_RANGE = (18264, 73051)  # 1950-01-01 … 2100-01-01: numbers outside are not dates
@@ -19,6 +21,10 @@ _ISO = (  # [0-9] rather than \d keeps the match in pyarrow on large columns
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
     r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?"
 )
+_UNIFORM_ISO = {  # cell width → the pattern every cell of such a column matches
+    10: r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    19: r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$",
+}
 _YMD = r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})"
 _DMY = (
     r"(\d{1,2})([./-])(\d{1,2})[./-](\d{2}|\d{4})"
@@ -107,10 +113,37 @@ def _day_month(text: pd.Series) -> tuple[pd.Series, pd.Series, str | None]:
     return values, warnings.astype("str"), order
 
 
+def _uniform_iso(text: pd.Series) -> pd.Series | None:
+    """Timestamps of a column whose every cell is written `2026-10-01`, or every cell
+    `2026-10-01T09:30:00` (as exports and our own files write them), parsed by pyarrow in one
+    pass; None for any other mix, or when a date does not exist (`2026-02-30`)."""
+    if not isinstance(text.array, pd.arrays.ArrowStringArray):
+        return None
+    cells = pa.array(text.array)
+    if cells.null_count == len(cells):
+        return None
+    lengths = pc.min_max(pc.utf8_length(cells))
+    width = lengths["min"].as_py()
+    if width != lengths["max"].as_py() or width not in _UNIFORM_ISO:
+        return None
+    if not pc.all(pc.match_substring_regex(cells, _UNIFORM_ISO[width]), skip_nulls=True).as_py():
+        return None
+    try:  # Arrow's ISO 8601 cast, strict about the calendar
+        parsed = cells.cast(pa.timestamp("us"))
+    except pa.ArrowInvalid:
+        return None  # a date that does not exist: the general path names it
+    return pd.Series(parsed.to_numpy(zero_copy_only=False), index=text.index).astype(
+        "datetime64[us]"
+    )
+
+
 def _text_dates(text: pd.Series) -> tuple[pd.Series, pd.Series, str | None]:
     """Non-empty date text: ISO first (the fast path), then the other spellings on the rest."""
     values = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     warnings = pd.Series(pd.NA, index=text.index, dtype="str")
+    uniform = _uniform_iso(text)
+    if uniform is not None:
+        return uniform, warnings, None
     iso = text.str.fullmatch(_ISO).fillna(False).astype(bool)
     if iso.any():
         parsed = pd.to_datetime(text[iso], format="ISO8601", utc=True, errors="coerce")

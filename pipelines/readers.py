@@ -222,7 +222,7 @@ def read_csv_bytes(
     except TextError as exc:
         sources.problems.extend(row_problems(name, None, exc.rows, str(exc)))
         return
-    lines = text.split("\n")  # line ends are \n now; a CR inside a value is no line end
+    lines = _first_lines(text, 201)  # line ends are \n now; a CR inside a value is no line end
     skip, delimiter = 0, None
     if lines and re.fullmatch(r'"?sep=(.)"?\s*', lines[0].strip(), flags=re.IGNORECASE):
         delimiter, skip = lines[0].strip().strip('"')[4], 1  # Excel hides this line
@@ -265,6 +265,16 @@ def read_csv_bytes(
     sources.notes.append(f"{name}: {encoding}, {split}, header on row {h + 1}")
 
 
+def _first_lines(text: str, count: int) -> list[str]:
+    """`text.split("\\n")[:count]`, without splitting all of a large file."""
+    end = -1
+    for _ in range(count):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text.split("\n")[:count]
+    return text[:end].split("\n")
+
+
 def _wider_than_header(body: pd.DataFrame, width: int) -> list[int]:
     """Rows holding a value beyond the header row's last field (an unquoted delimiter)."""
     if body.shape[1] <= width or width == 0:
@@ -283,7 +293,7 @@ def _read_delimited(text: str, delimiter: str, skip_lines: int) -> pd.DataFrame:
     if not re.search(r"\n[ \t\r]*\n", text):
         try:
             return pd.read_csv(
-                io.StringIO(text),
+                io.BytesIO(text.encode("utf-8")),  # pyarrow reads bytes; a StringIO is copied
                 sep=delimiter,
                 header=None,
                 skiprows=skip_lines,

@@ -30,6 +30,8 @@ _STRIP_OTHER = "[\u00a0\u202f’€£¥]"
 _AMBIGUOUS = r"-?[1-9][0-9]{0,2}[.,][0-9]{3}"  # 1.234 or 1,234: decimal or thousands separator
 _DOT_THEN_COMMA = r"-?[0-9]{1,3}(\.[0-9]{3})+,[0-9]*"  # 1.234,5
 _COMMA_THEN_DOT = r"-?[0-9]{1,3}(,[0-9]{3})+\.[0-9]*"  # 1,234.5
+_PLAIN = r"^-?[0-9]+(\.[0-9]+)?$"  # 12, -3, 0.65, 19200000.0
+_AMBIGUOUS_ALL = "^" + _AMBIGUOUS + "$"
 
 
 @dataclass
@@ -139,6 +141,12 @@ def parse_number(column: pd.Series, kind: str = "number", hint: str | None = Non
     0–10 and 0–100 scales to 0–1; "confidence" normalises 1–10 and percent to 0–1.
     """
     text = text_cells(column)
+    plain = _plain_numbers(column, text)
+    if plain is not None:  # the common case: every cell a plain number like -12 or 0.65
+        values, note = plain, None
+        if kind in SCALED_KINDS:
+            values, note = _normalise_scale(values, pd.Series(False, index=values.index))
+        return Parsed(values, _no_messages(column.index), _no_messages(column.index), note)
     words = {"value": MILESTONE_WORDS, "score": ZONE_WORDS}.get(kind, {})
     from_words = pd.Series(np.nan, index=text.index, dtype="float64")
     if words:
@@ -183,6 +191,30 @@ def parse_number(column: pd.Series, kind: str = "number", hint: str | None = Non
     if kind in SCALED_KINDS:
         values, note = _normalise_scale(values, percent | from_words.notna())
     return Parsed(values, errors, warnings, note)
+
+
+def _plain_numbers(column: pd.Series, text: pd.Series) -> pd.Series | None:
+    """The column's values when every cell is text of a plain number (`-12`, `0.65`, no
+    percent, word or grouping) and the decimal point is certain, else None. Such a column
+    reads the same on the general path below, which takes several passes per cell.
+
+    The point is certain when no cell has one, or when one has a point that cannot be a
+    thousands separator (`0.65`, `106.0`; not `1.250` alone).
+    """
+    if not isinstance(column.array, pd.arrays.ArrowStringArray):
+        return None  # typed workbook cells: the general path sorts them out
+    cells = pa.array(text.array)
+    if cells.null_count == len(cells):
+        return pd.Series(np.nan, index=text.index, dtype="float64")
+    if not pc.all(pc.match_substring_regex(cells, _PLAIN), skip_nulls=True).as_py():
+        return None
+    dotted = pc.match_substring(cells, ".")
+    if pc.any(dotted).as_py():
+        certain = pc.and_kleene(dotted, pc.invert(pc.match_substring_regex(cells, _AMBIGUOUS_ALL)))
+        if not pc.any(certain).as_py():
+            return None
+    values = pc.cast(cells, pa.float64())
+    return pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
 
 
 def to_float(text: pd.Series) -> pd.Series:
