@@ -57,15 +57,7 @@ def distribution_figure(histogram: pd.DataFrame, title: str) -> go.Figure:
             customdata=part["bin"],
             hovertemplate="score %{customdata}: %{y}<extra></extra>",
         )
-    fig.add_vrect(
-        x0=SWEET_SPOT[0],
-        x1=SWEET_SPOT[1],
-        fillcolor=BAND_COLORS["sweet"],
-        opacity=0.15,
-        line_width=0,
-        annotation_text="sweet spot",
-        annotation_position="top left",
-    )
+    _sweet_band(fig, label=True)
     fig.update_layout(
         title=title,
         xaxis={"title": "score", "range": [-0.02, 1.08], "dtick": 0.1},
@@ -96,8 +88,11 @@ PACE_COLORS = {"on track": "#1a9850", "behind": "#fdae61", "at risk": "#d7301f",
 PATTERN_COLORS = {"sandbagging": "#4575b4", "over-ambitious": "#d7301f", "": "#999999"}
 
 
-def _sweet_band(fig: go.Figure, axis: str = "x") -> None:
+def _sweet_band(fig: go.Figure, axis: str = "x", label: bool = False) -> None:
+    """Shade the 0.6–0.7 sweet spot across the score axis (`x` or `y`)."""
     shade = dict(fillcolor=BAND_COLORS["sweet"], opacity=0.12, line_width=0)
+    if label:
+        shade.update(annotation_text="sweet spot", annotation_position="top left")
     if axis == "x":
         fig.add_vrect(x0=SWEET_SPOT[0], x1=SWEET_SPOT[1], **shade)
     else:
@@ -255,39 +250,5 @@ def calibration_figure(calibration: pd.DataFrame) -> go.Figure:
         xaxis={"title": "mean stated confidence", "range": [0, 1], "tickformat": ".0%"},
         yaxis={"title": "share of key results hit", "range": [0, 1], "tickformat": ".0%"},
         showlegend=False, margin={"t": 50},
-    )  # fmt: skip
-    return fig
-
-
-@literal_text
-def movement_figure(movement: pd.DataFrame) -> go.Figure:
-    """Objective score at mid-cycle (○) and now (●), joined by a line per objective."""
-    frame = movement.sort_values("score")
-    n = len(frame)
-    # One trace of segments mid → now, separated by gaps (None), instead of a trace each.
-    xs = np.column_stack([frame["mid_score"], frame["score"], np.full(n, np.nan)]).ravel()
-    ys = np.repeat(frame["title"].to_numpy(dtype=object), 3)
-    fig = go.Figure()
-    fig.add_scatter(x=xs, y=ys, mode="lines", line={"color": "#bbb"}, showlegend=False,
-                    hoverinfo="skip", connectgaps=False)  # fmt: skip
-    fig.add_scatter(
-        x=frame["mid_score"],
-        y=frame["title"],
-        mode="markers",
-        name="mid-cycle",
-        marker={"symbol": "circle-open", "size": 10, "color": "#555"},
-    )
-    fig.add_scatter(
-        x=frame["score"],
-        y=frame["title"],
-        mode="markers",
-        name="now",
-        marker={"size": 10, "color": "#4575b4"},
-    )
-    _sweet_band(fig)
-    fig.update_layout(
-        title="Movement since mid-cycle", xaxis={"range": [0, 1.05], "title": "score"},
-        height=max(300, 30 * n + 120), legend={"orientation": "h", "y": -0.2},
-        margin={"t": 50},
     )  # fmt: skip
     return fig

@@ -7,8 +7,9 @@ import re
 
 import streamlit as st
 
-from dashboard import charts, state
+from dashboard import state
 from dashboard.text import md
+from exports.figures import movement_figure
 
 loaded = state.load()
 st.title("Closing meeting")
@@ -79,8 +80,7 @@ if not pack.midpoint_reached:
 else:
     moved = pack.movement[pack.movement["level"] == "objective"]
     st.caption(f"Mid-cycle scores as they stood on {pack.midpoint}, from check-ins only.")
-    st.plotly_chart(charts.movement_figure(moved.rename(columns={"objective": "title"})),
-                    key="movement_chart")  # fmt: skip
+    st.plotly_chart(movement_figure(pack.movement), key="movement_chart")
     with st.expander("Numbers behind the chart"):
         st.dataframe(moved[["objective", "owner", "mid_score", "score", "delta", "change"]],
                      hide_index=True, key="movement_table")  # fmt: skip
