@@ -86,7 +86,7 @@ class HealthReport:
         return patterns.flagged(frame, "over-ambitious")
 
 
-def _until(check_ins: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+def check_ins_known_on(check_ins: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Check-ins made by the end of the as-of day (later ones have not happened yet)."""
     when = pd.to_datetime(check_ins["checked_at"])
     return check_ins[when < as_of + pd.Timedelta(days=1)]
@@ -101,7 +101,7 @@ def analyse(
     day = as_of or dataset.reference_date()
     today = as_timestamp(day)
     objectives, key_results, teams = dataset.objectives, dataset.key_results, dataset.teams
-    check_ins = _until(dataset.check_ins, today)
+    check_ins = check_ins_known_on(dataset.check_ins, today)
 
     calendar = cycle_calendar(dataset.cycles, objectives, key_results, check_ins, today)
     scores = score_all(objectives, key_results, check_ins)

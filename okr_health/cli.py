@@ -199,6 +199,9 @@ def scores(
     `=HYPERLINK(...)` would run as a formula in a spreadsheet that opens the file; use
     --excel-safe for a CSV meant for Excel, or `okr-health report` for a workbook.
     """
+    import pandas as pd
+
+    from metrics.report import check_ins_known_on
     from metrics.scoring import KR_SCORE_COLUMNS, OBJECTIVE_SCORE_COLUMNS, score_all
 
     if level not in SCORE_LEVELS:
@@ -206,7 +209,9 @@ def scores(
     if fmt not in ("csv", "json"):
         _fail(f"error: --format must be csv or json, not {fmt!r}")
     dataset = _dataset(db)
-    scored = score_all(dataset.objectives, dataset.key_results, dataset.check_ins)
+    # Check-ins dated after the store's as-of day have not happened yet (as on every page).
+    known = check_ins_known_on(dataset.check_ins, pd.Timestamp(dataset.reference_date()))
+    scored = score_all(dataset.objectives, dataset.key_results, known)
     frame, columns = (
         (scored.key_results, KR_SCORE_COLUMNS)
         if level == "key_result"

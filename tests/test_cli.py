@@ -86,3 +86,19 @@ def test_demo_then_summary_json(tmp_path: Path):
     assert 0 < summary["scores"]["kr_mean"] < 1
     again = run("demo", "--db", str(db), "--if-missing")
     assert again.returncode == 0 and "already holds data" in again.stdout
+
+
+def test_scores_ignore_check_ins_after_the_as_of_day(tmp_path: Path):
+    from datetime import date
+
+    import pandas as pd
+    from conftest import canonical, small_company, write_store
+
+    tables = small_company()
+    later = canonical("check_ins", [{"kr_id": "k2", "checked_at": pd.Timestamp("2026-04-15"),
+                                     "value": 30.0}])  # fmt: skip
+    tables["check_ins"] = pd.concat([tables["check_ins"], later], ignore_index=True)
+    db = write_store(tmp_path / "future.duckdb", tables, as_of=date(2026, 3, 31))
+    result = run("scores", "--db", str(db), "--format", "csv")
+    rows = {r["kr_id"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows["k2"]["score"] == "0.8000"  # the 15 April check-in (1.0) has not happened yet
