@@ -53,9 +53,14 @@ class Loaded:
         return self.report.key_results
 
 
-@st.cache_data(max_entries=4, ttl=3600, show_spinner="Loading OKRs…")
+@st.cache_resource(max_entries=2, ttl=3600, show_spinner="Loading OKRs…")
 def _load(db_path: str, version: float) -> Loaded | None:
-    """Read the store once per version and compute every metric (the expensive step)."""
+    """Read the store once per version and compute every metric (the expensive step).
+
+    One object shared by every session and rerun, never copied: cache_data would pickle it
+    (750 MB at 100k key results) on the first run and unpickle it on every click. Pages only
+    filter what it holds (pandas' copy-on-write keeps their derived frames apart); nothing
+    may assign into it."""
     with open_store(db_path, read_only=True) as conn:
         dataset = read_dataset(conn)
     if dataset.is_empty:
