@@ -210,7 +210,8 @@ def _table(
         for label, cell in zip(labels, header, strict=True)
         if cell not in (None, "") or not empty[label].all()
     ]
-    body = body.loc[~empty[keep].all(axis=1), keep]
+    blank = empty[keep].all(axis=1)
+    body = body.loc[~blank, keep] if blank.any() else body[keep]  # a copy only when needed
     return body, {label: letters[labels.index(label)] for label in keep}
 
 
