@@ -162,38 +162,69 @@ def _summarise(dataset: Any) -> dict[str, Any]:
     return build_summary(dataset)
 
 
-def summary(ctx: Context) -> Result:
-    """Cold: read the store, analyse, build the summary, first thing in a fresh process.
-    Warm: the same again in the same process, the dataset already read."""
+def _read_store(ctx: Context) -> Any:
     from pipelines.store import open_store, read_dataset
 
-    def read() -> Any:
-        with open_store(ctx.store, read_only=True) as conn:
-            return read_dataset(conn)
+    with open_store(ctx.store, read_only=True) as conn:
+        return read_dataset(conn)
 
-    reading = timed(read)
+
+def summary(ctx: Context) -> Result:
+    """Cold: read the store, analyse, build the summary, first thing in a fresh process (this
+    job's peak memory is the summary's own)."""
+    reading = timed(lambda: _read_store(ctx))
     dataset = reading.value
     summarising = timed(lambda: _summarise(dataset))
     cold = Timing(reading.seconds + summarising.seconds, reading.cpu + summarising.cpu)
     rows = len(dataset.key_results) + len(dataset.check_ins)
-    warm = [timed(lambda: _summarise(dataset)) for _ in range(max(1, ctx.repeat // 2))]
     return {
         "summary_cold": one(cold, rows, read_seconds=reading.seconds,
                             analyse_and_summary_seconds=summarising.seconds),
-        "summary_warm": one(median(warm), rows, runs=len(warm)),
     }  # fmt: skip
+
+
+def summary_again(ctx: Context) -> Result:
+    """Warm: the summary through the dashboard's cached layer (the loaded store and its health
+    report already cached: a cache hit, then build_summary on that report).
+    Recompute: analyse + summary in a process that has read the dataset (what a surface
+    without the cache pays every time)."""
+    dataset = _read_store(ctx)
+    rows = len(dataset.key_results) + len(dataset.check_ins)
+    _summarise(dataset)  # the first run in a process pays imports and caches, not timed
+    runs = 1 if rows > 1_000_000 else max(1, ctx.repeat // 2)
+    recompute = [timed(lambda: _summarise(dataset)) for _ in range(runs)]
+
+    _quiet_streamlit()
+    os.environ["OKR_HEALTH_DB"] = str(ctx.store)
+    from dashboard import state
+    from metrics.summary import build_summary
+
+    assert state.load() is not None  # the cache's first run (read + analyse), not timed
+
+    def warm_summary() -> Any:
+        loaded = state.load()
+        assert loaded is not None
+        if "report" in inspect.signature(build_summary).parameters:
+            return build_summary(loaded.dataset, report=loaded.report)  # type: ignore[call-arg]
+        return build_summary(loaded.dataset)
+
+    warm = [timed(warm_summary) for _ in range(ctx.repeat)]
+    return {
+        "summary_warm": one(median(warm), rows, runs=len(warm), how="dashboard cached layer"),
+        "summary_recompute": one(median(recompute), rows, runs=len(recompute)),
+    }
 
 
 def summary_limit(ctx: Context) -> Result:
     t = timed(lambda: references.summary_limit(ctx.store, ctx.as_of))
     result = one(t, t.value, what="DuckDB SQL: latest check-in, score, means per cycle")
-    return {"summary_cold": result, "summary_warm": result}
+    return {"summary_cold": result, "summary_warm": result, "summary_recompute": result}
 
 
 def summary_peer(ctx: Context) -> Result:
     t = timed(lambda: references.summary_peer(ctx.store, ctx.as_of))
     result = one(t, t.value, what="pandas from the store + apply(score_row)")
-    return {"summary_cold": result, "summary_warm": result}
+    return {"summary_cold": result, "summary_warm": result, "summary_recompute": result}
 
 
 # --- a filter change on the dashboard's data layer ----------------------------------------
@@ -309,7 +340,8 @@ JOBS: dict[str, Callable[[Context], Result]] = {
     f.__name__: f
     for f in (
         csv_limit, csv_peer, csv_ingest, xlsx_limit, xlsx_peer, xlsx_ingest, summary,
-        summary_limit, summary_peer, filter_change, page_limit, page_peer, page_render,
+        summary_again, summary_limit, summary_peer, filter_change, page_limit, page_peer,
+        page_render,
     )
 }  # fmt: skip
 ROLE = {  # which side of the comparison a job's results are
