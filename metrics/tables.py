@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
 
 from pipelines.schema import DATE, NUMBER, TABLES_BY_NAME, TEXT, TIMESTAMP
@@ -21,7 +22,12 @@ def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     table = TABLES_BY_NAME[name]
     out = frame.copy()
     for column in table.columns:
-        values = out[column.name] if column.name in out else pd.Series(None, index=out.index)
+        if column.name not in out:
+            out[column.name] = _empty(column.sql_type, out.index)
+            continue
+        values = out[column.name]
+        if _conformed(values, column.sql_type):
+            continue  # a store's frames arrive typed: converting 1M ids costs a second
         if column.sql_type == TEXT:
             values = values.astype("object").where(values.notna()).astype("str")
         elif column.sql_type == NUMBER:
@@ -30,6 +36,25 @@ def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
             values = pd.to_datetime(values, errors="coerce")
         out[column.name] = values
     return out
+
+
+def _empty(sql_type: str, index: pd.Index) -> pd.Series:
+    """A column of missing values of the type `conform` gives (note and author are not read
+    from the store unless asked for)."""
+    if sql_type == TEXT:
+        return pd.Series(np.nan, index=index, dtype="str")
+    if sql_type == NUMBER:
+        return pd.Series(np.nan, index=index, dtype="float64")
+    return pd.to_datetime(pd.Series(None, index=index), errors="coerce")
+
+
+def _conformed(values: pd.Series, sql_type: str) -> bool:
+    """Whether a column already has the type `conform` gives it."""
+    if sql_type == TEXT:
+        return values.dtype == "str"
+    if sql_type == NUMBER:
+        return values.dtype == "float64"
+    return sql_type in (DATE, TIMESTAMP) and pd.api.types.is_datetime64_dtype(values.dtype)
 
 
 def conform_dataset(dataset: Dataset) -> Dataset:
