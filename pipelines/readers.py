@@ -324,10 +324,10 @@ def _read_delimited(text: str, delimiter: str, skip_lines: int) -> pd.DataFrame:
 
 def _typed_column(column: pd.Series) -> pd.Series:
     """A workbook column as one dtype when its cells agree (numbers, text), else as objects."""
-    kinds = set(column.dropna().map(type))
-    if kinds <= {float, int}:
+    kind = pd.api.types.infer_dtype(column, skipna=True)  # in C, not a type() per cell
+    if kind in ("floating", "integer", "mixed-integer-float", "empty"):
         return column.astype("float64")
-    if kinds <= {str}:
+    if kind == "string":
         return column.astype("str")
     return column
 
