@@ -183,16 +183,20 @@ def summary(ctx: Context) -> Result:
     }  # fmt: skip
 
 
+def _recompute(ctx: Context) -> tuple[int, list[Timing]]:
+    dataset = _read_store(ctx)
+    rows = len(dataset.key_results) + len(dataset.check_ins)
+    _summarise(dataset)  # the first run in a process pays imports and caches, not timed
+    runs = 1 if rows > 1_000_000 else max(1, ctx.repeat // 2)
+    return rows, [timed(lambda: _summarise(dataset)) for _ in range(runs)]
+
+
 def summary_again(ctx: Context) -> Result:
     """Warm: the summary through the dashboard's cached layer (the loaded store and its health
     report already cached: a cache hit, then build_summary on that report).
     Recompute: analyse + summary in a process that has read the dataset (what a surface
     without the cache pays every time)."""
-    dataset = _read_store(ctx)
-    rows = len(dataset.key_results) + len(dataset.check_ins)
-    _summarise(dataset)  # the first run in a process pays imports and caches, not timed
-    runs = 1 if rows > 1_000_000 else max(1, ctx.repeat // 2)
-    recompute = [timed(lambda: _summarise(dataset)) for _ in range(runs)]
+    rows, recompute = _recompute(ctx)  # its dataset is gone before the cache loads another
 
     _quiet_streamlit()
     os.environ["OKR_HEALTH_DB"] = str(ctx.store)
