@@ -119,6 +119,8 @@ class Canonical:
         With `unless_reported`, a cell that already has an error (say, a value that could not
         be read and is therefore empty now) is not reported a second time.
         """
+        if not mask.any():  # the usual case; three passes over a million rows saved
+            return
         mask = mask.reindex(frame.index).fillna(False).astype(bool)
         hits = frame.loc[mask, LOCATION]
         if hits.empty:
