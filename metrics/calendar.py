@@ -142,9 +142,10 @@ def cycle_position(
     share (day / span; 0 at the first day, 1 at the last; not clipped).
     """
     spans = calendar.set_index("cycle_id")
-    start = pd.Series(
-        spans["start"].reindex(cycle_ids.to_numpy()).to_numpy(), index=cycle_ids.index
-    )
-    days = cycle_ids.map(spans["days"]).astype("float64")
+    codes, cycles = pd.factorize(cycle_ids)  # a few cycles over millions of rows: look up once
+    per_cycle = spans[["start", "days"]].reindex(cycles).reset_index(drop=True)
+    looked_up = per_cycle.reindex(codes)  # code -1 (no cycle) → missing
+    start = pd.Series(looked_up["start"].to_numpy(), index=cycle_ids.index)
+    days = pd.Series(looked_up["days"].to_numpy(), index=cycle_ids.index).astype("float64")
     day = (pd.to_datetime(moments) - pd.to_datetime(start)) / pd.Timedelta(days=1)
     return pd.DataFrame({"day": day, "share": day / days.where(days > 0)}, index=moments.index)

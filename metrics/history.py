@@ -12,6 +12,7 @@ import pandas as pd
 
 from metrics.calendar import cycle_position
 from metrics.scoring import attainment
+from pipelines.arrow import positions
 
 HISTORY_COLUMNS = [
     "kr_id",
@@ -49,7 +50,7 @@ def check_in_scores(
     )
     ci = check_ins[["kr_id", "checked_at", "value", "grade", "confidence"]]
     ci = ci[ci["value"].notna() | ci["grade"].notna()]
-    rows = ci.merge(krs, on="kr_id", how="inner")
+    rows = _with_key_results(ci, krs)
     rows = rows.sort_values(["kr_id", "checked_at"], kind="stable").reset_index(drop=True)
     raw = attainment(rows, rows["kr_type"], rows["value"].astype("float64"))
     grade = rows["grade"].astype("float64")
@@ -61,6 +62,16 @@ def check_in_scores(
     out["day"] = position["day"]
     out["share"] = position["share"]
     return out[HISTORY_COLUMNS]
+
+
+def _with_key_results(check_ins: pd.DataFrame, krs: pd.DataFrame) -> pd.DataFrame:
+    """`check_ins.merge(krs, on="kr_id", how="inner")`, by position when the ids allow."""
+    where = positions(check_ins["kr_id"], krs["kr_id"])
+    if where is None:
+        return check_ins.merge(krs, on="kr_id", how="inner")
+    known = where >= 0
+    attributes = krs.drop(columns="kr_id").take(where[known]).reset_index(drop=True)
+    return pd.concat([check_ins[known].reset_index(drop=True), attributes], axis=1)
 
 
 def history_features(history: pd.DataFrame) -> pd.DataFrame:

@@ -35,3 +35,25 @@ def test_isin_agrees_with_pandas(values, allowed):
 def test_isin_keeps_the_index():
     values = pd.Series(["x", "y"], index=[10, 20], dtype="str")
     assert isin(values, ["y"]).to_dict() == {10: False, 20: True}
+
+
+@pytest.mark.parametrize(
+    "values, keys, expected",
+    [
+        (["b", "x", None, "a"], ["a", "b"], [1, -1, -1, 0]),
+        (["a"], [], [-1]),
+        ([], ["a"], []),
+    ],
+)
+def test_positions_finds_each_value_among_the_keys(values, keys, expected):
+    from pipelines.arrow import positions
+
+    found = positions(pd.Series(values, dtype="str"), pd.Series(keys, dtype="str"))
+    assert found is not None and found.tolist() == expected
+
+
+def test_positions_declines_repeated_keys_and_non_text():
+    from pipelines.arrow import positions
+
+    assert positions(pd.Series(["a"], dtype="str"), pd.Series(["a", "a"], dtype="str")) is None
+    assert positions(pd.Series([1.0]), pd.Series([1.0])) is None
