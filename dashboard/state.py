@@ -22,6 +22,7 @@ from exports.html import pack_to_html
 from metrics.comparison import scores_at_same_point
 from metrics.report import HealthReport, analyse
 from metrics.summary import default_cycle, ordered_cycles
+from pipelines.arrow import isin
 from pipelines.store import (
     Dataset,
     StoreBusy,
@@ -144,7 +145,7 @@ def previous_at_same_point(cycle: str, previous: str) -> tuple[pd.DataFrame, pd.
     path = db_path()
     objectives, key_results = _same_point(str(path), store_version(path), cycle, previous)
     objectives = filter_units(objectives)
-    return objectives, key_results[key_results["objective_id"].isin(objectives["objective_id"])]
+    return objectives, key_results[isin(key_results["objective_id"], objectives["objective_id"])]
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner="Preparing the closing pack…")
@@ -182,7 +183,7 @@ def scoped(loaded: Loaded, cycle: str | None) -> tuple[pd.DataFrame, pd.DataFram
     if cycle is not None:
         objectives = objectives[objectives["cycle_id"] == cycle]
     key_results = loaded.key_results
-    key_results = key_results[key_results["objective_id"].isin(objectives["objective_id"])]
+    key_results = key_results[isin(key_results["objective_id"], objectives["objective_id"])]
     return objectives, key_results
 
 

@@ -19,6 +19,7 @@ from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.lint import RULES
 from metrics.pace import PACE_STATUSES
 from metrics.report import HealthReport, analyse
+from pipelines.arrow import isin
 from pipelines.store import Dataset
 
 
@@ -103,7 +104,7 @@ def build_summary(
     )
     krs = report.key_results[report.key_results["cycle_id"] == cycle]
     objectives = report.objectives[report.objectives["cycle_id"] == cycle]
-    cycle_check_ins = dataset.check_ins["kr_id"].isin(krs["kr_id"])
+    cycle_check_ins = isin(dataset.check_ins["kr_id"], krs["kr_id"])
 
     kr_scores = krs["score"].dropna()
     bands = {b: int((krs["band"] == b).sum()) for b in BANDS}

@@ -34,6 +34,8 @@ def _as_arrow(values: object) -> pa.Array | pa.ChunkedArray | None:
     if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)
             or pa.types.is_null(array.type)):  # fmt: skip
         return None
+    if pa.types.is_null(array.type):  # nothing but missing values (or nothing at all)
+        return array.cast(pa.large_string())
     return array
 
 
@@ -46,8 +48,6 @@ def isin(values: pd.Series, allowed: Iterable[object]) -> pd.Series:
         return values.isin(list(allowed) if isinstance(allowed, set | frozenset) else allowed)
     if isinstance(right, pa.ChunkedArray):
         right = right.combine_chunks()
-    if pa.types.is_null(right.type):
-        right = right.cast(left.type)
     found = pc.is_in(left, value_set=right)
     return pd.Series(np.asarray(found, dtype=bool), index=values.index)
 
@@ -60,7 +60,5 @@ def positions(values: pd.Series, keys: pd.Series) -> np.ndarray | None:
         return None
     if isinstance(right, pa.ChunkedArray):
         right = right.combine_chunks()
-    if pa.types.is_null(right.type):
-        right = right.cast(left.type)
     found = pc.index_in(left, value_set=right)
     return np.asarray(found.fill_null(-1), dtype=np.intp)

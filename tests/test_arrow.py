@@ -57,3 +57,16 @@ def test_positions_declines_repeated_keys_and_non_text():
 
     assert positions(pd.Series(["a"], dtype="str"), pd.Series(["a", "a"], dtype="str")) is None
     assert positions(pd.Series([1.0]), pd.Series([1.0])) is None
+
+
+@pytest.mark.parametrize(
+    "values, allowed",
+    [
+        (pd.Series([], dtype="object"), pd.Series(["a"], dtype="str")),
+        (pd.Series([None, None], dtype="object"), pd.Series(["a"], dtype="str")),
+        (pd.Series(["a"], dtype="str"), pd.Series([None], dtype="object")),
+        (pd.Series([], dtype="object"), pd.Series([], dtype="object")),
+    ],
+)
+def test_isin_copes_with_columns_of_nothing_but_missing_values(values, allowed):
+    pd.testing.assert_series_equal(isin(values, allowed), values.isin(allowed), check_names=False)
