@@ -48,9 +48,10 @@ def normalised_key(parts: list[pd.Series]) -> pd.Series:
 
 def stable_ids(prefix: str, parts: list[pd.Series]) -> pd.Series:
     """Ids like `O-3f9c0a1b2d` from a hash of the content (one hash per distinct key)."""
-    key = normalised_key(parts)
-    ids = {k: prefix + hashlib.sha1(k.encode()).hexdigest()[:10] for k in key.unique()}
-    return key.map(ids).astype("str")
+    key = normalised_key(parts)  # never missing: a missing part is ""
+    codes, distinct = pd.factorize(key)
+    ids = [prefix + hashlib.sha1(k.encode()).hexdigest()[:10] for k in distinct]
+    return pd.Series(np.array(ids, dtype=object)[codes], index=key.index, dtype="str")
 
 
 def _fill_cycle(rows: pd.DataFrame, source: SourceTable, canonical: Canonical) -> bool:
