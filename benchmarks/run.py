@@ -72,6 +72,8 @@ class Target:
 
 
 LARGE = frozenset({"M", "L2", "L"})
+SMALL = frozenset({"T", "S"})  # fixed costs dominate: growth is judged from M up
+LINEAR_K = 1.1  # time ∝ rows^k; up to 1.1 is linear within a shared machine's noise
 TARGETS: dict[str, list[Target]] = {
     "csv_ingest": [
         Target("≥ 25% of DuckDB read_csv's rate", LARGE, lambda r: r["of_limit"] >= 0.25),
@@ -257,10 +259,12 @@ def growth(rows: list[dict[str, Any]], sizes: list[str]) -> list[dict[str, Any]]
         for (s1, n1, t1), (s2, n2, t2) in zip(points, points[1:], strict=False):
             k = math.log(t2 / t1) / math.log(n2 / n1) if n2 != n1 else None
             steps.append({"from": s1, "to": s2, "exponent": k})
+        judged = [st["exponent"] for st in steps if st["from"] not in SMALL and st["exponent"]]
         out.append({
             "measurement": m.name,
             "us_per_row": {s: 1e6 * t / n for s, n, t in points},
             "steps": steps,
+            "linear": all(k <= LINEAR_K for k in judged) if judged else None,
         })  # fmt: skip
     return out
 
@@ -305,8 +309,16 @@ def markdown(result: dict[str, Any]) -> str:
             f" | {_s(r['peer_s'])} | {_x(r['vs_peer'])} | {r['target'] or ''} | {met} |"
         )
     sizes = result["sizes"]
+    commits = {info.get("measured", {}).get("commit") for info in sizes.values()}
+
+    def measured(info: dict[str, Any]) -> str:
+        if len(commits) < 2 or "measured" not in info:
+            return ""
+        run = info["measured"]
+        return f" (measured at {run['commit']}, {run['started']}, load {run['load_average'][0]})"
+
     size_lines = [
-        f"- **{s}** ({info['description']}): "
+        f"- **{s}** ({info['description']}){measured(info)}: "
         + ", ".join(f"{n:,} {t.replace('_', ' ')}" for t, n in info["rows"].items())
         + f"; {info['owners']:,} owners" + (f"; flat XLSX {info['flat_rows']:,} rows"
                                             if info.get("flat_rows") else "")
@@ -317,7 +329,9 @@ def markdown(result: dict[str, Any]) -> str:
         per_row = ", ".join(f"{s} {v:.2f} µs" for s, v in g["us_per_row"].items())
         steps = ", ".join(f"{st['from']}→{st['to']} k={st['exponent']:.2f}"
                           for st in g["steps"] if st["exponent"] is not None)  # fmt: skip
-        growth_lines.append(f"- {g['measurement']}: per row {per_row}; time ∝ rows^k: {steps}")
+        verdict = {True: "linear", False: "**super-linear**", None: "not judged"}
+        growth_lines.append(f"- {g['measurement']}: per row {per_row}; time ∝ rows^k: {steps}"
+                            f" → {verdict[g.get('linear')]}")  # fmt: skip
     legend = sorted({f"{r['measurement']}: limit = {r.get('limit_what')}; peer = "
                      f"{r.get('peer_what')}" for r in result["rows"]
                      if r.get("limit_what") or r.get("peer_what")})  # fmt: skip
@@ -341,7 +355,7 @@ def markdown(result: dict[str, Any]) -> str:
         "product / limit and product vs peer compare rows per second (time when the reference "
         "has no rows); above 100% / 1× the product is faster.",
         "",
-        "Growth with size:",
+        f"Growth with size (judged from M up: k ≤ {LINEAR_K} between consecutive sizes):",
         *growth_lines,
     ]
     if errors:
@@ -358,11 +372,24 @@ def run(
     isolate: bool = True,
     log: Callable[[str], None] = lambda line: print(line, flush=True),
     only: set[str] | None = None,
+    merge: bool = False,
 ) -> dict[str, Any]:
-    """Run every job of every size; write results.json and results.md into `out_dir`."""
+    """Run every job of every size; write results.json and results.md into `out_dir`.
+
+    With `merge`, the sizes of an earlier results.json that this run does not measure are
+    kept (each size records the commit and load it was measured at)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     work = out_dir / "work"
     result: dict[str, Any] = {"machine": machine(), "sizes": {}, "rows": [], "jobs": []}
+    order = list(sizes)
+    previous = out_dir / "results.json"
+    if merge and previous.exists():
+        old = json.loads(previous.read_text())
+        kept = [s for s in old["sizes"] if s not in sizes]
+        result["sizes"] = {s: old["sizes"][s] for s in kept}
+        result["rows"] = [r for r in old["rows"] if r["size"] in kept]
+        result["jobs"] = [j for j in old["jobs"] if j["size"] in kept]
+        order = [s for s in SIZES if s in kept or s in sizes]
     for size in sizes:
         started = time.perf_counter()
         if isolate:
@@ -375,7 +402,10 @@ def run(
                        size, str(seed), str(data_dir)]  # fmt: skip
             subprocess.run(cmd, cwd=PROJECT_DIR, check=True, capture_output=True, env=env)
         files = ensure(size, seed, data_dir)
-        result["sizes"][size] = files.manifest
+        result["sizes"][size] = {
+            **files.manifest,
+            "measured": {k: result["machine"][k] for k in ("commit", "started", "load_average")},
+        }
         log(f"[{size}] files ready in {time.perf_counter() - started:.1f} s: {files.rows}")
         outputs = []
         for job in jobs_for(size):
@@ -391,13 +421,17 @@ def run(
                 log(out["error"])
         result["jobs"] += [{"size": size, **o} for o in outputs]
         result["rows"] += assemble(size, outputs)
-        _write(result, sizes, out_dir)  # after every size, so a long run leaves results
-    return _write(result, sizes, out_dir)
+        result["rows"].sort(key=lambda r: order.index(r["size"]))
+        _write(result, order, out_dir)  # after every size, so a long run leaves results
+    return _write(result, order, out_dir)
 
 
-def _write(result: dict[str, Any], sizes: list[str], out_dir: Path) -> dict[str, Any]:
+def _write(
+    result: dict[str, Any], sizes: list[str], out_dir: Path, stamp: bool = True
+) -> dict[str, Any]:
     result["growth"] = growth(result["rows"], sizes)
-    result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    if stamp:
+        result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     (out_dir / "results.json").write_text(json.dumps(result, indent=2, default=str))
     (out_dir / "results.md").write_text(markdown(result))
     return result
@@ -410,7 +444,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=OUT_DIR)
     parser.add_argument("--repeat", type=int, default=5, help="runs of the quick measurements")
     parser.add_argument("--jobs", default="", help="only these jobs (comma-separated)")
+    parser.add_argument(
+        "--merge", action="store_true", help="keep the other sizes of the existing results.json"
+    )
+    parser.add_argument("--render", action="store_true", help="only rewrite results.md")
     args = parser.parse_args(argv)
+    if args.render:
+        result = json.loads((args.out / "results.json").read_text())
+        print(markdown(_write(result, list(result["sizes"]), args.out, stamp=False)))
+        return
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
@@ -419,7 +461,7 @@ def main(argv: list[str] | None = None) -> None:
     unknown_jobs = (only or set()) - set(measure.JOBS)
     if unknown_jobs:
         parser.error(f"unknown job(s) {sorted(unknown_jobs)}; choose from {list(measure.JOBS)}")
-    result = run(sizes, args.seed, args.out, repeat=args.repeat, only=only)
+    result = run(sizes, args.seed, args.out, repeat=args.repeat, only=only, merge=args.merge)
     print()
     print(markdown(result))
     print(f"written: {args.out / 'results.json'}, {args.out / 'results.md'}")
