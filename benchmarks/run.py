@@ -386,12 +386,14 @@ def run(
     if merge and previous.exists():
         old = json.loads(previous.read_text())
         kept = [s for s in old["sizes"] if s not in sizes]
-        result["sizes"] = {s: old["sizes"][s] for s in kept}
+        then = {k: old["machine"][k] for k in ("commit", "started", "load_average")}
+        result["sizes"] = {s: {"measured": then, **old["sizes"][s]} for s in kept}
         result["rows"] = [r for r in old["rows"] if r["size"] in kept]
         result["jobs"] = [j for j in old["jobs"] if j["size"] in kept]
         order = [s for s in SIZES if s in kept or s in sizes]
     for size in sizes:
         started = time.perf_counter()
+        result["sizes"] = {s: result["sizes"][s] for s in order if s in result["sizes"]}
         if isolate:
             cmd = [sys.executable, "-m", "benchmarks.sizes", "--size", size, "--seed", str(seed)]
             env = None
@@ -423,6 +425,7 @@ def run(
         result["rows"] += assemble(size, outputs)
         result["rows"].sort(key=lambda r: order.index(r["size"]))
         _write(result, order, out_dir)  # after every size, so a long run leaves results
+    result["sizes"] = {s: result["sizes"][s] for s in order if s in result["sizes"]}
     return _write(result, order, out_dir)
 
 
