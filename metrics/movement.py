@@ -20,11 +20,8 @@ import pandas as pd
 from metrics.bands import band_of
 from metrics.scoring import Scores, score_all
 
-MOVEMENT_KR_COLUMNS = [
-    "kr_id",
-    "objective_id",
-    "cycle_id",
-    "title",
+# What every movement row carries after its identifying columns.
+_MOVEMENT_FIGURES = [
     "owner",
     "midpoint",
     "mid_score",
@@ -34,20 +31,8 @@ MOVEMENT_KR_COLUMNS = [
     "mid_band",
     "band",
 ]
-MOVEMENT_OBJECTIVE_COLUMNS = [
-    "objective_id",
-    "cycle_id",
-    "title",
-    "team_id",
-    "owner",
-    "midpoint",
-    "mid_score",
-    "score",
-    "delta",
-    "change",
-    "mid_band",
-    "band",
-]
+MOVEMENT_KR_COLUMNS = ["kr_id", "objective_id", "cycle_id", "title", *_MOVEMENT_FIGURES]
+MOVEMENT_OBJECTIVE_COLUMNS = ["objective_id", "cycle_id", "title", "team_id", *_MOVEMENT_FIGURES]
 # How a score changed: up, down, same (|delta| below this), new (graded only now),
 # lost (graded at mid-cycle, not now) or none (graded at neither moment).
 SAME_WITHIN = 0.005

@@ -15,6 +15,15 @@ import pandas as pd
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.text import numbers, plural
 
+# The per-key-result signals a flag counts, in the order its evidence names them.
+PATTERN_COUNTS = [
+    "maxed",
+    "low",
+    "reached_early",
+    "target_not_beyond_start",
+    "far_above_target",
+    "no_movement",
+]
 EVIDENCE_COLUMNS = [
     "kr_id",
     "objective_id",
@@ -26,20 +35,7 @@ EVIDENCE_COLUMNS = [
     "department",
     "score",
     "attainment",
-    "maxed",
-    "low",
-    "reached_early",
-    "target_not_beyond_start",
-    "far_above_target",
-    "no_movement",
-]
-PATTERN_COUNTS = [
-    "maxed",
-    "low",
-    "reached_early",
-    "target_not_beyond_start",
-    "far_above_target",
-    "no_movement",
+    *PATTERN_COUNTS,
 ]
 _FULL = 1.0 - 1e-9
 
