@@ -275,28 +275,26 @@ def _summary(ws: Worksheet, pack: ClosingPack) -> None:
     ws.page_setup.fitToHeight = 1
 
 
-def _objectives(ws: Worksheet, pack: ClosingPack) -> None:
-    cols = COLUMNS["objectives"]
-    last = write_table(ws, pack.objectives, cols, notes=True)
+def _scorecard(ws: Worksheet, pack: ClosingPack, table: str, freeze: str) -> None:
+    """A scorecard sheet (objectives or key results) with its Notes column, band colouring,
+    frozen header (and `freeze` columns), a filter and the print setup."""
+    cols = COLUMNS[table]
+    last = write_table(ws, getattr(pack, table), cols, notes=True)
     if last > 1:
         band = _column(cols, "band")
         score = _column(cols, "score")
         _band_rules_by_text(ws, f"{score}2:{band}{last}", f"${band}2")
-    ws.freeze_panes = "B2"
+    ws.freeze_panes = freeze
     ws.auto_filter.ref = f"A1:{get_column_letter(len(cols) + 1)}{max(last, 1)}"
     _print_setup(ws, pack)
+
+
+def _objectives(ws: Worksheet, pack: ClosingPack) -> None:
+    _scorecard(ws, pack, "objectives", freeze="B2")
 
 
 def _key_results(ws: Worksheet, pack: ClosingPack) -> None:
-    cols = COLUMNS["key_results"]
-    last = write_table(ws, pack.key_results, cols, notes=True)
-    if last > 1:
-        band = _column(cols, "band")
-        score = _column(cols, "score")
-        _band_rules_by_text(ws, f"{score}2:{band}{last}", f"${band}2")
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols) + 1)}{max(last, 1)}"
-    _print_setup(ws, pack)
+    _scorecard(ws, pack, "key_results", freeze="A2")
 
 
 def _movement(ws: Worksheet, pack: ClosingPack) -> None:

@@ -80,21 +80,20 @@ else:
         help="Consistently 1.0 means goals were set too low.",
     )
 
+
+def distribution(scores, title: str, key: str) -> None:
+    """A score histogram with the sweet spot, and the counts behind it."""
+    histogram = charts.score_histogram(scores)
+    st.plotly_chart(charts.distribution_figure(histogram, title), key=key)
+    with st.expander("Numbers behind the chart"):
+        st.dataframe(histogram[["bin", "band", "count"]], hide_index=True, key=f"{key}_table")
+
+
 left, right = st.columns(2)
 with left:
-    histogram = charts.score_histogram(key_results["score"])
-    st.plotly_chart(
-        charts.distribution_figure(histogram, "Key-result scores"), key="kr_distribution"
-    )
-    with st.expander("Numbers behind the chart"):
-        st.dataframe(histogram[["bin", "band", "count"]], hide_index=True, key="kr_hist_table")
+    distribution(key_results["score"], "Key-result scores", "kr_distribution")
 with right:
-    histogram_o = charts.score_histogram(objectives["score"])
-    st.plotly_chart(
-        charts.distribution_figure(histogram_o, "Objective scores"), key="objective_distribution"
-    )
-    with st.expander("Numbers behind the chart"):
-        st.dataframe(histogram_o[["bin", "band", "count"]], hide_index=True, key="obj_hist_table")
+    distribution(objectives["score"], "Objective scores", "objective_distribution")
 
 st.subheader("Departments side by side")
 progress = transforms.department_progress(objectives)
