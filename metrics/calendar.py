@@ -11,6 +11,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from metrics.checkins import KeyedCheckIns, keyed_check_ins
+
 CALENDAR_COLUMNS = [
     "cycle_id",
     "name",
@@ -51,7 +53,7 @@ def cycle_calendar(
     cycles: pd.DataFrame,
     objectives: pd.DataFrame,
     key_results: pd.DataFrame,
-    check_ins: pd.DataFrame,
+    check_ins: pd.DataFrame | KeyedCheckIns,
     as_of: date | pd.Timestamp,
 ) -> pd.DataFrame:
     """One row per cycle (those in `cycles` and those only named by objectives).
@@ -118,19 +120,25 @@ def cycle_calendar(
 
 
 def _check_in_span(
-    objectives: pd.DataFrame, key_results: pd.DataFrame, check_ins: pd.DataFrame
+    objectives: pd.DataFrame,
+    key_results: pd.DataFrame,
+    check_ins: pd.DataFrame | KeyedCheckIns,
 ) -> pd.DataFrame:
-    """First and last check-in day per cycle."""
-    if check_ins.empty:
+    """First and last check-in day per cycle (columns first, last; indexed by cycle_id)."""
+    keyed = keyed_check_ins(check_ins, key_results["kr_id"])
+    if keyed.frame.empty:
         return pd.DataFrame(
             {"first": pd.Series(dtype="datetime64[us]"), "last": pd.Series(dtype="datetime64[us]")}
         )
-    cycle_of_kr = key_results[["kr_id", "objective_id"]].merge(
-        objectives[["objective_id", "cycle_id"]], on="objective_id"
-    )
-    dated = check_ins[["kr_id", "checked_at"]].merge(cycle_of_kr, on="kr_id")
-    day = pd.to_datetime(dated["checked_at"]).dt.normalize()
-    return day.groupby(dated["cycle_id"]).agg(["min", "max"]).set_axis(["first", "last"], axis=1)
+    moments = keyed.frame.groupby("kr_code", sort=True)["checked_at"].agg(["min", "max"])
+    krs = key_results.drop_duplicates("kr_id").set_index("kr_id")["objective_id"]
+    objective_of = krs.reindex(keyed.kr_ids[moments.index]).to_numpy()
+    cycle_of = objectives.drop_duplicates("objective_id").set_index("objective_id")["cycle_id"]
+    cycle = pd.Series(cycle_of.reindex(objective_of).to_numpy(), index=moments.index)
+    day = moments.apply(lambda s: pd.to_datetime(s).dt.normalize())
+    first = day["min"].groupby(cycle).min()
+    last = day["max"].groupby(cycle).max()
+    return pd.DataFrame({"first": first, "last": last})
 
 
 def cycle_position(

@@ -21,35 +21,30 @@ import numpy as np
 import pandas as pd
 
 from metrics.calendar import as_timestamp
+from metrics.checkins import KeyedCheckIns, checked_weeks, keyed_check_ins, week_starts
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.tables import lookup
 
-WEEKLY_COLUMNS = [
-    "kr_id",
+TEAM_WEEK_COLUMNS = [
     "cycle_id",
-    "objective_id",
-    "owner",
+    "week_start",
+    "complete",
     "team_id",
     "team",
     "department_id",
     "department",
-    "week_start",
-    "complete",
-    "checked",
+    "active_krs",
+    "checked_krs",
 ]
-
-
-def _monday(moments: pd.Series) -> pd.Series:
-    day = pd.to_datetime(moments).dt.normalize()
-    return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
+_UNIT_COLUMNS = ["team_id", "team", "department_id", "department"]
 
 
 def cycle_weeks(calendar: pd.DataFrame, as_of: date | pd.Timestamp) -> pd.DataFrame:
     """Every (cycle, week) that has begun by `as_of`: cycle_id, week_start, complete."""
     today = as_timestamp(as_of)
     dated = calendar[calendar["start"].notna() & calendar["end"].notna()]
-    first = _monday(dated["start"])
-    last = _monday(dated["end"].where(dated["end"] < today, today))
+    first = pd.Series(week_starts(dated["start"]), index=dated.index)
+    last = pd.Series(week_starts(dated["end"].where(dated["end"] < today, today)), dated.index)
     n = ((last - first).dt.days // 7 + 1).clip(lower=0).astype("int64")
     rows = dated.loc[dated.index.repeat(n), ["cycle_id", "end"]]
     offset = rows.groupby(level=0).cumcount().to_numpy()
@@ -60,60 +55,91 @@ def cycle_weeks(calendar: pd.DataFrame, as_of: date | pd.Timestamp) -> pd.DataFr
     return out
 
 
-def weekly_check_ins(
+def team_weeks(
     kr_units: pd.DataFrame,
     calendar: pd.DataFrame,
-    check_ins: pd.DataFrame,
+    check_ins: pd.DataFrame | KeyedCheckIns,
     as_of: date | pd.Timestamp,
 ) -> pd.DataFrame:
-    """One row per active key result and week of its cycle: was it checked in that week?
+    """One row per cycle, week of that cycle and team with active key results in it.
 
-    Columns: kr_id, cycle_id, objective_id, owner, team_id, team, department_id, department,
-    week_start, complete, checked.
+    active_krs   the team's active key results of the cycle (each is active in every week)
+    checked_krs  those of them checked in at least once that week
+    Columns: cycle_id, week_start, complete, team_id, team, department_id, department,
+    active_krs, checked_krs. Key results whose objective has no team form one row per week
+    with empty unit columns.
     """
-    active = kr_units.loc[~kr_units["strict_linked"], WEEKLY_COLUMNS[:8]]
-    rows = active.merge(cycle_weeks(calendar, as_of), on="cycle_id")
-    seen = pd.DataFrame(
-        {"kr_id": check_ins["kr_id"], "week_start": _monday(check_ins["checked_at"])}
-    )
-    seen = seen.drop_duplicates().assign(checked=True)
-    rows["week_start"] = rows["week_start"].astype(seen["week_start"].dtype)
-    rows = rows.merge(seen, on=["kr_id", "week_start"], how="left")
-    rows["checked"] = rows["checked"].astype("boolean").fillna(False).astype(bool)
-    return rows[WEEKLY_COLUMNS]
+    active = kr_units.loc[~kr_units["strict_linked"], ["kr_id", "cycle_id", *_UNIT_COLUMNS]]
+    active = active.reset_index(drop=True)
+    # A group is one (cycle, team) pair; its key results are counted once per week.
+    keys = ["cycle_id", "team_id"]
+    group, groups = _group_codes(active, keys)
+    units = active.groupby(group).first()[_UNIT_COLUMNS[1:]]
+    units = pd.concat([groups, units.reindex(groups.index)], axis=1)
+    units["active_krs"] = np.bincount(group, minlength=len(groups))
+    rows = units.merge(cycle_weeks(calendar, as_of), on="cycle_id")
+
+    keyed = keyed_check_ins(check_ins, kr_units["kr_id"])
+    seen = checked_weeks(keyed)
+    group_of_code = np.full(len(keyed.kr_ids), -1, dtype=np.int64)
+    codes = keyed.codes(active["kr_id"])
+    group_of_code[codes[codes >= 0]] = group[codes >= 0]
+    seen_group = group_of_code[seen["kr_code"].to_numpy()]
+    seen = pd.DataFrame({"_group": seen_group, "week_start": seen["week_start"]})
+    checked = seen[seen_group >= 0].groupby(["_group", "week_start"]).size()
+    checked = checked.rename("checked_krs").reset_index()
+    rows["week_start"] = rows["week_start"].astype(checked["week_start"].dtype)
+    rows = rows.merge(checked, on=["_group", "week_start"], how="left")
+    rows["checked_krs"] = rows["checked_krs"].fillna(0).astype("int64")
+    return rows[TEAM_WEEK_COLUMNS].reset_index(drop=True)
+
+
+def _group_codes(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """A code per row of `frame` for its combination of `keys` (missing values form a group
+    of their own), and the combinations as a frame indexed by code with a `_group` column."""
+    codes = np.zeros(len(frame), dtype=np.int64)
+    for key in keys:
+        key_codes, uniques = pd.factorize(frame[key], use_na_sentinel=False)
+        codes = codes * (len(uniques) + 1) + key_codes
+    group, _ = pd.factorize(codes)
+    first = pd.Series(np.arange(len(frame))).groupby(group).first().to_numpy()
+    groups = frame.iloc[first][keys].reset_index(drop=True)
+    groups["_group"] = np.arange(len(groups))
+    return group.astype(np.int64), groups
 
 
 def check_in_discipline(
-    weekly: pd.DataFrame, by: list[str] | None = None, complete_only: bool = False
+    weeks: pd.DataFrame, by: list[str] | None = None, complete_only: bool = False
 ) -> pd.DataFrame:
-    """Share of active key results checked in, per week (and per `by`, e.g. ['team_id']).
+    """Share of active key results checked in, per week (and per `by`, e.g. ['team_id']),
+    from `team_weeks`.
 
     Columns: cycle_id, week_start, the `by` columns, active_krs, checked_krs, share.
     """
-    rows = weekly[weekly["complete"]] if complete_only else weekly
+    rows = weeks[weeks["complete"]] if complete_only else weeks
     keys = ["cycle_id", "week_start", *(by or [])]
-    out = rows.groupby(keys, sort=True, dropna=False).agg(
-        active_krs=("kr_id", "count"), checked_krs=("checked", "sum")
-    )
-    out["checked_krs"] = out["checked_krs"].astype("int64")
+    out = rows.groupby(keys, sort=True, dropna=False)[["active_krs", "checked_krs"]].sum()
+    out = out.astype("int64")
     out["share"] = out["checked_krs"] / out["active_krs"]
     return out.reset_index()
 
 
-def discipline_by_cycle(weekly: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
+def discipline_by_cycle(weeks: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
     """Check-in discipline of each cycle (and `by` group) over its complete weeks: checked
-    key-result-weeks / active key-result-weeks.
+    key-result-weeks / active key-result-weeks, from `team_weeks`.
 
-    Columns: cycle_id, the `by` columns, weeks, key_results, share.
+    Columns: cycle_id, the `by` columns, weeks, key_results (active in the cycle), share.
     """
-    rows = weekly[weekly["complete"]]
+    rows = weeks[weeks["complete"]]
     keys = ["cycle_id", *(by or [])]
     out = rows.groupby(keys, sort=True, dropna=False).agg(
         weeks=("week_start", "nunique"),
-        key_results=("kr_id", "nunique"),
-        share=("checked", "mean"),
+        active=("active_krs", "sum"),
+        checked=("checked_krs", "sum"),
     )
-    return out.reset_index()
+    out["key_results"] = out["active"] // out["weeks"]  # every key result is in every week
+    out["share"] = out["checked"] / out["active"]
+    return out[["weeks", "key_results", "share"]].reset_index()
 
 
 def stale_key_results(

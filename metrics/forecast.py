@@ -12,13 +12,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics.checkins import KeyedCheckIns
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 
 FORECAST_COLUMNS = ["kr_id", "cycle_id", "forecast", "method", "check_ins_used", "slope_per_week"]
 
 
 def trend_forecast(
-    history: pd.DataFrame, calendar: pd.DataFrame, kr_scores: pd.DataFrame
+    history: KeyedCheckIns, calendar: pd.DataFrame, kr_scores: pd.DataFrame
 ) -> pd.DataFrame:
     """Forecast end-of-cycle score of every key result in `kr_scores`.
 
@@ -32,10 +33,8 @@ def trend_forecast(
     slope_per_week  the fitted trend in score per week (empty unless method is trend)
     """
     krs = kr_scores[["kr_id", "cycle_id", "score"]]
-    fit = _least_squares(history)
+    fit = history.per_key_result(_least_squares(history), krs["kr_id"])
     span = krs["cycle_id"].map(calendar.set_index("cycle_id")["days"]).astype("float64")
-    fit = fit.reindex(krs["kr_id"].to_numpy())
-    fit.index = krs.index
     trended = fit["intercept"] + fit["slope"] * span
     has_trend = fit["slope"].notna() & span.notna()
     carried = fit["last_score"].where(fit["last_score"].notna(), krs["score"])
@@ -53,22 +52,24 @@ def trend_forecast(
     )[FORECAST_COLUMNS]
 
 
-def _least_squares(history: pd.DataFrame) -> pd.DataFrame:
-    """Per key result: n, last_score and the line score = intercept + slope · day.
+def _least_squares(history: KeyedCheckIns) -> pd.DataFrame:
+    """Per key-result code: n, last_score and the line score = intercept + slope · day.
 
     Closed form from grouped sums, so the fit is one groupby for all key results. slope is
     missing when fewer than two check-ins or all on the same day.
     """
     cols = ["n", "last_score", "intercept", "slope"]
-    scored = history[history["score"].notna() & history["day"].notna()]
+    path = history.frame
+    scored = path[path["score"].notna() & path["day"].notna()]
     if scored.empty:
         return pd.DataFrame(columns=cols, dtype="float64")
     x = scored["day"].astype("float64")
     y = scored["score"].astype("float64")
-    parts = pd.DataFrame({"kr_id": scored["kr_id"], "x": x, "y": y, "xy": x * y, "xx": x * x})
-    sums = parts.groupby("kr_id", sort=False)[["x", "y", "xy", "xx"]].sum()
-    n = parts.groupby("kr_id", sort=False).size().astype("float64")
-    last = scored.sort_values(["kr_id", "checked_at"], kind="stable").groupby("kr_id")["score"]
+    code = scored["kr_code"]
+    parts = pd.DataFrame({"kr_code": code, "x": x, "y": y, "xy": x * y, "xx": x * x})
+    sums = parts.groupby("kr_code", sort=True)[["x", "y", "xy", "xx"]].sum()
+    n = parts.groupby("kr_code", sort=True).size().astype("float64")
+    last = y.groupby(code, sort=True)  # the path is in time order within each key result
     denominator = n * sums["xx"] - sums["x"] ** 2
     usable = (n >= 2) & (denominator > 1e-9 * n * n)
     slope = ((n * sums["xy"] - sums["x"] * sums["y"]) / denominator).where(usable)
@@ -95,7 +96,7 @@ def objective_forecast(
 
 
 def forecast_backtest(
-    history: pd.DataFrame,
+    history: KeyedCheckIns,
     calendar: pd.DataFrame,
     kr_scores: pd.DataFrame,
     config: HealthConfig = DEFAULT_CONFIG,
@@ -115,15 +116,19 @@ def forecast_backtest(
         & kr_scores["score"].notna()
         & (kr_scores["score_source"] != "linked")
     ]
-    early = history[
-        history["cycle_id"].isin(finished) & (history["share"] <= config.forecast_checkpoint + 1e-9)
-    ]
-    early = early.merge(krs[["kr_id"]], on="kr_id")  # a join: cheaper than isin on 10⁵ ids
-    used = krs[krs["kr_id"].isin(early["kr_id"].unique())]
+    path = history.frame
+    judged = np.zeros(len(history.kr_ids), dtype=bool)  # by code: a key result of `krs`
+    codes = history.codes(krs["kr_id"])
+    judged[codes[codes >= 0]] = True
+    in_time = path["share"].to_numpy() <= config.forecast_checkpoint + 1e-9
+    early = KeyedCheckIns(history.kr_ids, path[judged[path["kr_code"].to_numpy()] & in_time])
+    seen = np.zeros(len(history.kr_ids), dtype=bool)
+    seen[early.frame["kr_code"].to_numpy()] = True
+    used = krs[(codes >= 0) & seen[np.maximum(codes, 0)]]
     forecast = trend_forecast(early, calendar, used)
-    fit = _least_squares(early)
+    fit = early.per_key_result(_least_squares(early), forecast["kr_id"])
     out = forecast[["kr_id", "cycle_id", "forecast"]].copy()
-    out["carried"] = out["kr_id"].map(fit["last_score"]).astype("float64")
+    out["carried"] = fit["last_score"].astype("float64")
     out["final"] = used["score"].to_numpy()
     out["error"] = (out["forecast"] - out["final"]).abs()
     out["carried_error"] = (out["carried"] - out["final"]).abs()

@@ -14,6 +14,7 @@ import pandas as pd
 
 from metrics import alignment, calibration, discipline, forecast, lint, pace, patterns
 from metrics.calendar import as_timestamp, cycle_calendar
+from metrics.checkins import keyed_check_ins
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.distribution import score_distribution
 from metrics.history import check_in_scores, history_features
@@ -41,7 +42,6 @@ class HealthReport:
     scores: Scores  # scoring.score_all
     key_results: pd.DataFrame  # rollups.key_result_units + pace + forecast columns
     objectives: pd.DataFrame  # scored objectives + units + alignment status + pace + forecast
-    history: pd.DataFrame  # history.check_in_scores
     kr_distribution: pd.DataFrame  # distribution.score_distribution per cycle
     objective_distribution: pd.DataFrame
     team_scores: pd.DataFrame  # rollups.team_scores
@@ -57,7 +57,7 @@ class HealthReport:
     owner_patterns: pd.DataFrame  # patterns.goal_setting_patterns by owner
     team_patterns: pd.DataFrame  # patterns.goal_setting_patterns by team
     lint: pd.DataFrame  # lint.quality_lint
-    weekly: pd.DataFrame  # discipline.weekly_check_ins
+    team_weeks: pd.DataFrame  # discipline.team_weeks
     discipline: pd.DataFrame  # discipline.check_in_discipline per week
     team_discipline: pd.DataFrame  # ... per week and team
     stale: pd.DataFrame  # discipline.stale_key_results
@@ -101,7 +101,8 @@ def analyse(
     day = as_of or dataset.reference_date()
     today = as_timestamp(day)
     objectives, key_results, teams = dataset.objectives, dataset.key_results, dataset.teams
-    check_ins = check_ins_known_on(dataset.check_ins, today)
+    # Check-ins are keyed to their key results once; every check-in-sized step reads them.
+    check_ins = keyed_check_ins(check_ins_known_on(dataset.check_ins, today), key_results["kr_id"])
 
     calendar = cycle_calendar(dataset.cycles, objectives, key_results, check_ins, today)
     scores = score_all(objectives, key_results, check_ins)
@@ -118,7 +119,7 @@ def analyse(
 
     links = alignment.objective_links(objectives, key_results, teams)
     evidence = patterns.pattern_evidence(krs, features, calendar, config)
-    weekly = discipline.weekly_check_ins(krs, calendar, check_ins, today)
+    weeks = discipline.team_weeks(krs, calendar, check_ins, today)
     outcomes = calibration.calibration_outcomes(krs, calendar, config)
     findings = lint.quality_lint(objectives, key_results, resolve_kr_type(key_results), config)
 
@@ -144,7 +145,7 @@ def analyse(
         kr_units=krs,
         objective_units=objective_units,
         links=links,
-        weekly=weekly,
+        team_weeks=weeks,
         evidence=evidence,
         findings=findings,
         outcomes=outcomes,
@@ -157,7 +158,6 @@ def analyse(
         scores=scores,
         key_results=krs,
         objectives=objective_units,
-        history=history,
         kr_distribution=score_distribution(krs),
         objective_distribution=score_distribution(objective_units),
         team_scores=team_scores(scores.objectives, teams),
@@ -173,9 +173,9 @@ def analyse(
         owner_patterns=patterns.goal_setting_patterns(evidence, "owner", config),
         team_patterns=patterns.goal_setting_patterns(evidence, "team_id", config),
         lint=findings,
-        weekly=weekly,
-        discipline=discipline.check_in_discipline(weekly),
-        team_discipline=discipline.check_in_discipline(weekly, ["team_id", "team"]),
+        team_weeks=weeks,
+        discipline=discipline.check_in_discipline(weeks),
+        team_discipline=discipline.check_in_discipline(weeks, ["team_id", "team"]),
         stale=discipline.stale_key_results(krs, calendar, today, config),
         calibration=calibration.confidence_calibration(outcomes, ["team_id", "team"]),
         calibration_overall=calibration.confidence_calibration(outcomes),

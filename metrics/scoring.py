@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.bands import band_of
+from metrics.checkins import KeyedCheckIns, keyed_check_ins, latest_per_key_result
 
 KR_SCORE_COLUMNS = [
     "kr_id",
@@ -28,47 +29,6 @@ KR_SCORE_COLUMNS = [
     "band",
 ]
 OBJECTIVE_SCORE_COLUMNS = ["objective_id", "cycle_id", "title", "team_id", "score", "band"]
-
-
-def latest_check_ins(check_ins: pd.DataFrame) -> pd.DataFrame:
-    """Per key result: the latest value, the latest grade and confidence, with their times.
-
-    Columns: kr_id, latest_value, value_at, latest_grade, grade_at, latest_confidence,
-    check_in_count, first_check_in_at, last_check_in_at. "Latest" is by `checked_at`;
-    a check-in with no value does not hide an earlier value.
-    """
-    columns = [
-        "latest_value",
-        "value_at",
-        "latest_grade",
-        "grade_at",
-        "latest_confidence",
-        "check_in_count",
-        "first_check_in_at",
-        "last_check_in_at",
-    ]
-    if check_ins.empty:
-        return pd.DataFrame(columns=["kr_id", *columns])
-    ci = check_ins.sort_values(["kr_id", "checked_at"], kind="stable")
-    frame = pd.DataFrame(
-        {
-            "kr_id": ci["kr_id"],
-            "latest_value": ci["value"],
-            "value_at": ci["checked_at"].where(ci["value"].notna()),
-            "latest_grade": ci["grade"],
-            "grade_at": ci["checked_at"].where(ci["grade"].notna()),
-            "latest_confidence": ci["confidence"],
-            "checked_at": ci["checked_at"],
-        }
-    )
-    grouped = frame.groupby("kr_id", sort=False)
-    # groupby.last() skips missing values: the last non-missing value per column.
-    out = grouped[["latest_value", "value_at", "latest_grade", "grade_at", "latest_confidence"]]
-    out = out.last()
-    out["check_in_count"] = grouped.size()
-    out["first_check_in_at"] = grouped["checked_at"].min()
-    out["last_check_in_at"] = grouped["checked_at"].max()
-    return out.reset_index()
 
 
 def resolve_kr_type(key_results: pd.DataFrame) -> pd.Series:
@@ -145,7 +105,9 @@ def attainment(kr: pd.DataFrame, kr_type: pd.Series, current: pd.Series) -> pd.S
 
 
 def score_key_results(
-    key_results: pd.DataFrame, check_ins: pd.DataFrame, objectives: pd.DataFrame
+    key_results: pd.DataFrame,
+    check_ins: pd.DataFrame | KeyedCheckIns,
+    objectives: pd.DataFrame,
 ) -> pd.DataFrame:
     """Score every key result from its own data (strict linking is applied by `score_all`).
 
@@ -156,8 +118,9 @@ def score_key_results(
     baseline with check-ins but no value scores 0 (not done, nothing recorded yet).
     """
     kr = key_results.reset_index(drop=True)
-    latest = latest_check_ins(check_ins)
-    kr = kr.merge(latest, on="kr_id", how="left")
+    keyed = keyed_check_ins(check_ins, kr["kr_id"])
+    latest = keyed.per_key_result(latest_per_key_result(keyed), kr["kr_id"])
+    kr = pd.concat([kr, latest], axis=1)
     kr_type = resolve_kr_type(kr)
     current = kr["latest_value"].astype("float64").fillna(kr["current_value"].astype("float64"))
     raw = attainment(kr, kr_type, current)
@@ -230,7 +193,9 @@ class Scores:
 
 
 def score_all(
-    objectives: pd.DataFrame, key_results: pd.DataFrame, check_ins: pd.DataFrame
+    objectives: pd.DataFrame,
+    key_results: pd.DataFrame,
+    check_ins: pd.DataFrame | KeyedCheckIns,
 ) -> Scores:
     """Score key results and objectives, applying strict linking bottom-up.
 

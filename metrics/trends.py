@@ -34,7 +34,7 @@ def metric_trends(
     kr_units: pd.DataFrame,
     objective_units: pd.DataFrame,
     links: pd.DataFrame,
-    weekly: pd.DataFrame,
+    team_weeks: pd.DataFrame,
     evidence: pd.DataFrame,
     findings: pd.DataFrame,
     outcomes: pd.DataFrame,
@@ -80,7 +80,7 @@ def metric_trends(
     broken = linked.groupby(keys, dropna=False)["broken"].sum().rename("broken_links")
     out = out.join(alignment, how="left").join(broken, how="left")
 
-    discipline = discipline_by_cycle(weekly, extra).set_index(keys)["share"]
+    discipline = discipline_by_cycle(team_weeks, extra).set_index(keys)["share"]
     out = out.join(discipline.rename("check_in_share"), how="left")
 
     judged = evidence["cycle_id"].unique()

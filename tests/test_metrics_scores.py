@@ -126,7 +126,10 @@ def test_strict_linking_case_through_the_report():
     ]
     assert bool(krs.loc["ceo-launch", "strict_linked"])
     assert rep.objectives.set_index("objective_id").loc["ceo", "score"] == pytest.approx(0.4)
-    assert "ceo-launch" not in set(rep.weekly["kr_id"])
+    # Check-in duty: the company's only key result is linked, so its team has no active
+    # key result in any week; the product manager's team has two in each.
+    assert "co" not in set(rep.team_weeks["team_id"])
+    assert set(rep.team_weeks.loc[rep.team_weeks["team_id"] == "t1", "active_krs"]) == {2}
     assert "ceo-launch" not in set(rep.stale["kr_id"])
     links = rep.links.set_index("objective_id")
     assert links.loc["pm", ["status", "link", "parent_id"]].tolist() == ["aligned", "strict", "ceo"]
