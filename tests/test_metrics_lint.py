@@ -144,3 +144,63 @@ def test_findings_carry_the_item_and_a_reason():
         'key result "Run 4 webinars" names an activity ("run") rather than the outcome it '
         "should change"
     )
+
+
+def test_text_rules_read_unicode_titles_as_python_does():
+    """The rules match ASCII titles in Arrow and the rest in Python: both must agree with
+    Python's casefold and its Unicode \\w, \\d and \\s."""
+    objectives = [
+        objective("a", owner="Ana", title="Straße ausbauen"),
+        objective("b", owner="Ana", title="STRASSE  ausbauen!"),  # casefold: the same title
+        objective("c", owner="Ana", title="Café"),
+        objective("d", owner="Ana", title="Cafe"),  # é is a letter, not punctuation
+    ]
+    key_results = [
+        kr("k1", "a", title="«Run» 4 webinars", **GOOD),
+        kr("k2", "a", title="Work\x0bon 10 case studies", **GOOD),  # \v is Python whitespace
+        kr("k3", "a", title="Reach ٣ customers"),  # an Arabic-Indic digit is a number
+        kr("k4", "a", title="Rünning 4 sessions", **GOOD),
+        kr("k5", "a", title="Make customers happier"),
+    ]
+    found = lint(objectives, key_results, HealthConfig(objectives_per_owner=(1, 5)))
+    rules = set(zip(found["rule"], found["id"], strict=True))
+    assert {("duplicate-title", "a"), ("duplicate-title", "b")} <= rules
+    assert not {("duplicate-title", "c"), ("duplicate-title", "d")} & rules
+    assert {("activity-not-outcome", "k1"), ("activity-not-outcome", "k2")} <= rules
+    assert ("activity-not-outcome", "k4") not in rules
+    assert ("not-measurable", "k3") not in rules
+    assert ("not-measurable", "k5") in rules
+    reason = found.set_index(["rule", "id"]).loc[("activity-not-outcome", "k2"), "reason"]
+    assert '("work\x0bon")' in reason
+
+
+def test_key_results_of_unknown_objectives_keep_their_own_owner():
+    objectives = [objective("o", owner="Ana", team_id="t1", title="Grow")]
+    key_results = [
+        kr("k", "o", title="Grow to 10", **GOOD),
+        kr("k2", "o", title="Cut to 2", **GOOD),
+        kr("lost", "gone", owner="Ben", title="Make customers happier"),
+        kr("blank", "o", owner="  ", title="Make users happier"),
+    ]
+    found = lint(objectives, key_results, HealthConfig(objectives_per_owner=(1, 5)))
+    rows = found[found["rule"] == "not-measurable"]
+    assert rows["id"].tolist() == ["blank", "lost"]  # the cycle-less finding sorts last
+    assert rows["owner"].tolist() == ["Ana", "Ben"]
+    assert rows["cycle_id"].isna().tolist() == [False, True]
+    assert rows["team_id"].isna().tolist() == [False, True]
+
+
+def test_owner_findings_name_the_main_team():
+    objectives = [
+        objective("o1", owner="Ana", team_id="t2", title="One"),
+        objective("o2", owner="Ana", team_id="t1", title="Two"),
+        objective("o3", owner="Ben", team_id="t2", title="Three"),
+        objective("o4", owner="Ben", team_id="t2", title="Four"),
+        objective("o5", owner="Ben", team_id="t1", title="Five"),
+    ]
+    key_results = sum((two_krs(f"o{i}") for i in range(1, 6)), [])
+    found = lint(objectives, key_results, HealthConfig(objectives_per_owner=(4, 5)))
+    rows = found[found["rule"] == "objectives-per-owner"].set_index("id")
+    assert rows["team_id"].to_dict() == {"Ana": "t1", "Ben": "t2"}  # ties: the first id
+    assert rows["title"].tolist() == [None, None]
+    assert rows.loc["Ana", "reason"] == "Ana owns 2 objectives in Q1 (4–5 recommended)"
