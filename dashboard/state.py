@@ -9,6 +9,7 @@ While an import holds the store, a read waits (OKR_HEALTH_LOCK_TIMEOUT_S) and th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
@@ -20,17 +21,11 @@ from exports.closing_pack import ClosingPack, build_closing_pack, known_units
 from exports.excel import pack_to_xlsx_bytes
 from exports.html import pack_to_html
 from metrics.comparison import scores_at_same_point
-from metrics.report import HealthReport, analyse
+from metrics.report import HealthReport
 from metrics.summary import default_cycle, ordered_cycles
 from pipelines.arrow import isin
-from pipelines.store import (
-    Dataset,
-    StoreBusy,
-    open_store,
-    read_dataset,
-    resolve_db_path,
-    store_version,
-)
+from pipelines.report_cache import load_or_compute
+from pipelines.store import Dataset, StoreBusy, resolve_db_path, store_version
 
 FILTER_KEYS = ("cycle", "department", "team", "level")
 ALL = "All"
@@ -55,22 +50,29 @@ class Loaded:
 
 
 @st.cache_resource(max_entries=2, ttl=3600, show_spinner="Loading OKRs…")
-def _load(db_path: str, version: float) -> Loaded | None:
-    """Read the store once per version and compute every metric (the expensive step).
+def _load(db_path: str, version: float, day: date) -> Loaded | None:
+    """The store and every metric, once per store version and day (an as-of date that is not
+    pinned is today). The report comes from the report cache beside the store when its
+    content has not changed since it was computed (pipelines/report_cache.py), else it is
+    computed here (the expensive step) and cached for the next process.
 
     One object shared by every session and rerun, never copied: cache_data would pickle it
     (750 MB at 100k key results) on the first run and unpickle it on every click. Pages only
     filter what it holds (pandas' copy-on-write keeps their derived frames apart); nothing
     may assign into it."""
-    with open_store(db_path, read_only=True) as conn:
-        dataset = read_dataset(conn)
-    if dataset.is_empty:
+    found = load_or_compute(db_path)
+    if found.report is None:
         return None
-    return Loaded(dataset=dataset, report=analyse(dataset))
+    return Loaded(dataset=found.dataset, report=found.report)
 
 
 def db_path() -> Path:
     return resolve_db_path()
+
+
+def _version(path: Path) -> tuple[str, float, date]:
+    """What the cached layers are keyed by: the store, its version, and the day."""
+    return str(path), store_version(path), date.today()
 
 
 def load() -> Loaded | None:
@@ -79,7 +81,7 @@ def load() -> Loaded | None:
     if not path.exists():
         return None
     try:
-        return _load(str(path), store_version(path))
+        return _load(*_version(path))
     except StoreBusy as exc:
         show_busy(exc)
 
@@ -132,9 +134,9 @@ def previous_cycle(loaded: Loaded, cycle: str) -> str | None:
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
 def _same_point(
-    db_path: str, version: float, cycle: str, previous: str
+    db_path: str, version: float, day: date, cycle: str, previous: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    loaded = _load(db_path, version)
+    loaded = _load(db_path, version, day)
     assert loaded is not None
     return scores_at_same_point(loaded.dataset, loaded.report.calendar, cycle, previous)
 
@@ -142,23 +144,21 @@ def _same_point(
 def previous_at_same_point(cycle: str, previous: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The previous cycle's objectives and key results as they stood at the same point of
     the cycle as `cycle` stands now, under the sidebar filters."""
-    path = db_path()
-    objectives, key_results = _same_point(str(path), store_version(path), cycle, previous)
+    objectives, key_results = _same_point(*_version(db_path()), cycle, previous)
     objectives = filter_units(objectives)
     return objectives, key_results[isin(key_results["objective_id"], objectives["objective_id"])]
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner="Preparing the closing pack…")
-def _closing_pack(db_path: str, version: float, cycle: str, unit_id: str) -> ClosingPack:
-    loaded = _load(db_path, version)
+def _closing_pack(db_path: str, version: float, day: date, cycle: str, unit_id: str) -> ClosingPack:
+    loaded = _load(db_path, version, day)
     assert loaded is not None
     return build_closing_pack(loaded.dataset, cycle, unit_id, loaded.report)
 
 
 def closing_pack(cycle: str, unit_id: str) -> ClosingPack:
     """The closing pack of a unit for a cycle (cached per store version)."""
-    path = db_path()
-    return _closing_pack(str(path), store_version(path), cycle, unit_id)
+    return _closing_pack(*_version(db_path()), cycle, unit_id)
 
 
 def closing_xlsx(pack: ClosingPack) -> bytes:

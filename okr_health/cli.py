@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -48,12 +49,42 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def _dataset(db: Path | None):
+def _existing(db: Path | None) -> Path:
     path = resolve_db_path(db)
     if not path.exists():
         _fail(f"error: no store at {path}; run `okr-health demo` or `okr-health ingest FILE`.")
-    with open_store(path, read_only=True) as conn:
+    return path
+
+
+def _dataset(db: Path | None):
+    with open_store(_existing(db), read_only=True) as conn:
         return read_dataset(conn)
+
+
+def _store_report(db: Path | None):
+    """The dataset and health report, from the report cache when the store is unchanged
+    since it was last computed (see pipelines/report_cache.py)."""
+    from pipelines.report_cache import load_or_compute
+
+    return load_or_compute(_existing(db))
+
+
+def _warm(path: Path) -> None:
+    """Compute and cache the health report of the store just written, so the dashboard's
+    next render and `summary` read it instead of computing it. Never fails the command."""
+    from pipelines import report_cache
+
+    if not report_cache.writable():
+        return
+    started = time.perf_counter()
+    try:
+        outcome = report_cache.warm(path)
+    except Exception as exc:  # the data is written; the report is computed on first read
+        typer.echo(f"note: health report not cached ({exc})", err=True)
+        return
+    if outcome == "written":
+        took = time.perf_counter() - started
+        typer.echo(f"health report computed and cached for the dashboard in {took:.1f} s")
 
 
 @app.command()
@@ -72,14 +103,20 @@ def demo(
         has_data = conn.execute("SELECT count(*) FROM objectives").fetchone()[0] > 0
         if if_missing and has_data:
             typer.echo(f"{path} already holds data; left as it is.")
-            return
-        company = generate_demo()
-        clear_store(conn)
-        rows = write_tables(
-            conn, company.tables, ["demo company"], settings={"as_of": company.as_of.isoformat()}
-        )
-    counts = ", ".join(f"{n} {name}" for name, n in rows.items())
-    typer.echo(f"Demo company written to {path}: {counts} (as of {company.as_of}).")
+            company = None
+        else:
+            company = generate_demo()
+            clear_store(conn)
+            rows = write_tables(
+                conn,
+                company.tables,
+                ["demo company"],
+                settings={"as_of": company.as_of.isoformat()},
+            )
+    if company is not None:
+        counts = ", ".join(f"{n} {name}" for name, n in rows.items())
+        typer.echo(f"Demo company written to {path}: {counts} (as of {company.as_of}).")
+    _warm(path)
 
 
 @app.command()
@@ -91,12 +128,21 @@ def ingest(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate and report; write nothing.")
     ] = False,
+    warm: Annotated[
+        bool,
+        typer.Option(
+            "--warm/--no-warm",
+            help="After a load, compute the health report once and cache it beside the store, "
+            "so the dashboard and `summary` open at once (--no-warm: the first read does it).",
+        ),
+    ] = True,
     db: DbOption = None,
 ) -> None:
     """Validate and load OKR files; on any error list every problem and write nothing."""
     from pipelines.ingest import ingest_paths
 
-    report = ingest_paths(paths, db=resolve_db_path(db), mapping=mapping, dry_run=dry_run)
+    path = resolve_db_path(db)
+    report = ingest_paths(paths, db=path, mapping=mapping, dry_run=dry_run)
     for problem in report.problems:
         typer.echo(str(problem), err=True)
     for column in report.unmapped_columns:
@@ -106,6 +152,8 @@ def ingest(
         _fail(f"rejected: {errors} problem(s); nothing was written.")
     counts = ", ".join(f"{n} {name}" for name, n in report.rows.items())
     typer.echo(f"{report.outcome}: {counts}")
+    if warm and not dry_run:
+        _warm(path)
 
 
 @app.command()
@@ -117,10 +165,11 @@ def summary(
     """Headline figures of a cycle: counts, scores, bands, alignment and flags."""
     from metrics.summary import build_summary
 
-    dataset = _dataset(db)
+    found = _store_report(db)
+    dataset = found.dataset
     if cycle and cycle not in set(dataset.cycles["cycle_id"]):
         _fail(f"error: unknown cycle {cycle!r}; known: {', '.join(dataset.cycles['cycle_id'])}")
-    result = build_summary(dataset, cycle)
+    result = build_summary(dataset, cycle, report=found.report)
     if as_json:
         typer.echo(json.dumps(result, indent=2, default=str))
         return
@@ -246,9 +295,9 @@ def report(
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".html", ".htm"):
         _fail(f"error: --out must end in .xlsx or .html, not {out.name!r}")
-    dataset = _dataset(db)
+    found = _store_report(db)
     try:
-        pack = build_closing_pack(dataset, cycle, team)
+        pack = build_closing_pack(found.dataset, cycle, team, found.report)
     except PackError as exc:
         _fail(f"error: {exc}")
         return
