@@ -29,7 +29,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pipelines.schema import CHECK_INS, ENTITY_TABLES, Table
 from pipelines.settings import Settings, settings
@@ -260,48 +262,97 @@ class Dataset:
 
 
 def _frame(conn: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
-    return conn.cursor().execute(sql).df()
+    """The result of `sql` as a pandas frame, through Arrow (DuckDB's own `.df()` converts
+    text row by row: 10x slower on millions of check-ins). Dates arrive as datetime64[us],
+    as `.df()` gives them."""
+    frame = conn.cursor().sql(sql).to_arrow_table().to_pandas(date_as_object=False)
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_dtype(frame[column].dtype):
+            frame[column] = frame[column].astype("datetime64[us]")
+    return frame
 
 
 def read_dataset(conn: duckdb.DuckDBPyConnection) -> Dataset:
-    """Read every canonical table into pandas (ordered by key, so results are reproducible)."""
+    """Read every canonical table into pandas, ordered by key so results are reproducible.
+
+    Check-ins are the exception: sorting millions of them costs seconds, and every metric
+    that reads them orders them itself (`metrics.checkins`)."""
     frames: dict[str, pd.DataFrame] = {}
     for table in ENTITY_TABLES:
         cols = CHECK_IN_METRIC_COLUMNS if table is CHECK_INS else table.column_names
         select = ", ".join(f'"{c}"' for c in cols)
-        frames[table.name] = _frame(
-            conn, f"SELECT {select} FROM {table.name} ORDER BY {', '.join(table.key)}"
-        )
+        order = "" if table is CHECK_INS else f" ORDER BY {', '.join(table.key)}"
+        frames[table.name] = _frame(conn, f"SELECT {select} FROM {table.name}{order}")
     settings = dict(conn.cursor().execute("SELECT key, value FROM settings").fetchall())
     as_of = date.fromisoformat(settings["as_of"]) if settings.get("as_of") else None
     return Dataset(**frames, as_of=as_of, settings=settings)
 
 
 def content_hash(tables: dict[str, pd.DataFrame]) -> str:
-    """A stable hash of the canonical content, used to recognise a re-import of the same data."""
+    """A stable hash of the canonical content, used to recognise a re-import of the same data.
+
+    Every row is hashed (64 bits, over all its columns) by DuckDB, in C++ on every core, and
+    the row hashes in order, with the table and column names, go into one SHA-256.
+    """
     digest = hashlib.sha256()
-    for name in sorted(tables):
-        frame = tables[name]
-        digest.update(name.encode())
-        digest.update(pd.util.hash_pandas_object(frame, index=False).values.tobytes())
+    conn = duckdb.connect()  # in memory, for the hashing only
+    try:
+        for name in sorted(tables):
+            frame = tables[name]
+            digest.update(name.encode())
+            digest.update(json.dumps([str(c) for c in frame.columns]).encode())
+            digest.update(_row_hashes(conn, frame).tobytes())
+    finally:
+        conn.close()
     return digest.hexdigest()
+
+
+def _row_hashes(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> np.ndarray:
+    if frame.empty or frame.shape[1] == 0:
+        return np.zeros(len(frame), dtype=np.uint64)
+    conn.register("hashed", frame)
+    try:
+        columns = ", ".join('"' + str(c).replace('"', '""') + '"' for c in frame.columns)
+        # insertion order is kept: the hashes come back in the frame's row order
+        rows = conn.execute(f"SELECT hash({columns}) AS h FROM hashed").fetchnumpy()["h"]
+    finally:
+        conn.unregister("hashed")
+    return np.asarray(rows, dtype=np.uint64)
+
+
+def _as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """The frame as an Arrow table (DuckDB scans one faster than a pandas frame; text
+    columns are Arrow already, and NaN becomes NULL, as DuckDB reads it from pandas too);
+    the frame itself when a column does not convert."""
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return frame
 
 
 def upsert_rows(conn: duckdb.DuckDBPyConnection, table: Table, frame: pd.DataFrame) -> None:
     cols = [c for c in table.column_names if c in frame.columns]
     view = f"incoming_{table.name}"
-    conn.register(view, frame[cols])
+    conn.register(view, _as_arrow(frame[cols]))
     try:
         col_list = ", ".join(f'"{c}"' for c in cols)
         casts = ", ".join(f'CAST("{c}" AS {table.types()[c]}) AS "{c}"' for c in cols)
         if table is CHECK_INS:
-            # A new export carries the whole check-in history of its key results: replace it.
-            conn.execute(f"DELETE FROM check_ins WHERE kr_id IN (SELECT kr_id FROM {view})")
+            # A new export carries the whole check-in history of its key results: replace it
+            # (nothing to look up when the store holds no check-ins yet, as on a first load).
+            if conn.execute("SELECT 1 FROM check_ins LIMIT 1").fetchone():
+                conn.execute(f"DELETE FROM check_ins WHERE kr_id IN (SELECT kr_id FROM {view})")
             conn.execute(f"INSERT INTO check_ins ({col_list}) SELECT {casts} FROM {view}")
         else:
-            conn.execute(
-                f"INSERT OR REPLACE INTO {table.name} ({col_list}) SELECT {casts} FROM {view}"
+            # Into an empty table (a first load) a plain insert of distinct keys does the
+            # same, without looking every key up in the table's index first.
+            plain = (
+                len(table.key) == 1
+                and not conn.execute(f"SELECT 1 FROM {table.name} LIMIT 1").fetchone()
+                and frame[table.key[0]].is_unique
             )
+            verb = "INSERT" if plain else "INSERT OR REPLACE"
+            conn.execute(f"{verb} INTO {table.name} ({col_list}) SELECT {casts} FROM {view}")
     finally:
         conn.unregister(view)
 
