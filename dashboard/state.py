@@ -24,7 +24,7 @@ from metrics.comparison import scores_at_same_point
 from metrics.report import HealthReport
 from metrics.summary import default_cycle, ordered_cycles
 from pipelines.arrow import isin
-from pipelines.report_cache import load_or_compute
+from pipelines.report_cache import SamePoint, load_or_compute
 from pipelines.store import Dataset, StoreBusy, resolve_db_path, store_version
 
 FILTER_KEYS = ("cycle", "department", "team", "level")
@@ -37,6 +37,7 @@ class Loaded:
 
     dataset: Dataset
     report: HealthReport
+    same_point: SamePoint | None = None  # the running cycle's comparison, computed with it
 
     @property
     def objectives(self) -> pd.DataFrame:
@@ -63,7 +64,7 @@ def _load(db_path: str, version: float, day: date) -> Loaded | None:
     found = load_or_compute(db_path)
     if found.report is None:
         return None
-    return Loaded(dataset=found.dataset, report=found.report)
+    return Loaded(dataset=found.dataset, report=found.report, same_point=found.same_point)
 
 
 def db_path() -> Path:
@@ -138,6 +139,9 @@ def _same_point(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     loaded = _load(db_path, version, day)
     assert loaded is not None
+    known = loaded.same_point
+    if known is not None and (known.cycle, known.previous) == (cycle, previous):
+        return known.objectives, known.key_results
     return scores_at_same_point(loaded.dataset, loaded.report.calendar, cycle, previous)
 
 

@@ -53,8 +53,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.feather as feather
 
+from metrics.comparison import scores_at_same_point
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.report import HealthReport, analyse
+from metrics.summary import default_cycle, ordered_cycles
 from pipelines.schema import ENTITY_TABLES
 from pipelines.settings import TRUE, settings
 from pipelines.store import Dataset, open_store, read_dataset, resolve_db_path
@@ -80,6 +82,18 @@ class Unsupported(TypeError):
 
 
 @dataclass(frozen=True)
+class SamePoint:
+    """The previous cycle scored at the same point of the cycle as the running one stands
+    (`metrics.comparison.scores_at_same_point`): the Overview's first comparison, kept with
+    the report so that a first render needs neither the check-ins nor the rescoring."""
+
+    cycle: str
+    previous: str
+    objectives: pd.DataFrame
+    key_results: pd.DataFrame
+
+
+@dataclass(frozen=True)
 class StoreReport:
     """A store's dataset and its health report, and where the report came from."""
 
@@ -87,6 +101,7 @@ class StoreReport:
     report: HealthReport | None  # None when the store holds no OKRs
     key: str
     source: str  # "cache": read back; "computed": analysed in this process
+    same_point: SamePoint | None = None  # None when no cycle is running after another
 
 
 # --- where, and whether -------------------------------------------------------------------
@@ -143,8 +158,8 @@ def content_digest(conn: duckdb.DuckDBPyConnection) -> str:
         "WHERE schema_name = 'main' ORDER BY table_name, column_index"
     ).fetchall()
     sums = " UNION ALL ".join(
-        f"SELECT '{name}', count(*), coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR "
-        f'FROM "{name}" AS t'
+        f"SELECT '{name}', count(*), coalesce(sum(hash(_row)::HUGEINT), 0)::VARCHAR "
+        f'FROM "{name}" AS _row'
         for name in tables
     )
     rows = cursor.execute(sums).fetchall()
@@ -453,7 +468,8 @@ def load_or_compute(
             try:
                 found = load_entry(folder, key)
                 if found is not None:
-                    return StoreReport(found["dataset"], found["report"], key, "cache")
+                    return StoreReport(found["dataset"], found["report"], key, "cache",
+                                       found["same_point"])  # fmt: skip
             except Exception:
                 log.warning("report cache: entry %s unreadable; computing again", key[:12],
                             exc_info=True)  # fmt: skip
@@ -463,14 +479,31 @@ def load_or_compute(
     if dataset.is_empty:
         return StoreReport(dataset, None, key, "computed")
     report = analyse(dataset, config)
+    same_point = running_same_point(dataset, report)
     if write and key and report.as_of == as_of:  # (a day may have turned meanwhile)
         try:
-            save_entry(folder, key, {"dataset": dataset, "report": report})
+            objects = {"dataset": dataset, "report": report, "same_point": same_point}
+            save_entry(folder, key, objects)
         except OSError as exc:  # a folder we cannot write: the report stays in memory
             log.debug("report cache: not written (%s)", exc)
         except Exception:
             log.warning("report cache: not written", exc_info=True)
-    return StoreReport(dataset, report, key, "computed")
+    return StoreReport(dataset, report, key, "computed", same_point)
+
+
+def running_same_point(dataset: Dataset, report: HealthReport) -> SamePoint | None:
+    """The comparison the Overview opens with: the running cycle (the dashboard's default)
+    against the previous one at the same point; None when no cycle is running after one."""
+    cycle = default_cycle(dataset.cycles, dataset.reference_date())
+    cycles = ordered_cycles(dataset.cycles)
+    if cycle is None or cycle not in cycles or cycles.index(cycle) == 0:
+        return None
+    states = report.calendar.set_index("cycle_id")["state"]
+    if states.get(cycle) != "running":
+        return None
+    previous = cycles[cycles.index(cycle) - 1]
+    objectives, key_results = scores_at_same_point(dataset, report.calendar, cycle, previous)
+    return SamePoint(cycle, previous, objectives, key_results)
 
 
 def warm(db: str | Path | None = None, config: HealthConfig = DEFAULT_CONFIG) -> str:

@@ -20,6 +20,7 @@ import streamlit as st
 from conftest import canonical, small_company, write_store
 from pagetools import open_app
 
+from metrics.comparison import scores_at_same_point
 from metrics.config import HealthConfig
 from metrics.report import analyse
 from metrics.summary import build_summary
@@ -96,6 +97,9 @@ def test_the_cached_report_equals_analyse_exactly(demo_copy: Path):
     assert again.source == "cache" and again.key == first.key
     same(report, again.report, "report")
     same(dataset, again.dataset, "dataset")
+    opening = scores_at_same_point(dataset, report.calendar, "2026-Q4", "2026-Q3")
+    assert (again.same_point.cycle, again.same_point.previous) == ("2026-Q4", "2026-Q3")
+    same(opening, (again.same_point.objectives, again.same_point.key_results), "same point")
     assert {f.name for f in dataclasses.fields(again.report)} == {
         f.name for f in dataclasses.fields(report)
     }
@@ -310,6 +314,7 @@ def test_the_dashboard_shows_the_same_tiles_with_and_without_the_cache(
 
     fresh_process()
     monkeypatch.setattr(report_cache, "analyse", no_analysis)
+    monkeypatch.setattr("dashboard.state.scores_at_same_point", no_analysis)
     cached = open_app(demo_copy, monkeypatch)
     assert tiles(without) and tiles(without) == tiles(computing) == tiles(cached)
     assert [c.value for c in without.caption] == [c.value for c in cached.caption]
