@@ -62,3 +62,9 @@ def positions(values: pd.Series, keys: pd.Series) -> np.ndarray | None:
         right = right.combine_chunks()
     found = pc.index_in(left, value_set=right)
     return np.asarray(found.fill_null(-1), dtype=np.intp)
+
+
+def no_text(index: pd.Index) -> pd.Series:
+    """An all-missing text column, as `pd.Series(pd.NA, index=index, dtype="str")` gives,
+    built without a pass over the rows."""
+    return pd.Series(pd.array(pa.nulls(len(index), pa.large_string()), dtype="str"), index=index)

@@ -15,6 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines.arrow import no_text
+
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 SERIAL_RANGE = (18264, 73051)  # 1950-01-01 … 2100-01-01: numbers outside are not dates
 _ISO = (  # [0-9] rather than \d keeps the match in pyarrow on large columns
@@ -33,7 +35,7 @@ _DMY = (
 
 
 def _quoted(text: pd.Series, mask: pd.Series, message: str) -> pd.Series:
-    out = pd.Series(pd.NA, index=text.index, dtype="str")
+    out = no_text(text.index)
     mask = mask.fillna(False).astype(bool)
     if mask.any():
         out[mask] = '"' + text[mask].fillna("") + '" ' + message
@@ -85,7 +87,7 @@ def _day_month(text: pd.Series) -> tuple[pd.Series, pd.Series, str | None]:
     parts = text.str.extract(f"^{_DMY}$")
     matched = parts[0].notna()
     empty = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
-    no_warnings = pd.Series(pd.NA, index=text.index, dtype="str")
+    no_warnings = no_text(text.index)
     if not matched.any():
         return empty, no_warnings, None
     first, second = (pd.to_numeric(parts[i], errors="coerce") for i in (0, 2))
@@ -119,7 +121,7 @@ def _uniform_iso(text: pd.Series) -> pd.Series | None:
     pass; None for any other mix, or when a date does not exist (`2026-02-30`)."""
     if not isinstance(text.array, pd.arrays.ArrowStringArray):
         return None
-    cells = pa.array(text.array)
+    cells = text.array.__arrow_array__()
     if cells.null_count == len(cells):
         return None
     lengths = pc.min_max(pc.utf8_length(cells))
@@ -139,11 +141,11 @@ def _uniform_iso(text: pd.Series) -> pd.Series | None:
 
 def _text_dates(text: pd.Series) -> tuple[pd.Series, pd.Series, str | None]:
     """Non-empty date text: ISO first (the fast path), then the other spellings on the rest."""
-    values = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
-    warnings = pd.Series(pd.NA, index=text.index, dtype="str")
     uniform = _uniform_iso(text)
     if uniform is not None:
-        return uniform, warnings, None
+        return uniform, no_text(text.index), None
+    values = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    warnings = no_text(text.index)
     iso = text.str.fullmatch(_ISO).fillna(False).astype(bool)
     if iso.any():
         parsed = pd.to_datetime(text[iso], format="ISO8601", utc=True, errors="coerce")
@@ -176,10 +178,12 @@ def parse_dates(
     typed_bad = pd.Series(False, index=text.index)
     if typed.notna().any():
         values, typed_bad = _typed_dates(typed)
-    warnings = pd.Series(pd.NA, index=text.index, dtype="str")
+    warnings = no_text(text.index)
     note = None
     todo = text.notna()
-    if todo.any():
+    if len(text) and todo.all():  # every cell is text (a CSV column): none typed to keep
+        values, warnings, note = _text_dates(text)
+    elif todo.any():
         found, found_warnings, note = _text_dates(text[todo])
         values[todo] = found
         warnings[todo] = found_warnings

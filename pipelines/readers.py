@@ -15,18 +15,24 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from pipelines.problems import Problem, column_letter
-from pipelines.safety import check_file, check_size, utf16_without_bom
-from pipelines.sandbox import run_in_child
+from pipelines.safety import check_file, check_size, scan_zip_parts, utf16_without_bom
+from pipelines.sandbox import start_in_child
 from pipelines.settings import Settings, settings
-from pipelines.sheets import Merged, workbook_sheets
+from pipelines.sheets import ColumnSheet, fill_merged_down, workbook_columns
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -35,6 +41,7 @@ NO_DELIMITER = "\x1f"  # a one-column file: split on a character text never hold
 HEADER_SCAN_ROWS = 30
 ROWS_LISTED = 20  # rows named one by one for a problem repeated down a file
 IsHeader = Callable[[str], bool]
+READ_CHUNK = 1 << 20  # bytes read at a time from a pipe or device
 
 
 @dataclass
@@ -201,23 +208,32 @@ def _table(
     header = (header + [""] * body.shape[1])[: body.shape[1]]
     labels = _labels(header, letters)
     body.columns = labels
-    empty = pd.DataFrame(
-        {c: body[c].isna() | body[c].astype("str").str.strip().eq("").fillna(True) for c in labels},
-        index=body.index,
-    )
-    keep = [
-        label
-        for label, cell in zip(labels, header, strict=True)
-        if cell not in (None, "") or not empty[label].all()
-    ]
-    blank = empty[keep].all(axis=1)
-    body = body.loc[~blank, keep] if blank.any() else body[keep]  # a copy only when needed
+    unnamed_blank = {c: _blank(body[c]).all() for c, cell in zip(labels, header, strict=True)
+                     if cell in (None, "")}  # fmt: skip
+    keep = [label for label in labels if not unnamed_blank.get(label, False)]
+    blank = None if keep else pd.Series(True, index=body.index)  # no column: no row either
+    for label in keep:  # a row is blank when every kept cell is; most columns end the search
+        cells = _blank(body[label])
+        blank = cells if blank is None else blank & cells
+        if not blank.any():
+            break
+    if blank is not None and blank.any():
+        body = body.loc[~blank.to_numpy(), keep]  # a copy only when needed
+    elif len(keep) < len(labels):
+        body = body[keep]
     return body, {label: letters[labels.index(label)] for label in keep}
+
+
+def _blank(column: pd.Series) -> pd.Series:
+    """Cells that are missing, empty or only whitespace."""
+    return column.isna() | column.astype("str").str.strip().eq("").fillna(True)
 
 
 def read_csv_bytes(
     name: str, data: bytes, is_header: IsHeader, sources: Sources, limits: Settings | None = None
 ) -> None:
+    if _read_csv_fast(name, data, is_header, sources, limits or settings()):
+        return
     try:
         text, encoding = decode(data)
     except TextError as exc:
@@ -225,18 +241,11 @@ def read_csv_bytes(
         return
     lines = _first_lines(text, 201)  # line ends are \n now; a CR inside a value is no line end
     skip, delimiter = 0, None
-    if lines and re.fullmatch(r'"?sep=(.)"?\s*', lines[0].strip(), flags=re.IGNORECASE):
+    if lines and _sep_line(lines[0]):
         delimiter, skip = lines[0].strip().strip('"')[4], 1  # Excel hides this line
         text = text.split("\n", 1)[1] if "\n" in text else ""
     delimiter = delimiter or sniff_delimiter(lines[skip : skip + 200])
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    head: list[list[object]] = []
-    line_ends: list[int] = []
-    for row in reader:
-        head.append(list(row))
-        line_ends.append(reader.line_num)
-        if len(head) >= HEADER_SCAN_ROWS:
-            break
+    head, line_ends = _head_records(text, delimiter)
     if not head:
         sources.problems.append(Problem(name, None, None, None, "the file is empty", "warning"))
         return
@@ -255,15 +264,137 @@ def read_csv_bytes(
         )
         sources.problems.extend(row_problems(name, None, ragged, message))
         return
-    problems = check_size(name, None, len(body), body.shape[1], limits or settings())
+    _add_csv_table(name, body, header, h, delimiter, encoding, sources, limits or settings())
+
+
+def _sep_line(line: str) -> bool:
+    """Excel's `sep=;` first line, naming the delimiter."""
+    return bool(re.fullmatch(r'"?sep=(.)"?\s*', line.strip(), flags=re.IGNORECASE))
+
+
+def _head_records(text: str, delimiter: str) -> tuple[list[list[object]], list[int]]:
+    """The first records (up to HEADER_SCAN_ROWS) and the line each of them ends on."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    head: list[list[object]] = []
+    line_ends: list[int] = []
+    for row in reader:
+        head.append(list(row))
+        line_ends.append(reader.line_num)
+        if len(head) >= HEADER_SCAN_ROWS:
+            break
+    return head, line_ends
+
+
+def _add_csv_table(
+    name: str,
+    body: pd.DataFrame,
+    header: list[object],
+    h: int,
+    delimiter: str,
+    encoding: str,
+    sources: Sources,
+    limits: Settings,
+) -> None:
+    """The size check, then the table below the header row (`body` indexed by Excel row)."""
+    problems = check_size(name, None, len(body), body.shape[1], limits)
     if problems:
         sources.problems.extend(problems)
         return
     frame, letters = _table(body, header, 0)
     hint = "," if delimiter == ";" else None
     sources.tables.append(SourceTable(name, None, frame, letters, h + 1, hint))
+    shown = {"\t": "tab", ";": "semicolon", ",": "comma", "|": "pipe"}.get(delimiter)
     split = f"{shown}-separated" if shown else "one column"
     sources.notes.append(f"{name}: {encoding}, {split}, header on row {h + 1}")
+
+
+FAST_HEAD_LINES = 201
+
+
+def _read_csv_fast(
+    name: str, data: bytes, is_header: IsHeader, sources: Sources, limits: Settings
+) -> bool:
+    """Read UTF-8 text in which every line is one record straight from the bytes with
+    pyarrow (in C++, on every core), without decoding the whole file into a Python string.
+
+    Returns False, having added nothing, for anything else — UTF-16, cp1252, NUL bytes,
+    CR line ends without LF, blank lines, ragged rows, a value spanning lines — which the
+    general path (`decode`, `_read_delimited`) reads or reports exactly as before. Both paths
+    give the same table: pyarrow splits the records either way.
+    """
+    if (
+        not data
+        or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        or utf16_without_bom(data[:4000])
+        or b"\x00" in data
+        or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n"))
+    ):
+        return False
+    bom = data.startswith(codecs.BOM_UTF8)
+    start = 3 if bom else 0
+    end = start - 1
+    for _ in range(FAST_HEAD_LINES):
+        end = data.find(b"\n", end + 1)
+        if end < 0:
+            break
+    try:  # whole lines of the head only: a cut never splits a character
+        head_text = data[start : end if end >= 0 else len(data)].decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    head_text = head_text.replace("\r\n", "\n")
+    lines = head_text.split("\n")[:FAST_HEAD_LINES]
+    skip, delimiter = 0, None
+    if lines and _sep_line(lines[0]):
+        delimiter, skip = lines[0].strip().strip('"')[4], 1
+        head_text = head_text.split("\n", 1)[1] if "\n" in head_text else ""
+    delimiter = delimiter or sniff_delimiter(lines[skip : skip + 200])
+    head, line_ends = _head_records(head_text, delimiter)
+    if not head:
+        return False
+    h = find_header(head, is_header)
+    if line_ends[h] != h + 1 or len(head[h]) == 0:
+        return False  # a record above the header spans lines
+    offset = start
+    for _ in range(skip + h):  # the header row's first byte
+        offset = data.index(b"\n", offset) + 1
+    body = _arrow_records(data, offset, delimiter, len(head[h]))
+    if body is None:
+        return False
+    header = [body.column(i)[0].as_py() for i in range(body.num_columns)]
+    frame = body.slice(1).to_pandas()  # text columns stay in Arrow (pandas' `str` dtype)
+    frame.columns = range(body.num_columns)
+    frame.index = pd.RangeIndex(h + 2, h + 2 + len(frame))
+    encoding = "utf-8-sig" if bom else "utf-8"
+    _add_csv_table(name, frame, header, h, delimiter, encoding, sources, limits)
+    return True
+
+
+def _arrow_records(data: bytes, offset: int, delimiter: str, width: int) -> pa.Table | None:
+    """The records from byte `offset` on as text columns, or None unless every line is
+    exactly one record of `width` values (pyarrow refuses rows of another width)."""
+    buffer = pa.py_buffer(data)
+    if offset:
+        buffer = buffer.slice(offset)
+    lines = data.count(b"\n", offset) + (0 if data.endswith(b"\n") else 1)
+    try:
+        table = pa_csv.read_csv(
+            buffer,
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=False, ignore_empty_lines=True
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(width)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                check_utf8=True,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
+        return None
+    if table.num_rows != lines or table.num_columns != width:
+        return None  # a blank line dropped, or a quoted value spanning lines
+    return table
 
 
 def _first_lines(text: str, count: int) -> list[str]:
@@ -332,14 +463,45 @@ def _typed_column(column: pd.Series) -> pd.Series:
     return column
 
 
-def _fill_merged_down(rows: list[list[object]], merged: Merged, top: int, left: int) -> None:
-    """Repeat a vertically merged cell's value down its rows (an objective spanning its key
-    results); horizontal merges are left alone, so a title across the sheet stays one cell."""
-    for (r0, c0), (r1, _c1) in merged:
-        r0, r1, c = r0 - top, r1 - top, c0 - left
-        if r1 > r0 and 0 <= r0 < len(rows) and 0 <= c < len(rows[r0]):
-            for r in range(r0 + 1, min(r1 + 1, len(rows))):
-                rows[r][c] = rows[r0][c]
+_fill_merged_down = fill_merged_down  # the child process fills merged cells down now
+
+
+def _column(first: list[object], kind: str, rest: object) -> pd.Series:
+    """One workbook column from the cells of its first body rows (`first`, Python values)
+    and the rest as the child process sent it (`kind`, `rest`: see `ColumnSheet`): float64
+    or text when every cell agrees, else objects — what `_typed_column` makes of the whole
+    column, without a Python object per cell on the way when it need not."""
+    kinds = set(map(type, first))
+    kinds.discard(type(None))
+    if kind == "float64" and kinds <= {float, int}:
+        head = np.array([np.nan if v is None else v for v in first], dtype="float64")
+        tail = np.frombuffer(rest, dtype="float64")  # type: ignore[call-overload]
+        return pd.Series(np.concatenate([head, tail]), dtype="float64")
+    if kind == "str" and kinds <= {str}:
+        text = pa.array([*first, *rest], pa.large_string())  # type: ignore[misc]
+        empty = pc.equal(text, "")
+        if pc.any(empty).as_py():
+            text = pc.if_else(empty, pa.scalar(None, pa.large_string()), text)
+        return pd.Series(pd.array(text, dtype="str"))
+    if kind == "float64":
+        tail_values = np.frombuffer(rest, dtype="float64").tolist()  # type: ignore[call-overload]
+        rest = [None if v != v else v for v in tail_values]  # NaN was an empty cell
+    elif kind == "str":
+        rest = [None if v == "" else v for v in rest]  # type: ignore[attr-defined]
+    return _typed_column(pd.Series([*first, *rest], dtype=object))  # type: ignore[misc]
+
+
+def _sheet_body(sheet: ColumnSheet, h: int) -> pd.DataFrame:
+    """The cells below the header row `h` of a sheet sent back by `workbook_columns`."""
+    first = (sheet.head or [])[h + 1 :]
+    columns = {
+        j: _column([row[j] for row in first], kind, rest)
+        for j, (kind, rest) in enumerate(sheet.columns)
+    }
+    body = pd.DataFrame(columns, columns=range(sheet.width))
+    top = sheet.start[0]
+    body.index = pd.RangeIndex(top + h + 2, top + h + 2 + len(body))
+    return body
 
 
 def read_workbook_bytes(
@@ -349,37 +511,50 @@ def read_workbook_bytes(
     wanted: set[str],
     sources: Sources,
     limits: Settings | None = None,
+    scan: Callable[[], list[Problem]] | None = None,
 ) -> None:
+    """Read a workbook's sheets into `sources`.
+
+    `scan` is the part of the safety checks that unpacks the file (`safety.scan_zip_parts`)
+    when it is left to run here, beside the child process reading the workbook: a file it
+    refuses is reported as refused, and the child stopped, exactly as if it had run first.
+    """
     limits = limits or settings()
     args = (data, wanted, limits.max_rows, limits.max_columns)
     if limits.isolate_parsing:
-        sheets, notes = run_in_child(
-            workbook_sheets, *args, memory_mb=limits.parse_memory_mb,
+        child = start_in_child(
+            workbook_columns, *args, memory_mb=limits.parse_memory_mb,
             timeout_s=limits.parse_timeout_s,
         )  # fmt: skip
+        refused = scan() if scan else []
+        if refused:
+            child.cancel()
+            sources.problems.extend(refused)
+            return
+        sheets, notes = child.result()
     else:
-        sheets, notes = workbook_sheets(*args)
+        refused = scan() if scan else []
+        if refused:
+            sources.problems.extend(refused)
+            return
+        sheets, notes = workbook_columns(*args)
     sources.notes.extend(f"{name}:{note}" for note in notes)
     read = 0
-    for raw in sheets:
-        rows = raw.rows
-        if rows is None:
-            sources.problems.extend(check_size(name, raw.name, raw.height, raw.width, limits))
+    for sheet in sheets:
+        if sheet.head is None:
+            sources.problems.extend(check_size(name, sheet.name, sheet.height, sheet.width, limits))
             continue
-        if not rows or not any(c not in ("", None) for row in rows for c in row):
+        if not sheet.has_data:
             continue
-        top, left = raw.start
-        _fill_merged_down(rows, raw.merged, top, left)
-        h = find_header(rows, is_header)
-        body = pd.DataFrame(rows[h + 1 :], columns=range(len(rows[0])), dtype=object)
-        body = body.replace({"": None}).apply(_typed_column)
-        body.index = pd.RangeIndex(top + h + 2, top + h + 2 + len(body))
-        frame, letters = _table(body, list(rows[h]), left)
-        problems = check_size(name, raw.name, len(frame), frame.shape[1], limits)
+        top, left = sheet.start
+        h = find_header(sheet.head, is_header)
+        body = _sheet_body(sheet, h)
+        frame, letters = _table(body, list(sheet.head[h]), left)
+        problems = check_size(name, sheet.name, len(frame), frame.shape[1], limits)
         if problems:
             sources.problems.extend(problems)
             continue
-        sources.tables.append(SourceTable(name, raw.name, frame, letters, top + h + 1))
+        sources.tables.append(SourceTable(name, sheet.name, frame, letters, top + h + 1))
         read += 1
     if not read and not any(p.file == name for p in sources.problems):
         message = "no sheet with data in this workbook (empty, hidden and chart sheets skipped)"
@@ -402,13 +577,17 @@ def read_files(
     wanted = set(wanted_sheets)
     for name, data in files:
         suffix = Path(name).suffix.lower()
-        refused = check_file(name, data, limits)
+        # The unpacking scan of a zip workbook runs beside the child process that reads it
+        # (see `read_workbook_bytes`); everything else is checked before any reading starts.
+        beside = limits.isolate_parsing and suffix in WORKBOOK_SUFFIXES
+        refused = check_file(name, data, limits, scan_parts=not beside)
         if refused:
             sources.problems.extend(refused)
             continue
         try:
             if suffix in WORKBOOK_SUFFIXES:
-                read_workbook_bytes(name, data, is_header, wanted, sources, limits)
+                scan = (lambda n=name, d=data: scan_zip_parts(n, d, limits)) if beside else None
+                read_workbook_bytes(name, data, is_header, wanted, sources, limits, scan)
             elif suffix in TEXT_SUFFIXES or not suffix:
                 read_csv_bytes(name, data, is_header, sources, limits)
             else:
@@ -438,6 +617,18 @@ def expand_paths(paths: Iterable[Path]) -> list[tuple[str, bytes]]:
 
 
 def _read_at_most(path: Path, size: int) -> bytes:
-    """The file's bytes, stopping past `size` (enough for the size check to refuse it)."""
+    """The file's bytes, stopping past `size` (enough for the size check to refuse it).
+
+    Never asks for more memory than the file holds: a limit of terabytes reads a small
+    file as it is, where `read(size)` would reserve the whole limit first.
+    """
     with path.open("rb") as f:
-        return f.read(size)
+        info = os.fstat(f.fileno())
+        if stat.S_ISREG(info.st_mode):
+            return f.read(min(size, info.st_size + 1))  # +1: a file grown since still shows
+        chunks: list[bytes] = []
+        got = 0
+        while got < size and (chunk := f.read(min(READ_CHUNK, size - got))):
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)

@@ -93,8 +93,12 @@ def _mb(n: float) -> str:
     return f"{n / MB:,.1f} MB"
 
 
-def check_file(name: str, data: bytes, limits: Settings) -> list[Problem]:
-    """Every reason to refuse `data` (named `name`) before parsing it; empty when it may be read."""
+def check_file(name: str, data: bytes, limits: Settings, scan_parts: bool = True) -> list[Problem]:
+    """Every reason to refuse `data` (named `name`) before parsing it; empty when it may be read.
+
+    With `scan_parts` false, a zip workbook's parts are not unpacked here: the caller runs
+    `scan_zip_parts` itself (beside the contained reader) and honours its verdict.
+    """
 
     def refuse(message: str) -> list[Problem]:
         return [Problem(name, None, None, None, message)]
@@ -113,7 +117,7 @@ def check_file(name: str, data: bytes, limits: Settings) -> list[Problem]:
                 "remove the password in Excel (File › Info › Protect Workbook) and load it again"
             )
         if kind == "zip":
-            return check_zip(name, data, limits)
+            return check_zip(name, data, limits, scan_parts)
         if kind == "ole":
             return []  # an Excel 97–2003 workbook; the reader runs in a child process
         if not data:
@@ -131,8 +135,12 @@ def check_file(name: str, data: bytes, limits: Settings) -> list[Problem]:
     return []
 
 
-def check_zip(name: str, data: bytes, limits: Settings) -> list[Problem]:
-    """Refuse zip bombs, entity declarations, absurd sheet extents and damaged archives."""
+def check_zip(name: str, data: bytes, limits: Settings, scan_parts: bool = True) -> list[Problem]:
+    """Refuse zip bombs, entity declarations, absurd sheet extents and damaged archives.
+
+    The zip directory is checked first (cheap); `scan_parts` then unpacks every part as a
+    stream (`scan_zip_parts`).
+    """
 
     def refuse(message: str, part: str | None = None) -> list[Problem]:
         return [Problem(name, None, None, None, f"{part}: {message}" if part else message)]
@@ -176,7 +184,28 @@ def check_zip(name: str, data: bytes, limits: Settings) -> list[Problem]:
                 f"({Settings.variable('max_zip_ratio')}): a decompression bomb?",
                 info.filename,
             )
-    for info in infos:
+    return _scan_parts(name, archive, limits) if scan_parts else []
+
+
+def scan_zip_parts(name: str, data: bytes, limits: Settings) -> list[Problem]:
+    """The unpacking half of `check_zip`, for a file whose zip directory passed already:
+    every part streamed (CRC checked) for entity declarations, far cells and shared-string
+    counts. Empty for anything that is not a zip archive."""
+    if _kind(data) != "zip":
+        return []
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        message = f"the file is damaged or incomplete and cannot be read as a workbook ({exc})"
+        return [Problem(name, None, None, None, message)]
+    return _scan_parts(name, archive, limits)
+
+
+def _scan_parts(name: str, archive: zipfile.ZipFile, limits: Settings) -> list[Problem]:
+    def refuse(message: str, part: str | None = None) -> list[Problem]:
+        return [Problem(name, None, None, None, f"{part}: {message}" if part else message)]
+
+    for info in archive.infolist():
         if info.is_dir():
             continue
         try:

@@ -7,7 +7,9 @@ reserve 24 GB — and when an allocation fails, Rust aborts the process. No `exc
 that: in the dashboard it would take the server, and every user's session, down with it. The
 checks in `pipelines/safety.py` refuse the cases known in advance; the child process contains
 the rest. Its address space is capped (`parse_memory_mb`) and it is killed after
-`parse_timeout_s`; when it dies, the caller gets a `ChildFailed` saying why.
+`parse_timeout_s`; when it dies, the caller gets a `ChildFailed` saying why. `start_in_child`
+returns while the child works, so the caller can run the safety scan meanwhile and stop the
+child if the scan refuses the file.
 
 The child is a fresh interpreter (`python -m pipelines.sandbox`), not a fork: forking a
 server with threads and open database handles is unsafe, and multiprocessing's spawn would
@@ -22,6 +24,7 @@ import re
 import resource
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -41,29 +44,71 @@ def run_in_child(fn: Callable[..., T], *args: Any, memory_mb: int, timeout_s: fl
     Raises `ChildFailed` when the child exceeds its memory or time, or dies for any reason;
     an exception raised by `fn` comes back as `ChildFailed` with its message.
     """
-    payload = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
-    command = [sys.executable, "-m", "pipelines.sandbox", str(memory_mb)]
-    with subprocess.Popen(
-        command,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=PROJECT_DIR,
-    ) as child:
+    return start_in_child(fn, *args, memory_mb=memory_mb, timeout_s=timeout_s).result()
+
+
+class Pending:
+    """A child process computing `fn(*args)`, started by `start_in_child`: the caller does
+    other work meanwhile, then takes the `result()` or `cancel()`s it."""
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int,
+                 timeout_s: float) -> None:  # fmt: skip
+        self.memory_mb = memory_mb
+        self.timeout_s = timeout_s
+        payload = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
+        command = [sys.executable, "-m", "pipelines.sandbox", str(memory_mb)]
+        self.child = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=PROJECT_DIR,
+        )
+        self.out = b""
+        self.err = b""
+        self.timed_out = False
+        # The pipes are fed and drained by a thread, so the caller is free until `result`.
+        self.thread = threading.Thread(target=self._communicate, args=(payload,), daemon=True)
+        self.thread.start()
+
+    def _communicate(self, payload: bytes) -> None:
         try:
-            out, err = child.communicate(payload, timeout=timeout_s)
+            self.out, self.err = self.child.communicate(payload, timeout=self.timeout_s)
         except subprocess.TimeoutExpired:
-            child.kill()
-            child.communicate()
-            raise ChildFailed(f"reading took longer than {timeout_s:g} s and was stopped") from None
-    if child.returncode != 0 or not out:
-        raise ChildFailed(_death(child.returncode, memory_mb, err))
-    status, value = pickle.loads(out)
-    if status == "memory":
-        raise ChildFailed(_death(None, memory_mb, b""))
-    if status == "error":
-        raise ChildFailed(str(value))
-    return value  # type: ignore[no-any-return]
+            self.timed_out = True
+            self.child.kill()
+            self.out, self.err = self.child.communicate()
+        except (OSError, ValueError):  # the child was stopped by `cancel`
+            self.child.kill()
+            self.child.wait()
+
+    def cancel(self) -> None:
+        """Stop the child (its result is not wanted) and wait until it is gone."""
+        if self.child.poll() is None:
+            self.child.kill()
+        self.thread.join()
+        for pipe in (self.child.stdin, self.child.stdout, self.child.stderr):
+            if pipe is not None:
+                pipe.close()
+
+    def result(self) -> Any:
+        self.thread.join()
+        if self.timed_out:
+            raise ChildFailed(f"reading took longer than {self.timeout_s:g} s and was stopped")
+        if self.child.returncode != 0 or not self.out:
+            raise ChildFailed(_death(self.child.returncode, self.memory_mb, self.err))
+        status, value = pickle.loads(self.out)
+        self.out = b""
+        if status == "memory":
+            raise ChildFailed(_death(None, self.memory_mb, b""))
+        if status == "error":
+            raise ChildFailed(str(value))
+        return value
+
+
+def start_in_child(fn: Callable[..., Any], *args: Any, memory_mb: int, timeout_s: float) -> Pending:
+    """Start computing `fn(*args)` in a child process (as `run_in_child`) and return at once."""
+    return Pending(fn, args, memory_mb, timeout_s)
 
 
 def _death(exitcode: int | None, memory_mb: int, stderr: bytes) -> str:

@@ -7,11 +7,15 @@ Kept apart from `pipelines.readers` so the child process that runs it (see
 from __future__ import annotations
 
 import io
+from array import array
 from dataclasses import dataclass
+from itertools import repeat
+from operator import itemgetter
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 Merged = list[tuple[tuple[int, int], tuple[int, int]]]
+NAN = float("nan")
 TITLE_ROWS = 30  # rows above a header that a sheet may have besides its data rows
 
 
@@ -53,3 +57,80 @@ def workbook_sheets(
         merged = list(sheet.merged_cell_ranges or [])
         sheets.append(RawSheet(meta.name, rows, start, merged, sheet.height, sheet.width))
     return sheets, notes
+
+
+HEAD_ROWS = 30  # rows kept as Python lists for the header search (`readers.HEADER_SCAN_ROWS`)
+
+
+@dataclass
+class ColumnSheet:
+    """A worksheet as `workbook_columns` sends it back from the child process: the first
+    rows as cell values (to find the header in), and every column below them in the form
+    that pickles cheapest — numbers as the bytes of a float64 array, text as a list of
+    strings, anything else (dates, booleans, a mix) as its cell values."""
+
+    name: str
+    head: list[list[object]] | None  # None when the sheet is over the size limits
+    columns: list[tuple[str, object]]  # ("float64", bytes) | ("str", list) | ("object", list)
+    width: int
+    start: tuple[int, int]
+    height: int
+    has_data: bool
+
+
+def fill_merged_down(rows: list[list[object]], merged: Merged, top: int, left: int) -> None:
+    """Repeat a vertically merged cell's value down its rows (an objective spanning its key
+    results); horizontal merges are left alone, so a title across the sheet stays one cell."""
+    for (r0, c0), (r1, _c1) in merged:
+        r0, r1, c = r0 - top, r1 - top, c0 - left
+        if r1 > r0 and 0 <= r0 < len(rows) and 0 <= c < len(rows[r0]):
+            for r in range(r0 + 1, min(r1 + 1, len(rows))):
+                rows[r][c] = rows[r0][c]
+
+
+def workbook_columns(
+    data: bytes, wanted: set[str], max_rows: int, max_columns: int
+) -> tuple[list[ColumnSheet], list[str]]:
+    """`workbook_sheets`, with merged cells filled down and the cells below the first
+    HEAD_ROWS rows sorted into typed columns here, in the child: a column of numbers comes
+    back as one block of bytes instead of a pickle of a hundred thousand Python floats."""
+    sheets, notes = workbook_sheets(data, wanted, max_rows, max_columns)
+    out: list[ColumnSheet] = []
+    for raw in sheets:
+        rows = raw.rows
+        if rows is None:
+            out.append(ColumnSheet(raw.name, None, [], raw.width, raw.start, raw.height, True))
+            continue
+        has_data = bool(rows) and any(c not in ("", None) for row in rows for c in row)
+        if not has_data:
+            out.append(ColumnSheet(raw.name, [], [], 0, raw.start, raw.height, False))
+            continue
+        top, left = raw.start
+        fill_merged_down(rows, raw.merged, top, left)
+        width = len(rows[0])
+        head = [[None if c == "" else c for c in row] for row in rows[:HEAD_ROWS]]
+        below = rows[HEAD_ROWS:]
+        columns: list[tuple[str, object]] = []
+        for j in range(width):
+            columns.append(_typed_cells(list(map(itemgetter(j), below))))
+        out.append(ColumnSheet(raw.name, head, columns, width, raw.start, raw.height, True))
+    return out, notes
+
+
+def _typed_cells(column: list[object]) -> tuple[str, object]:
+    """One column below the head rows, in the form that pickles cheapest (see
+    `ColumnSheet`); an empty cell ("" from the reader) is missing in every form."""
+    kinds = set(map(type, column))
+    if kinds <= {float, int}:
+        return "float64", array("d", column).tobytes()
+    empty = column.count("")
+    if kinds == {str}:
+        if empty == len(column):  # nothing but empty cells: no text in the column
+            return "float64", array("d", [NAN]).tobytes() * len(column)
+        return "str", column  # the empty cells are made missing in Arrow, by the reader
+    if (
+        kinds <= {float, int, str, type(None)}
+        and sum(map(isinstance, column, repeat(str))) == empty
+    ):
+        return "float64", array("d", [NAN if c == "" or c is None else c for c in column]).tobytes()
+    return "object", [None if c == "" else c for c in column]

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines.arrow import no_text
 from pipelines.dates import parse_dates
 
 MILESTONE_WORDS = {
@@ -32,6 +33,7 @@ _DOT_THEN_COMMA = r"-?[0-9]{1,3}(\.[0-9]{3})+,[0-9]*"  # 1.234,5
 _COMMA_THEN_DOT = r"-?[0-9]{1,3}(,[0-9]{3})+\.[0-9]*"  # 1,234.5
 _PLAIN = r"^-?[0-9]+(\.[0-9]+)?$"  # 12, -3, 0.65, 19200000.0
 _AMBIGUOUS_ALL = "^" + _AMBIGUOUS + "$"
+SAMPLE_ROWS = 4096
 
 
 @dataclass
@@ -44,14 +46,26 @@ class Parsed:
 
 def text_cells(column: pd.Series) -> pd.Series:
     """The cells that hold text, stripped, with empty text as missing (others missing too)."""
+    if isinstance(column.array, pd.arrays.ArrowStringArray):
+        return _arrow_text_cells(column)
     if pd.api.types.is_string_dtype(column) and column.dtype != object:
         text = column
     elif column.dtype == object:
         text = column.where(column.map(lambda v: isinstance(v, str))).astype("str")
     else:
-        return pd.Series(pd.NA, index=column.index, dtype="str")
+        return no_text(column.index)
     text = text.str.strip()
     return text.where(text != "")
+
+
+def _arrow_text_cells(column: pd.Series) -> pd.Series:
+    """`text_cells` of a column pandas keeps in Arrow, computed on the Arrow array itself:
+    the same kernels as `.str.strip()` and `.where(text != "")`, without pandas' passes."""
+    cells = pc.utf8_trim_whitespace(column.array.__arrow_array__())
+    empty = pc.equal(cells, "")
+    if pc.any(empty).as_py():
+        cells = pc.if_else(empty, pa.scalar(None, cells.type), cells)
+    return pd.Series(pd.array(cells, dtype=column.dtype), index=column.index)
 
 
 def typed_cells(column: pd.Series) -> pd.Series:
@@ -74,7 +88,7 @@ def _messages(text: pd.Series, mask: pd.Series, template: str) -> pd.Series:
 
 
 def _no_messages(index: pd.Index) -> pd.Series:
-    return pd.Series(pd.NA, index=index, dtype="str")
+    return no_text(index)
 
 
 def parse_text(column: pd.Series) -> Parsed:
@@ -203,18 +217,31 @@ def _plain_numbers(column: pd.Series, text: pd.Series) -> pd.Series | None:
     """
     if not isinstance(column.array, pd.arrays.ArrowStringArray):
         return None  # typed workbook cells: the general path sorts them out
-    cells = pa.array(text.array)
+    cells = text.array.__arrow_array__()
     if cells.null_count == len(cells):
         return pd.Series(np.nan, index=text.index, dtype="float64")
     if not pc.all(pc.match_substring_regex(cells, _PLAIN), skip_nulls=True).as_py():
         return None
     dotted = pc.match_substring(cells, ".")
-    if pc.any(dotted).as_py():
-        certain = pc.and_kleene(dotted, pc.invert(pc.match_substring_regex(cells, _AMBIGUOUS_ALL)))
-        if not pc.any(certain).as_py():
-            return None
+    if pc.any(dotted).as_py() and not _point_is_certain(cells, dotted):
+        return None
     values = pc.cast(cells, pa.float64())
     return pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
+
+
+def _point_is_certain(
+    cells: pa.ChunkedArray | pa.Array, dotted: pa.ChunkedArray | pa.Array
+) -> bool:
+    """Whether some cell has a point that cannot be a thousands separator (`0.65`, not
+    `1.250`); the first rows usually show one, so they are looked at before all of them."""
+    head = SAMPLE_ROWS if len(cells) > 2 * SAMPLE_ROWS else None
+    for part in (head, None) if head else (None,):
+        sub = cells if part is None else cells.slice(0, part)
+        points = dotted if part is None else dotted.slice(0, part)
+        ambiguous = pc.match_substring_regex(sub, _AMBIGUOUS_ALL)
+        if pc.any(pc.and_kleene(points, pc.invert(ambiguous))).as_py():
+            return True
+    return False
 
 
 def to_float(text: pd.Series) -> pd.Series:
