@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from metrics import arrowtext as at
 from metrics.bands import band_of
 
 LINK_COLUMNS = [
@@ -44,9 +47,9 @@ LINK_COLUMNS = [
 ]
 
 
-def _given(values: pd.Series) -> pd.Series:
-    text = values.astype("object")
-    return text.notna() & (text.astype(str).str.strip() != "")
+def _given(values: pd.Series) -> np.ndarray:
+    """A link is given when it is not missing and not just whitespace."""
+    return ~at.blank(at.text(values))
 
 
 def objective_links(
@@ -65,46 +68,141 @@ def objective_links(
     depth      links from the objective up to the end of its chain (0 for roots; empty in
                and above loops)
     anchored   the chain of parents ends in a top objective
+
+    Ids are matched once, as positions in the objective table; counts, loops and chains are
+    then numpy work on those positions.
     """
     objs = objectives.drop_duplicates("objective_id").reset_index(drop=True)
-    ids = set(objs["objective_id"])
-    kr_owner = key_results.drop_duplicates("kr_id").set_index("kr_id")["objective_id"]
-    team_level = teams.drop_duplicates("team_id").set_index("team_id")["level"]
+    ids = at.text(objs["objective_id"])
+    kr_ids = at.text(key_results["kr_id"])
+    team_table = teams.drop_duplicates("team_id")
 
     has_pobj = _given(objs["parent_objective_id"])
     has_pkr = _given(objs["parent_kr_id"])
-    pobj_ok = has_pobj & objs["parent_objective_id"].isin(ids)
-    strict_parent = objs["parent_kr_id"].map(kr_owner).where(has_pkr)
-    pkr_ok = has_pkr & strict_parent.notna()
-    parent_id = strict_parent.where(pkr_ok, objs["parent_objective_id"].where(pobj_ok))
+    directional = at.positions(at.text(objs["parent_objective_id"]), ids)
+    pobj_ok = has_pobj & (directional >= 0)
+    # the objective owning the linked key result (the first key result of that id)
+    owning = at.positions(at.text(objs["parent_kr_id"]), kr_ids)
+    strict_parent = at.take(at.text(key_results["objective_id"]), np.where(has_pkr, owning, -1))
+    pkr_ok = at.mask(pc.is_valid(strict_parent))
+    parent_id = pc.if_else(
+        pa.array(pkr_ok), strict_parent, at.take(ids, np.where(pobj_ok, directional, -1))
+    )
 
-    level = objs["level"].astype("object").fillna("").astype(str).str.strip().str.lower()
-    team_is_company = objs["team_id"].map(team_level).astype("object").eq("company")
-    is_top = (level == "company") | (team_is_company & ~has_pobj & ~has_pkr)
+    level = pc.utf8_lower(at.strip(at.text(objs["level"]).fill_null("")))
+    team_level = at.take(
+        at.text(team_table["level"]),
+        at.positions(at.text(objs["team_id"]), at.text(team_table["team_id"]), True),
+    )
+    team_is_company = at.mask(pc.equal(team_level, "company"))
+    is_top = at.mask(pc.equal(level, "company")) | (team_is_company & ~has_pobj & ~has_pkr)
     broken = (has_pobj & ~pobj_ok) | (has_pkr & ~pkr_ok)
     aligned = pobj_ok | pkr_ok
     status = np.select([is_top, aligned, broken], ["top", "aligned", "broken"], default="orphan")
     link = np.select([pkr_ok, pobj_ok], ["strict", "directional"], default="none")
 
     out = objs[["objective_id", "cycle_id", "title", "team_id", "owner"]].copy()
-    out["is_top"] = is_top.to_numpy()
+    out["is_top"] = is_top
     out["parent_objective_id"] = objs["parent_objective_id"]
     out["parent_kr_id"] = objs["parent_kr_id"]
-    out["parent_id"] = parent_id.astype("object")
+    out["parent_id"] = at.series(parent_id).astype("object")
     out["link"] = link
     out["status"] = status
-    out["broken"] = broken.to_numpy()
-    children = out.groupby("parent_id").size()
-    out["children"] = out["objective_id"].map(children).fillna(0).astype("int64")
-    out["unsupported_top"] = out["is_top"] & (out["children"] == 0)
-    edges = _edges(objs, pobj_ok, strict_parent.where(pkr_ok))
-    loops = alignment_loops_from_edges(edges)
-    out["in_loop"] = out["objective_id"].isin(loops)
-    depth, root = _chain(out["objective_id"], out["parent_id"], loops)
-    out["depth"] = depth
-    top_ids = set(out.loc[out["is_top"], "objective_id"])
-    out["anchored"] = root.isin(top_ids).to_numpy()
+    out["broken"] = broken
+    parent = at.positions(parent_id, ids)  # -1: no parent, or one outside the table
+    children = np.bincount(parent[parent >= 0], minlength=len(objs))
+    out["children"] = children.astype("int64")
+    out["unsupported_top"] = is_top & (children == 0)
+    strict = at.positions(strict_parent, ids)
+    child = np.arange(len(objs))
+    in_loop = _on_loop(
+        np.concatenate([child[pobj_ok], child[pkr_ok & (strict >= 0)]]),
+        np.concatenate([directional[pobj_ok], strict[pkr_ok & (strict >= 0)]]),
+        len(objs),
+    )
+    out["in_loop"] = in_loop
+    depth, root = _chain(parent, at.mask(pc.is_valid(parent_id)), in_loop)
+    stuck = root < 0
+    out["depth"] = pd.arrays.IntegerArray(depth, stuck)
+    # a chain ends in a top objective (a chain stuck in a loop has no end, which only a
+    # top objective without an id matches, as a missing value matches a missing id)
+    id_missing = at.mask(pc.is_null(ids))
+    stuck_top = bool((is_top & id_missing).any())
+    ends_top = np.append(is_top, False)[np.maximum(root, 0)]  # root n: outside the table
+    out["anchored"] = np.where(stuck, stuck_top, ends_top)
     return out[LINK_COLUMNS]
+
+
+def _on_loop(child: np.ndarray, parent: np.ndarray, n: int) -> np.ndarray:
+    """Which of `n` nodes lie on a loop of the (child → parent) edges.
+
+    Nodes that cannot reach a loop, or be reached from one, are peeled off first (all at
+    once, one layer per round); the strongly connected components of what is left (in real
+    data, the loops themselves) are then found one node at a time.
+    """
+    alive = np.zeros(n, dtype=bool)
+    alive[child] = alive[parent] = True
+    while True:
+        edge = alive[child] & alive[parent]
+        keep = (
+            alive
+            & (np.bincount(child[edge], minlength=n) > 0)
+            & (np.bincount(parent[edge], minlength=n) > 0)
+        )
+        if (keep == alive).all():
+            break
+        alive = keep
+    edge = alive[child] & alive[parent]
+    on_loop = np.zeros(n, dtype=bool)
+    on_loop[child[edge & (child == parent)]] = True
+    for component in _strong_components(child[edge].tolist(), parent[edge].tolist()):
+        if len(component) > 1:
+            on_loop[component] = True
+    return on_loop
+
+
+def _strong_components(child: list[int], parent: list[int]) -> list[list[int]]:
+    """Strongly connected components of a small graph (Tarjan's algorithm, iterative)."""
+    follows: dict[int, list[int]] = {}
+    for a, b in zip(child, parent, strict=True):
+        follows.setdefault(a, []).append(b)
+    order: dict[int, int] = {}
+    low: dict[int, int] = {}
+    stack: list[int] = []
+    on_stack: set[int] = set()
+    components = []
+    for start in follows:
+        if start in order:
+            continue
+        order[start] = low[start] = len(order)
+        stack.append(start)
+        on_stack.add(start)
+        work = [(start, iter(follows.get(start, ())))]
+        while work:
+            node, todo = work[-1]
+            for nxt in todo:
+                if nxt not in order:
+                    order[nxt] = low[nxt] = len(order)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(follows.get(nxt, ()))))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], order[nxt])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == order[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    components.append(component)
+    return components
 
 
 def _edges(objs: pd.DataFrame, pobj_ok: pd.Series, strict_parent: pd.Series) -> pd.DataFrame:
@@ -112,33 +210,22 @@ def _edges(objs: pd.DataFrame, pobj_ok: pd.Series, strict_parent: pd.Series) -> 
     kind of link are found."""
     directional = pd.DataFrame(
         {"child": objs["objective_id"], "parent": objs["parent_objective_id"]}
-    )[pobj_ok.to_numpy()]
+    )[np.asarray(pobj_ok)]
     strict = pd.DataFrame({"child": objs["objective_id"], "parent": strict_parent}).dropna()
     return pd.concat([directional, strict], ignore_index=True).drop_duplicates()
 
 
 def alignment_loops_from_edges(edges: pd.DataFrame) -> list[str]:
-    """Objectives that reach themselves along (child → parent) edges.
-
-    Grows the reachability relation one link at a time with merges (at most as many rounds
-    as there are objectives); a node is in a loop when (node, node) becomes reachable.
-    """
+    """Objectives that reach themselves along (child → parent) edges (a missing id is a
+    node like any other)."""
     if edges.empty:
         return []
-    edges = edges.astype({"child": "object", "parent": "object"})
-    reach = edges.rename(columns={"child": "start", "parent": "end"}).drop_duplicates()
-    frontier = reach
-    for _ in range(len(pd.unique(edges[["child", "parent"]].to_numpy().ravel()))):
-        step = frontier.merge(edges, left_on="end", right_on="child")[["start", "parent"]]
-        step = step.rename(columns={"parent": "end"}).drop_duplicates()
-        new = step.merge(reach, how="left", indicator=True)
-        new = new.loc[new["_merge"] == "left_only", ["start", "end"]]
-        if new.empty:
-            break
-        reach = pd.concat([reach, new], ignore_index=True)
-        frontier = new
-    looped = reach.loc[reach["start"] == reach["end"], "start"]
-    return sorted(str(x) for x in looped.unique())
+    both = at.text(pd.concat([edges["child"], edges["parent"]], ignore_index=True))
+    code, names = at.codes(both)
+    code = np.where(code >= 0, code, len(names))  # the missing id, as one more node
+    names = [*names.to_pylist(), None]
+    on_loop = _on_loop(code[: len(edges)], code[len(edges) :], len(names))
+    return sorted(str(names[i]) for i in np.flatnonzero(on_loop))
 
 
 def alignment_loops(objectives: pd.DataFrame, key_results: pd.DataFrame) -> list[str]:
@@ -153,28 +240,29 @@ def alignment_loops(objectives: pd.DataFrame, key_results: pd.DataFrame) -> list
 
 
 def _chain(
-    ids: pd.Series, parent: pd.Series, loop_members: list[str]
-) -> tuple[pd.Series, pd.Series]:
-    """Depth (links to the root) and root of each objective by following `parent`.
+    parent: np.ndarray, has_parent: np.ndarray, on_loop: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Depth (links to the end of the chain) and root of each of n objectives by following
+    their parent: `parent` is its position, -1 for none or one outside the table (with
+    `has_parent`: the chain ends one link further, at root n).
 
-    Pointer walking over the whole column at once, one link per round; a walk that enters a
-    loop stops there, and its depth and root stay empty.
+    A chain that reaches an objective on a loop stops there: its root is -1. Pointer
+    jumping: each round doubles the links every objective looks ahead, so the rounds grow
+    with the logarithm of the longest chain.
     """
-    up = pd.Series(parent.to_numpy(), index=ids.to_numpy()).astype("object")
-    up = up[~up.index.duplicated()]
-    looped = set(loop_members)
-    current = pd.Series(ids.to_numpy(), index=ids.index, dtype="object")
-    depth = pd.Series(0, index=ids.index, dtype="int64")
-    stuck = current.isin(looped)
-    for _ in range(len(ids) + 1):
-        nxt = current.map(up)
-        moving = nxt.notna() & ~stuck
-        if not moving.any():
+    n = len(parent)
+    here = np.arange(n + 1)
+    step = np.where(parent >= 0, parent, np.where(has_parent, n, here[:n]))
+    step = np.append(np.where(on_loop, here[:n], step), n)
+    links = (step != here).astype(np.int64)
+    while True:
+        further = step[step]
+        if (further == step).all():
             break
-        depth = depth + moving.astype("int64")
-        current = nxt.where(moving, current)
-        stuck = stuck | current.isin(looped)
-    return depth.astype("Int64").where(~stuck), current.where(~stuck)
+        links = links + links[step]
+        step = further
+    root = step[:n]
+    return links[:n], np.where(on_loop[np.minimum(root, n - 1)] & (root < n), -1, root)
 
 
 def alignment_coverage(links: pd.DataFrame) -> pd.DataFrame:
@@ -223,45 +311,75 @@ def alignment_tree(objective_scores: pd.DataFrame, teams: pd.DataFrame) -> pd.Da
     objective, or unassigned for objectives whose team is unknown), team_id, objective_id,
     value (objectives in the subtree; use branchvalues='total'), score (mean objective score
     of the subtree, the SPEC §5 roll-up), band. Ids are prefixed with the cycle, so the rows
-    of one cycle form a tree on their own.
+    of one cycle form a tree on their own. Team rows come in the order each (cycle, team)
+    is first met going through the objectives, each objective's teams from its own up.
     """
     columns = ["cycle_id", "id", "parent", "label", "kind", "team_id", "objective_id"]
     columns += ["value", "score", "band"]
     if objective_scores.empty:
         return pd.DataFrame(columns=columns)
     team_table = teams.drop_duplicates("team_id")
-    known = set(team_table["team_id"])
-    objs = objective_scores[["objective_id", "cycle_id", "title", "team_id", "score"]].copy()
-    objs["node"] = objs["team_id"].where(objs["team_id"].isin(known), "__unassigned__")
+    team_ids = at.text(team_table["team_id"])
+    unassigned = len(team_table)  # one more node for objectives of unknown teams
+    objs = objective_scores[["objective_id", "cycle_id", "title", "team_id", "score"]]
+    node = at.positions(at.text(objs["team_id"]), team_ids, nulls_match=True)
+    node = np.where(node >= 0, node, unassigned)
+    parent = np.append(at.positions(at.text(team_table["parent_team_id"]), team_ids), -1)
 
-    ancestors = _team_ancestors(team_table)
-    unassigned = pd.DataFrame({"team_id": ["__unassigned__"], "ancestor": ["__unassigned__"]})
-    ancestors = pd.concat([ancestors, unassigned], ignore_index=True)
-    under = objs.merge(ancestors, left_on="node", right_on="team_id", suffixes=("", "_a"))
-    nodes = under.groupby(["cycle_id", "ancestor"], sort=False).agg(
-        value=("objective_id", "count"), score=("score", "mean")
+    # every (objective, team above it) pair, objectives in order, each one's teams upward
+    origin, ancestor = _team_ancestors(parent)
+    by_origin = np.argsort(origin, kind="stable")
+    first = np.searchsorted(origin[by_origin], np.arange(unassigned + 1))
+    count = np.bincount(origin, minlength=unassigned + 1)[node]
+    row = np.repeat(np.arange(len(objs)), count)
+    offset = np.arange(len(row)) - np.repeat(np.cumsum(count) - count, count)
+    above = ancestor[by_origin[first[node][row] + offset]]
+
+    cycle_code, cycles = at.codes(at.text(objs["cycle_id"]))
+    team_known = np.append(at.mask(pc.is_valid(team_ids)), True)
+    kept = (cycle_code[row] >= 0) & team_known[above]  # units without an id are not nodes
+    row, above = row[kept], above[kept]
+    has_id = at.mask(pc.is_valid(at.text(objs["objective_id"])))
+    grouped = pd.DataFrame(
+        {
+            "group": cycle_code[row] * (unassigned + 1) + above,
+            "objective": np.where(has_id[row], 1.0, np.nan),
+            "score": objs["score"].to_numpy(dtype="float64")[row],
+        }
+    ).groupby("group", sort=False)
+    nodes = grouped.agg(value=("objective", "count"), score=("score", "mean"))
+    team = nodes.index.to_numpy() % (unassigned + 1)
+    cycle = cycles.take(pa.array(nodes.index.to_numpy() // (unassigned + 1)))
+    is_unassigned = team == unassigned
+    team_text = at.take(team_ids, np.where(is_unassigned, -1, team))
+    team_text = team_text.fill_null("__unassigned__") if is_unassigned.any() else team_text
+    up = parent[team]
+    parent_text = at.join(cycle, "/t/", at.take(team_ids, up))
+    names = at.take(at.text(team_table["name"]), np.where(is_unassigned, -1, team))
+    levels = at.take(at.text(team_table["level"]), np.where(is_unassigned, -1, team))
+    nodes = pd.DataFrame(
+        {
+            "cycle_id": at.series(cycle),
+            "id": at.series(at.join(cycle, "/t/", team_text)),
+            "parent": at.series(pc.if_else(pa.array(up >= 0), parent_text, "")),
+            "label": at.series(pc.coalesce(names, team_text)).astype("object"),
+            "kind": at.series(levels.fill_null("team")).astype("object"),
+            "team_id": at.series(at.take(team_ids, np.where(is_unassigned, -1, team))),
+            "objective_id": None,
+            "value": nodes["value"].to_numpy(dtype="int64"),
+            "score": nodes["score"].to_numpy(),
+        }
     )
-    nodes = nodes.reset_index().rename(columns={"ancestor": "team_id"})
-    info = team_table.set_index("team_id")
-    parent_team = nodes["team_id"].map(info["parent_team_id"]).astype("object")
-    parent_team = parent_team.where(parent_team.isin(known))
-    nodes["id"] = nodes["cycle_id"].astype(str) + "/t/" + nodes["team_id"].astype(str)
-    nodes["parent"] = (nodes["cycle_id"].astype(str) + "/t/" + parent_team.astype(str)).where(
-        parent_team.notna(), ""
-    )
-    label = nodes["team_id"].map(info["name"]).astype("object")
-    nodes["label"] = label.fillna(nodes["team_id"].astype("object"))
-    nodes["kind"] = nodes["team_id"].map(info["level"]).astype("object").fillna("team")
-    is_unassigned = nodes["team_id"] == "__unassigned__"
     nodes.loc[is_unassigned, ["label", "kind"]] = ["Unassigned", "unassigned"]
-    nodes["team_id"] = nodes["team_id"].where(~is_unassigned, None)
-    nodes["objective_id"] = None
 
+    node_text = at.take(team_ids, np.where(node < unassigned, node, -1))
+    node_text = pc.if_else(pa.array(node < unassigned), node_text, "__unassigned__")
+    cycle_text = at.text(objs["cycle_id"])
     leaves = pd.DataFrame(
         {
             "cycle_id": objs["cycle_id"],
-            "id": objs["cycle_id"].astype(str) + "/o/" + objs["objective_id"].astype(str),
-            "parent": objs["cycle_id"].astype(str) + "/t/" + objs["node"].astype(str),
+            "id": at.series(at.join(cycle_text, "/o/", at.text(objs["objective_id"])), objs.index),
+            "parent": at.series(at.join(cycle_text, "/t/", node_text), objs.index),
             "label": objs["title"],
             "kind": "objective",
             "team_id": objs["team_id"],
@@ -270,22 +388,34 @@ def alignment_tree(objective_scores: pd.DataFrame, teams: pd.DataFrame) -> pd.Da
             "score": objs["score"],
         }
     )
-    out = pd.concat([nodes[leaves.columns], leaves], ignore_index=True)
+    out = pd.concat([nodes, leaves], ignore_index=True)
     out["band"] = band_of(out["score"])
     return out[columns]
 
 
-def _team_ancestors(teams: pd.DataFrame) -> pd.DataFrame:
-    """Every (team_id, ancestor) pair, a team being its own ancestor; loop-safe."""
-    parent = teams.set_index("team_id")["parent_team_id"].astype("object")
-    pairs = [pd.DataFrame({"team_id": teams["team_id"], "ancestor": teams["team_id"]})]
-    current = pd.Series(teams["team_id"].to_numpy(), dtype="object")
-    origin = current.copy()
-    for _ in range(len(teams)):
-        current = current.map(parent)
-        keep = current.notna() & current.isin(parent.index) & (current != origin)
+def _team_ancestors(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (team, ancestor) pair as positions, a team being its own ancestor; loop-safe.
+
+    `parent` is each team's parent position (-1: none, or not a known team). Pairs come
+    level by level (the teams themselves, then their parents, ...), in team order within
+    a level. A walk ends at the top, back at its team, or, when it runs into a loop of
+    teams above it, once around that loop.
+    """
+    n = len(parent)
+    team = np.arange(n)
+    has_parent = parent >= 0
+    looped = _on_loop(team[has_parent], parent[has_parent], n)
+    origins, ancestors = [team], [team]
+    origin, current = team, team
+    entry = np.where(looped, team, -1)  # where each walk entered a loop
+    for _ in range(n):
+        current = parent[current]
+        keep = current >= 0
+        keep[keep] = (current[keep] != origin[keep]) & (current[keep] != entry[keep])
         if not keep.any():
             break
-        current, origin = current[keep], origin[keep]
-        pairs.append(pd.DataFrame({"team_id": origin, "ancestor": current}))
-    return pd.concat(pairs, ignore_index=True).drop_duplicates()
+        origin, current, entry = origin[keep], current[keep], entry[keep]
+        entry = np.where((entry < 0) & looped[current], current, entry)
+        origins.append(origin)
+        ancestors.append(current)
+    return np.concatenate(origins), np.concatenate(ancestors)

@@ -134,3 +134,47 @@ def test_tree_without_teams_table():
     ds = dataset([objective("x", team_id="t9")], [kr("k", "x", current_value=1.0)], teams=[])
     tree = alignment_tree(ds.objectives.assign(score=0.5), ds.teams)
     assert tree["kind"].tolist() == ["unassigned", "objective"]
+
+
+def test_long_chains_and_links_out_of_the_table():
+    """Depth counts every link (pointer jumping must not lose one); a strict link to a key
+    result whose objective is missing still counts as a link, ending the chain outside."""
+    chain = [objective("c0", level="company", team_id="co")]
+    chain += [
+        objective(f"c{i}", team_id="t1", parent_objective_id=f"c{i - 1}") for i in range(1, 12)
+    ]
+    outside = [
+        objective("strict-out", team_id="t1", parent_kr_id="lost-kr"),
+        objective("below-out", team_id="t1", parent_objective_id="strict-out"),
+    ]
+    ds = dataset(chain + outside, [kr("lost-kr", "not-an-objective")])
+    frame = objective_links(ds.objectives, ds.key_results, ds.teams).set_index("objective_id")
+    assert frame.loc[[f"c{i}" for i in range(12)], "depth"].tolist() == list(range(12))
+    assert frame.loc[[f"c{i}" for i in range(12)], "anchored"].all()
+    assert frame.loc[
+        "strict-out", ["status", "link", "parent_id", "depth", "anchored"]
+    ].tolist() == [
+        "aligned",
+        "strict",
+        "not-an-objective",
+        1,
+        False,
+    ]
+    assert frame.loc["below-out", "depth"] == 2
+    assert frame.loc["c0", "children"] == 1 and frame.loc["strict-out", "children"] == 1
+
+
+def test_tree_survives_a_loop_of_teams():
+    """Teams whose parents run in a circle (y → z → y, with x below them) still give one
+    node per team and cycle, each counting the objectives under it once."""
+    teams = [
+        {"team_id": "x", "name": "X", "parent_team_id": "y", "level": "team"},
+        {"team_id": "y", "name": "Y", "parent_team_id": "z", "level": "team"},
+        {"team_id": "z", "name": None, "parent_team_id": "y", "level": None},
+    ]
+    ds = dataset([objective("o", team_id="x"), objective("p", team_id="z")], [], teams=teams)
+    tree = alignment_tree(ds.objectives.assign(score=[0.2, 0.6]), ds.teams).set_index("id")
+    assert tree.loc[["Q1/t/x", "Q1/t/y", "Q1/t/z"], "value"].tolist() == [1, 2, 2]
+    assert tree.loc["Q1/t/y", "score"] == pytest.approx(0.4)
+    assert tree.loc["Q1/t/z", ["label", "kind", "parent"]].tolist() == ["z", "team", "Q1/t/y"]
+    assert tree.index.is_unique
