@@ -9,10 +9,14 @@ cells, or "same as above") belong to that objective; the cycle column is filled 
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines.canonical import LOCATION, Canonical, to_table
 from pipelines.derive import looks_like_cycle
@@ -23,35 +27,84 @@ CYCLE = "objectives.cycle_id"
 OBJECTIVE = "objectives.objective_id"
 TITLE = "objectives.title"
 KR_TITLE = "key_results.title"
+ASCII_SPACE = "[ \\t\\n\\r\\f\\v\\x1c-\\x1f]+"  # what Python's regex \s matches, within ASCII
 
 
 def _normalised(part: pd.Series) -> pd.Series:
     """A part case folded, whitespace collapsed, missing as empty: worked out once per
-    distinct value (casefold and Unicode \\s run in Python, and a cycle, team or objective
-    repeats on many rows)."""
+    distinct value (a cycle, team or objective repeats on many rows). ASCII text, which is
+    nearly all of it, is folded in Arrow; other text by Python's casefold and `\\s`."""
     codes, uniques = pd.factorize(part.astype("str"))
-    text = pd.Series(uniques, dtype="str").str.casefold()
-    text = text.str.replace(r"\s+", " ", regex=True).str.strip()
-    values = np.append(text.to_numpy(dtype=object), "")  # code -1 (missing) → ""
-    return pd.Series(values[codes], index=part.index, dtype="str")
+    distinct = _text_array(uniques)
+    ascii_ = pc.string_is_ascii(distinct)
+    if pc.all(ascii_).as_py():
+        text = _fold_ascii(distinct)
+    else:
+        folded = pd.Series(distinct.to_pylist(), dtype="str").str.casefold()
+        folded = folded.str.replace(r"\s+", " ", regex=True).str.strip()
+        python = pa.array(folded.to_numpy(dtype=object), pa.large_string(), from_pandas=True)
+        text = pc.if_else(ascii_, _fold_ascii(distinct), python)
+    values = pa.concat_arrays([text, pa.array([""], pa.large_string())])  # code -1 → ""
+    taken = values.take(pa.array(np.where(codes < 0, len(text), codes)))
+    return pd.Series(pd.array(taken, dtype="str"), index=part.index)
+
+
+def _fold_ascii(text: pa.Array) -> pa.Array:
+    """casefold, `\\s+` → " " and strip, as Python does them, for ASCII text."""
+    lower = pc.ascii_lower(text)
+    spaced = pc.replace_substring_regex(lower, ASCII_SPACE, " ")
+    return pc.utf8_trim(spaced, " ")
+
+
+def _text_array(values: pd.Index | pd.Series) -> pa.Array:
+    """Text values as one Arrow large_string array (no copy when pandas keeps them in Arrow)."""
+    if isinstance(values.array, pd.arrays.ArrowStringArray):
+        chunked = values.array.__arrow_array__()
+        return chunked.combine_chunks().cast(pa.large_string())
+    return pa.array(np.asarray(values, dtype=object), pa.large_string(), from_pandas=True)
 
 
 def normalised_key(parts: list[pd.Series]) -> pd.Series:
     """Parts joined after case folding and collapsing whitespace (what a re-typed cell keeps)."""
-    key: pd.Series | None = None
-    for part in parts:
-        text = _normalised(part)
-        key = text if key is None else key + "\x1f" + text
-    assert key is not None
-    return key
+    assert parts
+    texts = [_text_array(_normalised(part)) for part in parts]
+    text = pa.large_string()
+    key = (
+        pc.binary_join_element_wise(*texts, pa.scalar("\x1f", text)) if len(texts) > 1 else texts[0]
+    )
+    return pd.Series(pd.array(key, dtype="str"), index=parts[0].index)
 
 
 def stable_ids(prefix: str, parts: list[pd.Series]) -> pd.Series:
-    """Ids like `O-3f9c0a1b2d` from a hash of the content (one hash per distinct key)."""
+    """Ids like `O-3f9c0a1b2d` from a hash of the content (one hash per distinct key): the
+    first ten hex digits of the SHA-1 of the key's UTF-8 bytes."""
     key = normalised_key(parts)  # never missing: a missing part is ""
     codes, distinct = pd.factorize(key)
-    ids = [prefix + hashlib.sha1(k.encode()).hexdigest()[:10] for k in distinct]
-    return pd.Series(np.array(ids, dtype=object)[codes], index=key.index, dtype="str")
+    digests = _sha1_hex(_text_array(distinct))
+    short = pc.utf8_slice_codeunits(digests, 0, 10)
+    text = pa.large_string()
+    ids = pc.binary_join_element_wise(pa.scalar(prefix, text), short, pa.scalar("", text))
+    return pd.Series(pd.array(ids.take(pa.array(codes)), dtype="str"), index=key.index)
+
+
+_HASHER = threading.local()  # one in-memory DuckDB per thread, for the hashing only
+
+
+def _sha1_hex(keys: pa.Array) -> pa.Array:
+    """The SHA-1 hex digest of each text, computed by DuckDB (in C++, on every core)."""
+    if len(keys) == 0 or pc.any(pc.match_substring(keys, "\x00")).as_py():
+        digests = [hashlib.sha1(k.encode()).hexdigest() for k in keys.to_pylist()]
+        return pa.array(digests, pa.large_string())
+    conn = getattr(_HASHER, "conn", None)
+    if conn is None:
+        conn = _HASHER.conn = duckdb.connect()
+    conn.register("keys", pa.table({"k": keys}))
+    try:
+        # a plain scan keeps the rows in order (preserve_insertion_order is on by default)
+        result = conn.sql("SELECT sha1(k) AS h FROM keys").to_arrow_table()
+    finally:
+        conn.unregister("keys")
+    return result.column("h").combine_chunks().cast(pa.large_string())
 
 
 def _fill_cycle(rows: pd.DataFrame, source: SourceTable, canonical: Canonical) -> bool:
