@@ -2,54 +2,18 @@
 
 Check-ins outnumber key results ten to one (11.6M against 0.9M for a 100,000-person
 company). Every check-in-sized step (the latest value, the score path, the weeks checked in,
-a cycle's span) used to merge the check-ins with their key results on the text id and sort
-them by it; here each check-in's key result is found once, in C++ through Arrow, and the
-rows are sorted once by (key result, time). The steps then work on integer codes and
-numpy arrays, and only their per-key-result results carry text ids again.
+a cycle's span) reads them keyed (`pipelines.keyed.KeyedCheckIns`): each check-in's key
+result found once and the rows sorted once by (key result, time), by DuckDB when they come
+from the store, else here. The steps then work on integer codes and numpy arrays, and only
+their per-key-result results carry text ids again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
-from pipelines.arrow import positions
-
-KEYED_COLUMNS = ["kr_code", "checked_at", "value", "grade", "confidence"]
-
-
-@dataclass(frozen=True)
-class KeyedCheckIns:
-    """Check-ins of known key results, ordered by key result and time.
-
-    kr_ids  the distinct key-result ids, in their first order of appearance; a key
-            result's *code* is its position here
-    frame   kr_code, checked_at, value, grade, confidence (float), sorted by (kr_code,
-            checked_at), ties kept in their original order
-    """
-
-    kr_ids: pd.Index
-    frame: pd.DataFrame
-
-    def codes(self, kr_ids: pd.Series) -> np.ndarray:
-        """The code of each id in `kr_ids` (-1 for an id with no code)."""
-        return codes_of(kr_ids, self.kr_ids)
-
-    def per_key_result(self, per_code: pd.DataFrame, kr_ids: pd.Series) -> pd.DataFrame:
-        """`per_code` (indexed by code) laid out on the rows of `kr_ids`: one row per id,
-        missing values where the key result has no row in `per_code`."""
-        rows = per_code.reindex(self.codes(kr_ids))
-        return rows.set_axis(kr_ids.index)
-
-
-def codes_of(values: pd.Series, kr_ids: pd.Index) -> np.ndarray:
-    """Position of each value in the unique index `kr_ids` (-1 when absent)."""
-    found = positions(values, pd.Series(kr_ids))
-    if found is None:
-        found = kr_ids.get_indexer(pd.Index(values))
-    return np.asarray(found, dtype=np.intp)
+from pipelines.keyed import KeyedCheckIns, codes_of
 
 
 def keyed_check_ins(check_ins: pd.DataFrame | KeyedCheckIns, kr_ids: pd.Series) -> KeyedCheckIns:
@@ -69,7 +33,9 @@ def keyed_check_ins(check_ins: pd.DataFrame | KeyedCheckIns, kr_ids: pd.Series) 
     order = np.lexsort((moment, codes))
 
     def column(name: str) -> np.ndarray:
-        values = pd.to_numeric(check_ins[name], errors="coerce").astype("float64")
+        values = check_ins[name]
+        if values.dtype != "float64":
+            values = pd.to_numeric(values, errors="coerce").astype("float64")
         return values.to_numpy()[known][order]
 
     frame = pd.DataFrame(
@@ -110,15 +76,25 @@ def latest_per_key_result(keyed: KeyedCheckIns) -> pd.DataFrame:
     return out
 
 
+_DAY_US = 86_400_000_000
+_MONDAY = 4  # 1970-01-05, four days after the epoch, was a Monday
+
+
 def week_starts(moments: pd.Series | np.ndarray) -> np.ndarray:
-    """The Monday (midnight) of each moment's week, as datetime64."""
-    day = pd.DatetimeIndex(moments).normalize()
-    return (day - pd.to_timedelta(day.day_of_week, unit="D")).to_numpy()
+    """The Monday (midnight) of each moment's week, as datetime64[us]."""
+    moments = np.asarray(moments, dtype="datetime64[us]")
+    days = moments.view("int64") // _DAY_US
+    monday = ((days - _MONDAY) // 7 * 7 + _MONDAY) * _DAY_US
+    return np.where(np.isnat(moments), np.datetime64("NaT", "us"), monday.view("datetime64[us]"))
 
 
 def checked_weeks(keyed: KeyedCheckIns) -> pd.DataFrame:
     """Distinct (kr_code, week_start) pairs: the weeks in which each key result was
     checked in (a week runs Monday to Sunday)."""
     ci = keyed.frame
-    pairs = pd.DataFrame({"kr_code": ci["kr_code"], "week_start": week_starts(ci["checked_at"])})
-    return pairs.drop_duplicates(ignore_index=True)
+    code = ci["kr_code"].to_numpy()
+    week = week_starts(ci["checked_at"])
+    # Rows are in (code, time) order, so a new pair is one that differs from the row before.
+    new = np.ones(len(code), dtype=bool)
+    new[1:] = (code[1:] != code[:-1]) | (week[1:] != week[:-1])
+    return pd.DataFrame({"kr_code": code[new], "week_start": week[new]})

@@ -101,8 +101,13 @@ def analyse(
     day = as_of or dataset.reference_date()
     today = as_timestamp(day)
     objectives, key_results, teams = dataset.objectives, dataset.key_results, dataset.teams
-    # Check-ins are keyed to their key results once; every check-in-sized step reads them.
-    check_ins = keyed_check_ins(check_ins_known_on(dataset.check_ins, today), key_results["kr_id"])
+    # Check-ins are keyed to their key results once (by the store when it can); every
+    # check-in-sized step reads them so.
+    if dataset.keyed_check_ins is not None:
+        check_ins = dataset.keyed_check_ins.known_on(today)
+    else:
+        known = check_ins_known_on(dataset.check_ins, today)
+        check_ins = keyed_check_ins(known, key_results["kr_id"])
 
     calendar = cycle_calendar(dataset.cycles, objectives, key_results, check_ins, today)
     scores = score_all(objectives, key_results, check_ins)

@@ -1,0 +1,58 @@
+"""Check-ins keyed by the position of their key result: the form the metrics read them in.
+
+A key result's *code* is its position in a list of key-result ids; a keyed check-in carries
+the code instead of the text id, so millions of check-ins group and join as integers. The
+store builds them in DuckDB (`pipelines.store.read_check_in_codes`); `metrics.checkins`
+builds them in pandas for frames made by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pipelines.arrow import positions
+
+KEYED_COLUMNS = ["kr_code", "checked_at", "value", "grade", "confidence"]
+
+
+@dataclass(frozen=True)
+class KeyedCheckIns:
+    """Check-ins of known key results, ordered by key result and time.
+
+    kr_ids  the distinct key-result ids, in their first order of appearance; a key
+            result's *code* is its position here
+    frame   kr_code, checked_at, value, grade, confidence (float), sorted by (kr_code,
+            checked_at), ties kept in their original order
+    """
+
+    kr_ids: pd.Index
+    frame: pd.DataFrame
+
+    def codes(self, kr_ids: pd.Series) -> np.ndarray:
+        """The code of each id in `kr_ids` (-1 for an id with no code)."""
+        return codes_of(kr_ids, self.kr_ids)
+
+    def known_on(self, as_of: pd.Timestamp) -> KeyedCheckIns:
+        """The check-ins made by the end of the as-of day (later ones have not happened)."""
+        moments = self.frame["checked_at"].to_numpy()
+        keep = moments < np.datetime64(as_of + pd.Timedelta(days=1))
+        if keep.all():
+            return self
+        return KeyedCheckIns(self.kr_ids, self.frame[keep].reset_index(drop=True))
+
+    def per_key_result(self, per_code: pd.DataFrame, kr_ids: pd.Series) -> pd.DataFrame:
+        """`per_code` (indexed by code) laid out on the rows of `kr_ids`: one row per id,
+        missing values where the key result has no row in `per_code`."""
+        rows = per_code.reindex(self.codes(kr_ids))
+        return rows.set_axis(kr_ids.index)
+
+
+def codes_of(values: pd.Series, kr_ids: pd.Index) -> np.ndarray:
+    """Position of each value in the unique index `kr_ids` (-1 when absent)."""
+    found = positions(values, pd.Series(kr_ids))
+    if found is None:
+        found = kr_ids.get_indexer(pd.Index(values))
+    return np.asarray(found, dtype=np.intp)
