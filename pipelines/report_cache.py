@@ -37,6 +37,7 @@ import importlib
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import sys
@@ -69,9 +70,13 @@ MANIFEST = "manifest.json"
 KEEP_PREVIOUS = 1  # older entries kept beside the newest (a reader may still be on them)
 ABANDONED_S = 3600  # a temporary folder this old belongs to a writer that died
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-# What the report is computed with: every metric, and the modules that read the store.
-CODE_FILES = ("metrics/*.py", "pipelines/store.py", "pipelines/schema.py",
-              "pipelines/arrow.py", "pipelines/report_cache.py")  # fmt: skip
+# What the report is computed with: every metric, and every module of this project that
+# the metrics, the store and this module import, followed import by import (see `code_files`).
+CODE_ROOTS = ("metrics/*.py", "pipelines/__init__.py", "pipelines/store.py",
+              "pipelines/report_cache.py")  # fmt: skip
+_FROM = re.compile(r"^[ \t]*from[ \t]+((?:metrics|pipelines)(?:\.\w+)*)[ \t]+import[ \t]+"
+                   r"(\([^)]*\)|[^\n]*)", re.M)  # fmt: skip
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+((?:metrics|pipelines)(?:\.\w+)*)", re.M)
 LIBRARIES = ("pandas", "numpy", "pyarrow", "duckdb")
 ALLOWED_MODULES = ("metrics.", "pipelines.")  # dataclasses an entry may name
 SCALARS = (str, int, float, bool, type(None))
@@ -133,10 +138,38 @@ def code_fingerprint() -> str:
     return _CODE
 
 
+def _module_file(name: str) -> Path | None:
+    base = PROJECT_DIR.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def code_files() -> list[Path]:
+    """The source files a report depends on: CODE_ROOTS and, transitively, every module of
+    `metrics` or `pipelines` they import (at the top or inside a function)."""
+    todo = [p for pattern in CODE_ROOTS for p in PROJECT_DIR.glob(pattern)]
+    seen: set[Path] = set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        text = path.read_text(encoding="utf-8")
+        names = [m.group(1) for m in _IMPORT.finditer(text)]
+        for match in _FROM.finditer(text):
+            module, imported = match.group(1), match.group(2).split("#")[0]
+            names.append(module)
+            names += [f"{module}.{item.split()[0]}" for item in imported.strip("()").split(",")
+                      if item.split()]  # fmt: skip
+        todo += [f for f in map(_module_file, names) if f is not None and f not in seen]
+    return sorted(seen)
+
+
 def _code_fingerprint() -> str:
     digest = hashlib.sha256()
-    files = sorted({p for pattern in CODE_FILES for p in PROJECT_DIR.glob(pattern)})
-    for path in files:
+    for path in code_files():
         digest.update(path.relative_to(PROJECT_DIR).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     versions = {name: metadata.version(name) for name in LIBRARIES}
@@ -227,11 +260,8 @@ def _write_frame(frame: pd.DataFrame, path: Path) -> dict[str, Any]:
         dtype = frame[name].dtype
         if pd.api.types.is_object_dtype(dtype):
             nulls[name] = _check_object_column(name, frame[name])
-        elif isinstance(dtype, pd.CategoricalDtype):  # (Arrow drops those of an empty column)
-            values = dtype.categories.tolist()
-            if any(type(v) not in SCALARS for v in values):
-                raise Unsupported(f"categories of {name!r}")
-            categories[name] = [values, str(dtype.categories.dtype), bool(dtype.ordered)]
+        elif isinstance(dtype, pd.CategoricalDtype):
+            categories[name] = _categories(name, dtype, empty=frame.empty)
     table = pa.Table.from_pandas(frame, preserve_index=None)
     feather.write_feather(table, str(path), compression="lz4")
     return {
@@ -252,14 +282,35 @@ def _read_frame(directory: Path, spec: dict[str, Any]) -> pd.DataFrame:
         if kind is not None:
             column = column.where(column.notna(), None if kind == "none" else np.nan)
         frame[name] = column
-    for name, (values, dtype, ordered) in spec["categories"].items():
-        wanted = pd.CategoricalDtype(pd.Index(values, dtype=dtype), ordered=ordered)
-        if frame[name].dtype != wanted:
-            frame[name] = frame[name].astype(wanted)
-    found = [list(frame.columns), [repr(t) for t in frame.dtypes], repr(frame.index)]
-    if found != [spec["columns"], spec["dtypes"], spec["index"]] or len(frame) != spec["rows"]:
+    for name, known in spec["categories"].items():
+        column = frame[name]
+        if known["values"] is not None:  # an empty column: Arrow kept no categories
+            wanted = pd.Index(known["values"], dtype=known["dtype"], name=known["name"])
+            frame[name] = column.astype(pd.CategoricalDtype(wanted, ordered=known["ordered"]))
+        elif column.cat.categories.name != known["name"]:  # Arrow drops the name
+            wanted = column.cat.categories.rename(known["name"])
+            dtype = pd.CategoricalDtype(wanted, ordered=column.cat.ordered)
+            frame[name] = pd.Categorical.from_codes(column.cat.codes, dtype=dtype)
+    found = [list(frame.columns), [repr(t) for t in frame.dtypes], repr(frame.index),
+             {n: frame[n].cat.categories.name for n in spec["categories"]}]  # fmt: skip
+    written = [spec["columns"], spec["dtypes"], spec["index"],
+               {n: known["name"] for n, known in spec["categories"].items()}]  # fmt: skip
+    if found != written or len(frame) != spec["rows"]:
         raise ValueError(f"{spec['file']} did not come back as it was written")
     return frame
+
+
+def _categories(column: str, dtype: pd.CategoricalDtype, empty: bool) -> dict[str, Any]:
+    """What Arrow does not keep of a categorical column: the name of its categories, and
+    the categories themselves when the column is empty."""
+    name = dtype.categories.name
+    if not (name is None or isinstance(name, str)):
+        raise Unsupported(f"the categories of {column!r} are named {name!r}")
+    values = dtype.categories.tolist() if empty else None
+    if values is not None and any(type(v) not in SCALARS for v in values):
+        raise Unsupported(f"categories of {column!r}")
+    return {"name": name, "ordered": bool(dtype.ordered), "values": values,
+            "dtype": str(dtype.categories.dtype)}  # fmt: skip
 
 
 class _Writer:
@@ -272,6 +323,13 @@ class _Writer:
             self.frames += 1
             spec = _write_frame(value, self.directory / f"{self.frames:03d}.arrow")
             return {"frame": spec}
+        if isinstance(value, pd.RangeIndex):
+            return {"range": [value.start, value.stop, value.step], "name": value.name}
+        if isinstance(value, pd.Index) and not isinstance(value, pd.MultiIndex):
+            if not (value.name is None or isinstance(value.name, str)):
+                raise Unsupported("an index must be named by text")
+            encoded = self.encode(pd.DataFrame({"values": value}))
+            return {"index": encoded["frame"], "name": value.name}
         if isinstance(value, pd.Series):
             if not (value.name is None or isinstance(value.name, str)):
                 raise Unsupported("a series must be named by text")
@@ -319,6 +377,10 @@ def _dataclass(name: str) -> type:
 def _decode(directory: Path, node: dict[str, Any]) -> Any:
     if "frame" in node:
         return _read_frame(directory, node["frame"])
+    if "range" in node:
+        return pd.RangeIndex(*node["range"], name=node["name"])
+    if "index" in node:
+        return pd.Index(_read_frame(directory, node["index"])["values"]).rename(node["name"])
     if "series" in node:
         frame = _read_frame(directory, node["series"])
         return frame.iloc[:, 0].rename(node["name"])
@@ -351,7 +413,7 @@ def _decode(directory: Path, node: dict[str, Any]) -> Any:
 def _scalars_round_trip(node: Any, original: Any) -> None:
     """Every scalar of the manifest decodes to what was encoded (frames are checked by
     dtype on the way back); raises Unsupported otherwise."""
-    if isinstance(original, pd.DataFrame | pd.Series):
+    if isinstance(original, pd.DataFrame | pd.Series | pd.Index):
         return
     if dataclasses.is_dataclass(original) and not isinstance(original, type):
         for f in dataclasses.fields(original):
@@ -462,17 +524,18 @@ def load_or_compute(
         if use or write:
             try:
                 key, as_of = report_key(conn, config)
-            except Exception:  # e.g. a column type DuckDB cannot hash: compute in memory
-                log.warning("report cache: cannot compute the key of %s", path, exc_info=True)
+            except Exception as exc:  # e.g. a column type DuckDB cannot hash: in memory
+                log.warning("report cache: no key for %s (%s)", path, exc)
         if use and key:
             try:
                 found = load_entry(folder, key)
                 if found is not None:
                     return StoreReport(found["dataset"], found["report"], key, "cache",
                                        found["same_point"])  # fmt: skip
-            except Exception:
-                log.warning("report cache: entry %s unreadable; computing again", key[:12],
-                            exc_info=True)  # fmt: skip
+            except Exception as exc:
+                log.warning("report cache: entry %s unreadable (%s); computing again",
+                            key[:12], exc)  # fmt: skip
+                log.debug("report cache: the unreadable entry", exc_info=True)
                 if write:  # make room for the entry computed below
                     shutil.rmtree(folder / key, ignore_errors=True)
         dataset = read_dataset(conn)
@@ -486,8 +549,9 @@ def load_or_compute(
             save_entry(folder, key, objects)
         except OSError as exc:  # a folder we cannot write: the report stays in memory
             log.debug("report cache: not written (%s)", exc)
-        except Exception:
-            log.warning("report cache: not written", exc_info=True)
+        except Exception as exc:  # (Unsupported: a value the format cannot hold)
+            log.warning("report cache: not written (%s)", exc)
+            log.debug("report cache: what could not be written", exc_info=True)
     return StoreReport(dataset, report, key, "computed", same_point)
 
 

@@ -40,6 +40,8 @@ def same(left, right, where: str = "") -> None:
             assert list(map(type, left[column])) == list(map(type, right[column])), where
     elif isinstance(left, pd.Series):
         pd.testing.assert_series_equal(left, right, check_exact=True, obj=where)
+    elif isinstance(left, pd.Index):
+        pd.testing.assert_index_equal(left, right, exact=True, check_exact=True, obj=where)
     elif dataclasses.is_dataclass(left):
         for f in dataclasses.fields(left):
             same(getattr(left, f.name), getattr(right, f.name), f"{where}.{f.name}")
@@ -116,6 +118,8 @@ def test_every_kind_of_value_the_format_holds_comes_back_as_it_was(small_store: 
         "flag": [True, False, True],
         "band": pd.Categorical(["low", "high", None], categories=["low", "mid", "high"],
                                ordered=True),
+        "kr": pd.Categorical(["k1", "k2", "k1"], categories=pd.Index(["k1", "k2", "k9"],
+                                                                     name="kr_id")),
         "when": pd.to_datetime(["2026-01-01", None, "2026-03-01"]).as_unit("us"),
         "span": pd.to_timedelta([1, 2, None], unit="D"),
         "score": [0.1, np.nan, -0.0],
@@ -130,7 +134,9 @@ def test_every_kind_of_value_the_format_holds_comes_back_as_it_was(small_store: 
     objects = {"report": weird, "dataset": dataset, "series": odd["score"],
                "numbers": [np.int64(3), np.float64(0.5), 1 / 3, float("nan"), None, True],
                "moments": (pd.Timestamp("2026-05-01 12:30", tz="UTC"), date(2026, 5, 1)),
-               "named": {"a": 1, "b": "two"}}  # fmt: skip
+               "named": {"a": 1, "b": "two"},
+               "indexes": [pd.Index(["k2", "k1"], name="kr_id"), pd.RangeIndex(2, 9, 3),
+                           pd.Index([3, 1], dtype="int64")]}  # fmt: skip
     save_entry(tmp_path / "cache", "k" * 64, objects)
     same(objects, load_entry(tmp_path / "cache", "k" * 64), "entry")
 
@@ -219,6 +225,26 @@ def test_the_config_and_the_code_are_in_the_key(small_store: Path,
     assert key_of(small_store, config=HealthConfig(stale_days=7)) != key
     monkeypatch.setattr(report_cache, "code_fingerprint", lambda: "metrics edited")
     assert key_of(small_store) != key
+
+
+def test_the_code_in_the_key_covers_every_module_that_computes_the_report(small_store: Path):
+    """Every module of metrics/ or pipelines/ that a process loads to read the store and
+    compute the report (and nothing else) is among the files the key fingerprints."""
+    script = (
+        "import sys, json\n"
+        "from pipelines import report_cache\n"
+        "found = report_cache.load_or_compute(sys.argv[1], write=False)\n"
+        "assert found.source == 'computed' and found.report is not None\n"
+        "loaded = [m.__file__ for n, m in list(sys.modules.items())\n"
+        "          if n.split('.')[0] in ('metrics', 'pipelines')]\n"
+        "print(json.dumps([loaded, [str(p) for p in report_cache.code_files()]]))\n"
+    )
+    env = {**os.environ, report_cache.ENABLE_VAR: "0"}
+    result = subprocess.run([sys.executable, "-c", script, str(small_store)], env=env,
+                            capture_output=True, text=True, check=True)  # fmt: skip
+    loaded, fingerprinted = json.loads(result.stdout)
+    assert {str(Path(f).resolve()) for f in loaded} <= set(fingerprinted)
+    assert any(f.endswith("metrics/report.py") for f in fingerprinted)
 
 
 def test_an_edit_made_outside_the_program_gives_a_new_key(small_store: Path):
