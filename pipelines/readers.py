@@ -32,7 +32,7 @@ from pipelines.problems import Problem, column_letter
 from pipelines.safety import check_file, check_size, scan_zip_parts, utf16_without_bom
 from pipelines.sandbox import start_in_child
 from pipelines.settings import Settings, settings
-from pipelines.sheets import ColumnSheet, fill_merged_down, workbook_columns
+from pipelines.sheets import SEPARATOR, ColumnSheet, fill_merged_down, workbook_columns
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -477,8 +477,11 @@ def _column(first: list[object], kind: str, rest: object) -> pd.Series:
         head = np.array([np.nan if v is None else v for v in first], dtype="float64")
         tail = np.frombuffer(rest, dtype="float64")  # type: ignore[call-overload]
         return pd.Series(np.concatenate([head, tail]), dtype="float64")
+    if kind == "str":
+        joined = pa.array([rest], pa.large_string())
+        rest_text = pc.split_pattern(joined, SEPARATOR).flatten()
     if kind == "str" and kinds <= {str}:
-        text = pa.array([*first, *rest], pa.large_string())  # type: ignore[misc]
+        text = pa.concat_arrays([pa.array(first, pa.large_string()), rest_text])
         empty = pc.equal(text, "")
         if pc.any(empty).as_py():
             text = pc.if_else(empty, pa.scalar(None, pa.large_string()), text)
@@ -487,7 +490,7 @@ def _column(first: list[object], kind: str, rest: object) -> pd.Series:
         tail_values = np.frombuffer(rest, dtype="float64").tolist()  # type: ignore[call-overload]
         rest = [None if v != v else v for v in tail_values]  # NaN was an empty cell
     elif kind == "str":
-        rest = [None if v == "" else v for v in rest]  # type: ignore[attr-defined]
+        rest = [None if v == "" else v for v in rest_text.to_pylist()]
     return _typed_column(pd.Series([*first, *rest], dtype=object))  # type: ignore[misc]
 
 

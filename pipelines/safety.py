@@ -260,31 +260,40 @@ class _Extent:
     """The highest row and column a worksheet's XML uses, watched as its chunks stream by.
 
     Only references that could pass a limit are looked at (more digits or letters than the
-    limit has, or as many and a first one at least as high), so an ordinary sheet costs a few
-    regular-expression scans that find nothing; what they find is then checked exactly.
+    limit has, or as many and a first one at least as high), so an ordinary sheet costs one
+    regular-expression scan that finds nothing; what it finds is then checked exactly.
     """
 
     def __init__(self, limits: Settings) -> None:
         self.limits = limits
         high_row = _at_least(str(limits.max_rows), "0-9", "1-9", 7)  # row 1,048,576 is last
         high_column = _at_least(_column_letters(limits.max_columns), "A-Z", "A-Z", 3)  # XFD
-        # `r="` is a literal the scan jumps between; the byte before must be whitespace.
-        self.cell_ref = re.compile(rb'r="(?:%s[0-9]{1,7}|[A-Z]{1,3}%s)"' % (high_column, high_row))
+        # `r="` is a literal the scan jumps between; the byte before must be whitespace. One
+        # pattern finds far cell references (letters, then digits) and far row numbers (digits
+        # only, as `<row r="…">` has them): one pass over the sheet instead of two.
+        self.ref = re.compile(
+            rb'r="(?:%s[0-9]{1,7}|[A-Z]{0,3}%s)"' % (high_column, high_row)
+        )  # fmt: skip
         self.big_row = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(%s)"' % high_row)
 
     def feed(self, window: bytes) -> str | None:
-        for match in self.cell_ref.finditer(window):
-            if window[match.start() - 1 : match.start()] not in (b" ", b"\t", b"\n", b"\r"):
-                continue  # part of another attribute's name, such as ref="…"
+        far_row = None  # a far cell is named before a far row, as when they were two passes
+        for match in self.ref.finditer(window):
             ref = match.group(0).decode()[3:-1]
             split = len(ref.rstrip("0123456789"))
+            if split == 0:  # digits only: a row number, when it is a row element's
+                start = max(window.rfind(b"<", 0, match.start()), 0)
+                tag = self.big_row.match(window, start)
+                number = int(tag.group(1)) if tag and tag.end() == match.end() else 0
+                if number > self.limits.max_rows and far_row is None:
+                    far_row = self._too_big(f"row {number:,}")
+                continue
+            if window[match.start() - 1 : match.start()] not in (b" ", b"\t", b"\n", b"\r"):
+                continue  # part of another attribute's name, such as ref="…"
             column, row = _column_number(ref[:split]), int(ref[split:])
             if column > self.limits.max_columns or row > self.limits.max_rows:
                 return self._too_big(ref)
-        for match in self.big_row.finditer(window):
-            if int(match.group(1)) > self.limits.max_rows:
-                return self._too_big(f"row {int(match.group(1)):,}")
-        return None
+        return far_row
 
     def _too_big(self, where: str) -> str:
         return (

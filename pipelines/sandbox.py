@@ -24,6 +24,7 @@ import re
 import resource
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -49,7 +50,12 @@ def run_in_child(fn: Callable[..., T], *args: Any, memory_mb: int, timeout_s: fl
 
 class Pending:
     """A child process computing `fn(*args)`, started by `start_in_child`: the caller does
-    other work meanwhile, then takes the `result()` or `cancel()`s it."""
+    other work meanwhile, then takes the `result()` or `cancel()`s it.
+
+    The payload goes in and the result comes out through one blocking write and one
+    blocking read on a helper thread; both run in C without the GIL, so the caller's own
+    Python work (the safety scan) is not slowed by them, nor they by it.
+    """
 
     def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int,
                  timeout_s: float) -> None:  # fmt: skip
@@ -57,46 +63,69 @@ class Pending:
         self.timeout_s = timeout_s
         payload = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
         command = [sys.executable, "-m", "pipelines.sandbox", str(memory_mb)]
+        # what the child says on stderr (a Rust abort message, a traceback); closed by
+        # `result` or `cancel`
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115
         self.child = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self.errors,
             cwd=PROJECT_DIR,
         )
         self.out = b""
-        self.err = b""
         self.timed_out = False
-        # The pipes are fed and drained by a thread, so the caller is free until `result`.
+        self.timer = threading.Timer(timeout_s, self._time_up)
+        self.timer.daemon = True
+        self.timer.start()
         self.thread = threading.Thread(target=self._communicate, args=(payload,), daemon=True)
         self.thread.start()
 
-    def _communicate(self, payload: bytes) -> None:
-        try:
-            self.out, self.err = self.child.communicate(payload, timeout=self.timeout_s)
-        except subprocess.TimeoutExpired:
+    def _time_up(self) -> None:
+        if self.child.poll() is None:
             self.timed_out = True
             self.child.kill()
-            self.out, self.err = self.child.communicate()
-        except (OSError, ValueError):  # the child was stopped by `cancel`
-            self.child.kill()
-            self.child.wait()
+
+    def _communicate(self, payload: bytes) -> None:
+        stdin, stdout = self.child.stdin, self.child.stdout
+        assert stdin is not None and stdout is not None
+        try:
+            try:
+                stdin.write(payload)
+            finally:
+                stdin.close()
+        except (BrokenPipeError, OSError, ValueError):
+            pass  # the child died (or was stopped) before it read everything
+        try:
+            self.out = stdout.read()
+        except (OSError, ValueError):
+            self.out = b""
+        self.child.wait()
+        self.timer.cancel()
 
     def cancel(self) -> None:
         """Stop the child (its result is not wanted) and wait until it is gone."""
         if self.child.poll() is None:
             self.child.kill()
+        self._finish()
+        self.errors.close()
+
+    def _finish(self) -> None:
         self.thread.join()
-        for pipe in (self.child.stdin, self.child.stdout, self.child.stderr):
-            if pipe is not None:
-                pipe.close()
+        self.timer.cancel()
+        if self.child.stdout is not None:
+            self.child.stdout.close()
 
     def result(self) -> Any:
-        self.thread.join()
+        self._finish()
         if self.timed_out:
+            self.errors.close()
             raise ChildFailed(f"reading took longer than {self.timeout_s:g} s and was stopped")
+        self.errors.seek(0)
+        err = self.errors.read()
+        self.errors.close()
         if self.child.returncode != 0 or not self.out:
-            raise ChildFailed(_death(self.child.returncode, self.memory_mb, self.err))
+            raise ChildFailed(_death(self.child.returncode, self.memory_mb, err))
         status, value = pickle.loads(self.out)
         self.out = b""
         if status == "memory":

@@ -16,6 +16,7 @@ from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 Merged = list[tuple[tuple[int, int], tuple[int, int]]]
 NAN = float("nan")
+SEPARATOR = "\x00"  # XML, and so a worksheet cell, cannot hold it
 TITLE_ROWS = 30  # rows above a header that a sheet may have besides its data rows
 
 
@@ -66,12 +67,13 @@ HEAD_ROWS = 30  # rows kept as Python lists for the header search (`readers.HEAD
 class ColumnSheet:
     """A worksheet as `workbook_columns` sends it back from the child process: the first
     rows as cell values (to find the header in), and every column below them in the form
-    that pickles cheapest — numbers as the bytes of a float64 array, text as a list of
-    strings, anything else (dates, booleans, a mix) as its cell values."""
+    that pickles cheapest — numbers as the bytes of a float64 array, text as one string
+    (the cells joined by SEPARATOR), anything else (dates, booleans, a mix) as its cell
+    values."""
 
     name: str
     head: list[list[object]] | None  # None when the sheet is over the size limits
-    columns: list[tuple[str, object]]  # ("float64", bytes) | ("str", list) | ("object", list)
+    columns: list[tuple[str, object]]  # ("float64", bytes) | ("str", str) | ("object", list)
     width: int
     start: tuple[int, int]
     height: int
@@ -127,7 +129,10 @@ def _typed_cells(column: list[object]) -> tuple[str, object]:
     if kinds == {str}:
         if empty == len(column):  # nothing but empty cells: no text in the column
             return "float64", array("d", [NAN]).tobytes() * len(column)
-        return "str", column  # the empty cells are made missing in Arrow, by the reader
+        text = SEPARATOR.join(column)  # type: ignore[arg-type]
+        if text.count(SEPARATOR) == len(column) - 1:  # no cell holds the separator
+            return "str", text  # one string to pickle; split (and "" made missing) in Arrow
+        return "object", [None if c == "" else c for c in column]
     if (
         kinds <= {float, int, str, type(None)}
         and sum(map(isinstance, column, repeat(str))) == empty

@@ -337,9 +337,12 @@ def content_hash(tables: dict[str, pd.DataFrame]) -> str:
 def _row_hashes(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> np.ndarray:
     if frame.empty or frame.shape[1] == 0:
         return np.zeros(len(frame), dtype=np.uint64)
-    conn.register("hashed", frame)
+    table = _as_arrow(frame.set_axis([f"c{i}" for i in range(frame.shape[1])], axis=1))
+    if not isinstance(table, pa.Table):  # a column Arrow cannot hold: pandas hashes it
+        return pd.util.hash_pandas_object(frame, index=False).to_numpy(dtype=np.uint64)
+    conn.register("hashed", table)
     try:
-        columns = ", ".join('"' + str(c).replace('"', '""') + '"' for c in frame.columns)
+        columns = ", ".join(f"c{i}" for i in range(frame.shape[1]))
         # insertion order is kept: the hashes come back in the frame's row order
         rows = conn.execute(f"SELECT hash({columns}) AS h FROM hashed").fetchnumpy()["h"]
     finally:

@@ -9,9 +9,10 @@ may point at objectives loaded before.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from pipelines.arrow import isin
+from pipelines.arrow import isin, positions
 from pipelines.canonical import Canonical
 from pipelines.schema import CHECK_INS, TABLES_BY_NAME
 
@@ -47,6 +48,8 @@ def duplicate_ids(canonical: Canonical) -> None:
     for name, frame in canonical.tables.items():
         table = TABLES_BY_NAME[name]
         keys = list(table.key)
+        if _surely_distinct(frame, keys):
+            continue
         complete = frame[keys].notna().all(axis=1)
         repeated = frame[keys].duplicated() & complete
         if not repeated.any():
@@ -60,6 +63,22 @@ def duplicate_ids(canonical: Canonical) -> None:
         else:
             message = f"duplicate {keys[0]} " + _quoted(frame[keys[0]]) + " (first on " + where
             canonical.report(frame, repeated, column, message + ")")
+
+
+def _surely_distinct(frame: pd.DataFrame, keys: list[str]) -> bool:
+    """True when no two rows can share a key, found cheaply: one unique column, or check-ins
+    given in order of key result and then time, as exports list them. False means "look"."""
+    if len(keys) == 1:
+        return bool(frame[keys[0]].is_unique)
+    if len(keys) != 2 or frame.empty or frame[keys].isna().any().any():
+        return False
+    first, second = frame[keys[0]], frame[keys[1]]
+    if not pd.api.types.is_datetime64_dtype(second.dtype):
+        return False
+    codes = pd.factorize(first)[0]  # numbered in order of appearance
+    times = second.to_numpy().view("int64")
+    step, later = np.diff(codes), np.diff(times)
+    return bool(((step > 0) | ((step == 0) & (later > 0))).all())
 
 
 def _ids(
@@ -118,6 +137,21 @@ def loop_members(parent: dict[str, str]) -> dict[str, list[str]]:
     return members
 
 
+def _may_loop(nodes: pd.Series, parents: pd.Series, steps: int = 64) -> bool:
+    """False when every chain of parent links ends within `steps` links (then no node is on
+    a loop), followed for all nodes at once; True means "look" (`loop_members`)."""
+    up = positions(parents, nodes)  # each node's parent, as a position among the nodes
+    if up is None:
+        return True
+    current = up
+    for _ in range(steps):
+        reached = current >= 0
+        if not reached.any():
+            return False
+        current = np.where(reached, up[np.maximum(current, 0)], -1)
+    return True
+
+
 def _loop_from(loop: list[str], start: str) -> list[str]:
     if start not in loop:
         return [start]
@@ -135,6 +169,8 @@ def alignment_loops(canonical: Canonical, stored: dict[str, pd.DataFrame]) -> No
             continue
         links = pd.concat([stored[table][[key, column]], frame[[key, column]]])
         links = links.drop_duplicates(key, keep="last").dropna()
+        if not _may_loop(links[key], links[column]):
+            continue
         members = loop_members(dict(zip(links[key], links[column], strict=True)))
         if not members:
             continue
