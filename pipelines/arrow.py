@@ -11,6 +11,7 @@ position.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -67,4 +68,44 @@ def positions(values: pd.Series, keys: pd.Series) -> np.ndarray | None:
 def no_text(index: pd.Index) -> pd.Series:
     """An all-missing text column, as `pd.Series(pd.NA, index=index, dtype="str")` gives,
     built without a pass over the rows."""
-    return pd.Series(pd.array(pa.nulls(len(index), pa.large_string()), dtype="str"), index=index)
+    return pd.Series(pd.array(_nulls(len(index)), dtype="str"), index=index)
+
+
+@lru_cache(maxsize=8)
+def _nulls(length: int) -> pa.Array:
+    """`length` missing texts. Arrow arrays never change, and pandas replaces (never writes
+    into) the array of a column it changes, so one array serves every such column."""
+    return pa.nulls(length, pa.large_string())
+
+
+def value_bytes(cells: pa.ChunkedArray | pa.Array) -> list[np.ndarray] | None:
+    """The bytes of a text array's values, one numpy array per chunk, without a copy; None
+    for anything but (large_)string arrays. A missing value's slot may hold bytes of its own
+    (none, as Arrow writes them), so a test over these bytes can only be stricter."""
+    chunks = cells.chunks if isinstance(cells, pa.ChunkedArray) else [cells]
+    out = []
+    for chunk in chunks:
+        if pa.types.is_large_string(chunk.type):
+            width = np.int64
+        elif pa.types.is_string(chunk.type):
+            width = np.int32
+        else:
+            return None
+        if len(chunk) == 0:
+            continue
+        _, offsets, data = chunk.buffers()
+        bounds = np.frombuffer(offsets, dtype=width, count=chunk.offset + len(chunk) + 1)
+        low, high = int(bounds[chunk.offset]), int(bounds[-1])
+        if high > low and data is not None:
+            out.append(np.frombuffer(data, dtype=np.uint8, count=high)[low:])
+    return out
+
+
+def only_bytes(cells: pa.ChunkedArray | pa.Array, allowed: bytes) -> bool:
+    """Whether every value is made of the ASCII characters in `allowed` only."""
+    parts = value_bytes(cells)
+    if parts is None:
+        return False
+    table = np.zeros(256, dtype=bool)
+    table[list(allowed)] = True
+    return all(bool(table[part].all()) for part in parts)
