@@ -14,17 +14,23 @@ import pandas as pd
 import pyarrow as pa
 
 from pipelines.schema import DATE, NUMBER, TABLES_BY_NAME, TEXT, TIMESTAMP
-from pipelines.store import Dataset
+from pipelines.store import CHECK_IN_METRIC_COLUMNS, Dataset
+
+# Columns the metrics read, where they read fewer than the table has.
+METRIC_COLUMNS = {"check_ins": CHECK_IN_METRIC_COLUMNS}
 
 _TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default `str`
 
 
-def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with every column of canonical table `name`: text as str, numbers as float,
-    dates and timestamps as datetime64 (missing columns added empty; extra columns kept)."""
+def conform(name: str, frame: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    """`frame` with every column of canonical table `name` (or those of them in `columns`):
+    text as str (or a categorical of str), numbers as float, dates and timestamps as
+    datetime64 (missing columns added empty; extra columns kept)."""
     table = TABLES_BY_NAME[name]
     out = frame.copy(deep=False)  # copy-on-write: columns are copied only when replaced
     for column in table.columns:
+        if columns is not None and column.name not in columns:
+            continue
         if column.name not in out:
             out[column.name] = _empty(column.sql_type, out.index)
             continue
@@ -42,8 +48,7 @@ def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _empty(sql_type: str, index: pd.Index) -> pd.Series:
-    """A column of missing values of the type `conform` gives (note and author are not read
-    from the store unless asked for)."""
+    """A column of missing values of the type `conform` gives."""
     if sql_type == TEXT:  # all missing, built in Arrow: 3x faster on millions of rows
         nulls = pd.array(pa.nulls(len(index), pa.large_string()), dtype=_TEXT)
         return pd.Series(nulls, index=index)
@@ -55,6 +60,8 @@ def _empty(sql_type: str, index: pd.Index) -> pd.Series:
 def _conformed(values: pd.Series, sql_type: str) -> bool:
     """Whether a column already has the type `conform` gives it."""
     if sql_type == TEXT:
+        if isinstance(values.dtype, pd.CategoricalDtype):  # the store's check-in ids
+            return values.dtype.categories.dtype == "str"
         return values.dtype == "str"
     if sql_type == NUMBER:
         return values.dtype == "float64"
@@ -62,8 +69,12 @@ def _conformed(values: pd.Series, sql_type: str) -> bool:
 
 
 def conform_dataset(dataset: Dataset) -> Dataset:
-    """The dataset with each canonical table conformed (see `conform`)."""
-    frames = {name: conform(name, getattr(dataset, name)) for name in TABLES_BY_NAME}
+    """The dataset with each canonical table conformed (see `conform`); check-ins get the
+    columns the metrics read (the store leaves note and author behind)."""
+    frames = {
+        name: conform(name, getattr(dataset, name), METRIC_COLUMNS.get(name))
+        for name in TABLES_BY_NAME
+    }
     return dataclasses.replace(dataset, **frames)
 
 

@@ -43,6 +43,17 @@ class KeyedCheckIns:
             return self
         return KeyedCheckIns(self.kr_ids, self.frame[keep].reset_index(drop=True))
 
+    def as_check_ins(self) -> pd.DataFrame:
+        """The check-ins as a canonical frame (kr_id, checked_at, value, grade, confidence)
+        sharing this one's arrays: kr_id is a categorical over `kr_ids`, 4 bytes a row
+        instead of a text id."""
+        codes = self.frame["kr_code"].to_numpy()
+        dtype = pd.CategoricalDtype(self.kr_ids)
+        kr_id = pd.Categorical.from_codes(codes.astype(_code_type(len(self.kr_ids))), dtype=dtype)
+        out = self.frame.drop(columns="kr_code")
+        out.insert(0, "kr_id", kr_id)
+        return out
+
     def per_key_result(self, per_code: pd.DataFrame, kr_ids: pd.Series) -> pd.DataFrame:
         """`per_code` (indexed by code) laid out on the rows of `kr_ids`: one row per id,
         missing values where the key result has no row in `per_code`."""
@@ -50,8 +61,16 @@ class KeyedCheckIns:
         return rows.set_axis(kr_ids.index)
 
 
+def _code_type(n: int) -> type:
+    return np.int32 if n < 2**31 else np.int64
+
+
 def codes_of(values: pd.Series, kr_ids: pd.Index) -> np.ndarray:
     """Position of each value in the unique index `kr_ids` (-1 when absent)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # look the categories up, once each
+        per_category = codes_of(pd.Series(values.cat.categories), kr_ids)
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes >= 0, per_category[codes], -1).astype(np.intp)
     found = positions(values, pd.Series(kr_ids))
     if found is None:
         found = kr_ids.get_indexer(pd.Index(values))

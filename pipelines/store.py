@@ -56,7 +56,7 @@ CREATE TABLE IF NOT EXISTS imports (
 SETTINGS_DDL = "CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR)"
 
 # Check-in columns the metrics need; note and author stay in the store unless asked for.
-CHECK_IN_METRIC_COLUMNS = ["kr_id", "checked_at", "value", "grade", "confidence", "status"]
+CHECK_IN_METRIC_COLUMNS = ["kr_id", "checked_at", "value", "grade", "confidence"]
 
 
 def resolve_db_path(db: str | Path | None = None) -> Path:
@@ -279,18 +279,28 @@ def _frame(conn: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
 def read_dataset(conn: duckdb.DuckDBPyConnection) -> Dataset:
     """Read every canonical table into pandas, ordered by key so results are reproducible.
 
-    Check-ins are the exception: sorting millions of them by text id costs seconds, so
-    they come unsorted, and once more keyed and sorted by DuckDB (`read_check_in_codes`)."""
+    Check-ins are read once, keyed and sorted by DuckDB (`read_keyed_check_ins`): their
+    frame has the columns the metrics use (CHECK_IN_METRIC_COLUMNS), kr_id as a
+    categorical, and shares its arrays with `keyed_check_ins`. Check-ins whose key result
+    is not in the store are left out (they belong to no cycle)."""
     frames: dict[str, pd.DataFrame] = {}
     for table in ENTITY_TABLES:
-        cols = CHECK_IN_METRIC_COLUMNS if table is CHECK_INS else table.column_names
-        select = ", ".join(f'"{c}"' for c in cols)
-        order = "" if table is CHECK_INS else f" ORDER BY {', '.join(table.key)}"
-        frames[table.name] = _frame(conn, f"SELECT {select} FROM {table.name}{order}")
+        if table is CHECK_INS:
+            continue
+        select = ", ".join(f'"{c}"' for c in table.column_names)
+        frames[table.name] = _frame(
+            conn, f"SELECT {select} FROM {table.name} ORDER BY {', '.join(table.key)}"
+        )
     settings = dict(conn.cursor().execute("SELECT key, value FROM settings").fetchall())
     as_of = date.fromisoformat(settings["as_of"]) if settings.get("as_of") else None
     keyed = read_keyed_check_ins(conn, frames["key_results"]["kr_id"])
-    return Dataset(**frames, as_of=as_of, settings=settings, keyed_check_ins=keyed)
+    return Dataset(
+        **frames,
+        check_ins=keyed.as_check_ins(),
+        as_of=as_of,
+        settings=settings,
+        keyed_check_ins=keyed,
+    )
 
 
 def read_keyed_check_ins(conn: duckdb.DuckDBPyConnection, kr_ids: pd.Series) -> KeyedCheckIns:
