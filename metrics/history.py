@@ -13,17 +13,7 @@ import pandas as pd
 from metrics.checkins import KeyedCheckIns, keyed_check_ins
 from metrics.scoring import attainment
 
-PATH_COLUMNS = [
-    "kr_code",
-    "checked_at",
-    "value",
-    "grade",
-    "confidence",
-    "attainment",
-    "score",
-    "day",
-    "share",
-]
+PATH_COLUMNS = ["kr_code", "checked_at", "score", "day", "share"]
 FEATURE_COLUMNS = [
     "kr_id",
     "scored_check_ins",
@@ -46,13 +36,14 @@ def check_in_scores(
     it implies, keyed by key-result code (see `metrics.checkins`).
 
     score       the check-in's grade, else clip(attainment of its value, 0, 1)
-    attainment  the value's raw attainment (the grade when there is no value)
     day, share  days since the cycle's start, and that as a share of the cycle's span
     Rows are ordered by key result and time; check-ins of unknown key results are dropped.
     """
     keyed = keyed_check_ins(check_ins, key_results["kr_id"])
     ci = keyed.frame
-    ci = ci[ci["value"].notna() | ci["grade"].notna()].reset_index(drop=True)
+    carries = (ci["value"].notna() | ci["grade"].notna()).to_numpy()
+    if not carries.all():  # copying millions of rows only when some carry nothing
+        ci = ci[carries].reset_index(drop=True)
     # One row of key-result attributes per code; the path takes them by position.
     bounds = key_results.drop_duplicates("kr_id").set_index("kr_id")[["range_low", "range_high"]]
     attrs = kr_scores.drop_duplicates("kr_id").set_index("kr_id")
@@ -75,13 +66,16 @@ def check_in_scores(
     score = grade.where(grade.notna(), raw.clip(0.0, 1.0)).clip(0.0, 1.0)
     day = (ci["checked_at"] - pd.Series(cycle_start[code])) / pd.Timedelta(days=1)
     days = pd.Series(cycle_days[code])
-    path = ci.assign(
-        attainment=raw.where(raw.notna(), grade),
-        score=score,
-        day=day,
-        share=day / days.where(days > 0),
+    path = pd.DataFrame(
+        {
+            "kr_code": code,
+            "checked_at": ci["checked_at"],
+            "score": score,
+            "day": day,
+            "share": day / days.where(days > 0),
+        }
     )
-    return KeyedCheckIns(kr_ids=keyed.kr_ids, frame=path[PATH_COLUMNS])
+    return KeyedCheckIns(kr_ids=keyed.kr_ids, frame=path)
 
 
 def history_features(path: KeyedCheckIns) -> pd.DataFrame:

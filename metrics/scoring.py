@@ -70,38 +70,57 @@ def attainment(kr: pd.DataFrame, kr_type: pd.Series, current: pd.Series) -> pd.S
     baseline  1 once any value is recorded
     With no current value at all the attainment is missing: the key result is ungraded.
     """
-    start = kr["start_value"].astype("float64")
-    target = kr["target_value"].astype("float64")
-    low = kr["range_low"].astype("float64")
-    high = kr["range_high"].astype("float64")
+    columns = ["start_value", "target_value", "range_low", "range_high"]
+    values = kr[columns].astype("float64")
+    result = pd.Series(np.nan, index=kr.index, dtype="float64")
+    for name, formula in _FORMULAS.items():
+        rows = (kr_type == name).to_numpy(dtype=bool, na_value=False)
+        if rows.any():  # each formula only on the rows of its type
+            part = values[rows]
+            result[rows] = formula(*(part[c] for c in columns), current[rows]).to_numpy()
+    return result
 
-    increase = _progress(current, start.fillna(0.0), target)
-    decrease = _progress(-current, -start, -target)
+
+def _increase(start: pd.Series, target: pd.Series, _low, _high, current: pd.Series) -> pd.Series:
+    start = start.fillna(0.0)
     # A target on the wrong side of the start asks for no progress: met or not met.
-    met_up = pd.Series(np.where(current >= target, 1.0, 0.0), index=kr.index)
-    met_down = pd.Series(np.where(current <= target, 1.0, 0.0), index=kr.index)
-    increase = increase.mask(target < start.fillna(0.0), met_up.where(current.notna()))
-    decrease = decrease.mask(target > start, met_down.where(current.notna()))
+    met = pd.Series(np.where(current >= target, 1.0, 0.0), index=current.index)
+    progress = _progress(current, start, target)
+    return progress.mask(target < start, met.where(current.notna()))
+
+
+def _decrease(start: pd.Series, target: pd.Series, _low, _high, current: pd.Series) -> pd.Series:
+    met = pd.Series(np.where(current <= target, 1.0, 0.0), index=current.index)
+    progress = _progress(-current, -start, -target)
+    return progress.mask(target > start, met.where(current.notna()))
+
+
+def _range(
+    start: pd.Series, _target, low: pd.Series, high: pd.Series, current: pd.Series
+) -> pd.Series:
     inside = (current >= low) & (current <= high)
     nearest = low.where(current < low, high)
     toward = _progress(current, start, nearest).where(start.notna() & (start != nearest), 0.0)
     toward = toward.where((current < low) | (current > high))
-    range_ = pd.Series(np.where(inside, 1.0, toward), index=kr.index).where(current.notna())
-    milestone = pd.Series(np.where(current >= 0.5, 1.0, 0.0), index=kr.index)
-    baseline = pd.Series(np.where(current.notna(), 1.0, 0.0), index=kr.index)
-    milestone = milestone.where(current.notna())
-    baseline = baseline.where(current.notna())
+    return pd.Series(np.where(inside, 1.0, toward), index=current.index).where(current.notna())
 
-    result = pd.Series(np.nan, index=kr.index, dtype="float64")
-    for name, values in (
-        ("increase", increase),
-        ("decrease", decrease),
-        ("range", range_),
-        ("milestone", milestone),
-        ("baseline", baseline),
-    ):
-        result = result.mask(kr_type == name, values)
-    return result
+
+def _milestone(_start, _target, _low, _high, current: pd.Series) -> pd.Series:
+    done = pd.Series(np.where(current >= 0.5, 1.0, 0.0), index=current.index)
+    return done.where(current.notna())
+
+
+def _baseline(_start, _target, _low, _high, current: pd.Series) -> pd.Series:
+    return pd.Series(1.0, index=current.index).where(current.notna())
+
+
+_FORMULAS = {
+    "increase": _increase,
+    "decrease": _decrease,
+    "range": _range,
+    "milestone": _milestone,
+    "baseline": _baseline,
+}
 
 
 def score_key_results(
