@@ -41,7 +41,7 @@ def sidebar_filters() -> None:
         st.session_state["team"] = state.ALL
     st.sidebar.selectbox("Team", [state.ALL, *teams], key="team")
     levels = [lv for lv in ("company", "department", "team", "individual")
-              if lv in set(objectives["level"].dropna())]  # fmt: skip
+              if lv in set(objectives["level"].dropna().unique())]  # fmt: skip
     st.sidebar.selectbox("Level", [state.ALL, *levels], key="level")
     store = md(state.db_path().name)
     st.sidebar.caption(f"Store: {store} · as of {loaded.dataset.reference_date()}")
