@@ -6,8 +6,12 @@ decoded (UTF-8 with or without BOM, UTF-16, cp1252) and split on the delimiter i
 semicolon, tab, or the one named by Excel's `sep=;` first line). Text that cannot be read
 as it stands — a NUL byte, bytes that are neither UTF-8 nor Windows-1252, a row with more
 values than the header has columns — is an error naming the row, never silently altered.
-Workbooks are read with python-calamine, in a child process (`pipelines/sandbox.py`) after
-the checks of `pipelines/safety.py`; hidden sheets are skipped unless asked for by name.
+UTF-8 text whose every line is one record goes straight from the bytes to pyarrow's reader
+(`_read_csv_fast`); anything else takes the general path, and both give the same table.
+Workbooks are read with python-calamine, in a child process (`pipelines/sandbox.py`), once
+the zip directory passed the checks of `pipelines/safety.py`; the unpacking half of those
+checks runs here meanwhile, and a file it refuses is refused as if it had run first. Hidden
+sheets are skipped unless asked for by name.
 """
 
 from __future__ import annotations

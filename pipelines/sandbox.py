@@ -14,7 +14,8 @@ child if the scan refuses the file.
 The child is a fresh interpreter (`python -m pipelines.sandbox`), not a fork: forking a
 server with threads and open database handles is unsafe, and multiprocessing's spawn would
 re-import the caller's main script. The function and its arguments go in on stdin as a
-pickle, the result comes back on stdout. Start-up costs about half a second of CPU.
+pickle, the result comes back on stdout. Start-up costs well under a tenth of a second
+(the child imports python-calamine, not pandas or pyarrow).
 """
 
 from __future__ import annotations
