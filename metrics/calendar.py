@@ -11,7 +11,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from metrics.checkins import KeyedCheckIns, keyed_check_ins
+from metrics.checkins import KeyedCheckIns, check_in_span, keyed_check_ins
 
 CALENDAR_COLUMNS = [
     "cycle_id",
@@ -130,7 +130,8 @@ def _check_in_span(
         return pd.DataFrame(
             {"first": pd.Series(dtype="datetime64[us]"), "last": pd.Series(dtype="datetime64[us]")}
         )
-    moments = keyed.frame.groupby("kr_code", sort=True)["checked_at"].agg(["min", "max"])
+    span = check_in_span(keyed)
+    moments = span[["first_check_in_at", "last_check_in_at"]].set_axis(["min", "max"], axis=1)
     krs = key_results.drop_duplicates("kr_id").set_index("kr_id")["objective_id"]
     objective_of = krs.reindex(keyed.kr_ids[moments.index]).to_numpy()
     cycle_of = objectives.drop_duplicates("objective_id").set_index("objective_id")["cycle_id"]

@@ -58,22 +58,51 @@ def latest_per_key_result(keyed: KeyedCheckIns) -> pd.DataFrame:
     check-in with no value does not hide an earlier value.
     """
     ci = keyed.frame
-    frame = pd.DataFrame(
-        {
-            "latest_value": ci["value"],
-            "value_at": ci["checked_at"].where(ci["value"].notna()),
-            "latest_grade": ci["grade"],
-            "grade_at": ci["checked_at"].where(ci["grade"].notna()),
-            "latest_confidence": ci["confidence"],
-        }
-    )
-    grouped = frame.groupby(ci["kr_code"].to_numpy(), sort=True)
-    out = grouped.last()  # the last non-missing value of each column
-    by_code = ci.groupby("kr_code", sort=True)["checked_at"]
-    out["check_in_count"] = by_code.size()
-    out["first_check_in_at"] = by_code.min()
-    out["last_check_in_at"] = by_code.max()
+    code = ci["kr_code"].to_numpy()
+    moments = ci["checked_at"].to_numpy()
+    out = pd.DataFrame(index=pd.Index(_runs(code)[0]))
+    for column, latest, at in (
+        ("value", "latest_value", "value_at"),
+        ("grade", "latest_grade", "grade_at"),
+        ("confidence", "latest_confidence", None),
+    ):
+        rows = _last_valid_rows(code, ci[column].to_numpy())
+        out[latest] = pd.Series(ci[column].to_numpy()[rows], index=code[rows])
+        if at:
+            out[at] = pd.Series(moments[rows], index=code[rows])
+    return out.join(check_in_span(keyed))
+
+
+def check_in_span(keyed: KeyedCheckIns) -> pd.DataFrame:
+    """Per key-result code: check_in_count, first_check_in_at, last_check_in_at."""
+    code = keyed.frame["kr_code"].to_numpy()
+    moments = keyed.frame["checked_at"].to_numpy()
+    codes, starts = _runs(code)
+    out = pd.DataFrame(index=pd.Index(codes))
+    out["check_in_count"] = np.diff(np.append(starts, len(code)))
+    out["first_check_in_at"] = moments[starts]  # NaT sorts last: the first row is the earliest
+    rows = _last_valid_rows(code, moments)
+    out["last_check_in_at"] = pd.Series(moments[rows], index=code[rows])
     return out
+
+
+def _runs(code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For rows sorted by code: each distinct code and the row where its run starts."""
+    if len(code) == 0:
+        return code[:0], np.zeros(0, dtype=np.intp)
+    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+    return code[starts], starts
+
+
+def _last_valid_rows(code: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """For rows sorted by (code, time): per code, the last row whose value is not missing
+    (codes with none are absent)."""
+    rows = np.flatnonzero(~pd.isna(values))
+    codes = code[rows]
+    if len(rows) == 0:
+        return rows
+    ends = np.r_[codes[1:] != codes[:-1], True]
+    return rows[ends]
 
 
 _DAY_US = 86_400_000_000
