@@ -133,3 +133,17 @@ def sort_key(array: pa.Array) -> np.ndarray:
     """A numpy key that sorts like the text values, nulls last (for `np.lexsort`)."""
     index, uniques = codes(array, ordered=True)
     return np.where(index >= 0, index, len(uniques))
+
+
+def groups(*keys: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A group number per row (0, 1, ...) in the order of the rows' text keys (each key in
+    code-point order, missing values last), and the first row of each group."""
+    group = np.zeros(len(keys[0]) if keys else 0, dtype=np.int64)
+    for key in keys:
+        code = sort_key(key)
+        width = int(code.max(initial=0)) + 1
+        if int(group.max(initial=0)) + 1 > (1 << 62) // width:  # renumber before overflow
+            group = np.unique(group, return_inverse=True)[1].astype(np.int64)
+        group = group * width + code
+    _, first, dense = np.unique(group, return_index=True, return_inverse=True)
+    return dense.astype(np.int64).reshape(-1), first

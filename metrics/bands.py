@@ -25,16 +25,21 @@ SWEET_SPOT = (0.6, 0.7)
 _PRECISION = 9  # scores like 0.1 * 7 should band as 0.7, not 0.7000000000000001
 
 
+def band_codes(scores: pd.Series) -> np.ndarray:
+    """Each score's band as its position in `BANDS` (-1 for a missing score)."""
+    s = np.round(scores.to_numpy(dtype="float64", na_value=np.nan), _PRECISION)
+    conditions = [s < 0.4, s < 0.6, s <= 0.7, s < 1.0, s >= 1.0]
+    return np.select(conditions, range(len(BANDS)), default=-1)
+
+
 def band_of(scores: pd.Series) -> pd.Series:
     """Band of each score: low [0, 0.4), mid [0.4, 0.6), sweet [0.6, 0.7], high (0.7, 1), maxed 1.
 
     Ungraded (missing) scores have no band.
     """
-    s = scores.astype("float64").round(_PRECISION)
-    conditions = [s < 0.4, s < 0.6, s <= 0.7, s < 1.0, s >= 1.0]
-    labels = np.select(conditions, list(BANDS), default="")
-    out = pd.Series(labels, index=scores.index, dtype="object").where(s.notna(), None)
-    return out.astype(pd.CategoricalDtype(list(BANDS), ordered=True))
+    dtype = pd.CategoricalDtype(list(BANDS), ordered=True)
+    bands = pd.Categorical.from_codes(band_codes(scores), dtype=dtype)
+    return pd.Series(bands, index=scores.index)
 
 
 def band_counts(scores: pd.Series) -> dict[str, int]:

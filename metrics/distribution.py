@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.bands import BANDS, band_of
+from metrics.bands import BANDS, band_codes
 
 DISTRIBUTION_COLUMNS = [
     "graded",
@@ -26,10 +26,10 @@ def score_distribution(scores: pd.DataFrame, by: list[str] | None = None) -> pd.
     """
     keys = list(by or ["cycle_id"])
     score = scores["score"].astype("float64")
-    band = band_of(score)
+    band = band_codes(score)  # positions in BANDS: no text labels to compare
     parts = {key: scores[key] for key in keys}
     parts |= {"score": score, "graded": score.notna(), "rows": 1}
-    parts |= {b: (band == b).to_numpy() for b in BANDS}
+    parts |= {b: band == i for i, b in enumerate(BANDS)}
     frame = pd.DataFrame(parts, index=scores.index)
     grouped = frame.groupby(keys, sort=True, dropna=False)
     out = grouped[["graded", "rows", *BANDS]].sum()

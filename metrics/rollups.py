@@ -112,7 +112,7 @@ def department_scores(objective_scores: pd.DataFrame, teams: pd.DataFrame) -> pd
         return out.sort_values(["cycle_id", "department"]).reset_index(drop=True)
     rows = np.flatnonzero(kept)
     keys = [at.text(scored[c]).take(pa.array(rows)) for c in ["cycle_id", "department_id"]]
-    groups, first = _groups(*keys)
+    groups, first = at.groups(*keys)
     score = scored["score"].to_numpy(dtype="float64")[rows]
     grouped = pd.Series(score).groupby(groups, sort=True)
     first = rows[first]
@@ -122,16 +122,6 @@ def department_scores(objective_scores: pd.DataFrame, teams: pd.DataFrame) -> pd
     out["score"] = grouped.mean().to_numpy()
     out["objectives"] = grouped.count().to_numpy(dtype="int64")
     return out.sort_values(["cycle_id", "department"]).reset_index(drop=True)
-
-
-def _groups(*keys: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """One integer per row that sorts like the rows' keys (text, missing last), and the
-    first row of each group, groups in that order."""
-    group = np.zeros(len(keys[0]), dtype=np.int64)
-    for key in keys:
-        code = at.sort_key(key)
-        group = group * (int(code.max(initial=0)) + 1) + code
-    return group, np.unique(group, return_index=True)[1]
 
 
 def team_scores(objective_scores: pd.DataFrame, teams: pd.DataFrame) -> pd.DataFrame:
@@ -149,7 +139,7 @@ def team_scores(objective_scores: pd.DataFrame, teams: pd.DataFrame) -> pd.DataF
             score=("score", "mean"),
             objectives=("score", "count"),
         ).reset_index()
-    groups, first = _groups(at.text(scored["cycle_id"]), at.text(scored["team_id"]))
+    groups, first = at.groups(at.text(scored["cycle_id"]), at.text(scored["team_id"]))
     grouped = pd.Series(scored["score"].to_numpy(dtype="float64")).groupby(groups)
     out = pd.DataFrame({c: _pick(scored[c], first) for c in ["cycle_id", "team_id"]})
     for column in ["team", "department"]:  # alike within a team: its first row's
