@@ -186,15 +186,23 @@ def score_objectives(objectives: pd.DataFrame, kr_scores: pd.DataFrame) -> pd.Da
     An objective none of whose key results is graded is itself ungraded. Also counts the
     key results (`kr_count`) and the graded ones (`graded_krs`).
     """
-    graded = kr_scores[kr_scores["score"].notna()]
-    weighted = (graded["score"] * graded["weight"]).groupby(graded["objective_id"]).sum()
-    weights = graded["weight"].groupby(graded["objective_id"]).sum()
-    mean = (weighted / weights.where(weights > 0)).rename("score")
-    counts = kr_scores.groupby("objective_id").size().rename("kr_count")
-    graded_counts = graded.groupby("objective_id").size().rename("graded_krs")
-    out = objectives.merge(mean, left_on="objective_id", right_index=True, how="left")
-    out = out.merge(counts, left_on="objective_id", right_index=True, how="left")
-    out = out.merge(graded_counts, left_on="objective_id", right_index=True, how="left")
+    # Ids as integer codes shared by both frames: group-bys on integers, no text merges.
+    ids = pd.concat([objectives["objective_id"], kr_scores["objective_id"]], ignore_index=True)
+    codes, _ = pd.factorize(ids)
+    objective_code, kr_code = codes[: len(objectives)], codes[len(objectives) :]
+    kr_code = pd.Series(kr_code, index=kr_scores.index)
+    kr_code = kr_code.where(kr_code >= 0)  # a key result without an objective counts nowhere
+    graded = kr_scores["score"].notna()
+    weight = kr_scores["weight"]
+    weighted = (kr_scores["score"] * weight)[graded].groupby(kr_code[graded]).sum()
+    weights = weight[graded].groupby(kr_code[graded]).sum()
+    mean = weighted / weights.where(weights > 0)
+    counts = kr_code.groupby(kr_code).size()
+    graded_counts = kr_code[graded].groupby(kr_code[graded]).size()
+    out = objectives.reset_index(drop=True)  # as a merge gives it
+    out["score"] = mean.reindex(objective_code).to_numpy()
+    out["kr_count"] = counts.reindex(objective_code).to_numpy()
+    out["graded_krs"] = graded_counts.reindex(objective_code).to_numpy()
     out["kr_count"] = out["kr_count"].fillna(0).astype("int64")
     out["graded_krs"] = out["graded_krs"].fillna(0).astype("int64")
     out["weight"] = out["weight"].astype("float64").fillna(1.0)
