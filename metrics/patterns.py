@@ -159,65 +159,78 @@ def _clause(count: pd.Series, one: str, many: str) -> pd.Series:
 
 
 def _evidence_text(patterns: pd.DataFrame, config: HealthConfig) -> pd.Series:
-    p = patterns
-    span = (
-        " key results across "
-        + plural(p["cycles"], "cycle", "cycles")
-        + " (mean "
-        + numbers(p["mean_score"], "%.2f")
-        + ")"
-    )
-    of_all = " of " + p["key_results"].astype("str") + span
+    """The evidence sentence of each row: the sandbagging or over-ambition case, too
+    little evidence, or the neutral summary (each written only for the rows it describes)."""
     third = _fraction_words(config.early_share)
     far = f"beat the target by {config.far_above_attainment - 1:.0%} of the planned gain or more"
-    sandbag = (
-        "scored 1.0 on "
-        + p["maxed"].astype("str")
-        + of_all
-        + _clause(
-            p["reached_early"],
-            f"was reached in the first {third} of the cycle",
-            f"were reached in the first {third} of the cycle",
+
+    def of_all(p: pd.DataFrame) -> pd.Series:
+        return (
+            " of "
+            + p["key_results"].astype("str")
+            + " key results across "
+            + plural(p["cycles"], "cycle", "cycles")
+            + " (mean "
+            + numbers(p["mean_score"], "%.2f")
+            + ")"
         )
-        + _clause(
-            p["target_not_beyond_start"],
-            "target was at or below the start value",
-            "targets were at or below the start value",
+
+    def sandbag(p: pd.DataFrame) -> pd.Series:
+        return (
+            "scored 1.0 on "
+            + p["maxed"].astype("str")
+            + of_all(p)
+            + _clause(
+                p["reached_early"],
+                f"was reached in the first {third} of the cycle",
+                f"were reached in the first {third} of the cycle",
+            )
+            + _clause(
+                p["target_not_beyond_start"],
+                "target was at or below the start value",
+                "targets were at or below the start value",
+            )
+            + _clause(p["far_above_target"], far, far)
         )
-        + _clause(p["far_above_target"], far, far)
-    )
-    over = (
-        "scored below 0.4 on "
-        + p["low"].astype("str")
-        + of_all
-        + _clause(
-            p["no_movement"],
-            "barely moved across its check-ins",
-            "barely moved across their check-ins",
+
+    def over(p: pd.DataFrame) -> pd.Series:
+        return (
+            "scored below 0.4 on "
+            + p["low"].astype("str")
+            + of_all(p)
+            + _clause(
+                p["no_movement"],
+                "barely moved across its check-ins",
+                "barely moved across their check-ins",
+            )
         )
-    )
-    neutral = (
-        "mean "
-        + numbers(p["mean_score"], "%.2f")
-        + " over "
-        + plural(p["key_results"], "graded key result", "graded key results")
-        + " across "
-        + plural(p["cycles"], "cycle", "cycles")
-    )
-    thin = (
-        "too little evidence: "
-        + plural(p["key_results"], "graded key result", "graded key results")
-        + f" ({config.min_graded_krs} needed)"
-    )
-    text = np.select(
-        [
-            p["pattern"].eq("sandbagging"),
-            p["pattern"].eq("over-ambitious"),
-            p["key_results"] < config.min_graded_krs,
-        ],
-        [sandbag, over, thin],
-        default=neutral,
-    )
+
+    def thin(p: pd.DataFrame) -> pd.Series:
+        return (
+            "too little evidence: "
+            + plural(p["key_results"], "graded key result", "graded key results")
+            + f" ({config.min_graded_krs} needed)"
+        )
+
+    def neutral(p: pd.DataFrame) -> pd.Series:
+        return (
+            "mean "
+            + numbers(p["mean_score"], "%.2f")
+            + " over "
+            + plural(p["key_results"], "graded key result", "graded key results")
+            + " across "
+            + plural(p["cycles"], "cycle", "cycles")
+        )
+
+    p = patterns
+    is_sandbag = p["pattern"].eq("sandbagging").to_numpy()
+    is_over = p["pattern"].eq("over-ambitious").to_numpy() & ~is_sandbag
+    is_thin = (p["key_results"] < config.min_graded_krs).to_numpy() & ~is_sandbag & ~is_over
+    is_neutral = ~(is_sandbag | is_over | is_thin)
+    text = np.empty(len(p), dtype="object")
+    for rows, write in ((is_sandbag, sandbag), (is_over, over), (is_thin, thin)):
+        text[rows] = write(p[rows]).to_numpy(dtype="object")
+    text[is_neutral] = neutral(p[is_neutral]).to_numpy(dtype="object")
     return pd.Series(text, index=p.index, dtype="object")
 
 
