@@ -37,7 +37,14 @@ def resolve_kr_type(key_results: pd.DataFrame) -> pd.Series:
     range when both bounds are given; decrease when the target is below the start;
     increase when there is a target; milestone when there is no target at all.
     """
-    stated = key_results["kr_type"].astype("object").str.strip().str.lower()
+    # A handful of distinct spellings over a million rows: clean each spelling once.
+    codes, spellings = pd.factorize(key_results["kr_type"])
+    cleaned = pd.Series(spellings, dtype="object").str.strip().str.lower().to_numpy()
+    stated = pd.Series(
+        np.where(codes >= 0, cleaned[np.maximum(codes, 0)] if len(cleaned) else None, None),
+        index=key_results.index,
+        dtype="object",
+    )
     has_range = key_results["range_low"].notna() & key_results["range_high"].notna()
     start = key_results["start_value"]
     target = key_results["target_value"]
