@@ -26,7 +26,7 @@ from metrics.rollups import (
     team_scores,
 )
 from metrics.scoring import Scores, resolve_kr_type, score_all
-from metrics.tables import conform_dataset
+from metrics.tables import attach, conform_dataset
 from metrics.trends import metric_trends
 from pipelines.store import Dataset
 
@@ -129,21 +129,21 @@ def analyse(
     findings = lint.quality_lint(objectives, key_results, resolve_kr_type(key_results), config)
 
     pace_cols = ["cycle_state", "expected", "gap", "pace"]
-    krs = krs.merge(kr_pace[["kr_id", *pace_cols]], on="kr_id", how="left").merge(
-        kr_forecast[["kr_id", "forecast", "method", "slope_per_week"]].rename(
-            columns={"method": "forecast_method"}
-        ),
-        on="kr_id",
-        how="left",
-    )
-    krs = krs.merge(features, on="kr_id", how="left")
+    forecast_cols = kr_forecast[["kr_id", "forecast", "method", "slope_per_week"]]
+    krs = attach(krs, kr_pace[["kr_id", *pace_cols]], "kr_id")
+    krs = attach(krs, forecast_cols.rename(columns={"method": "forecast_method"}), "kr_id")
+    krs = attach(krs, features, "kr_id")
     link_cols = ["objective_id", "is_top", "status", "link", "parent_id", "broken", "depth"]
-    objective_units = (
-        objective_units.merge(obj_pace[["objective_id", *pace_cols]], on="objective_id", how="left")
-        .merge(obj_forecast[["objective_id", "forecast"]], on="objective_id", how="left")
-        .merge(
-            links[link_cols].rename(columns={"status": "alignment"}), on="objective_id", how="left"
-        )
+    objective_units = attach(
+        objective_units, obj_pace[["objective_id", *pace_cols]], "objective_id"
+    )
+    objective_units = attach(
+        objective_units, obj_forecast[["objective_id", "forecast"]], "objective_id"
+    )
+    objective_units = attach(
+        objective_units,
+        links[link_cols].rename(columns={"status": "alignment"}),
+        "objective_id",
     )
     trend_inputs = dict(
         calendar=calendar,
