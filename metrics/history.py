@@ -8,6 +8,7 @@ takes its key result's start, target and type by position (`metrics.checkins`).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from metrics.checkins import KeyedCheckIns, keyed_check_ins
@@ -45,27 +46,49 @@ def check_in_scores(
     if not carries.all():  # copying millions of rows only when some carry nothing
         ci = ci[carries].reset_index(drop=True)
     # One row of key-result attributes per code; the path takes them by position.
-    bounds = key_results.drop_duplicates("kr_id").set_index("kr_id")[["range_low", "range_high"]]
-    attrs = kr_scores.drop_duplicates("kr_id").set_index("kr_id")
-    attrs = attrs[["cycle_id", "kr_type", "start_value", "target_value"]].join(bounds)
-    attrs = attrs.reindex(keyed.kr_ids)
-    spans = calendar.set_index("cycle_id")
-    cycle_start = spans["start"].reindex(attrs["cycle_id"].to_numpy()).to_numpy()
-    cycle_days = spans["days"].reindex(attrs["cycle_id"].to_numpy()).to_numpy("float64")
+    n = len(keyed.kr_ids)
+    scored = keyed.codes(kr_scores["kr_id"])
+    stated = keyed.codes(key_results["kr_id"])
+
+    def per_code(values: pd.Series, where: np.ndarray) -> np.ndarray:
+        out = np.full(n, np.nan)
+        known = where >= 0
+        out[where[known]] = values.to_numpy("float64")[known]
+        return out
+
+    start_value = per_code(kr_scores["start_value"], scored)
+    target_value = per_code(kr_scores["target_value"], scored)
+    range_low = per_code(key_results["range_low"], stated)
+    range_high = per_code(key_results["range_high"], stated)
+    type_codes, kr_types = pd.factorize(kr_scores["kr_type"])
+    cycle_codes, cycles = pd.factorize(kr_scores["cycle_id"])
+    spans = calendar.drop_duplicates("cycle_id").set_index("cycle_id")
     code = ci["kr_code"].to_numpy()
-    kr = pd.DataFrame(
-        {
-            column: attrs[column].to_numpy("float64")[code]
-            for column in ("start_value", "target_value", "range_low", "range_high")
-        }
-    )
-    kr_type = pd.Categorical(attrs["kr_type"].astype("object"))
-    kr_type = pd.Series(pd.Categorical.from_codes(kr_type.codes[code], kr_type.categories))
+
+    def taken(per_row: np.ndarray) -> np.ndarray:  # a key-result code per row of the path
+        by_code = np.full(n, -1, dtype=np.int64)
+        known = scored >= 0
+        by_code[scored[known]] = per_row[known]
+        return by_code[code]
+
+    kr = {  # attainment reads these columns; a dict spares stacking them into one block
+        "start_value": start_value[code],
+        "target_value": target_value[code],
+        "range_low": range_low[code],
+        "range_high": range_high[code],
+    }
+    kr_type = pd.Series(pd.Categorical.from_codes(taken(type_codes), pd.Index(kr_types)))
+    cycle_of_row = taken(cycle_codes)
+    cycle_start = spans["start"].reindex(cycles).to_numpy()
+    cycle_days = spans["days"].reindex(cycles).to_numpy("float64")
+    has_cycle = cycle_of_row >= 0
+    row_start = np.where(has_cycle, cycle_start[np.maximum(cycle_of_row, 0)], np.datetime64("NaT"))
+    row_days = np.where(has_cycle, cycle_days[np.maximum(cycle_of_row, 0)], np.nan)
     raw = attainment(kr, kr_type, ci["value"])
     grade = ci["grade"]
     score = grade.where(grade.notna(), raw.clip(0.0, 1.0)).clip(0.0, 1.0)
-    day = (ci["checked_at"] - pd.Series(cycle_start[code])) / pd.Timedelta(days=1)
-    days = pd.Series(cycle_days[code])
+    day = (ci["checked_at"] - pd.Series(row_start)) / pd.Timedelta(days=1)
+    days = pd.Series(row_days)
     path = pd.DataFrame(
         {
             "kr_code": code,

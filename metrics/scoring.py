@@ -9,6 +9,7 @@ linking: the key result *is* an objective of the level below and takes its score
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,8 +65,11 @@ def _progress(current: pd.Series, start: pd.Series, goal: pd.Series) -> pd.Serie
     return ratio.where(span != 0, reached.where(current.notna()))
 
 
-def attainment(kr: pd.DataFrame, kr_type: pd.Series, current: pd.Series) -> pd.Series:
-    """Raw (unclipped) attainment of each key result from its current value.
+def attainment(
+    kr: pd.DataFrame | Mapping[str, np.ndarray], kr_type: pd.Series, current: pd.Series
+) -> pd.Series:
+    """Raw (unclipped) attainment of each key result from its current value (`kr` holds
+    start_value, target_value, range_low and range_high, row by row with `current`).
 
     increase  (current − start) / (target − start), a missing start taken as 0
     decrease  (start − current) / (start − target)
@@ -78,14 +82,15 @@ def attainment(kr: pd.DataFrame, kr_type: pd.Series, current: pd.Series) -> pd.S
     With no current value at all the attainment is missing: the key result is ungraded.
     """
     columns = ["start_value", "target_value", "range_low", "range_high"]
-    values = kr[columns].astype("float64")
-    result = pd.Series(np.nan, index=kr.index, dtype="float64")
+    values = [np.asarray(kr[c], dtype="float64") for c in columns]
+    now = current.to_numpy("float64", na_value=np.nan)
+    result = np.full(len(current), np.nan)
     for name, formula in _FORMULAS.items():
         rows = (kr_type == name).to_numpy(dtype=bool, na_value=False)
         if rows.any():  # each formula only on the rows of its type
-            part = values[rows]
-            result[rows] = formula(*(part[c] for c in columns), current[rows]).to_numpy()
-    return result
+            parts = (pd.Series(v[rows]) for v in (*values, now))
+            result[rows] = formula(*parts).to_numpy()
+    return pd.Series(result, index=current.index)
 
 
 def _increase(start: pd.Series, target: pd.Series, _low, _high, current: pd.Series) -> pd.Series:

@@ -12,8 +12,8 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from pipelines.arrow import same_values
 from pipelines.schema import DATE, NUMBER, TABLES_BY_NAME, TEXT, TIMESTAMP
 from pipelines.store import CHECK_IN_METRIC_COLUMNS, Dataset
 
@@ -91,18 +91,8 @@ def attach(left: pd.DataFrame, right: pd.DataFrame, on: str) -> pd.DataFrame:
     holds exactly `left`'s keys in `left`'s order (a per-row result computed from `left`),
     its columns are attached by position: the same frame without hashing text ids."""
     keys, other = left[on], right[on]
-    if len(keys) == len(other) and keys.is_unique and _same_values(keys, other):
+    if len(keys) == len(other) and keys.is_unique and same_values(keys, other):
         out = left.reset_index(drop=True)
         extra = right.drop(columns=on).reset_index(drop=True)
         return pd.concat([out, extra], axis=1)
     return left.merge(right, on=on, how="left")
-
-
-def _same_values(a: pd.Series, b: pd.Series) -> bool:
-    """Whether two columns hold equal values in the same order (missing equals missing)."""
-    if a.dtype == "str" and b.dtype == "str":
-        left, right = pa.array(a, from_pandas=True), pa.array(b, from_pandas=True)
-        same = pc.equal(left, right)
-        both_missing = pc.and_(pc.is_null(left), pc.is_null(right))
-        return bool(pc.all(pc.or_(pc.fill_null(same, False), both_missing)).as_py())
-    return a.reset_index(drop=True).equals(b.reset_index(drop=True))

@@ -65,6 +65,19 @@ def positions(values: pd.Series, keys: pd.Series) -> np.ndarray | None:
     return np.asarray(found.fill_null(-1), dtype=np.intp)
 
 
+def same_values(a: pd.Series | pd.Index, b: pd.Series | pd.Index) -> bool:
+    """Whether two columns hold equal values in the same order (missing equals missing);
+    compared in C++ when both are text."""
+    if len(a) != len(b):
+        return False
+    left, right = _as_arrow(a), _as_arrow(b)
+    if left is None or right is None:
+        return pd.Series(a).reset_index(drop=True).equals(pd.Series(b).reset_index(drop=True))
+    same = pc.fill_null(pc.equal(left, right), False)
+    both_missing = pc.and_(pc.is_null(left), pc.is_null(right))
+    return bool(pc.all(pc.or_(same, both_missing)).as_py())
+
+
 def no_text(index: pd.Index) -> pd.Series:
     """An all-missing text column, as `pd.Series(pd.NA, index=index, dtype="str")` gives,
     built without a pass over the rows."""

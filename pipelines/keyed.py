@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pipelines.arrow import positions
+from pipelines.arrow import positions, same_values
 
 KEYED_COLUMNS = ["kr_code", "checked_at", "value", "grade", "confidence"]
 
@@ -71,6 +71,8 @@ def codes_of(values: pd.Series, kr_ids: pd.Index) -> np.ndarray:
         per_category = codes_of(pd.Series(values.cat.categories), kr_ids)
         codes = values.cat.codes.to_numpy()
         return np.where(codes >= 0, per_category[codes], -1).astype(np.intp)
+    if same_values(values, kr_ids):  # the rows the codes were made from, in their order
+        return np.arange(len(kr_ids), dtype=np.intp)
     found = positions(values, pd.Series(kr_ids))
     if found is None:
         found = kr_ids.get_indexer(pd.Index(values))
