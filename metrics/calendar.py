@@ -131,30 +131,10 @@ def _check_in_span(
             {"first": pd.Series(dtype="datetime64[us]"), "last": pd.Series(dtype="datetime64[us]")}
         )
     span = check_in_span(keyed)
-    moments = span[["first_check_in_at", "last_check_in_at"]].set_axis(["min", "max"], axis=1)
     krs = key_results.drop_duplicates("kr_id").set_index("kr_id")["objective_id"]
-    objective_of = krs.reindex(keyed.kr_ids[moments.index]).to_numpy()
+    objective_of = krs.reindex(keyed.kr_ids[span.index]).to_numpy()
     cycle_of = objectives.drop_duplicates("objective_id").set_index("objective_id")["cycle_id"]
-    cycle = pd.Series(cycle_of.reindex(objective_of).to_numpy(), index=moments.index)
-    day = moments.apply(lambda s: pd.to_datetime(s).dt.normalize())
-    first = day["min"].groupby(cycle).min()
-    last = day["max"].groupby(cycle).max()
+    cycle = pd.Series(cycle_of.reindex(objective_of).to_numpy(), index=span.index)
+    first = span["first_check_in_at"].dt.normalize().groupby(cycle).min()
+    last = span["last_check_in_at"].dt.normalize().groupby(cycle).max()
     return pd.DataFrame({"first": first, "last": last})
-
-
-def cycle_position(
-    moments: pd.Series, cycle_ids: pd.Series, calendar: pd.DataFrame
-) -> pd.DataFrame:
-    """Where each moment falls in its cycle: days since start and share of the span.
-
-    Columns (aligned with `moments`): day (fractional days since the cycle's start) and
-    share (day / span; 0 at the first day, 1 at the last; not clipped).
-    """
-    spans = calendar.set_index("cycle_id")
-    codes, cycles = pd.factorize(cycle_ids)  # a few cycles over millions of rows: look up once
-    per_cycle = spans[["start", "days"]].reindex(cycles).reset_index(drop=True)
-    looked_up = per_cycle.reindex(codes)  # code -1 (no cycle) → missing
-    start = pd.Series(looked_up["start"].to_numpy(), index=cycle_ids.index)
-    days = pd.Series(looked_up["days"].to_numpy(), index=cycle_ids.index).astype("float64")
-    day = (pd.to_datetime(moments) - pd.to_datetime(start)) / pd.Timedelta(days=1)
-    return pd.DataFrame({"day": day, "share": day / days.where(days > 0)}, index=moments.index)

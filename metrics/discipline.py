@@ -20,6 +20,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from metrics.arrowtext import groups, text
 from metrics.calendar import as_timestamp
 from metrics.checkins import KeyedCheckIns, checked_weeks, keyed_check_ins, week_starts
 from metrics.config import DEFAULT_CONFIG, HealthConfig
@@ -72,11 +73,12 @@ def team_weeks(
     active = kr_units.loc[~kr_units["strict_linked"], ["kr_id", "cycle_id", *_UNIT_COLUMNS]]
     active = active.reset_index(drop=True)
     # A group is one (cycle, team) pair; its key results are counted once per week.
-    keys = ["cycle_id", "team_id"]
-    group, groups = _group_codes(active, keys)
-    units = active.groupby(group).first()[_UNIT_COLUMNS[1:]]
-    units = pd.concat([groups, units.reindex(groups.index)], axis=1)
-    units["active_krs"] = np.bincount(group, minlength=len(groups))
+    group, first = groups(text(active["cycle_id"]), text(active["team_id"]))
+    names = active.groupby(group).first()[_UNIT_COLUMNS[1:]]  # first non-missing per group
+    units = active.iloc[first][["cycle_id", "team_id"]].reset_index(drop=True)
+    units = pd.concat([units, names.reset_index(drop=True)], axis=1)
+    units["_group"] = np.arange(len(units))
+    units["active_krs"] = np.bincount(group, minlength=len(units))
     rows = units.merge(cycle_weeks(calendar, as_of), on="cycle_id")
 
     keyed = keyed_check_ins(check_ins, kr_units["kr_id"])
@@ -92,20 +94,6 @@ def team_weeks(
     rows = rows.merge(checked, on=["_group", "week_start"], how="left")
     rows["checked_krs"] = rows["checked_krs"].fillna(0).astype("int64")
     return rows[TEAM_WEEK_COLUMNS].reset_index(drop=True)
-
-
-def _group_codes(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    """A code per row of `frame` for its combination of `keys` (missing values form a group
-    of their own), and the combinations as a frame indexed by code with a `_group` column."""
-    codes = np.zeros(len(frame), dtype=np.int64)
-    for key in keys:
-        key_codes, uniques = pd.factorize(frame[key], use_na_sentinel=False)
-        codes = codes * (len(uniques) + 1) + key_codes
-    group, _ = pd.factorize(codes)
-    first = pd.Series(np.arange(len(frame))).groupby(group).first().to_numpy()
-    groups = frame.iloc[first][keys].reset_index(drop=True)
-    groups["_group"] = np.arange(len(groups))
-    return group.astype(np.int64), groups
 
 
 def check_in_discipline(

@@ -2,7 +2,7 @@
 
 A key result's *code* is its position in a list of key-result ids; a keyed check-in carries
 the code instead of the text id, so millions of check-ins group and join as integers. The
-store builds them in DuckDB (`pipelines.store.read_check_in_codes`); `metrics.checkins`
+store builds them in DuckDB (`pipelines.store.read_keyed_check_ins`); `metrics.checkins`
 builds them in pandas for frames made by hand.
 """
 
@@ -14,8 +14,6 @@ import numpy as np
 import pandas as pd
 
 from pipelines.arrow import positions, same_values
-
-KEYED_COLUMNS = ["kr_code", "checked_at", "value", "grade", "confidence"]
 
 
 @dataclass(frozen=True)
