@@ -23,13 +23,15 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from demo_company.generate import generate_demo
 from exports import build_closing_pack, pack_to_html, pack_to_xlsx_bytes
 from exports.closing_pack import COLUMNS, ClosingPack
 from metrics.report import analyse
 from metrics.rollups import team_lineage
 from metrics.summary import default_cycle
-from pipelines.demo import generate_demo
-from pipelines.store import Dataset, open_store, read_dataset, write_tables
+from pipelines.store.connection import open_store
+from pipelines.store.dataset import Dataset, read_dataset
+from pipelines.store.load import write_tables
 
 TARGET_SECONDS = 3.0
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from benchmarks import references
 from benchmarks.sizes import Files, ensure
-from pipelines.demo import DEMO_SEED
+from demo_company.generate import DEMO_SEED
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 APP = PROJECT_DIR / "dashboard" / "app.py"
@@ -166,7 +166,8 @@ def _summarise(dataset: Any) -> dict[str, Any]:
 
 
 def _read_store(ctx: Context) -> Any:
-    from pipelines.store import open_store, read_dataset
+    from pipelines.store.connection import open_store
+    from pipelines.store.dataset import read_dataset
 
     with open_store(ctx.store, read_only=True) as conn:
         return read_dataset(conn)
@@ -238,11 +239,11 @@ def summary_peer(ctx: Context) -> Result:
     return dict.fromkeys(SUMMARIES, result)
 
 
-# --- with the report cache (pipelines/report_cache.py) ------------------------------------
+# --- with the report cache (reporting/cache.py) ------------------------------------
 
 WARM = """
 import json, resource, sys, time
-from pipelines import report_cache
+from reporting import cache as report_cache
 start, cpu = time.perf_counter(), time.process_time()
 outcome = report_cache.warm(sys.argv[1])
 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
@@ -269,7 +270,7 @@ def summary_cached(ctx: Context) -> Result:
     (interpreter start and imports included)."""
     warming = _warm_cache(ctx, clear=True)
     from metrics.summary import build_summary
-    from pipelines.report_cache import load_or_compute
+    from reporting.cache import load_or_compute
 
     def cold() -> Any:
         found = load_or_compute(ctx.store)
@@ -388,7 +389,7 @@ def page_render_cached(ctx: Context) -> Result:
     (written by a child process first, unless it already is)."""
     _warm_cache(ctx, clear=False)
     os.environ.pop("OKR_HEALTH_REPORT_CACHE", None)
-    from pipelines import report_cache
+    from reporting import cache as report_cache
 
     def no_analysis(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("the report cache was not used")

@@ -21,7 +21,7 @@ from pathlib import Path
 from benchmarks.measure import RAISED_LIMITS
 from benchmarks.run import OUT_DIR
 from benchmarks.sizes import ensure
-from pipelines.demo import DEMO_SEED
+from demo_company.generate import DEMO_SEED
 
 STEPS = ("csv_ingest", "xlsx_ingest", "analyse")
 
@@ -30,7 +30,8 @@ def _target(step: str, size: str, seed: int, work: Path):  # noqa: ANN202 - a th
     files = ensure(size, seed)
     if step == "analyse":
         from metrics.report import analyse
-        from pipelines.store import open_store, read_dataset
+        from pipelines.store.connection import open_store
+        from pipelines.store.dataset import read_dataset
 
         with open_store(work / size / "store.duckdb", read_only=True) as conn:
             dataset = read_dataset(conn)

@@ -29,7 +29,7 @@ from typing import Any
 
 from benchmarks import measure
 from benchmarks.sizes import SIZES, ensure
-from pipelines.demo import DEMO_SEED
+from demo_company.generate import DEMO_SEED
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 OUT_DIR = Path(__file__).resolve().parent / "out"

@@ -11,7 +11,7 @@ sheet) under `benchmarks/data/`, keyed by size and seed.
 | L2 | 25,000 owners with individual OKRs, one quarter | ~225k | ~2.9M |
 | L  | 100,000 owners with individual OKRs, one quarter | ~900k | ~11.7M |
 
-T, S and M come straight from `pipelines.demo.generate_company`. L2 and L would take
+T, S and M come straight from `demo_company.generate.generate_company`. L2 and L would take
 generate_company minutes and gigabytes (its organisation and objective stages loop in Python
 per unit), so they tile a generated base company of individual OKRs: departments and the
 company are kept once, every team below them (with its people, objectives, key results and
@@ -20,7 +20,7 @@ people. The rows are the generator's, so every kind of key result, grade and gap
 the same proportions; the tiling is vectorised (numpy repeats and Arrow string joins).
 
 CSV files are written by DuckDB's COPY (the canonical columns, ISO dates and timestamps, as
-`pipelines.workbook.write_canonical_csv_folder` writes them, minutes instead of hours at L).
+`pipelines.write.workbook.write_canonical_csv_folder` writes them, minutes instead of hours at L).
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines import schema
-from pipelines.demo import DEMO_SEED, generate_company
+from demo_company.generate import DEMO_SEED, generate_company
+from pipelines.store import schema
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 GENERATOR_VERSION = 1  # bump when the files a size produces change

@@ -24,8 +24,9 @@ from metrics.comparison import scores_at_same_point
 from metrics.report import HealthReport
 from metrics.summary import default_cycle, ordered_cycles
 from pipelines.arrow import isin
-from pipelines.report_cache import SamePoint, load_or_compute
-from pipelines.store import Dataset, StoreBusy, resolve_db_path, store_version
+from pipelines.store.connection import StoreBusy, resolve_db_path, store_version
+from pipelines.store.dataset import Dataset
+from reporting.cache import SamePoint, load_or_compute
 
 FILTER_KEYS = ("cycle", "department", "team", "level")
 ALL = "All"
@@ -54,7 +55,7 @@ class Loaded:
 def _load(db_path: str, version: float, day: date) -> Loaded | None:
     """The store and every metric, once per store version and day (an as-of date that is not
     pinned is today). The report comes from the report cache beside the store when its
-    content has not changed since it was computed (pipelines/report_cache.py), else it is
+    content has not changed since it was computed (reporting/cache.py), else it is
     computed here (the expensive step) and cached for the next process.
 
     One object shared by every session and rerun, never copied: cache_data would pickle it

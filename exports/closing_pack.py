@@ -25,7 +25,7 @@ from metrics.report import HealthReport, analyse
 from metrics.rollups import attach_units
 from metrics.scoring import Scores
 from metrics.summary import default_cycle, ordered_cycles
-from pipelines.store import Dataset
+from pipelines.store.dataset import Dataset
 
 
 class PackError(ValueError):

@@ -2,7 +2,7 @@
 
 Check-ins outnumber key results ten to one (11.6M against 0.9M for a 100,000-person
 company). Every check-in-sized step (the latest value, the score path, the weeks checked in,
-a cycle's span) reads them keyed (`pipelines.keyed.KeyedCheckIns`): each check-in's key
+a cycle's span) reads them keyed (`pipelines.store.keyed.KeyedCheckIns`): each check-in's key
 result found once and the rows sorted once by (key result, time), by DuckDB when they come
 from the store, else here. The steps then work on integer codes and numpy arrays, and only
 their per-key-result results carry text ids again.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipelines.keyed import KeyedCheckIns, codes_of
+from pipelines.store.keyed import KeyedCheckIns, codes_of
 
 
 def keyed_check_ins(check_ins: pd.DataFrame | KeyedCheckIns, kr_ids: pd.Series) -> KeyedCheckIns:

@@ -6,7 +6,7 @@ import pandas as pd
 
 from metrics.movement import scores_at
 from metrics.rollups import attach_units, key_result_units
-from pipelines.store import Dataset
+from pipelines.store.dataset import Dataset
 
 
 def same_point_cutoff(calendar: pd.DataFrame, cycle: str, previous: str) -> pd.Timestamp | None:

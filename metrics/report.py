@@ -28,7 +28,7 @@ from metrics.rollups import (
 from metrics.scoring import Scores, resolve_kr_type, score_all
 from metrics.tables import attach, conform_dataset
 from metrics.trends import metric_trends
-from pipelines.store import Dataset
+from pipelines.store.dataset import Dataset
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from metrics.lint import RULES
 from metrics.pace import PACE_STATUSES
 from metrics.report import HealthReport, analyse
 from pipelines.arrow import isin
-from pipelines.store import Dataset
+from pipelines.store.dataset import Dataset
 
 
 def default_cycle(cycles: pd.DataFrame, as_of: date) -> str | None:

@@ -14,8 +14,8 @@ import pandas as pd
 import pyarrow as pa
 
 from pipelines.arrow import same_values
-from pipelines.schema import DATE, NUMBER, TABLES_BY_NAME, TEXT, TIMESTAMP
-from pipelines.store import CHECK_IN_METRIC_COLUMNS, Dataset
+from pipelines.store.dataset import CHECK_IN_METRIC_COLUMNS, Dataset
+from pipelines.store.schema import DATE, NUMBER, TABLES_BY_NAME, TEXT, TIMESTAMP
 
 # Columns the metrics read, where they read fewer than the table has.
 METRIC_COLUMNS = {"check_ins": CHECK_IN_METRIC_COLUMNS}

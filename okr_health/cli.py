@@ -13,7 +13,8 @@ import pandas as pd
 import typer
 
 from pipelines.settings import Settings, SettingsError, settings
-from pipelines.store import StoreBusy, StoreReadOnly, open_store, read_dataset, resolve_db_path
+from pipelines.store.connection import StoreBusy, StoreReadOnly, open_store, resolve_db_path
+from pipelines.store.dataset import read_dataset
 
 
 class _App(typer.Typer):
@@ -63,8 +64,8 @@ def _dataset(db: Path | None):
 
 def _store_report(db: Path | None):
     """The dataset and health report, from the report cache when the store is unchanged
-    since it was last computed (see pipelines/report_cache.py)."""
-    from pipelines.report_cache import load_or_compute
+    since it was last computed (see reporting/cache.py)."""
+    from reporting.cache import load_or_compute
 
     return load_or_compute(_existing(db))
 
@@ -72,7 +73,7 @@ def _store_report(db: Path | None):
 def _warm(path: Path) -> None:
     """Compute and cache the health report of the store just written, so the dashboard's
     next render and `summary` read it instead of computing it. Never fails the command."""
-    from pipelines import report_cache
+    from reporting import cache as report_cache
 
     if not report_cache.writable():
         return
@@ -95,8 +96,9 @@ def demo(
     ] = False,
 ) -> None:
     """Write the demo company (Acme Corp, four quarters, the last one running) into the store."""
-    from pipelines.demo import generate_demo
-    from pipelines.store import clear_store, write_tables
+    from demo_company.generate import generate_demo
+    from pipelines.store.load import write_tables
+    from pipelines.store.rows import clear_store
 
     path = resolve_db_path(db)
     with open_store(path) as conn:

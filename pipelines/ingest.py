@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.canonical import LOCATION, Canonical, apply_mapping
-from pipelines.derive import derive_missing
-from pipelines.load import load_tables, removed_by, stored_keys
-from pipelines.mapping import (
+from pipelines.map.apply import apply_mapping
+from pipelines.map.canonical import LOCATION, Canonical
+from pipelines.map.derive import derive_missing
+from pipelines.map.mapping import (
     Mapping,
     MappingFile,
     known_header,
@@ -23,10 +23,13 @@ from pipelines.mapping import (
     suggest_mapping,
     unmapped_columns,
 )
+from pipelines.map.synonyms import normalise_header
 from pipelines.problems import Problem, count_errors, sort_problems
-from pipelines.readers import Sources, expand_paths, read_files
-from pipelines.store import log_rejected_import, open_store, resolve_db_path
-from pipelines.synonyms import normalise_header
+from pipelines.read.files import expand_paths, read_files
+from pipelines.read.sources import Sources
+from pipelines.store.connection import open_store, resolve_db_path
+from pipelines.store.load import load_tables, removed_by, stored_keys
+from pipelines.store.rows import log_rejected_import
 from pipelines.validate import validate
 
 __all__ = [

@@ -31,7 +31,7 @@ class Settings:
     max_zip_ratio: int = 200  # how many times a part may expand (parts over 1 MB unpacked)
     parse_memory_mb: int = 4096  # address space of the child process that reads a workbook
     parse_timeout_s: float = 300.0  # wall time the child may take to read one workbook
-    isolate_parsing: bool = True  # read workbooks in a child process (see pipelines/sandbox.py)
+    isolate_parsing: bool = True  # read workbooks in a child process (pipelines/read/sandbox.py)
     lock_timeout_s: float = 30.0  # how long to wait for another process to release the store
     read_only: bool = False  # no writes at all: the Data page is not offered, imports refused
     importers: tuple[str, ...] = ()  # with login configured: who may import (e-mail addresses)

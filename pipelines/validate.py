@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from pipelines.arrow import isin, positions
-from pipelines.canonical import Canonical
-from pipelines.schema import CHECK_INS, TABLES_BY_NAME
+from pipelines.map.canonical import Canonical
+from pipelines.store.schema import CHECK_INS, TABLES_BY_NAME
 
 UNIT_RANGE = {
     "key_results.manual_score": "score",

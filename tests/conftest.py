@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines.schema import TABLES_BY_NAME
-from pipelines.store import open_store, write_tables
+from pipelines.store.connection import open_store
+from pipelines.store.load import write_tables
+from pipelines.store.schema import TABLES_BY_NAME
 
 
 def canonical(table: str, rows: list[dict]) -> pd.DataFrame:
@@ -171,7 +172,7 @@ def small_store(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo company in a store, built once per test session (treat as read-only)."""
-    from pipelines.demo import generate_demo
+    from demo_company.generate import generate_demo
 
     company = generate_demo()
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"

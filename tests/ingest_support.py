@@ -8,8 +8,10 @@ import openpyxl
 import pandas as pd
 
 from metrics.scoring import score_all
-from pipelines.schema import ENTITY_TABLES
-from pipelines.store import import_history, open_store, read_dataset
+from pipelines.store.connection import open_store
+from pipelines.store.dataset import read_dataset
+from pipelines.store.rows import import_history
+from pipelines.store.schema import ENTITY_TABLES
 
 CANONICAL_SHEETS: dict[str, list[list[object]]] = {
     "Cycles": [

@@ -17,7 +17,10 @@ CLI = [sys.executable, "-m", "okr_health.cli"]
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*CLI, *args], capture_output=True, text=True, env={**os.environ, **(env or {})},
+        [*CLI, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
         timeout=300,
     )
 
@@ -27,8 +30,15 @@ def test_scores_csv_prints_one_row_per_key_result(small_store: Path):
     assert result.returncode == 0, result.stderr
     rows = {r["kr_id"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
     assert list(next(iter(rows.values()))) == [
-        "kr_id", "objective_id", "cycle_id", "title", "kr_type", "score", "attainment",
-        "score_source", "band",
+        "kr_id",
+        "objective_id",
+        "cycle_id",
+        "title",
+        "kr_type",
+        "score",
+        "attainment",
+        "score_source",
+        "band",
     ]
     assert rows["k1"]["score"] == "0.6000" and rows["k1"]["band"] == "sweet"
     assert rows["k3"]["score"] == "0.6667" and rows["k3"]["kr_type"] == "decrease"
@@ -37,15 +47,27 @@ def test_scores_csv_prints_one_row_per_key_result(small_store: Path):
 
 
 def test_scores_json_per_objective_reads_store_from_environment(small_store: Path):
-    result = run("scores", "--level", "objective", "--format", "json",
-                 env={"OKR_HEALTH_DB": str(small_store)})
+    result = run(
+        "scores",
+        "--level",
+        "objective",
+        "--format",
+        "json",
+        env={"OKR_HEALTH_DB": str(small_store)},
+    )
     assert result.returncode == 0, result.stderr
     by_id = {r["objective_id"]: r for r in json.loads(result.stdout)}
     assert by_id["o-sales"]["score"] == pytest.approx(0.7)
     assert by_id["o-ops"]["score"] == pytest.approx((2 / 3 + 1) / 2, abs=1e-6)
     assert by_id["o-ops2"]["score"] == pytest.approx(1.0)
-    assert set(by_id["o-sales"]) == {"objective_id", "cycle_id", "title", "team_id", "score",
-                                     "band"}
+    assert set(by_id["o-sales"]) == {
+        "objective_id",
+        "cycle_id",
+        "title",
+        "team_id",
+        "score",
+        "band",
+    }
 
 
 def test_summary_json_has_the_spec_shape(small_store: Path):
@@ -53,12 +75,21 @@ def test_summary_json_has_the_spec_shape(small_store: Path):
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["cycle"] == "2026-Q1" and summary["cycles"] == ["2026-Q1"]
-    assert summary["counts"] == {**summary["counts"], "teams": 2, "objectives": 3,
-                                 "key_results": 6, "check_ins": 2}
+    assert summary["counts"] == {
+        **summary["counts"],
+        "teams": 2,
+        "objectives": 3,
+        "key_results": 6,
+        "check_ins": 2,
+    }
     assert summary["scores"]["kr_mean"] == pytest.approx((0.6 + 0.8 + 2 / 3 + 1 + 1) / 5, 1e-3)
     assert summary["scores"]["bands"] == {"low": 0, "mid": 0, "sweet": 2, "high": 1, "maxed": 2}
-    assert set(summary["alignment"]) >= {"aligned_share", "orphans", "unsupported_top",
-                                         "broken_links"}
+    assert set(summary["alignment"]) >= {
+        "aligned_share",
+        "orphans",
+        "unsupported_top",
+        "broken_links",
+    }
     assert set(summary["flags"]) >= {"sandbagging", "over_ambitious", "stale_key_results"}
 
 

@@ -1,4 +1,4 @@
-"""The deterministic demo company (pipelines/demo.py) and the workbook writer.
+"""The deterministic demo company (demo_company/) and the workbook writer.
 
 The demo is the fixture every metric is checked against, so these tests check that the
 ground truth it claims is really in the frames, computing scores directly from the columns.
@@ -14,8 +14,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from pipelines import schema
-from pipelines.demo import (
+from demo_company.generate import (
     DEMO_AS_OF,
     DemoCompany,
     generate_company,
@@ -23,7 +22,8 @@ from pipelines.demo import (
     template_tables,
     write_data_files,
 )
-from pipelines.workbook import write_canonical_csv_folder, write_canonical_workbook
+from pipelines.store import schema
+from pipelines.write.workbook import write_canonical_csv_folder, write_canonical_workbook
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ACTIVITY_WORDS = ("Run ", "Hold ", "Work on ", "Help ", "Analyse ")
@@ -66,8 +66,13 @@ def _attainment(kr: pd.DataFrame) -> pd.Series:
     rng = pd.Series(np.where((cur >= low) & (cur <= high), 1.0, toward), index=kr.index)
     out = pd.Series(
         np.select(
-            [kr["kr_type"] == "increase", kr["kr_type"] == "decrease", kr["kr_type"] == "range",
-             kr["kr_type"] == "milestone", kr["kr_type"] == "baseline"],
+            [
+                kr["kr_type"] == "increase",
+                kr["kr_type"] == "decrease",
+                kr["kr_type"] == "range",
+                kr["kr_type"] == "milestone",
+                kr["kr_type"] == "baseline",
+            ],
             [inc, dec, rng, (cur >= 0.5) * 1.0, cur.notna() * 1.0],
             np.nan,
         ),
@@ -154,8 +159,9 @@ def test_references_resolve_except_the_one_broken_link(demo: DemoCompany) -> Non
     assert t["teams"]["parent_team_id"].dropna().isin(t["teams"]["team_id"]).all()
     assert objectives["parent_kr_id"].dropna().isin(krs["kr_id"]).all()
     parents = objectives["parent_objective_id"]
-    broken = objectives.loc[parents.notna() & ~parents.isin(objectives["objective_id"]),
-                            "objective_id"]
+    broken = objectives.loc[
+        parents.notna() & ~parents.isin(objectives["objective_id"]), "objective_id"
+    ]
     assert set(broken) == set(demo.truth.broken_link_objective_ids)
     assert len(broken) == 1
 
@@ -185,10 +191,17 @@ def test_current_value_is_the_last_check_in_value(demo: DemoCompany) -> None:
 def test_truth_sets_are_non_empty(demo: DemoCompany) -> None:
     truth = demo.truth
     for name in (
-        "sandbagging_teams", "over_ambitious_teams", "sandbagging_owners",
-        "over_ambitious_owners", "broken_link_objective_ids", "orphan_objective_ids",
-        "unsupported_top_objective_ids", "stale_kr_ids", "activity_kr_ids",
-        "strict_link_kr_ids", "ungraded_kr_ids",
+        "sandbagging_teams",
+        "over_ambitious_teams",
+        "sandbagging_owners",
+        "over_ambitious_owners",
+        "broken_link_objective_ids",
+        "orphan_objective_ids",
+        "unsupported_top_objective_ids",
+        "stale_kr_ids",
+        "activity_kr_ids",
+        "strict_link_kr_ids",
+        "ungraded_kr_ids",
     ):
         assert getattr(truth, name), name
     assert len(truth.sandbagging_teams) == 2 and len(truth.over_ambitious_teams) == 2
@@ -199,15 +212,18 @@ def test_flagged_teams_and_owners(demo: DemoCompany, scored: pd.DataFrame) -> No
     truth = demo.truth
     teams = demo.tables["teams"].set_index("team_id")
     assert teams.loc[list(truth.sandbagging_teams), "parent_team_id"].nunique() == 2
-    for flagged_teams, owners in ((truth.sandbagging_teams, truth.sandbagging_owners),
-                                  (truth.over_ambitious_teams, truth.over_ambitious_owners)):
+    for flagged_teams, owners in (
+        (truth.sandbagging_teams, truth.sandbagging_owners),
+        (truth.over_ambitious_teams, truth.over_ambitious_owners),
+    ):
         mine = scored[scored["owner"].isin(owners)]
         assert set(mine["team_id"]) == set(flagged_teams)  # they own KRs nowhere else
         assert set(scored.loc[scored["team_id"].isin(flagged_teams), "owner"]) == set(owners)
 
 
-def test_sandbagging_teams_max_out_early_every_cycle(demo: DemoCompany,
-                                                     scored: pd.DataFrame) -> None:
+def test_sandbagging_teams_max_out_early_every_cycle(
+    demo: DemoCompany, scored: pd.DataFrame
+) -> None:
     sand = scored[scored["team_id"].isin(demo.truth.sandbagging_teams)]
     measured = sand[sand["kr_type"].isin(["increase", "decrease"])]
     assert (measured["attainment"] >= 1.0).mean() >= 0.9
@@ -216,13 +232,15 @@ def test_sandbagging_teams_max_out_early_every_cycle(demo: DemoCompany,
     for _, cycle in sand.groupby("cycle_id"):
         assert (cycle["score"] >= 1.0).mean() >= 0.9
     easy = (measured["target_value"] - measured["start_value"]).abs() <= 0.03 * measured[
-        "start_value"].abs()
+        "start_value"
+    ].abs()
     assert easy.mean() >= 0.5  # targets at or barely beyond the start value
 
     # reached in the first third of the cycle
     cycles = demo.tables["cycles"].set_index("cycle_id")
-    ci = demo.tables["check_ins"].merge(measured[["kr_id", "cycle_id", "kr_type", "start_value",
-                                                  "target_value"]])
+    ci = demo.tables["check_ins"].merge(
+        measured[["kr_id", "cycle_id", "kr_type", "start_value", "target_value"]]
+    )
     up = ci["kr_type"] == "increase"
     reached = np.where(up, ci["value"] >= ci["target_value"], ci["value"] <= ci["target_value"])
     first = ci[reached].groupby("kr_id").agg(at=("checked_at", "min"), cycle=("cycle_id", "first"))
@@ -231,8 +249,9 @@ def test_sandbagging_teams_max_out_early_every_cycle(demo: DemoCompany,
     assert ((first["at"] - start) <= length / 3).mean() >= 0.9
 
 
-def test_over_ambitious_teams_score_low_and_barely_move(demo: DemoCompany,
-                                                        scored: pd.DataFrame) -> None:
+def test_over_ambitious_teams_score_low_and_barely_move(
+    demo: DemoCompany, scored: pd.DataFrame
+) -> None:
     amb = scored[scored["team_id"].isin(demo.truth.over_ambitious_teams)]
     for _, cycle in amb.groupby("cycle_id"):
         assert cycle["score"].mean() < 0.3
@@ -247,12 +266,14 @@ def test_over_ambitious_teams_score_low_and_barely_move(demo: DemoCompany,
 def test_normal_owners_and_teams_look_normal(demo: DemoCompany, scored: pd.DataFrame) -> None:
     truth = demo.truth
     graded = scored[scored["score"].notna()]
-    for key, flagged in (("owner", truth.sandbagging_owners | truth.over_ambitious_owners),
-                         ("team_id", truth.sandbagging_teams | truth.over_ambitious_teams)):
+    for key, flagged in (
+        ("owner", truth.sandbagging_owners | truth.over_ambitious_owners),
+        ("team_id", truth.sandbagging_teams | truth.over_ambitious_teams),
+    ):
         normal = graded[~graded[key].isin(flagged)]
         stats = normal.groupby(key)["score"].agg(
-            n="size", mean="mean", maxed=lambda s: (s >= 1).mean(),
-            low=lambda s: (s < 0.4).mean())
+            n="size", mean="mean", maxed=lambda s: (s >= 1).mean(), low=lambda s: (s < 0.4).mean()
+        )
         stats = stats[stats["n"] >= 3]
         assert stats["mean"].between(0.45, 0.8).all(), stats.sort_values("mean")
         assert (stats["maxed"] <= 0.5).all(), stats.sort_values("maxed")
@@ -270,7 +291,8 @@ def test_alignment_truth(demo: DemoCompany) -> None:
 
     krs = demo.tables["key_results"]
     supported = set(objectives["parent_objective_id"].dropna()) | set(
-        krs.loc[krs["kr_id"].isin(objectives["parent_kr_id"]), "objective_id"])
+        krs.loc[krs["kr_id"].isin(objectives["parent_kr_id"]), "objective_id"]
+    )
     top = objectives[objectives["level"] == "company"]
     unsupported = top[~top["objective_id"].isin(supported)]
     assert set(unsupported["objective_id"]) == set(truth.unsupported_top_objective_ids)
@@ -355,8 +377,7 @@ def test_manual_scores_close_to_computed(demo: DemoCompany, scored: pd.DataFrame
     assert ((diff > 0.005) & (diff <= 0.2)).all()
 
 
-def test_zone_grading_and_over_confident_teams(demo: DemoCompany,
-                                                scored: pd.DataFrame) -> None:
+def test_zone_grading_and_over_confident_teams(demo: DemoCompany, scored: pd.DataFrame) -> None:
     truth = demo.truth
     ci = demo.tables["check_ins"].merge(scored[["kr_id", "team_id"]])
     zone = ci[ci["team_id"] == truth.zone_grading_team]
@@ -366,16 +387,18 @@ def test_zone_grading_and_over_confident_teams(demo: DemoCompany,
 
     over = ci[ci["team_id"] == truth.overconfident_team]
     assert over["confidence"].mean() >= 0.85
-    finished = scored[(scored["team_id"] == truth.overconfident_team)
-                      & (scored["cycle_id"] != "2026-Q4")]
+    finished = scored[
+        (scored["team_id"] == truth.overconfident_team) & (scored["cycle_id"] != "2026-Q4")
+    ]
     assert finished["score"].mean() <= 0.7
     assert over["confidence"].mean() - finished["score"].mean() >= 0.25
     assert ci.loc[~ci["team_id"].isin([truth.overconfident_team]), "confidence"].mean() < 0.75
 
 
 def test_generate_company_scales_and_stays_canonical() -> None:
-    company = generate_company(n_departments=8, n_teams=60, n_cycles=2, seed=3,
-                               individual_okrs=True)
+    company = generate_company(
+        n_departments=8, n_teams=60, n_cycles=2, seed=3, individual_okrs=True
+    )
     t = company.tables
     assert (t["teams"]["level"] == "individual").any()
     assert len(t["cycles"]) == 2 and t["cycles"]["cycle_id"].iloc[-1] == "2026-Q4"
@@ -415,8 +438,9 @@ def test_committed_template_is_canonical() -> None:
             rows = list(wb[table.sheet].iter_rows(values_only=True))
             assert list(rows[0]) == table.column_names
             assert len(rows) - 1 == len(expected[table.name])
-        readme = " ".join(str(v) for row in wb["README"].iter_rows(values_only=True)
-                          for v in row if v)
+        readme = " ".join(
+            str(v) for row in wb["README"].iter_rows(values_only=True) for v in row if v
+        )
         for kr_type in schema.KR_TYPES:
             assert kr_type in readme
     finally:

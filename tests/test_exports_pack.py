@@ -21,7 +21,8 @@ from conftest import canonical, small_company, write_store
 from exports import PackError, build_closing_pack, pack_to_html, pack_to_xlsx_bytes
 from exports.findings import CATEGORIES
 from metrics.summary import build_summary
-from pipelines.store import Dataset, open_store, read_dataset
+from pipelines.store.connection import open_store
+from pipelines.store.dataset import Dataset, read_dataset
 
 CLI = [sys.executable, "-m", "okr_health.cli"]
 HOSTILE = {

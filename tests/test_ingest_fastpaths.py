@@ -18,15 +18,16 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from pipelines import readers
-from pipelines.flat import stable_ids
 from pipelines.ingest import ingest_files, read_sources
-from pipelines.mapping import known_header
-from pipelines.readers import _read_at_most, read_files
-from pipelines.safety import check_file, scan_zip_parts
+from pipelines.map.flat import stable_ids
+from pipelines.map.mapping import known_header
+from pipelines.read import delimited, sources, workbooks
+from pipelines.read.files import _read_at_most, read_files
+from pipelines.read.safety import check_file, scan_zip_parts
+from pipelines.read.sheets import workbook_columns, workbook_sheets
 from pipelines.settings import settings
-from pipelines.sheets import workbook_columns, workbook_sheets
-from pipelines.store import content_hash, open_store
+from pipelines.store.connection import open_store
+from pipelines.store.rows import content_hash
 from tests.test_security_files import ROWS, sheet_xml, xlsx
 
 CHECK_IN_HEADER = "kr_id,checked_at,value,grade,confidence,status,note,author\n"
@@ -46,17 +47,17 @@ def check_ins_csv(rows: int, bad: dict[int, tuple[int, str]] | None = None) -> b
     return "".join(lines).encode()
 
 
-def general(name: str, data: bytes) -> readers.Sources:
+def general(name: str, data: bytes) -> sources.Sources:
     """`read_sources` with the fast CSV path switched off."""
-    fast = readers._read_csv_fast
-    readers._read_csv_fast = lambda *args: False  # type: ignore[assignment]
+    fast = delimited._read_csv_fast
+    delimited._read_csv_fast = lambda *args: False  # type: ignore[assignment]
     try:
         return read_sources([(name, data)])
     finally:
-        readers._read_csv_fast = fast  # type: ignore[assignment]
+        delimited._read_csv_fast = fast  # type: ignore[assignment]
 
 
-def same_sources(a: readers.Sources, b: readers.Sources) -> None:
+def same_sources(a: sources.Sources, b: sources.Sources) -> None:
     assert [str(p) for p in a.problems] == [str(p) for p in b.problems]
     assert a.notes == b.notes
     assert len(a.tables) == len(b.tables)
@@ -95,7 +96,7 @@ def test_fast_csv_path_reads_what_the_general_path_reads(case: str) -> None:
 
 def test_fast_csv_path_is_taken_only_where_it_is_exact() -> None:
     def fast(data: bytes) -> bool:
-        return readers._read_csv_fast("x.csv", data, known_header, readers.Sources(), settings())
+        return delimited._read_csv_fast("x.csv", data, known_header, sources.Sources(), settings())
 
     assert fast(CSV_CASES["plain"]) and fast(CSV_CASES["CRLF"]) and fast(CSV_CASES["title rows"])
     for case in ("blank line", "value over two lines", "cp1252", "short row", "long row",
@@ -167,10 +168,10 @@ def frame_from_rows(data: bytes) -> pd.DataFrame:
     raw = workbook_sheets(data, set(), 10**6, 500)[0][0]
     rows = raw.rows
     assert rows is not None
-    readers._fill_merged_down(rows, raw.merged, *raw.start)
-    h = readers.find_header(rows, known_header)
+    workbooks.fill_merged_down(rows, raw.merged, *raw.start)
+    h = sources.find_header(rows, known_header)
     body = pd.DataFrame(rows[h + 1 :], columns=range(len(rows[0])), dtype=object)
-    body = body.replace({"": None}).apply(readers._typed_column)
+    body = body.replace({"": None}).apply(workbooks._typed_column)
     body.index = pd.RangeIndex(h + 2, h + 2 + len(body))
     return body
 
@@ -178,7 +179,7 @@ def frame_from_rows(data: bytes) -> pd.DataFrame:
 def frame_from_columns(data: bytes) -> pd.DataFrame:
     sheet = workbook_columns(data, set(), 10**6, 500)[0][0]
     assert sheet.head is not None
-    return readers._sheet_body(sheet, readers.find_header(sheet.head, known_header))
+    return workbooks._sheet_body(sheet, sources.find_header(sheet.head, known_header))
 
 
 HEADER = ["Quarter", "Objective", "Key Result", "Start", "Target", "Current", "Due", "Done"]

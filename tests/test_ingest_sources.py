@@ -20,8 +20,9 @@ from ingest_support import (
 )
 
 from pipelines.ingest import ingest_paths, read_sources
-from pipelines.mapping import mapping_toml, parse_mapping_file, suggest_mapping
-from pipelines.store import import_history, open_store
+from pipelines.map.mapping import mapping_toml, parse_mapping_file, suggest_mapping
+from pipelines.store.connection import open_store
+from pipelines.store.rows import import_history
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "data" / "okr_template.xlsx"
 CANONICAL_ROWS = {"cycles": 1, "teams": 2, "objectives": 2, "key_results": 4, "check_ins": 2}

@@ -18,7 +18,8 @@ from ingest_support import (
 )
 
 from pipelines.ingest import ingest_paths
-from pipelines.store import clear_store, open_store
+from pipelines.store.connection import open_store
+from pipelines.store.rows import clear_store
 
 HEADER = ["Quarter", "Team", "Objective", "Key Result", "Owner", "Start", "Target", "Current"]
 Q3 = [

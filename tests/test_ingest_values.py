@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.dates import from_serial
-from pipelines.values import parse_date, parse_number, parse_text
+from pipelines.map.dates import from_serial
+from pipelines.map.values import parse_date, parse_number, parse_text
 
 
 def number(cells: list[object], kind: str = "number", hint: str | None = None) -> list[float]:

@@ -13,7 +13,8 @@ from conftest import small_company, write_store
 
 from metrics.checkins import checked_weeks, keyed_check_ins, week_starts
 from metrics.report import analyse
-from pipelines.store import open_store, read_dataset
+from pipelines.store.connection import open_store
+from pipelines.store.dataset import read_dataset
 
 FRAMES = [
     "calendar",

@@ -9,10 +9,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from demo_company.generate import DemoTruth, generate_demo
 from metrics.report import HealthReport, analyse
 from metrics.summary import build_summary
-from pipelines.demo import DemoTruth, generate_demo
-from pipelines.store import Dataset, open_store, read_dataset
+from pipelines.store.connection import open_store
+from pipelines.store.dataset import Dataset, read_dataset
 
 
 @pytest.fixture(scope="module")

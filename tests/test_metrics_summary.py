@@ -11,7 +11,7 @@ from test_metrics_support import Q1, Q2, check_in, dataset, kr, objective
 
 from metrics.report import analyse
 from metrics.summary import build_summary
-from pipelines.store import Dataset
+from pipelines.store.dataset import Dataset
 
 SPEC_KEYS = {
     "cycle",

@@ -9,7 +9,7 @@ from conftest import canonical
 
 from metrics.config import HealthConfig
 from metrics.report import HealthReport, analyse
-from pipelines.store import Dataset
+from pipelines.store.dataset import Dataset
 
 Q1 = {"cycle_id": "Q1", "name": "Q1 2026", "start_date": date(2026, 1, 1),
       "end_date": date(2026, 3, 31)}  # fmt: skip

@@ -28,7 +28,7 @@ def test_department_filter_narrows_the_numbers(small_store, monkeypatch):
 
 
 def test_empty_store_explains_how_to_load_data(tmp_path, monkeypatch):
-    from pipelines.store import open_store
+    from pipelines.store.connection import open_store
 
     with open_store(tmp_path / "empty.duckdb"):
         pass

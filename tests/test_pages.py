@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 from pagetools import charts, metric, open_app, plotly_values
 
+from demo_company.generate import generate_demo
 from metrics.rollups import team_lineage
 from metrics.scoring import score_all
-from pipelines.demo import generate_demo
-from pipelines.store import open_store, read_dataset
+from pipelines.store.connection import open_store
+from pipelines.store.dataset import read_dataset
 
 VIEWS = sorted(p.stem for p in (Path(__file__).parent.parent / "dashboard" / "views").glob(
     "[a-z]*.py"))  # fmt: skip
@@ -117,8 +118,11 @@ def test_alignment_counts_the_broken_link(demo_store, truth, monkeypatch):
     assert metric(at, "Broken links") == "1"
     broken_table = next(df.value for df in at.dataframe if "parent_id" in df.value.columns)
     assert list(broken_table["title"]) == [objectives.at[broken, "title"]]
-    orphans = {o for o in truth.orphan_objective_ids
-               if objectives.at[o, "cycle_id"] == objectives.at[broken, "cycle_id"]}
+    orphans = {
+        o
+        for o in truth.orphan_objective_ids
+        if objectives.at[o, "cycle_id"] == objectives.at[broken, "cycle_id"]
+    }
     assert metric(at, "Orphans") == str(len(orphans))
 
 

@@ -14,8 +14,8 @@ from metrics.config import HealthConfig
 from metrics.patterns import goal_setting_patterns, pattern_evidence
 from metrics.report import analyse
 from metrics.scoring import score_all
-from pipelines.schema import KR_TYPES
-from pipelines.store import Dataset
+from pipelines.store.dataset import Dataset
+from pipelines.store.schema import KR_TYPES
 
 NUMBER = st.floats(-1e4, 1e4, allow_nan=False, allow_infinity=False)
 MAYBE = st.none() | NUMBER

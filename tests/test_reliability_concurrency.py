@@ -2,7 +2,8 @@
 sessions reading at once all get the right numbers.
 
 DuckDB lets one process write the file, or several read it, never both: every side waits
-for the file (a bounded retry in `pipelines.store.connect`) and then says so in a sentence.
+for the file (a bounded retry in
+`pipelines.store.connection.connect`) and then says so in a sentence.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from streamlit.testing.v1 import AppTest
 from test_security_pages import CHROMIUM, CHROMIUM_ARGS, Watched, needs_chromium, serve
 
 from metrics.scoring import score_all
-from pipelines.store import StoreBusy, open_store, read_dataset, store_version
+from pipelines.store.connection import StoreBusy, open_store, store_version
+from pipelines.store.dataset import read_dataset
 
 CLI = [sys.executable, "-m", "okr_health.cli"]
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")

@@ -22,10 +22,11 @@ import pandas as pd
 import pytest
 from conftest import small_company, write_store
 
-import pipelines.load
+import pipelines.store.load
 from pipelines.ingest import ingest_files
-from pipelines.schema import ENTITY_TABLES
-from pipelines.store import import_history, open_store
+from pipelines.store.connection import open_store
+from pipelines.store.rows import import_history
+from pipelines.store.schema import ENTITY_TABLES
 
 CLI = [sys.executable, "-m", "okr_health.cli"]
 TABLES = [t.name for t in ENTITY_TABLES] + ["settings"]
@@ -62,7 +63,7 @@ def test_fault_at_row_900_of_1000_leaves_the_store_unchanged(
     store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = contents(store)
-    real_upsert = pipelines.load.upsert_rows
+    real_upsert = pipelines.store.load.upsert_rows
 
     def upsert_then_fail(conn, table, frame):  # writes 899 key results, then the disk "fills"
         if table.name == "key_results":
@@ -71,7 +72,7 @@ def test_fault_at_row_900_of_1000_leaves_the_store_unchanged(
             raise OSError("No space left on device (row 900)")
         real_upsert(conn, table, frame)
 
-    monkeypatch.setattr(pipelines.load, "upsert_rows", upsert_then_fail)
+    monkeypatch.setattr(pipelines.store.load, "upsert_rows", upsert_then_fail)
     with pytest.raises(OSError, match="row 900"):
         ingest_files([("big.csv", flat_csv(1000))], store)
     assert_same(before, contents(store))

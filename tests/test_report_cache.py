@@ -24,9 +24,12 @@ from metrics.comparison import scores_at_same_point
 from metrics.config import HealthConfig
 from metrics.report import analyse
 from metrics.summary import build_summary
-from pipelines import report_cache
-from pipelines.report_cache import cache_dir, load_entry, load_or_compute, report_key, save_entry
-from pipelines.store import clear_store, open_store, read_dataset, write_tables
+from pipelines.store.connection import open_store
+from pipelines.store.dataset import read_dataset
+from pipelines.store.load import write_tables
+from pipelines.store.rows import clear_store
+from reporting import cache as report_cache
+from reporting.cache import cache_dir, load_entry, load_or_compute, report_key, save_entry
 
 CLI = [sys.executable, "-m", "okr_health.cli"]
 
@@ -194,7 +197,7 @@ def test_clearing_the_store_gives_a_new_key_and_no_report(small_store: Path):
 def source_in_a_new_process(db: Path) -> str:
     """Where a new process gets the report from. (A process, not this one: the key holds the
     code as it was imported, and this checkout may be edited while the tests run.)"""
-    script = "import sys; from pipelines import report_cache as c; print(c.load_or_compute(" \
+    script = "import sys; from reporting import cache as c; print(c.load_or_compute(" \
              "sys.argv[1]).source)"  # fmt: skip
     env = {**os.environ, report_cache.ENABLE_VAR: "1"}
     result = subprocess.run([sys.executable, "-c", script, str(db)], env=env, text=True,
@@ -250,7 +253,7 @@ def test_the_code_in_the_key_covers_every_module_that_computes_the_report(small_
     compute the report (and nothing else) is among the files the key fingerprints."""
     script = (
         "import sys, json\n"
-        "from pipelines import report_cache\n"
+        "from reporting import cache as report_cache\n"
         "found = report_cache.load_or_compute(sys.argv[1], write=False)\n"
         "assert found.source == 'computed' and found.report is not None\n"
         "loaded = [m.__file__ for n, m in list(sys.modules.items())\n"

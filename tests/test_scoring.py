@@ -9,7 +9,7 @@ import pytest
 
 from metrics.bands import band_counts, band_of
 from metrics.scoring import score_all
-from pipelines.schema import CHECK_INS, KEY_RESULTS, OBJECTIVES
+from pipelines.store.schema import CHECK_INS, KEY_RESULTS, OBJECTIVES
 
 
 def frame(table, rows: list[dict]) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from test_security_pages import CHROMIUM, CHROMIUM_ARGS, Watched, needs_chromium, serve
 
 import okr_health.cli
-from pipelines.store import StoreReadOnly, open_store
+from pipelines.store.connection import StoreReadOnly, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_PAGE = str(ROOT / "dashboard" / "views" / "data.py")

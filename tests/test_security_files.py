@@ -21,9 +21,9 @@ from python_calamine import CalamineWorkbook
 from streamlit.testing.v1 import AppTest
 
 from pipelines.ingest import read_sources
-from pipelines.sandbox import ChildFailed, run_in_child
+from pipelines.read.sandbox import ChildFailed, run_in_child
+from pipelines.read.sheets import workbook_sheets
 from pipelines.settings import Settings, SettingsError
-from pipelines.sheets import workbook_sheets
 
 DATA_PAGE = str(Path(__file__).resolve().parent.parent / "dashboard" / "views" / "data.py")
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -23,7 +23,7 @@ import openpyxl
 import pytest
 from conftest import small_company, write_store
 
-from pipelines.store import open_store
+from pipelines.store.connection import open_store
 
 CLI = [sys.executable, "-m", "okr_health.cli"]
 TITLES = [

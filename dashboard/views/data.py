@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import access, state
 from dashboard.text import md, md_code
 from pipelines.ingest import Prepared, load, prepare, read_sources
-from pipelines.mapping import (
+from pipelines.map.mapping import (
     ROLES,
     Mapping,
     MappingFile,
@@ -26,8 +26,9 @@ from pipelines.mapping import (
     required_fields,
     suggest_mapping,
 )
-from pipelines.readers import Sources
-from pipelines.store import StoreBusy, StoreReadOnly, import_history, open_store, resolve_db_path
+from pipelines.read.sources import Sources
+from pipelines.store.connection import StoreBusy, StoreReadOnly, open_store, resolve_db_path
+from pipelines.store.rows import import_history
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "data" / "okr_template.xlsx"
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]

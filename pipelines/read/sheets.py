@@ -1,7 +1,7 @@
 """The cells of a workbook's worksheets, as python-calamine reads them.
 
 Kept apart from `pipelines.readers` so the child process that runs it (see
-`pipelines/sandbox.py`) imports python-calamine and nothing heavier: no pandas.
+`pipelines/read/sandbox.py`) imports python-calamine and nothing heavier: no pandas.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ What is checked, from the bytes alone and without building anything in memory:
   Unpacking also verifies every part's CRC, so a truncated or damaged file is refused here.
 
 Whatever a check cannot see (the binary .xls/.xlsb formats, ODS repeat counts) is contained
-by reading workbooks in a child process with a memory limit (`pipelines/sandbox.py`).
+by reading workbooks in a child process with a memory limit (`pipelines/read/sandbox.py`).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.canonical import LOCATION, Canonical, combine
+from pipelines.map.canonical import LOCATION, Canonical, combine
 
 CYCLE_NAME = (
     r"(?i)^\s*(?:(?P<y1>\d{4})\s*[-_/ ]?\s*(?P<k1>[QH])(?P<n1>[1-4])"

@@ -58,9 +58,10 @@ from metrics.comparison import scores_at_same_point
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.report import HealthReport, analyse
 from metrics.summary import default_cycle, ordered_cycles
-from pipelines.schema import ENTITY_TABLES
 from pipelines.settings import TRUE, settings
-from pipelines.store import Dataset, open_store, read_dataset, resolve_db_path
+from pipelines.store.connection import open_store, resolve_db_path
+from pipelines.store.dataset import Dataset, read_dataset
+from pipelines.store.schema import ENTITY_TABLES
 
 log = logging.getLogger(__name__)
 
@@ -72,13 +73,13 @@ ABANDONED_S = 3600  # a temporary folder this old belongs to a writer that died
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # What the report is computed with: every metric, and every module of this project that
 # the metrics, the store and this module import, followed import by import (see `code_files`).
-CODE_ROOTS = ("metrics/*.py", "pipelines/__init__.py", "pipelines/store.py",
-              "pipelines/report_cache.py")  # fmt: skip
-_FROM = re.compile(r"^[ \t]*from[ \t]+((?:metrics|pipelines)(?:\.\w+)*)[ \t]+import[ \t]+"
+CODE_ROOTS = ("metrics/*.py", "pipelines/__init__.py", "pipelines/store/*.py",
+              "reporting/*.py")  # fmt: skip
+_FROM = re.compile(r"^[ \t]*from[ \t]+((?:metrics|pipelines|reporting)(?:\.\w+)*)[ \t]+import[ \t]+"
                    r"(\([^)]*\)|[^\n]*)", re.M)  # fmt: skip
-_IMPORT = re.compile(r"^[ \t]*import[ \t]+((?:metrics|pipelines)(?:\.\w+)*)", re.M)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+((?:metrics|pipelines|reporting)(?:\.\w+)*)", re.M)
 LIBRARIES = ("pandas", "numpy", "pyarrow", "duckdb")
-ALLOWED_MODULES = ("metrics.", "pipelines.")  # dataclasses an entry may name
+ALLOWED_MODULES = ("metrics.", "pipelines.", "reporting.")  # dataclasses an entry may name
 SCALARS = (str, int, float, bool, type(None))
 
 

@@ -14,8 +14,8 @@ import duckdb
 import pandas as pd
 
 from pipelines.arrow import isin
-from pipelines.schema import ENTITY_TABLES, Table
-from pipelines.store import content_hash, finish_import, log_import, upsert_rows
+from pipelines.store.rows import content_hash, finish_import, log_import, upsert_rows
+from pipelines.store.schema import ENTITY_TABLES, Table
 
 STORED_KEYS = {
     "cycles": ["cycle_id"],
@@ -157,3 +157,17 @@ def load_tables(
         finish_import(conn, import_id, "failed", f"{type(exc).__name__}: {exc}")
         raise
     return LoadResult("loaded", rows, {k: v for k, v in removed.items() if v}, import_id)
+
+
+def write_tables(
+    conn: duckdb.DuckDBPyConnection,
+    tables: dict[str, pd.DataFrame],
+    source_files: list[str],
+    settings: dict[str, str] | None = None,
+) -> dict[str, int]:
+    """Load canonical frames in one transaction (see `pipelines.store.load.load_tables`).
+
+    Returns the rows per table. Rows are inserted or replaced by id, check-ins of the
+    written key results replace their stored history, and every attempt is logged.
+    """
+    return load_tables(conn, tables, source_files, settings=settings).rows

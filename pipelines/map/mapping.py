@@ -14,16 +14,16 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from pipelines.problems import Problem
-from pipelines.readers import SourceTable
-from pipelines.schema import TABLES_BY_NAME
-from pipelines.synonyms import (
+from pipelines.map.synonyms import (
     DOCUMENTATION_SHEETS,
     ENTITY,
     FLAT,
     TABLE_ALIASES,
     normalise_header,
 )
+from pipelines.problems import Problem
+from pipelines.read.sources import SourceTable
+from pipelines.store.schema import TABLES_BY_NAME
 
 FLAT_TABLES = ("objectives", "key_results", "check_ins")
 ROLES = (*TABLES_BY_NAME, "flat", "ignore")

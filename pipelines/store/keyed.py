@@ -2,7 +2,7 @@
 
 A key result's *code* is its position in a list of key-result ids; a keyed check-in carries
 the code instead of the text id, so millions of check-ins group and join as integers. The
-store builds them in DuckDB (`pipelines.store.read_keyed_check_ins`); `metrics.checkins`
+store builds them in DuckDB (`pipelines.store.dataset.read_keyed_check_ins`); `metrics.checkins`
 builds them in pandas for frames made by hand.
 """
 

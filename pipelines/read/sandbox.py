@@ -5,13 +5,13 @@ what a file declares — a cell at XFD1048576 next to one at A1 makes it allocat
 17-billion-cell grid (512 GB), a shared-string table declaring a billion strings makes it
 reserve 24 GB — and when an allocation fails, Rust aborts the process. No `except` catches
 that: in the dashboard it would take the server, and every user's session, down with it. The
-checks in `pipelines/safety.py` refuse the cases known in advance; the child process contains
+checks in `pipelines/read/safety.py` refuse the cases known in advance; the child process contains
 the rest. Its address space is capped (`parse_memory_mb`) and it is killed after
 `parse_timeout_s`; when it dies, the caller gets a `ChildFailed` saying why. `start_in_child`
 returns while the child works, so the caller can run the safety scan meanwhile and stop the
 child if the scan refuses the file.
 
-The child is a fresh interpreter (`python -m pipelines.sandbox`), not a fork: forking a
+The child is a fresh interpreter (`python -m pipelines.read.sandbox`), not a fork: forking a
 server with threads and open database handles is unsafe, and multiprocessing's spawn would
 re-import the caller's main script. The function and its arguments go in on stdin as a
 pickle, the result comes back on stdout. Start-up costs well under a tenth of a second
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 ALLOCATION = re.compile(rb"memory allocation of (\d+) bytes failed")
 
 
@@ -63,7 +63,7 @@ class Pending:
         self.memory_mb = memory_mb
         self.timeout_s = timeout_s
         payload = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
-        command = [sys.executable, "-m", "pipelines.sandbox", str(memory_mb)]
+        command = [sys.executable, "-m", "pipelines.read.sandbox", str(memory_mb)]
         # what the child says on stderr (a Rust abort message, a traceback); closed by
         # `result` or `cancel`
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115

@@ -11,7 +11,7 @@ Everything is drawn from one `numpy.random.default_rng(seed)`, so the same seed 
 same frames. `generate_company()` exposes the sizes, so that a benchmark can build a company
 of thousands of teams; the work per key result and per check-in is vectorised.
 
-`python -m pipelines.demo --write-data` rebuilds `data/demo_company.xlsx` and the import
+`python -m demo_company.generate --write-data` rebuilds `data/demo_company.xlsx` and the import
 template `data/okr_template.xlsx`.
 """
 
@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipelines import schema
+from pipelines.store import schema
 
 DEMO_AS_OF = date(2026, 11, 25)
 DEMO_SEED = 7
@@ -149,36 +149,76 @@ DEPARTMENT_BANKS: tuple[Bank, ...] = (
     Bank(
         "sales",
         "Sales",
-        ("EMEA", "Americas", "APAC", "DACH", "Nordics", "Enterprise", "Mid-Market",
-         "Inside Sales", "Partnerships", "Sales Operations"),
-        ("Build a predictable, fast-growing new-business engine",
-         "Win the enterprise segment in our core markets",
-         "Make every rep productive within their first quarter",
-         "Grow revenue from the customers we already have",
-         "Turn partners into a second sales channel",
-         "Forecast revenue we can commit to"),
-        ("Build a {f} pipeline we can bet the quarter on", "Close bigger deals faster in {f}",
-         "Win back lost accounts in {f}", "Make {f} reps productive from week one",
-         "Turn {f} trials into paying customers", "Expand revenue from {f} key accounts",
-         "Shorten the {f} sales cycle", "Make the {f} forecast trustworthy"),
+        (
+            "EMEA",
+            "Americas",
+            "APAC",
+            "DACH",
+            "Nordics",
+            "Enterprise",
+            "Mid-Market",
+            "Inside Sales",
+            "Partnerships",
+            "Sales Operations",
+        ),
+        (
+            "Build a predictable, fast-growing new-business engine",
+            "Win the enterprise segment in our core markets",
+            "Make every rep productive within their first quarter",
+            "Grow revenue from the customers we already have",
+            "Turn partners into a second sales channel",
+            "Forecast revenue we can commit to",
+        ),
+        (
+            "Build a {f} pipeline we can bet the quarter on",
+            "Close bigger deals faster in {f}",
+            "Win back lost accounts in {f}",
+            "Make {f} reps productive from week one",
+            "Turn {f} trials into paying customers",
+            "Expand revenue from {f} key accounts",
+            "Shorten the {f} sales cycle",
+            "Make the {f} forecast trustworthy",
+        ),
         (
             _up("Grow qualified pipeline from {s} to {t}", "EUR", (8e5, 2.5e6), (0.2, 0.5), -4),
-            _up("Raise the win rate on qualified opportunities from {s} to {t}", "%",
-                (18, 28), (0.15, 0.4), 0, 100),
+            _up(
+                "Raise the win rate on qualified opportunities from {s} to {t}",
+                "%",
+                (18, 28),
+                (0.15, 0.4),
+                0,
+                100,
+            ),
             _up("Increase average deal size from {s} to {t}", "EUR", (1.8e4, 4e4), (0.1, 0.3), -3),
-            _up("Grow new annual recurring revenue from {s} to {t}", "EUR", (4e5, 1.2e6),
-                (0.15, 0.4), -4),
+            _up(
+                "Grow new annual recurring revenue from {s} to {t}",
+                "EUR",
+                (4e5, 1.2e6),
+                (0.15, 0.4),
+                -4,
+            ),
             _up("Raise net revenue retention from {s} to {t}", "%", (98, 106), (0.03, 0.08), 0),
-            _up("Increase meetings booked per rep per week from {s} to {t}", "count", (6, 10),
-                (0.2, 0.5), 0),
+            _up(
+                "Increase meetings booked per rep per week from {s} to {t}",
+                "count",
+                (6, 10),
+                (0.2, 0.5),
+                0,
+            ),
             _down("Cut the average sales cycle from {s} to {t}", "days", (60, 95), (0.15, 0.3)),
-            _down("Reduce discounting on closed deals from {s} to {t}", "%", (14, 22),
-                  (0.2, 0.4), 1),
-            _down("Cut time from inbound lead to first call from {s} to {t}", "h", (30, 60),
-                  (0.3, 0.6)),
+            _down(
+                "Reduce discounting on closed deals from {s} to {t}", "%", (14, 22), (0.2, 0.4), 1
+            ),
+            _down(
+                "Cut time from inbound lead to first call from {s} to {t}",
+                "h",
+                (30, 60),
+                (0.3, 0.6),
+            ),
             _band("Keep forecast accuracy between {lo} and {hi}", "%", (90, 110), (72, 125)),
-            _band("Keep pipeline coverage between {lo} and {hi} of quota", "x", (3, 4),
-                  (1.8, 5.2), 1),
+            _band(
+                "Keep pipeline coverage between {lo} and {hi} of quota", "x", (3, 4), (1.8, 5.2), 1
+            ),
             _done("Launch the partner referral programme"),
             _done("Roll out the new quoting tool to all reps"),
             _done("Publish the enterprise pricing playbook"),
@@ -193,46 +233,95 @@ DEPARTMENT_BANKS: tuple[Bank, ...] = (
     Bank(
         "marketing",
         "Marketing",
-        ("Brand", "Demand Generation", "Content", "Product Marketing", "Events", "Growth",
-         "Marketing Operations", "SEO"),
-        ("Become the brand mid-market logistics teams think of first",
-         "Fill the funnel with leads sales wants to call",
-         "Make our launches land with customers", "Turn content into a growth channel",
-         "Prove the return on every marketing euro",
-         "Build a community of customer advocates"),
-        ("Make {f} a reliable source of qualified leads", "Prove what {f} adds to revenue",
-         "Get more out of every {f} euro", "Launch {f} campaigns customers remember",
-         "Build a {f} engine that scales without headcount", "Make {f} decisions data-driven",
-         "Turn {f} audiences into trials", "Make {f} work hand in hand with sales"),
         (
-            _up("Grow marketing-qualified leads from {s} to {t}", "count", (400, 900),
-                (0.2, 0.5), -1),
-            _up("Raise visitor-to-trial conversion from {s} to {t}", "%", (1.5, 3.0),
-                (0.2, 0.5), 1),
-            _up("Increase organic search traffic from {s} to {t} monthly visits", "count",
-                (4e4, 9e4), (0.15, 0.4), -3),
-            _up("Grow newsletter subscribers from {s} to {t}", "count", (8e3, 2e4), (0.1, 0.3),
-                -2),
-            _up("Raise aided brand awareness in Germany from {s} to {t}", "%", (12, 22),
-                (0.2, 0.5), 0, 100),
-            _up("Increase marketing-sourced pipeline from {s} to {t}", "EUR", (5e5, 1.5e6),
-                (0.2, 0.45), -4),
+            "Brand",
+            "Demand Generation",
+            "Content",
+            "Product Marketing",
+            "Events",
+            "Growth",
+            "Marketing Operations",
+            "SEO",
+        ),
+        (
+            "Become the brand mid-market logistics teams think of first",
+            "Fill the funnel with leads sales wants to call",
+            "Make our launches land with customers",
+            "Turn content into a growth channel",
+            "Prove the return on every marketing euro",
+            "Build a community of customer advocates",
+        ),
+        (
+            "Make {f} a reliable source of qualified leads",
+            "Prove what {f} adds to revenue",
+            "Get more out of every {f} euro",
+            "Launch {f} campaigns customers remember",
+            "Build a {f} engine that scales without headcount",
+            "Make {f} decisions data-driven",
+            "Turn {f} audiences into trials",
+            "Make {f} work hand in hand with sales",
+        ),
+        (
+            _up(
+                "Grow marketing-qualified leads from {s} to {t}",
+                "count",
+                (400, 900),
+                (0.2, 0.5),
+                -1,
+            ),
+            _up(
+                "Raise visitor-to-trial conversion from {s} to {t}", "%", (1.5, 3.0), (0.2, 0.5), 1
+            ),
+            _up(
+                "Increase organic search traffic from {s} to {t} monthly visits",
+                "count",
+                (4e4, 9e4),
+                (0.15, 0.4),
+                -3,
+            ),
+            _up("Grow newsletter subscribers from {s} to {t}", "count", (8e3, 2e4), (0.1, 0.3), -2),
+            _up(
+                "Raise aided brand awareness in Germany from {s} to {t}",
+                "%",
+                (12, 22),
+                (0.2, 0.5),
+                0,
+                100,
+            ),
+            _up(
+                "Increase marketing-sourced pipeline from {s} to {t}",
+                "EUR",
+                (5e5, 1.5e6),
+                (0.2, 0.45),
+                -4,
+            ),
             _down("Cut cost per lead from {s} to {t}", "EUR", (90, 160), (0.15, 0.35)),
-            _down("Reduce time to publish a campaign landing page from {s} to {t}", "days",
-                  (8, 15), (0.3, 0.6)),
-            _down("Cut the email unsubscribe rate from {s} to {t}", "%", (0.8, 1.6),
-                  (0.2, 0.4), 2),
+            _down(
+                "Reduce time to publish a campaign landing page from {s} to {t}",
+                "days",
+                (8, 15),
+                (0.3, 0.6),
+            ),
+            _down("Cut the email unsubscribe rate from {s} to {t}", "%", (0.8, 1.6), (0.2, 0.4), 2),
             _band("Keep the email open rate between {lo} and {hi}", "%", (30, 40), (22, 45)),
-            _band("Keep paid-search cost per click between {lo} and {hi}", "EUR", (2.5, 3.5),
-                  (1.8, 4.6), 2),
+            _band(
+                "Keep paid-search cost per click between {lo} and {hi}",
+                "EUR",
+                (2.5, 3.5),
+                (1.8, 4.6),
+                2,
+            ),
             _done("Launch the new brand identity across all channels"),
             _done("Publish the 2026 State of Logistics report"),
             _done("Go live with the new marketing automation platform"),
             _done("Ship the redesigned pricing page"),
             _base("Establish a baseline for coupon redemption rate", "%", (2, 9), 1),
             _base("Obtain baseline data for share of voice in the trade press", "%", (5, 20)),
-            _base("Measure customer acquisition cost per channel for the first time", "EUR",
-                  (300, 900)),
+            _base(
+                "Measure customer acquisition cost per channel for the first time",
+                "EUR",
+                (300, 900),
+            ),
             _act("Run {t} A/B tests on the signup flow", (4, 10)),
             _act("Hold {t} webinars with partners", (3, 8)),
             _act("Work on {t} new customer case studies", (3, 8)),
@@ -241,38 +330,76 @@ DEPARTMENT_BANKS: tuple[Bank, ...] = (
     Bank(
         "product",
         "Product",
-        ("Checkout", "Onboarding", "Mobile", "Search", "Analytics", "Integrations", "Billing",
-         "Design System"),
-        ("Make onboarding effortless for new customers",
-         "Deliver features customers love and use",
-         "Make our product the easiest to integrate", "Turn product analytics into decisions",
-         "Win the mobile experience", "Raise the bar on product quality"),
-        ("Make {f} effortless for first-time users",
-         "Ship {f} improvements customers actually use",
-         "Turn {f} into a reason customers choose us",
-         "Make {f} decisions with data, not opinions",
-         "Remove the biggest frustrations in {f}", "Make {f} the most reliable part of the product",
-         "Help customers get value from {f} in their first week",
-         "Lower the cost of change in {f}"),
         (
-            _up("Raise weekly active users from {s} to {t}", "count", (1.2e4, 3e4), (0.1, 0.3),
-                -2),
-            _up("Increase trial-to-paid conversion from {s} to {t}", "%", (8, 14), (0.2, 0.5),
-                1),
-            _up("Raise adoption of saved searches from {s} to {t}", "%", (15, 30), (0.3, 0.6),
-                0, 100),
+            "Checkout",
+            "Onboarding",
+            "Mobile",
+            "Search",
+            "Analytics",
+            "Integrations",
+            "Billing",
+            "Design System",
+        ),
+        (
+            "Make onboarding effortless for new customers",
+            "Deliver features customers love and use",
+            "Make our product the easiest to integrate",
+            "Turn product analytics into decisions",
+            "Win the mobile experience",
+            "Raise the bar on product quality",
+        ),
+        (
+            "Make {f} effortless for first-time users",
+            "Ship {f} improvements customers actually use",
+            "Turn {f} into a reason customers choose us",
+            "Make {f} decisions with data, not opinions",
+            "Remove the biggest frustrations in {f}",
+            "Make {f} the most reliable part of the product",
+            "Help customers get value from {f} in their first week",
+            "Lower the cost of change in {f}",
+        ),
+        (
+            _up("Raise weekly active users from {s} to {t}", "count", (1.2e4, 3e4), (0.1, 0.3), -2),
+            _up("Increase trial-to-paid conversion from {s} to {t}", "%", (8, 14), (0.2, 0.5), 1),
+            _up(
+                "Raise adoption of saved searches from {s} to {t}",
+                "%",
+                (15, 30),
+                (0.3, 0.6),
+                0,
+                100,
+            ),
             _up("Raise NPS from {s} to {t}", "pts", (25, 40), (0.2, 0.5)),
-            _up("Increase the share of customers using two or more integrations from {s} to {t}",
-                "%", (20, 35), (0.2, 0.4), 0, 100),
-            _up("Raise the app store rating from {s} to {t}", "pts", (3.6, 4.2), (0.05, 0.12),
-                1, 5),
-            _down("Cut onboarding time to first shipment from {s} to {t}", "days", (10, 20),
-                  (0.3, 0.5)),
+            _up(
+                "Increase the share of customers using two or more integrations from {s} to {t}",
+                "%",
+                (20, 35),
+                (0.2, 0.4),
+                0,
+                100,
+            ),
+            _up(
+                "Raise the app store rating from {s} to {t}", "pts", (3.6, 4.2), (0.05, 0.12), 1, 5
+            ),
+            _down(
+                "Cut onboarding time to first shipment from {s} to {t}",
+                "days",
+                (10, 20),
+                (0.3, 0.5),
+            ),
             _down("Reduce checkout drop-off from {s} to {t}", "%", (30, 45), (0.15, 0.3)),
-            _down("Cut time to first value for new accounts from {s} to {t}", "h", (48, 96),
-                  (0.3, 0.5)),
-            _band("Keep the share of roadmap spent on unplanned work between {lo} and {hi}", "%",
-                  (10, 20), (4, 35)),
+            _down(
+                "Cut time to first value for new accounts from {s} to {t}",
+                "h",
+                (48, 96),
+                (0.3, 0.5),
+            ),
+            _band(
+                "Keep the share of roadmap spent on unplanned work between {lo} and {hi}",
+                "%",
+                (10, 20),
+                (4, 35),
+            ),
             _band("Keep releases per month between {lo} and {hi}", "count", (4, 8), (1, 11)),
             _done("Launch the partner portal"),
             _done("Ship offline mode in the mobile app"),
@@ -289,36 +416,76 @@ DEPARTMENT_BANKS: tuple[Bank, ...] = (
     Bank(
         "engineering",
         "Engineering",
-        ("Platform", "Payments", "Data", "Infrastructure", "Mobile Apps", "Security", "Quality",
-         "Developer Experience", "Reliability"),
-        ("Make our platform boringly reliable", "Ship faster without breaking things",
-         "Keep customer data safe and compliant", "Make engineers productive from day one",
-         "Scale the platform for ten times the load", "Pay down the debt that slows us down"),
-        ("Make {f} boringly reliable", "Ship {f} changes faster and safer",
-         "Cut the cost of running {f}", "Make {f} ready for ten times the traffic",
-         "Make on-call for {f} calm and predictable",
-         "Pay down the {f} debt that slows every release", "Make {f} secure by default",
-         "Give {f} engineers a fast feedback loop"),
+        (
+            "Platform",
+            "Payments",
+            "Data",
+            "Infrastructure",
+            "Mobile Apps",
+            "Security",
+            "Quality",
+            "Developer Experience",
+            "Reliability",
+        ),
+        (
+            "Make our platform boringly reliable",
+            "Ship faster without breaking things",
+            "Keep customer data safe and compliant",
+            "Make engineers productive from day one",
+            "Scale the platform for ten times the load",
+            "Pay down the debt that slows us down",
+        ),
+        (
+            "Make {f} boringly reliable",
+            "Ship {f} changes faster and safer",
+            "Cut the cost of running {f}",
+            "Make {f} ready for ten times the traffic",
+            "Make on-call for {f} calm and predictable",
+            "Pay down the {f} debt that slows every release",
+            "Make {f} secure by default",
+            "Give {f} engineers a fast feedback loop",
+        ),
         (
             _up("Raise deployments per week from {s} to {t}", "count", (5, 15), (0.3, 0.8)),
-            _up("Increase automated test coverage from {s} to {t}", "%", (45, 65), (0.15, 0.3),
-                0, 100),
-            _up("Raise API availability from {s} to {t}", "%", (99.5, 99.8), (0.001, 0.0019),
-                2, 99.99),
-            _up("Increase the share of services with SLOs from {s} to {t}", "%", (30, 50),
-                (0.3, 0.6), 0, 100),
-            _up("Grow self-service test environments from {s} to {t}", "count", (10, 30),
-                (0.3, 0.6)),
+            _up(
+                "Increase automated test coverage from {s} to {t}",
+                "%",
+                (45, 65),
+                (0.15, 0.3),
+                0,
+                100,
+            ),
+            _up(
+                "Raise API availability from {s} to {t}",
+                "%",
+                (99.5, 99.8),
+                (0.001, 0.0019),
+                2,
+                99.99,
+            ),
+            _up(
+                "Increase the share of services with SLOs from {s} to {t}",
+                "%",
+                (30, 50),
+                (0.3, 0.6),
+                0,
+                100,
+            ),
+            _up(
+                "Grow self-service test environments from {s} to {t}", "count", (10, 30), (0.3, 0.6)
+            ),
             _down("Cut p95 API latency from {s} to {t}", "ms", (400, 900), (0.25, 0.5), -1),
             _down("Reduce mean time to recovery from {s} to {t}", "min", (90, 240), (0.3, 0.6)),
             _down("Cut the change failure rate from {s} to {t}", "%", (12, 25), (0.3, 0.5)),
-            _down("Reduce cloud cost per customer from {s} to {t}", "EUR", (40, 70),
-                  (0.1, 0.25)),
+            _down("Reduce cloud cost per customer from {s} to {t}", "EUR", (40, 70), (0.1, 0.25)),
             _down("Cut CI pipeline duration from {s} to {t}", "min", (25, 45), (0.3, 0.5)),
-            _band("Keep CPU utilisation of the production cluster between {lo} and {hi}", "%",
-                  (55, 75), (30, 92)),
-            _band("Keep on-call pages per week between {lo} and {hi}", "count", (2, 6),
-                  (3, 16)),
+            _band(
+                "Keep CPU utilisation of the production cluster between {lo} and {hi}",
+                "%",
+                (55, 75),
+                (30, 92),
+            ),
+            _band("Keep on-call pages per week between {lo} and {hi}", "count", (2, 6), (3, 16)),
             _done("Migrate all services to Kubernetes"),
             _done("Complete the SOC 2 Type II audit"),
             _done("Retire the legacy billing monolith"),
@@ -335,38 +502,86 @@ DEPARTMENT_BANKS: tuple[Bank, ...] = (
     Bank(
         "customer-success",
         "Customer Success",
-        ("Support EMEA", "Support Americas", "Onboarding Services", "Renewals",
-         "Professional Services", "Customer Education", "Enterprise Success", "Community"),
-        ("Make support a reason customers stay", "Get every new customer live fast",
-         "Keep the customers we have", "Turn customers into advocates",
-         "Scale success without scaling headcount", "Make expert help profitable"),
-        ("Make {f} the best-rated part of the customer journey",
-         "Resolve {f} issues before customers notice", "Get {f} customers live in record time",
-         "Keep every {f} customer we can keep", "Turn {f} customers into references",
-         "Scale {f} with self-service", "Make {f} expertise profitable",
-         "Make {f} customers successful without a ticket"),
         (
-            _up("Raise customer satisfaction (CSAT) from {s} to {t}", "%", (82, 90),
-                (0.03, 0.08), 0, 100),
-            _up("Increase gross revenue retention from {s} to {t}", "%", (86, 92), (0.03, 0.06),
-                0, 100),
-            _up("Grow the self-service resolution rate from {s} to {t}", "%", (20, 35),
-                (0.3, 0.6), 0, 100),
-            _up("Grow the number of referenceable customers from {s} to {t}", "count", (15, 40),
-                (0.3, 0.6)),
-            _up("Increase expansion revenue from existing accounts from {s} to {t}", "EUR",
-                (1.5e5, 4e5), (0.15, 0.4), -4),
-            _down("Cut median ticket resolution time from {s} to {t}", "h", (20, 36),
-                  (0.3, 0.6)),
+            "Support EMEA",
+            "Support Americas",
+            "Onboarding Services",
+            "Renewals",
+            "Professional Services",
+            "Customer Education",
+            "Enterprise Success",
+            "Community",
+        ),
+        (
+            "Make support a reason customers stay",
+            "Get every new customer live fast",
+            "Keep the customers we have",
+            "Turn customers into advocates",
+            "Scale success without scaling headcount",
+            "Make expert help profitable",
+        ),
+        (
+            "Make {f} the best-rated part of the customer journey",
+            "Resolve {f} issues before customers notice",
+            "Get {f} customers live in record time",
+            "Keep every {f} customer we can keep",
+            "Turn {f} customers into references",
+            "Scale {f} with self-service",
+            "Make {f} expertise profitable",
+            "Make {f} customers successful without a ticket",
+        ),
+        (
+            _up(
+                "Raise customer satisfaction (CSAT) from {s} to {t}",
+                "%",
+                (82, 90),
+                (0.03, 0.08),
+                0,
+                100,
+            ),
+            _up(
+                "Increase gross revenue retention from {s} to {t}",
+                "%",
+                (86, 92),
+                (0.03, 0.06),
+                0,
+                100,
+            ),
+            _up(
+                "Grow the self-service resolution rate from {s} to {t}",
+                "%",
+                (20, 35),
+                (0.3, 0.6),
+                0,
+                100,
+            ),
+            _up(
+                "Grow the number of referenceable customers from {s} to {t}",
+                "count",
+                (15, 40),
+                (0.3, 0.6),
+            ),
+            _up(
+                "Increase expansion revenue from existing accounts from {s} to {t}",
+                "EUR",
+                (1.5e5, 4e5),
+                (0.15, 0.4),
+                -4,
+            ),
+            _down("Cut median ticket resolution time from {s} to {t}", "h", (20, 36), (0.3, 0.6)),
             _down("Reduce first response time from {s} to {t}", "min", (90, 240), (0.4, 0.6)),
             _down("Cut logo churn from {s} to {t}", "%", (2.5, 4.5), (0.2, 0.4), 1),
-            _down("Reduce the ticket backlog from {s} to {t}", "count", (300, 700), (0.3, 0.5),
-                  -1),
-            _down("Cut onboarding time for new customers from {s} to {t}", "days", (30, 50),
-                  (0.25, 0.4)),
+            _down("Reduce the ticket backlog from {s} to {t}", "count", (300, 700), (0.3, 0.5), -1),
+            _down(
+                "Cut onboarding time for new customers from {s} to {t}",
+                "days",
+                (30, 50),
+                (0.25, 0.4),
+            ),
             _band("Keep consultant utilisation between {lo} and {hi}", "%", (70, 80), (55, 92)),
-            _band("Keep tickets per agent per day between {lo} and {hi}", "count", (18, 25),
-                  (12, 32)),
+            _band(
+                "Keep tickets per agent per day between {lo} and {hi}", "count", (18, 25), (12, 32)
+            ),
             _done("Launch the customer health score in the CRM"),
             _done("Publish the new help centre"),
             _done("Launch the customer academy"),
@@ -382,24 +597,61 @@ DEPARTMENT_BANKS: tuple[Bank, ...] = (
     Bank(
         "people",
         "People",
-        ("Recruiting", "People Operations", "Learning & Development", "Workplace",
-         "Total Rewards", "Employer Brand", "Talent Management"),
-        ("Hire the people our growth plan needs", "Make Acme a place people recommend",
-         "Grow leaders from within", "Make people processes effortless",
-         "Pay people fairly and transparently", "Build an inclusive company"),
-        ("Make {f} a competitive advantage", "Make {f} effortless for every employee",
-         "Deliver {f} programmes people ask for", "Make {f} decisions with data",
-         "Make {f} fair and transparent", "Scale {f} for 300 new colleagues",
-         "Turn {f} feedback into action", "Make {f} a reason people join"),
         (
-            _up("Raise the employee engagement score from {s} to {t}", "pts", (65, 74),
-                (0.05, 0.12)),
-            _up("Increase the offer acceptance rate from {s} to {t}", "%", (70, 82),
-                (0.06, 0.15), 0, 100),
-            _up("Grow the share of roles filled internally from {s} to {t}", "%", (15, 25),
-                (0.2, 0.5), 0, 100),
-            _up("Increase the share of women in engineering from {s} to {t}", "%", (18, 26),
-                (0.1, 0.25), 0, 100),
+            "Recruiting",
+            "People Operations",
+            "Learning & Development",
+            "Workplace",
+            "Total Rewards",
+            "Employer Brand",
+            "Talent Management",
+        ),
+        (
+            "Hire the people our growth plan needs",
+            "Make Acme a place people recommend",
+            "Grow leaders from within",
+            "Make people processes effortless",
+            "Pay people fairly and transparently",
+            "Build an inclusive company",
+        ),
+        (
+            "Make {f} a competitive advantage",
+            "Make {f} effortless for every employee",
+            "Deliver {f} programmes people ask for",
+            "Make {f} decisions with data",
+            "Make {f} fair and transparent",
+            "Scale {f} for 300 new colleagues",
+            "Turn {f} feedback into action",
+            "Make {f} a reason people join",
+        ),
+        (
+            _up(
+                "Raise the employee engagement score from {s} to {t}", "pts", (65, 74), (0.05, 0.12)
+            ),
+            _up(
+                "Increase the offer acceptance rate from {s} to {t}",
+                "%",
+                (70, 82),
+                (0.06, 0.15),
+                0,
+                100,
+            ),
+            _up(
+                "Grow the share of roles filled internally from {s} to {t}",
+                "%",
+                (15, 25),
+                (0.2, 0.5),
+                0,
+                100,
+            ),
+            _up(
+                "Increase the share of women in engineering from {s} to {t}",
+                "%",
+                (18, 26),
+                (0.1, 0.25),
+                0,
+                100,
+            ),
             _up("Raise eNPS from {s} to {t}", "pts", (10, 25), (0.3, 0.6)),
             _up("Grow training hours per employee from {s} to {t}", "h", (6, 12), (0.3, 0.6)),
             _down("Cut time to hire from {s} to {t}", "days", (45, 65), (0.2, 0.35)),
@@ -407,16 +659,21 @@ DEPARTMENT_BANKS: tuple[Bank, ...] = (
             _down("Cut onboarding paperwork time from {s} to {t}", "h", (6, 10), (0.4, 0.6)),
             _down("Reduce cost per hire from {s} to {t}", "EUR", (4e3, 7e3), (0.15, 0.3), -2),
             _band("Keep the gender pay gap between {lo} and {hi}", "%", (-2, 2), (-1, 7), 1),
-            _band("Keep span of control between {lo} and {hi} direct reports", "count", (5, 8),
-                  (3, 11)),
+            _band(
+                "Keep span of control between {lo} and {hi} direct reports",
+                "count",
+                (5, 8),
+                (3, 11),
+            ),
             _done("Launch the new career framework"),
             _done("Roll out the HR information system"),
             _done("Publish salary bands for all roles"),
             _done("Open the Lisbon office"),
             _base("Establish a baseline for manager effectiveness score", "pts", (60, 80)),
             _base("Obtain baseline data for the internal mobility rate", "%", (4, 12), 1),
-            _base("Measure time to productivity for new hires for the first time", "days",
-                  (30, 90)),
+            _base(
+                "Measure time to productivity for new hires for the first time", "days", (30, 90)
+            ),
             _act("Run {t} hiring-manager trainings", (4, 10)),
             _act("Hold {t} listening sessions with new joiners", (4, 8)),
             _act("Work on {t} job descriptions with hiring managers", (10, 30)),
@@ -429,31 +686,43 @@ COMPANY_BANK = Bank(
     COMPANY_ID,
     COMPANY_NAME,
     (),
-    ("Become the default choice for mid-market logistics teams",
-     "Grow profitably into new markets", "Delight customers at every touchpoint",
-     "Build a platform that scales with our customers",
-     "Make Acme a great place to do your best work", "Reach operational excellence",
-     "Win in the enterprise segment", "Expand our partner ecosystem"),
+    (
+        "Become the default choice for mid-market logistics teams",
+        "Grow profitably into new markets",
+        "Delight customers at every touchpoint",
+        "Build a platform that scales with our customers",
+        "Make Acme a great place to do your best work",
+        "Reach operational excellence",
+        "Win in the enterprise segment",
+        "Expand our partner ecosystem",
+    ),
     (),
     (
-        _up("Grow annual recurring revenue from {s} to {t}", "EUR", (1.8e7, 2.4e7),
-            (0.06, 0.12), -5),
+        _up(
+            "Grow annual recurring revenue from {s} to {t}", "EUR", (1.8e7, 2.4e7), (0.06, 0.12), -5
+        ),
         _up("Raise company NPS from {s} to {t}", "pts", (30, 38), (0.15, 0.3)),
-        _up("Increase the number of enterprise customers from {s} to {t}", "count", (40, 60),
-            (0.1, 0.25)),
+        _up(
+            "Increase the number of enterprise customers from {s} to {t}",
+            "count",
+            (40, 60),
+            (0.1, 0.25),
+        ),
         _up("Raise net revenue retention from {s} to {t}", "%", (100, 106), (0.03, 0.06)),
         _down("Cut monthly cash burn from {s} to {t}", "EUR", (6e5, 9e5), (0.1, 0.25), -4),
         _down("Reduce logo churn from {s} to {t}", "%", (2.5, 4.0), (0.2, 0.35), 1),
         _down("Cut time from contract to go-live from {s} to {t}", "days", (40, 60), (0.2, 0.35)),
         _band("Keep gross margin between {lo} and {hi}", "%", (72, 78), (64, 81)),
-        _band("Keep monthly hiring between {lo} and {hi} new colleagues", "count", (15, 25),
-              (8, 30)),
+        _band(
+            "Keep monthly hiring between {lo} and {hi} new colleagues", "count", (15, 25), (8, 30)
+        ),
         _done("Open the North American entity"),
         _done("Close the Series C funding round"),
         _done("Complete ISO 27001 certification"),
         _base("Establish a baseline for revenue per employee", "EUR", (1.2e5, 1.8e5), -3),
-        _base("Measure customer lifetime value per segment for the first time", "EUR",
-              (4e4, 9e4), -3),
+        _base(
+            "Measure customer lifetime value per segment for the first time", "EUR", (4e4, 9e4), -3
+        ),
     ),
 )
 
@@ -469,31 +738,152 @@ OBJECTIVE_DESCRIPTIONS = (
 )
 
 CHECK_IN_NOTES = {
-    "on track": ("Going to plan.", "Good week, numbers moving.", "Ahead of last week.",
-                 "New process is paying off.", "Customer feedback positive."),
-    "behind": ("Slower than planned.", "Waiting on a dependency.", "Two people out this week.",
-               "Pipeline thinner than expected.", "Recovering after a slow start."),
-    "at risk": ("Blocked, escalated to the department head.", "Needs a decision on scope.",
-                "Unlikely to make it this cycle.", "Budget not approved yet.",
-                "Tracking broken, fixing the data."),
+    "on track": (
+        "Going to plan.",
+        "Good week, numbers moving.",
+        "Ahead of last week.",
+        "New process is paying off.",
+        "Customer feedback positive.",
+    ),
+    "behind": (
+        "Slower than planned.",
+        "Waiting on a dependency.",
+        "Two people out this week.",
+        "Pipeline thinner than expected.",
+        "Recovering after a slow start.",
+    ),
+    "at risk": (
+        "Blocked, escalated to the department head.",
+        "Needs a decision on scope.",
+        "Unlikely to make it this cycle.",
+        "Budget not approved yet.",
+        "Tracking broken, fixing the data.",
+    ),
 }
 
 FIRST_NAMES = (
-    "Anna", "Ben", "Carla", "David", "Elena", "Farid", "Greta", "Hugo", "Ines", "Jonas", "Kira",
-    "Lars", "Maya", "Nils", "Olivia", "Pavel", "Quinn", "Rosa", "Samir", "Tara", "Umar", "Vera",
-    "Wim", "Ximena", "Yusuf", "Zoe", "Amelia", "Bruno", "Chloe", "Diego", "Emma", "Felix",
-    "Hana", "Ivan", "Julia", "Kofi", "Lena", "Marco", "Nadia", "Oscar", "Priya", "Rafael",
-    "Sofia", "Tomas", "Uma", "Viktor", "Wen", "Yara", "Aisha", "Chen", "Dara", "Erik", "Fatima",
-    "Goran", "Helena", "Jakob", "Leila", "Mateo", "Noor", "Sven",
+    "Anna",
+    "Ben",
+    "Carla",
+    "David",
+    "Elena",
+    "Farid",
+    "Greta",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Kira",
+    "Lars",
+    "Maya",
+    "Nils",
+    "Olivia",
+    "Pavel",
+    "Quinn",
+    "Rosa",
+    "Samir",
+    "Tara",
+    "Umar",
+    "Vera",
+    "Wim",
+    "Ximena",
+    "Yusuf",
+    "Zoe",
+    "Amelia",
+    "Bruno",
+    "Chloe",
+    "Diego",
+    "Emma",
+    "Felix",
+    "Hana",
+    "Ivan",
+    "Julia",
+    "Kofi",
+    "Lena",
+    "Marco",
+    "Nadia",
+    "Oscar",
+    "Priya",
+    "Rafael",
+    "Sofia",
+    "Tomas",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Yara",
+    "Aisha",
+    "Chen",
+    "Dara",
+    "Erik",
+    "Fatima",
+    "Goran",
+    "Helena",
+    "Jakob",
+    "Leila",
+    "Mateo",
+    "Noor",
+    "Sven",
 )
 LAST_NAMES = (
-    "Andersen", "Becker", "Costa", "Dubois", "Eriksson", "Fischer", "Garcia", "Hoffmann",
-    "Ivanova", "Jensen", "Kowalski", "Larsen", "Martin", "Novak", "Olsen", "Petrov", "Quist",
-    "Rossi", "Schmidt", "Tanaka", "Urban", "Varga", "Weber", "Yilmaz", "Zimmermann", "Almeida",
-    "Bianchi", "Castillo", "Dimitrov", "Engel", "Ferreira", "Gruber", "Horvath", "Ito",
-    "Jovanovic", "Keller", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Patel", "Richter",
-    "Santos", "Takahashi", "Ulrich", "Vogel", "Wagner", "Young", "Zhang", "Brennan", "Clarke",
-    "Duarte", "Hansen", "Kaur", "Mensah", "Nguyen", "Popescu", "Rahman", "Silva", "Wolff",
+    "Andersen",
+    "Becker",
+    "Costa",
+    "Dubois",
+    "Eriksson",
+    "Fischer",
+    "Garcia",
+    "Hoffmann",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Larsen",
+    "Martin",
+    "Novak",
+    "Olsen",
+    "Petrov",
+    "Quist",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Urban",
+    "Varga",
+    "Weber",
+    "Yilmaz",
+    "Zimmermann",
+    "Almeida",
+    "Bianchi",
+    "Castillo",
+    "Dimitrov",
+    "Engel",
+    "Ferreira",
+    "Gruber",
+    "Horvath",
+    "Ito",
+    "Jovanovic",
+    "Keller",
+    "Lindqvist",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Patel",
+    "Richter",
+    "Santos",
+    "Takahashi",
+    "Ulrich",
+    "Vogel",
+    "Wagner",
+    "Young",
+    "Zhang",
+    "Brennan",
+    "Clarke",
+    "Duarte",
+    "Hansen",
+    "Kaur",
+    "Mensah",
+    "Nguyen",
+    "Popescu",
+    "Rahman",
+    "Silva",
+    "Wolff",
 )
 
 
@@ -537,8 +927,9 @@ def quarter_cycles(as_of: date, n_cycles: int) -> list[Cycle]:
         year, q = divmod(i, 4)
         start = date(year, 3 * q + 1, 1)
         next_start = date(year + (q == 3), (3 * q + 3) % 12 + 1, 1)
-        cycles.append(Cycle(f"{year}-Q{q + 1}", f"Q{q + 1} {year}", start,
-                            next_start - timedelta(days=1)))
+        cycles.append(
+            Cycle(f"{year}-Q{q + 1}", f"Q{q + 1} {year}", start, next_start - timedelta(days=1))
+        )
     return cycles
 
 
@@ -598,21 +989,34 @@ def _build_units(
                 focus = f"{focus} {k // len(bank.focuses) + 1}"
             people = tuple(next(names) for _ in range(team_sizes[t]))
             teams.append(
-                Unit(f"{dept_id}-{_slug(focus)}", "team", bank_index, dept_id, focus, people[0],
-                     people)
+                Unit(
+                    f"{dept_id}-{_slug(focus)}",
+                    "team",
+                    bank_index,
+                    dept_id,
+                    focus,
+                    people[0],
+                    people,
+                )
             )
             t += 1
-    company = Unit(COMPANY_ID, "company", _COMPANY_BANK, None, COMPANY_NAME, ceo,
-                   (ceo, *heads))
+    company = Unit(COMPANY_ID, "company", _COMPANY_BANK, None, COMPANY_NAME, ceo, (ceo, *heads))
     units = [company, *departments, *teams]
     if individual_okrs:
         first_team = 1 + n_departments
         for i, team in enumerate(teams):
             for person in team.members[1:]:
                 units.append(
-                    Unit(f"{team.team_id}-{_slug(person)}", "individual", team.bank,
-                         team.department, team.focus, person, (person,),
-                         parent_unit=first_team + i)
+                    Unit(
+                        f"{team.team_id}-{_slug(person)}",
+                        "individual",
+                        team.bank,
+                        team.department,
+                        team.focus,
+                        person,
+                        (person,),
+                        parent_unit=first_team + i,
+                    )
                 )
     return units
 
@@ -662,8 +1066,7 @@ def _teams_frame(units: list[Unit]) -> pd.DataFrame:
         elif u.level == "department":
             rows.append((u.team_id, u.focus, COMPANY_ID, "department"))
         elif u.level == "team":
-            rows.append((u.team_id, f"{dept_names[u.department]} {u.focus}", u.department,
-                         "team"))
+            rows.append((u.team_id, f"{dept_names[u.department]} {u.focus}", u.department, "team"))
         else:
             rows.append((u.team_id, u.lead, units[u.parent_unit].team_id, "individual"))
     return pd.DataFrame(rows, columns=schema.TEAMS.column_names)
@@ -718,8 +1121,11 @@ def _build_objectives(
             "parent_objective_id": parent,
             "parent_kr_id": None,
             "weight": 2.0 if rng.random() < 0.05 else 1.0,
-            "description": (OBJECTIVE_DESCRIPTIONS[rng.integers(len(OBJECTIVE_DESCRIPTIONS))]
-                            if rng.random() < 0.5 else None),
+            "description": (
+                OBJECTIVE_DESCRIPTIONS[rng.integers(len(OBJECTIVE_DESCRIPTIONS))]
+                if rng.random() < 0.5
+                else None
+            ),
         }
         for k in cols:
             obj.rows[k].append(row[k])
@@ -783,16 +1189,24 @@ def _pick_parent(
     return ids[dept_objs[rng.integers(len(dept_objs))]]
 
 
-def _link_strictly(rng: np.random.Generator, units: list[Unit], obj: _Objectives,
-                   created: list[int], strict_pool: dict[str, list[tuple[int, int]]]) -> None:
+def _link_strictly(
+    rng: np.random.Generator,
+    units: list[Unit],
+    obj: _Objectives,
+    created: list[int],
+    strict_pool: dict[str, list[tuple[int, int]]],
+) -> None:
     """Turn 12% of a cycle's team objectives into strict links (normal teams only, in place).
 
     The chosen objectives drop their directional parent and point at a key result of one
     of their department's objectives (each such key result is used once).
     """
     teams = [i for i in created if units[obj.unit[i]].level == "team"]
-    eligible = [i for i in teams if units[obj.unit[i]].profile == NORMAL
-                and obj.rows["parent_objective_id"][i] is not None]
+    eligible = [
+        i
+        for i in teams
+        if units[obj.unit[i]].profile == NORMAL and obj.rows["parent_objective_id"][i] is not None
+    ]
     wanted = round(0.12 * len(teams))
     for i in (eligible[j] for j in rng.permutation(len(eligible))):
         if wanted == 0:
@@ -810,9 +1224,13 @@ def _single_kr_objectives(
     """Two team objectives of normal teams in the running cycle get a single key result."""
     excluded = {special["zone"], special["overconfident"]}
     candidates = [
-        i for i, (ui, ci) in enumerate(zip(obj.unit, obj.cycle, strict=True))
-        if ci == running and units[ui].level == "team" and units[ui].profile == NORMAL
-        and units[ui].team_id not in excluded and i not in obj.strict_parent
+        i
+        for i, (ui, ci) in enumerate(zip(obj.unit, obj.cycle, strict=True))
+        if ci == running
+        and units[ui].level == "team"
+        and units[ui].profile == NORMAL
+        and units[ui].team_id not in excluded
+        and i not in obj.strict_parent
     ]
     chosen = [candidates[i] for i in rng.choice(len(candidates), size=2, replace=False)]
     for i in chosen:
@@ -861,8 +1279,12 @@ def _draw_kinds(rng: np.random.Generator, kr: pd.DataFrame) -> np.ndarray:
     no_baseline = (kr["profile"].to_numpy() == AMBITIOUS) | kr["overconfident"].to_numpy()
     kind[no_baseline & (kind == BAS)] = INC
     is_team = kr["level"].to_numpy() == "team"
-    candidates = (is_team & (kr["profile"].to_numpy() == NORMAL) & (kr["pos"].to_numpy() == 1)
-                  & ~kr["zone"].to_numpy())
+    candidates = (
+        is_team
+        & (kr["profile"].to_numpy() == NORMAL)
+        & (kr["pos"].to_numpy() == 1)
+        & ~kr["zone"].to_numpy()
+    )
     for ci in np.unique(kr["cycle"]):
         in_cycle = kr["cycle"].to_numpy() == ci
         pool = np.flatnonzero(candidates & in_cycle)
@@ -894,7 +1316,7 @@ def _draw_numbers(rng: np.random.Generator, kr: pd.DataFrame) -> pd.DataFrame:
     n = len(kr)
     kind, profile = kr["kind"].to_numpy(), kr["profile"].to_numpy()
     dec = m["dec"].to_numpy()
-    step = 10.0 ** -dec
+    step = 10.0**-dec
     a, b, c, d = (m[x].to_numpy() for x in "abcd")
     start = _round(a + rng.random(n) * (b - a), dec)
     gain = c + rng.random(n) * (d - c)
@@ -917,34 +1339,44 @@ def _draw_numbers(rng: np.random.Generator, kr: pd.DataFrame) -> pd.DataFrame:
     low, high = np.where(kind == RNG, a, np.nan), np.where(kind == RNG, b, np.nan)
     width = b - a
     side = rng.random(n)
-    outside = np.where(side < 0.5, a - width * rng.uniform(0.15, 0.8, n),
-                       b + width * rng.uniform(0.15, 0.8, n))
+    outside = np.where(
+        side < 0.5, a - width * rng.uniform(0.15, 0.8, n), b + width * rng.uniform(0.15, 0.8, n)
+    )
     inside = a + width * rng.uniform(0.2, 0.8, n)
-    wants_inside = np.where(profile == SANDBAG, True,
-                            np.where(profile == AMBITIOUS, False, rng.random(n) < 0.3))
+    wants_inside = np.where(
+        profile == SANDBAG, True, np.where(profile == AMBITIOUS, False, rng.random(n) < 0.3)
+    )
     range_start = _round(np.where(wants_inside, inside, outside), dec)
 
     activity_target = np.round(c + rng.random(n) * (d - c))
-    out = pd.DataFrame({
-        "start": np.select([kind == RNG, kind == MIL, kind == BAS, kind == ACTIVITY],
-                           [range_start, 0.0, np.nan, 0.0], start),
-        "target": np.select([kind == RNG, kind == MIL, kind == BAS, kind == ACTIVITY],
-                            [np.nan, 1.0, np.nan, activity_target], target),
-        "low": low,
-        "high": high,
-        "dec": dec,
-        "cap": cap,
-        "unit_name": m["unit"].to_numpy(),
-        "template": m["template"].to_numpy(),
-        "base_value": _round(a + rng.random(n) * (b - a), dec),
-    })
+    out = pd.DataFrame(
+        {
+            "start": np.select(
+                [kind == RNG, kind == MIL, kind == BAS, kind == ACTIVITY],
+                [range_start, 0.0, np.nan, 0.0],
+                start,
+            ),
+            "target": np.select(
+                [kind == RNG, kind == MIL, kind == BAS, kind == ACTIVITY],
+                [np.nan, 1.0, np.nan, activity_target],
+                target,
+            ),
+            "low": low,
+            "high": high,
+            "dec": dec,
+            "cap": cap,
+            "unit_name": m["unit"].to_numpy(),
+            "template": m["template"].to_numpy(),
+            "base_value": _round(a + rng.random(n) * (b - a), dec),
+        }
+    )
     out["range_inside"] = (kind == RNG) & (out["start"] >= a) & (out["start"] <= b)
     return out
 
 
 def _round(values: np.ndarray, dec: np.ndarray) -> np.ndarray:
     """Round each value to its own number of decimals (negative: tens, hundreds …)."""
-    scale = 10.0 ** dec
+    scale = 10.0**dec
     return np.round(values * scale) / scale
 
 
@@ -952,8 +1384,15 @@ def _titles(kr: pd.DataFrame) -> list[str]:
     """Key-result titles from the templates and the drawn numbers."""
     titles = []
     for tpl, unit, dec, s, t, lo, hi, no_start in zip(
-        kr["template"], kr["unit_name"], kr["dec"], kr["start"], kr["target"], kr["low"],
-        kr["high"], kr["missing_start"], strict=True,
+        kr["template"],
+        kr["unit_name"],
+        kr["dec"],
+        kr["start"],
+        kr["target"],
+        kr["low"],
+        kr["high"],
+        kr["missing_start"],
+        strict=True,
     ):
         if no_start:
             tpl = tpl.replace(" from {s} to {t}", " to {t}")
@@ -1023,14 +1462,14 @@ def _plan_progress(rng: np.random.Generator, kr: pd.DataFrame) -> pd.DataFrame:
     span = np.maximum(np.abs(kr["target"] - kr["start"]).to_numpy(), 10.0 ** -kr["dec"])
     overshoot = np.abs(kr["start"].to_numpy()) * rng.uniform(0.04, 0.15, n)
     beyond = np.nan_to_num(np.maximum(1 + overshoot / span, 1.05), nan=1.05)
-    stuck = np.where(kr["running"].to_numpy(), rng.uniform(0.06, 0.2, n),
-                     rng.uniform(0.08, 0.25, n))
+    stuck = np.where(
+        kr["running"].to_numpy(), rng.uniform(0.06, 0.2, n), rng.uniform(0.08, 0.25, n)
+    )
     binary = (kind == MIL) | (kind == BAS)
     sandbag = np.where(binary, 1.0, beyond)
     ambitious = np.where(binary, 0.0, stuck)
     final = np.select([profile == SANDBAG, profile == AMBITIOUS], [sandbag, ambitious], final)
-    current = np.select([profile == SANDBAG, profile == AMBITIOUS], [sandbag, ambitious],
-                        current)
+    current = np.select([profile == SANDBAG, profile == AMBITIOUS], [sandbag, ambitious], current)
     plan = pd.DataFrame({"final": final, "current": current}, index=kr.index)
     return plan
 
@@ -1066,8 +1505,13 @@ def _plan_score(kr: pd.DataFrame) -> np.ndarray:
     return np.where(zone, snapped, score)
 
 
-def _violating(group: np.ndarray, score: np.ndarray, counted: np.ndarray,
-               finished: np.ndarray, lenient: np.ndarray) -> np.ndarray:
+def _violating(
+    group: np.ndarray,
+    score: np.ndarray,
+    counted: np.ndarray,
+    finished: np.ndarray,
+    lenient: np.ndarray,
+) -> np.ndarray:
     """Per group: does its score pattern look like sandbagging or over-ambition?
 
     A normal group (≥3 graded key results) must have a mean between 0.5 and 0.76, over all
@@ -1089,14 +1533,18 @@ def _violating(group: np.ndarray, score: np.ndarray, counted: np.ndarray,
     soft = np.bincount(group, lenient.astype(float), n) > 0
     floor, low_max = np.where(soft, 0.46, 0.5), np.where(soft, 0.5, 0.45)
     return (cnt >= 3) & (
-        (mean < floor) | (mean > 0.76) | (maxed > 0.45) | (low > low_max)
-        | ((fin_cnt >= 3) & ((fin_mean < floor) | (fin_mean > 0.76) | (fin_maxed > 0.45)
-                             | (fin_low > low_max)))
+        (mean < floor)
+        | (mean > 0.76)
+        | (maxed > 0.45)
+        | (low > low_max)
+        | (
+            (fin_cnt >= 3)
+            & ((fin_mean < floor) | (fin_mean > 0.76) | (fin_maxed > 0.45) | (fin_low > low_max))
+        )
     )
 
 
-def _repair_normal_scores(rng: np.random.Generator, kr: pd.DataFrame,
-                          units: list[Unit]) -> None:
+def _repair_normal_scores(rng: np.random.Generator, kr: pd.DataFrame, units: list[Unit]) -> None:
     """Redraw normal owners' and teams' progress until none of them looks flagged (in place).
 
     Random draws can leave a person with, say, only milestones that were all done; their key
@@ -1104,8 +1552,9 @@ def _repair_normal_scores(rng: np.random.Generator, kr: pd.DataFrame,
     holding mostly baselines), every twentieth round hands their milestones, baselines and
     in-range key results to a colleague in the same unit.
     """
-    counted = (kr["profile"].to_numpy() == NORMAL) & ~kr["strict"].to_numpy() & ~kr[
-        "ungraded"].to_numpy()
+    counted = (
+        (kr["profile"].to_numpy() == NORMAL) & ~kr["strict"].to_numpy() & ~kr["ungraded"].to_numpy()
+    )
     finished = ~kr["running"].to_numpy()
     team = pd.factorize(kr["team_id"])[0]
     # milestones, baselines and ranges started inside the range cannot take a middle score
@@ -1128,8 +1577,9 @@ def _repair_normal_scores(rng: np.random.Generator, kr: pd.DataFrame,
         kr.loc[redo, "current"] = current
 
 
-def _hand_over(rng: np.random.Generator, kr: pd.DataFrame, rows: np.ndarray,
-               units: list[Unit]) -> None:
+def _hand_over(
+    rng: np.random.Generator, kr: pd.DataFrame, rows: np.ndarray, units: list[Unit]
+) -> None:
     """Give the selected key results to another member of the same unit, where there is one."""
     for i in np.flatnonzero(rows):
         members = [m for m in units[kr["unit_idx"].iat[i]].members if m != kr["owner"].iat[i]]
@@ -1165,7 +1615,7 @@ def _progress_paths(rng: np.random.Generator, kr: pd.DataFrame, ci: pd.DataFrame
     n = len(kr)
     gamma = rng.uniform(0.6, 1.6, n)[k]
     wobble = rng.normal(0, 0.06, len(ci)) * 4 * t_rel * (1 - t_rel)
-    normal = np.maximum(cur * t_rel ** gamma + wobble, -0.05)
+    normal = np.maximum(cur * t_rel**gamma + wobble, -0.05)
     reach = rng.uniform(0.1, 0.25, n)[k]
     t_last = kr["t_last"].to_numpy()[k]
     after = np.clip((t_cyc - reach) / np.maximum(t_last - reach, 1e-9), 0, 1)
@@ -1187,25 +1637,26 @@ def _values(rng: np.random.Generator, kr: pd.DataFrame, ci: pd.DataFrame) -> np.
     """Check-in values from progress: start + p × (target − start), ranges and baselines aside."""
     k = ci["k"].to_numpy()
     p = ci["progress"].to_numpy()
-    g = kr[["kind", "start", "target", "low", "high", "dec", "range_inside", "base_value",
-            "cap"]].iloc[k]
+    g = kr[
+        ["kind", "start", "target", "low", "high", "dec", "range_inside", "base_value", "cap"]
+    ].iloc[k]
     kind = g["kind"].to_numpy()
     start, target = g["start"].to_numpy(), g["target"].to_numpy()
     low, high = g["low"].to_numpy(), g["high"].to_numpy()
     dec = g["dec"].to_numpy()
-    step = 10.0 ** -dec
+    step = 10.0**-dec
     flat = np.abs(target - start) < step / 2
     direction = np.where(kind == DEC, -1.0, 1.0)
     linear = start + p * (target - start) + flat * direction * np.maximum(p - 1, 0) * step
     below = start < low
     bound, other = np.where(below, low, high), np.where(below, high, low)
-    outside = np.where(p < 1, start + p * (bound - start),
-                       bound + np.minimum(p - 1, 0.9) * (other - bound))
+    outside = np.where(
+        p < 1, start + p * (bound - start), bound + np.minimum(p - 1, 0.9) * (other - bound)
+    )
     wander = np.clip(start + rng.normal(0, 0.12, len(ci)) * (high - low), low, high)
     in_range = g["range_inside"].to_numpy()
     ranged = np.where(in_range, wander, outside)
-    measured = np.where(p >= 1, g["base_value"].to_numpy() * rng.normal(1, 0.03, len(ci)),
-                        np.nan)
+    measured = np.where(p >= 1, g["base_value"].to_numpy() * rng.normal(1, 0.03, len(ci)), np.nan)
     value = np.select([kind == RNG, kind == MIL, kind == BAS], [ranged, p, measured], linear)
     value = np.minimum(value, g["cap"].to_numpy())
     value = np.where((kind == DEC) | (kind == INC), np.maximum(value, 0), value)
@@ -1223,8 +1674,11 @@ def _confidence(rng: np.random.Generator, kr: pd.DataFrame, ci: pd.DataFrame) ->
     calibrated = 0.65 * (1 - t) + final * t + noise
     conf = np.select(
         [g["overconfident"].to_numpy(), profile == SANDBAG, profile == AMBITIOUS],
-        [rng.uniform(0.85, 0.95, len(ci)), rng.uniform(0.9, 1.0, len(ci)),
-         0.5 * (1 - t) + 0.15 * t + noise / 2],
+        [
+            rng.uniform(0.85, 0.95, len(ci)),
+            rng.uniform(0.9, 1.0, len(ci)),
+            0.5 * (1 - t) + 0.15 * t + noise / 2,
+        ],
         calibrated,
     )
     return np.round(np.clip(conf, 0.05, 1.0) * 20) / 20
@@ -1250,11 +1704,13 @@ def _build_check_ins(
     k = np.repeat(np.arange(len(kr)), counts)
     j = np.arange(len(k)) - np.repeat(np.cumsum(counts) - counts, counts)
     last = np.repeat(counts - 1, counts)
-    ci = pd.DataFrame({
-        "k": k,
-        "t_rel": np.where(last > 0, j / np.maximum(last, 1), 1.0),
-        "t_cyc": (first_off[cyc[k]] + 7 * j) / length[cyc[k]],
-    })
+    ci = pd.DataFrame(
+        {
+            "k": k,
+            "t_rel": np.where(last > 0, j / np.maximum(last, 1), 1.0),
+            "t_cyc": (first_off[cyc[k]] + 7 * j) / length[cyc[k]],
+        }
+    )
     ci["progress"] = _progress_paths(rng, kr, ci)
     value = _values(rng, kr, ci)
     zone = kr["zone"].to_numpy()[k]
@@ -1272,20 +1728,23 @@ def _build_check_ins(
     first_day = np.array([np.datetime64(_first_check_in(c)) for c in cycles])
     minutes = rng.integers(8 * 60, 18 * 60, len(ci))
     checked_at = (first_day[cyc[k]] + (7 * j).astype("timedelta64[D]")).astype(
-        "datetime64[s]") + minutes.astype("timedelta64[m]")
+        "datetime64[s]"
+    ) + minutes.astype("timedelta64[m]")
     value = np.where(zone, np.nan, value)
     kr["current_value"] = pd.Series(value).groupby(k).last().reindex(range(len(kr))).to_numpy()
     kr["last_check_in"] = pd.Series(checked_at).groupby(k).max().reindex(range(len(kr))).to_numpy()
-    return pd.DataFrame({
-        "kr_id": kr["kr_id"].to_numpy()[k],
-        "checked_at": pd.to_datetime(checked_at),
-        "value": value,
-        "grade": np.where(zone, grade, np.nan),
-        "confidence": _confidence(rng, kr, ci),
-        "status": status,
-        "note": notes,
-        "author": kr["owner"].to_numpy()[k],
-    })
+    return pd.DataFrame(
+        {
+            "kr_id": kr["kr_id"].to_numpy()[k],
+            "checked_at": pd.to_datetime(checked_at),
+            "value": value,
+            "grade": np.where(zone, grade, np.nan),
+            "confidence": _confidence(rng, kr, ci),
+            "status": status,
+            "note": notes,
+            "author": kr["owner"].to_numpy()[k],
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -1293,31 +1752,36 @@ def _build_check_ins(
 # --------------------------------------------------------------------------------------
 
 
-def _key_result_skeleton(obj: _Objectives, units: list[Unit], special: dict,
-                         running: int) -> pd.DataFrame:
+def _key_result_skeleton(
+    obj: _Objectives, units: list[Unit], special: dict, running: int
+) -> pd.DataFrame:
     """One row per key result with its objective's cycle, unit, level and profile."""
     n_krs = np.array(obj.n_krs)
     o = np.repeat(np.arange(len(n_krs)), n_krs)
     pos = np.arange(len(o)) - np.repeat(np.cumsum(n_krs) - n_krs, n_krs)
     unit = np.array(obj.unit)[o]
     team_ids = np.array([u.team_id for u in units], dtype=object)
-    team_of_unit = np.array([u.team_id if u.parent_unit is None
-                             else units[u.parent_unit].team_id for u in units], dtype=object)
+    team_of_unit = np.array(
+        [u.team_id if u.parent_unit is None else units[u.parent_unit].team_id for u in units],
+        dtype=object,
+    )
     cycle = np.array(obj.cycle)[o]
-    return pd.DataFrame({
-        "obj": o,
-        "pos": pos,
-        "unit_idx": unit,
-        "cycle": cycle,
-        "running": cycle == running,
-        "team_id": team_ids[unit],
-        "level": np.array([u.level for u in units], dtype=object)[unit],
-        "bank": np.array([u.bank for u in units])[unit],
-        "profile": np.array([u.profile for u in units])[unit],
-        "zone": team_of_unit[unit] == special["zone"],
-        "overconfident": team_of_unit[unit] == special["overconfident"],
-        "objective_id": np.array(obj.rows["objective_id"], dtype=object)[o],
-    })
+    return pd.DataFrame(
+        {
+            "obj": o,
+            "pos": pos,
+            "unit_idx": unit,
+            "cycle": cycle,
+            "running": cycle == running,
+            "team_id": team_ids[unit],
+            "level": np.array([u.level for u in units], dtype=object)[unit],
+            "bank": np.array([u.bank for u in units])[unit],
+            "profile": np.array([u.profile for u in units])[unit],
+            "zone": team_of_unit[unit] == special["zone"],
+            "overconfident": team_of_unit[unit] == special["overconfident"],
+            "objective_id": np.array(obj.rows["objective_id"], dtype=object)[o],
+        }
+    )
 
 
 def _choose(rng: np.random.Generator, mask: np.ndarray, k: int) -> np.ndarray:
@@ -1328,14 +1792,20 @@ def _choose(rng: np.random.Generator, mask: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
-def _mark_special_key_results(rng: np.random.Generator, kr: pd.DataFrame, obj: _Objectives,
-                              cycles: list[Cycle], as_of: date) -> None:
+def _mark_special_key_results(
+    rng: np.random.Generator, kr: pd.DataFrame, obj: _Objectives, cycles: list[Cycle], as_of: date
+) -> None:
     """Flag strict-linked, ungraded, stale and missing-start key results (in place)."""
     strict_pos = {(o, p) for o, p in obj.strict_parent.values()}
     kr["strict"] = [(o, p) in strict_pos for o, p in zip(kr["obj"], kr["pos"], strict=True)]
     kind = kr["kind"].to_numpy()
-    plain = ((kr["profile"].to_numpy() == NORMAL) & kr["running"].to_numpy()
-             & ~kr["strict"].to_numpy() & ~kr["zone"].to_numpy() & (kr["level"] == "team"))
+    plain = (
+        (kr["profile"].to_numpy() == NORMAL)
+        & kr["running"].to_numpy()
+        & ~kr["strict"].to_numpy()
+        & ~kr["zone"].to_numpy()
+        & (kr["level"] == "team")
+    )
     n_running = int(kr["running"].sum())
     numeric = (kind == INC) | (kind == DEC) | (kind == RNG)
     kr["ungraded"] = _choose(rng, plain & numeric, max(3, round(n_running * 0.01)))
@@ -1384,8 +1854,11 @@ def _break_one_link(rng: np.random.Generator, obj: _Objectives, units: list[Unit
     """Point one directional link of a normal team at an objective that no longer exists."""
     target_cycle = 1 if max(obj.cycle) >= 1 else 0
     candidates = [
-        i for i, (ui, ci) in enumerate(zip(obj.unit, obj.cycle, strict=True))
-        if ci == target_cycle and units[ui].level == "team" and units[ui].profile == NORMAL
+        i
+        for i, (ui, ci) in enumerate(zip(obj.unit, obj.cycle, strict=True))
+        if ci == target_cycle
+        and units[ui].level == "team"
+        and units[ui].profile == NORMAL
         and obj.rows["parent_objective_id"][i] is not None
     ]
     i = candidates[rng.integers(len(candidates))]
@@ -1406,9 +1879,12 @@ def _kr_scores(key_results: pd.DataFrame) -> pd.Series:
     start, target = kr["start_value"].fillna(0.0), kr["target_value"]
     span = (target - start).where(lambda s: s != 0)
     linear = ((current - start) / span).where(span.notna(), (current >= target) * 1.0)
-    linear = linear.where(kr["kr_type"] != "decrease",
-                          ((start - current) / (start - target).where(lambda s: s != 0)).where(
-                              start != target, (current <= target) * 1.0))
+    linear = linear.where(
+        kr["kr_type"] != "decrease",
+        ((start - current) / (start - target).where(lambda s: s != 0)).where(
+            start != target, (current <= target) * 1.0
+        ),
+    )
     inside = (current >= kr["range_low"]) & (current <= kr["range_high"])
     nearest = kr["range_low"].where(current < kr["range_low"], kr["range_high"])
     toward = (current - kr["start_value"]) / (nearest - kr["start_value"])
@@ -1423,14 +1899,19 @@ def _kr_scores(key_results: pd.DataFrame) -> pd.Series:
 
 def _manual_scores(rng: np.random.Generator, kr: pd.DataFrame, frame: pd.DataFrame) -> np.ndarray:
     """Closing grades for ~5% of normal key results in finished cycles, close to computed."""
-    eligible = ((kr["profile"].to_numpy() == NORMAL) & ~kr["running"].to_numpy()
-                & ~kr["zone"].to_numpy() & ~kr["strict"].to_numpy())
+    eligible = (
+        (kr["profile"].to_numpy() == NORMAL)
+        & ~kr["running"].to_numpy()
+        & ~kr["zone"].to_numpy()
+        & ~kr["strict"].to_numpy()
+    )
     chosen = eligible & (rng.random(len(kr)) < 0.05)
     computed = _kr_scores(frame).to_numpy()
     delta = rng.choice([-0.15, -0.1, 0.1, 0.15], size=len(kr))
     manual = np.round(np.clip(computed + delta, 0.05, 0.95), 2)
-    manual = np.where(np.abs(manual - computed) < 0.01,
-                      np.round(np.clip(computed - delta, 0.05, 0.95), 2), manual)
+    manual = np.where(
+        np.abs(manual - computed) < 0.01, np.round(np.clip(computed - delta, 0.05, 0.95), 2), manual
+    )
     return np.where(chosen & ~np.isnan(computed), manual, np.nan)
 
 
@@ -1438,25 +1919,30 @@ def _key_results_frame(kr: pd.DataFrame, cycles: list[Cycle]) -> pd.DataFrame:
     """The canonical key_results table from the working frame."""
     kind = kr["kind"].to_numpy()
     ends = [c.end for c in cycles]
-    due = [ends[c] - timedelta(days=int(e)) for c, e in zip(kr["cycle"], kr["due_early"],
-                                                            strict=True)]
+    due = [
+        ends[c] - timedelta(days=int(e)) for c, e in zip(kr["cycle"], kr["due_early"], strict=True)
+    ]
     no_data = kr["strict"].to_numpy() | kr["ungraded"].to_numpy()
-    return pd.DataFrame({
-        "kr_id": kr["kr_id"],
-        "objective_id": kr["objective_id"],
-        "title": kr["title"],
-        "kr_type": np.array(schema.KR_TYPES, dtype=object)[np.where(kind == ACTIVITY, INC, kind)],
-        "owner": kr["owner"],
-        "unit": kr["unit_name"].where(kr["unit_name"].notna(), None),
-        "start_value": kr["start"].where(~kr["missing_start"]).astype(float),
-        "target_value": kr["target"].astype(float),
-        "range_low": kr["low"].astype(float),
-        "range_high": kr["high"].astype(float),
-        "current_value": kr["current_value"].where(~no_data).astype(float),
-        "manual_score": np.nan,
-        "weight": np.where(kr["heavy"], 2.0, 1.0),
-        "due_date": due,
-    })
+    return pd.DataFrame(
+        {
+            "kr_id": kr["kr_id"],
+            "objective_id": kr["objective_id"],
+            "title": kr["title"],
+            "kr_type": np.array(schema.KR_TYPES, dtype=object)[
+                np.where(kind == ACTIVITY, INC, kind)
+            ],
+            "owner": kr["owner"],
+            "unit": kr["unit_name"].where(kr["unit_name"].notna(), None),
+            "start_value": kr["start"].where(~kr["missing_start"]).astype(float),
+            "target_value": kr["target"].astype(float),
+            "range_low": kr["low"].astype(float),
+            "range_high": kr["high"].astype(float),
+            "current_value": kr["current_value"].where(~no_data).astype(float),
+            "manual_score": np.nan,
+            "weight": np.where(kr["heavy"], 2.0, 1.0),
+            "due_date": due,
+        }
+    )
 
 
 def generate_company(
@@ -1491,8 +1977,9 @@ def generate_company(
     kr["start"] = np.where(kr["missing_start"], 0.0, kr["start"])
     kr["title"] = _titles(kr)
     kr["heavy"] = rng.random(len(kr)) < 0.05
-    kr["due_early"] = np.where((kr["kind"] == MIL) & (rng.random(len(kr)) < 0.4),
-                               rng.integers(21, 43, len(kr)), 0)
+    kr["due_early"] = np.where(
+        (kr["kind"] == MIL) & (rng.random(len(kr)) < 0.4), rng.integers(21, 43, len(kr)), 0
+    )
 
     kr = pd.concat([kr, _plan_progress(rng, kr)], axis=1)
     _repair_normal_scores(rng, kr, units)
@@ -1542,8 +2029,15 @@ def _canonical(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _truth(tables: dict[str, pd.DataFrame], kr: pd.DataFrame, special: dict,
-           obj: _Objectives, single: list[int], broken: str, as_of: date) -> DemoTruth:
+def _truth(
+    tables: dict[str, pd.DataFrame],
+    kr: pd.DataFrame,
+    special: dict,
+    obj: _Objectives,
+    single: list[int],
+    broken: str,
+    as_of: date,
+) -> DemoTruth:
     """The ground truth, read back from the finished tables where possible."""
     objectives, key_results = tables["objectives"], tables["key_results"]
     team_of_obj = objectives.set_index("objective_id")["team_id"]
@@ -1553,12 +2047,15 @@ def _truth(tables: dict[str, pd.DataFrame], kr: pd.DataFrame, special: dict,
         return frozenset(key_results.loc[kr_team.isin(teams), "owner"])
 
     non_top = objectives["level"] != "company"
-    orphans = objectives.loc[non_top & objectives["parent_objective_id"].isna()
-                             & objectives["parent_kr_id"].isna(), "objective_id"]
+    orphans = objectives.loc[
+        non_top & objectives["parent_objective_id"].isna() & objectives["parent_kr_id"].isna(),
+        "objective_id",
+    ]
     linked_objs = set(objectives["parent_objective_id"].dropna())
     linked_krs = set(objectives["parent_kr_id"].dropna())
-    objs_with_linked_kr = set(key_results.loc[key_results["kr_id"].isin(linked_krs),
-                                              "objective_id"])
+    objs_with_linked_kr = set(
+        key_results.loc[key_results["kr_id"].isin(linked_krs), "objective_id"]
+    )
     top = objectives.loc[objectives["level"] == "company", "objective_id"]
     unsupported = [o for o in top if o not in linked_objs and o not in objs_with_linked_kr]
 
@@ -1567,8 +2064,9 @@ def _truth(tables: dict[str, pd.DataFrame], kr: pd.DataFrame, special: dict,
     per_owner = running_objs.groupby("owner").size()
     cutoff = pd.Timestamp(as_of) - pd.Timedelta(days=STALE_DAYS)
     stale = kr.loc[kr["stale"] & (kr["last_check_in"] < cutoff), "kr_id"]
-    unrecorded = kr.loc[(kr["kind"] == BAS) & ~kr["zone"] & ~kr["strict"]
-                        & kr["current_value"].isna(), "kr_id"]
+    unrecorded = kr.loc[
+        (kr["kind"] == BAS) & ~kr["zone"] & ~kr["strict"] & kr["current_value"].isna(), "kr_id"
+    ]
 
     return DemoTruth(
         sandbagging_teams=frozenset(special["sandbag"]),
@@ -1589,7 +2087,8 @@ def _truth(tables: dict[str, pd.DataFrame], kr: pd.DataFrame, special: dict,
         busy_owners=frozenset(per_owner[per_owner >= 6].index),
         unrecorded_baseline_kr_ids=frozenset(unrecorded),
         manual_score_kr_ids=frozenset(
-            key_results.loc[key_results["manual_score"].notna(), "kr_id"]),
+            key_results.loc[key_results["manual_score"].notna(), "kr_id"]
+        ),
     )
 
 
@@ -1607,75 +2106,291 @@ def template_tables() -> dict[str, pd.DataFrame]:
     n = None
     q = "2026-Q1"
     cycles = _rows(schema.CYCLES, [(q, "Q1 2026", date(2026, 1, 1), date(2026, 3, 31))])
-    teams = _rows(schema.TEAMS, [
-        ("acme", "Acme Corp", n, "company"),
-        ("customer-success", "Customer Success", "acme", "department"),
-        ("cs-support", "Customer Success Support", "customer-success", "team"),
-    ])
-    objectives = _rows(schema.OBJECTIVES, [
-        ("O1", q, "Delight customers at every touchpoint", "acme", "Maria Lindqvist",
-         "company", n, n, 1.0, "Company objective for the quarter."),
-        ("O2", q, "Make support a reason customers stay", "customer-success", "Kofi Mensah",
-         "department", "O1", n, 1.0, "Aligned (directionally) to O1."),
-        ("O3", q, "Cut median ticket resolution time from 30 h to 12 h", "cs-support",
-         "Ines Duarte", "team", n, "KR4", 1.0,
-         "Strictly linked: this objective is key result KR4 of O2."),
-    ])
-    key_results = _rows(schema.KEY_RESULTS, [
-        ("KR1", "O1", "Raise company NPS from 32 to 45", "increase", "Maria Lindqvist", "pts",
-         32, 45, n, n, 40, n, 1.0, date(2026, 3, 31)),
-        ("KR2", "O1", "Keep gross margin between 72% and 78%", "range", "Maria Lindqvist", "%",
-         68, n, 72, 78, 73, n, 1.0, date(2026, 3, 31)),
-        ("KR3", "O1", "Establish a baseline for customer lifetime value per segment",
-         "baseline", "Maria Lindqvist", "EUR", n, n, n, n, 62000, n, 1.0, date(2026, 3, 31)),
-        ("KR4", "O2", "Cut median ticket resolution time from 30 h to 12 h", "decrease",
-         "Kofi Mensah", "h", 30, 12, n, n, n, n, 2.0, date(2026, 3, 31)),
-        ("KR5", "O2", "Launch the customer academy", "milestone", "Kofi Mensah", n, 0, 1, n, n,
-         1, n, 1.0, date(2026, 2, 28)),
-        ("KR6", "O2", "Raise customer satisfaction (CSAT) from 84% to 90%", "increase",
-         "Kofi Mensah", "%", 84, 90, n, n, 87, 0.5, 1.0, date(2026, 3, 31)),
-        ("KR7", "O3", "Reduce first response time from 180 min to 60 min", "decrease",
-         "Ines Duarte", "min", 180, 60, n, n, 90, n, 1.0, date(2026, 3, 31)),
-        ("KR8", "O3", "Grow the self-service resolution rate from 25% to 40%", "increase",
-         "Tomas Novak", "%", 25, 40, n, n, 31, n, 1.0, date(2026, 3, 31)),
-    ])
+    teams = _rows(
+        schema.TEAMS,
+        [
+            ("acme", "Acme Corp", n, "company"),
+            ("customer-success", "Customer Success", "acme", "department"),
+            ("cs-support", "Customer Success Support", "customer-success", "team"),
+        ],
+    )
+    objectives = _rows(
+        schema.OBJECTIVES,
+        [
+            (
+                "O1",
+                q,
+                "Delight customers at every touchpoint",
+                "acme",
+                "Maria Lindqvist",
+                "company",
+                n,
+                n,
+                1.0,
+                "Company objective for the quarter.",
+            ),
+            (
+                "O2",
+                q,
+                "Make support a reason customers stay",
+                "customer-success",
+                "Kofi Mensah",
+                "department",
+                "O1",
+                n,
+                1.0,
+                "Aligned (directionally) to O1.",
+            ),
+            (
+                "O3",
+                q,
+                "Cut median ticket resolution time from 30 h to 12 h",
+                "cs-support",
+                "Ines Duarte",
+                "team",
+                n,
+                "KR4",
+                1.0,
+                "Strictly linked: this objective is key result KR4 of O2.",
+            ),
+        ],
+    )
+    key_results = _rows(
+        schema.KEY_RESULTS,
+        [
+            (
+                "KR1",
+                "O1",
+                "Raise company NPS from 32 to 45",
+                "increase",
+                "Maria Lindqvist",
+                "pts",
+                32,
+                45,
+                n,
+                n,
+                40,
+                n,
+                1.0,
+                date(2026, 3, 31),
+            ),
+            (
+                "KR2",
+                "O1",
+                "Keep gross margin between 72% and 78%",
+                "range",
+                "Maria Lindqvist",
+                "%",
+                68,
+                n,
+                72,
+                78,
+                73,
+                n,
+                1.0,
+                date(2026, 3, 31),
+            ),
+            (
+                "KR3",
+                "O1",
+                "Establish a baseline for customer lifetime value per segment",
+                "baseline",
+                "Maria Lindqvist",
+                "EUR",
+                n,
+                n,
+                n,
+                n,
+                62000,
+                n,
+                1.0,
+                date(2026, 3, 31),
+            ),
+            (
+                "KR4",
+                "O2",
+                "Cut median ticket resolution time from 30 h to 12 h",
+                "decrease",
+                "Kofi Mensah",
+                "h",
+                30,
+                12,
+                n,
+                n,
+                n,
+                n,
+                2.0,
+                date(2026, 3, 31),
+            ),
+            (
+                "KR5",
+                "O2",
+                "Launch the customer academy",
+                "milestone",
+                "Kofi Mensah",
+                n,
+                0,
+                1,
+                n,
+                n,
+                1,
+                n,
+                1.0,
+                date(2026, 2, 28),
+            ),
+            (
+                "KR6",
+                "O2",
+                "Raise customer satisfaction (CSAT) from 84% to 90%",
+                "increase",
+                "Kofi Mensah",
+                "%",
+                84,
+                90,
+                n,
+                n,
+                87,
+                0.5,
+                1.0,
+                date(2026, 3, 31),
+            ),
+            (
+                "KR7",
+                "O3",
+                "Reduce first response time from 180 min to 60 min",
+                "decrease",
+                "Ines Duarte",
+                "min",
+                180,
+                60,
+                n,
+                n,
+                90,
+                n,
+                1.0,
+                date(2026, 3, 31),
+            ),
+            (
+                "KR8",
+                "O3",
+                "Grow the self-service resolution rate from 25% to 40%",
+                "increase",
+                "Tomas Novak",
+                "%",
+                25,
+                40,
+                n,
+                n,
+                31,
+                n,
+                1.0,
+                date(2026, 3, 31),
+            ),
+        ],
+    )
 
     def at(day: date) -> pd.Timestamp:
         return pd.Timestamp(day) + pd.Timedelta(hours=10)
 
-    check_ins = _rows(schema.CHECK_INS, [
-        ("KR1", at(date(2026, 1, 15)), 34, n, 0.7, "on track", "First survey wave in.",
-         "Maria Lindqvist"),
-        ("KR1", at(date(2026, 2, 12)), 37, n, 0.6, "behind", n, "Maria Lindqvist"),
-        ("KR1", at(date(2026, 3, 26)), 40, n, 0.6, "behind", "Closing value.",
-         "Maria Lindqvist"),
-        ("KR2", at(date(2026, 2, 12)), 71, n, 0.8, "on track", n, "Maria Lindqvist"),
-        ("KR2", at(date(2026, 3, 26)), 73, n, 0.9, "on track", "Inside the range.",
-         "Maria Lindqvist"),
-        ("KR3", at(date(2026, 3, 26)), 62000, n, 1.0, "on track", "First measurement.",
-         "Maria Lindqvist"),
-        ("KR5", at(date(2026, 1, 29)), 0, n, 0.7, "on track", n, "Kofi Mensah"),
-        ("KR5", at(date(2026, 2, 26)), 1, n, 1.0, "on track", "Academy is live.",
-         "Kofi Mensah"),
-        ("KR6", at(date(2026, 1, 29)), 85, n, 0.6, "behind", n, "Kofi Mensah"),
-        ("KR6", at(date(2026, 3, 26)), 87, n, 0.5, "behind", "Closing grade set to 0.5.",
-         "Kofi Mensah"),
-        ("KR7", at(date(2026, 2, 12)), 120, n, 0.7, "on track", n, "Ines Duarte"),
-        ("KR7", at(date(2026, 3, 26)), 90, n, 0.8, "on track", n, "Ines Duarte"),
-        ("KR8", at(date(2026, 2, 12)), n, 0.3, 0.5, "behind",
-         "Graded in zones (0 / 0.3 / 0.7 / 1) instead of a value.", "Tomas Novak"),
-        ("KR8", at(date(2026, 3, 26)), 31, n, 0.4, "behind", n, "Tomas Novak"),
-    ])
-    return {"cycles": cycles, "teams": teams, "objectives": objectives,
-            "key_results": key_results, "check_ins": check_ins}
+    check_ins = _rows(
+        schema.CHECK_INS,
+        [
+            (
+                "KR1",
+                at(date(2026, 1, 15)),
+                34,
+                n,
+                0.7,
+                "on track",
+                "First survey wave in.",
+                "Maria Lindqvist",
+            ),
+            ("KR1", at(date(2026, 2, 12)), 37, n, 0.6, "behind", n, "Maria Lindqvist"),
+            (
+                "KR1",
+                at(date(2026, 3, 26)),
+                40,
+                n,
+                0.6,
+                "behind",
+                "Closing value.",
+                "Maria Lindqvist",
+            ),
+            ("KR2", at(date(2026, 2, 12)), 71, n, 0.8, "on track", n, "Maria Lindqvist"),
+            (
+                "KR2",
+                at(date(2026, 3, 26)),
+                73,
+                n,
+                0.9,
+                "on track",
+                "Inside the range.",
+                "Maria Lindqvist",
+            ),
+            (
+                "KR3",
+                at(date(2026, 3, 26)),
+                62000,
+                n,
+                1.0,
+                "on track",
+                "First measurement.",
+                "Maria Lindqvist",
+            ),
+            ("KR5", at(date(2026, 1, 29)), 0, n, 0.7, "on track", n, "Kofi Mensah"),
+            (
+                "KR5",
+                at(date(2026, 2, 26)),
+                1,
+                n,
+                1.0,
+                "on track",
+                "Academy is live.",
+                "Kofi Mensah",
+            ),
+            ("KR6", at(date(2026, 1, 29)), 85, n, 0.6, "behind", n, "Kofi Mensah"),
+            (
+                "KR6",
+                at(date(2026, 3, 26)),
+                87,
+                n,
+                0.5,
+                "behind",
+                "Closing grade set to 0.5.",
+                "Kofi Mensah",
+            ),
+            ("KR7", at(date(2026, 2, 12)), 120, n, 0.7, "on track", n, "Ines Duarte"),
+            ("KR7", at(date(2026, 3, 26)), 90, n, 0.8, "on track", n, "Ines Duarte"),
+            (
+                "KR8",
+                at(date(2026, 2, 12)),
+                n,
+                0.3,
+                0.5,
+                "behind",
+                "Graded in zones (0 / 0.3 / 0.7 / 1) instead of a value.",
+                "Tomas Novak",
+            ),
+            ("KR8", at(date(2026, 3, 26)), 31, n, 0.4, "behind", n, "Tomas Novak"),
+        ],
+    )
+    return {
+        "cycles": cycles,
+        "teams": teams,
+        "objectives": objectives,
+        "key_results": key_results,
+        "check_ins": check_ins,
+    }
 
 
 def template_readme() -> list[list[str]]:
     """The README sheet of the import template, one list per row."""
     rows = [
         ["OKR Health import template"],
-        ["Fill in the five sheets below (or keep the example and replace it). Only Objectives "
-         "and KeyResults are required; the first row of each sheet is the header."],
+        [
+            "Fill in the five sheets below (or keep the example and replace it). Only Objectives "
+            "and KeyResults are required; the first row of each sheet is the header."
+        ],
         [],
         ["Sheet", "What one row is", "Required columns", "All columns"],
     ]
@@ -1683,26 +2398,38 @@ def template_readme() -> list[list[str]]:
         "cycles": "an OKR cycle, e.g. a quarter (dates as Excel dates)",
         "teams": "a company, department, team or person; parent_team_id builds the tree",
         "objectives": "an objective; parent_objective_id aligns it to an objective above, "
-                      "parent_kr_id links it strictly to a key result above",
+        "parent_kr_id links it strictly to a key result above",
         "key_results": "a key result of an objective",
         "check_ins": "a progress update of a key result (value or grade, confidence 0-1)",
     }
     for table in schema.ENTITY_TABLES:
-        rows.append([table.sheet, about[table.name], ", ".join(table.required),
-                     ", ".join(table.column_names)])
+        rows.append(
+            [
+                table.sheet,
+                about[table.name],
+                ", ".join(table.required),
+                ", ".join(table.column_names),
+            ]
+        )
     rows += [
         [],
         ["kr_type", "How the score (0-1) is computed"],
         ["increase", "(current - start) / (target - start); a missing start counts as 0"],
         ["decrease", "(start - current) / (start - target)"],
-        ["range", "1 inside [range_low, range_high]; outside, progress from start toward the "
-                  "nearest bound"],
+        [
+            "range",
+            "1 inside [range_low, range_high]; outside, progress from start toward the "
+            "nearest bound",
+        ],
         ["milestone", "1 when done (value 1), 0 when not done (value 0)"],
         ["baseline", "1 once any value has been recorded"],
         [],
-        ["Values", "current = value of the latest check-in, else current_value. A manual_score "
-                   "(0-1) overrides the computed score. A check-in may carry a grade "
-                   "(0, 0.3, 0.7, 1) instead of a value. Weights default to 1."],
+        [
+            "Values",
+            "current = value of the latest check-in, else current_value. A manual_score "
+            "(0-1) overrides the computed score. A check-in may carry a grade "
+            "(0, 0.3, 0.7, 1) instead of a value. Weights default to 1.",
+        ],
         ["Percentages", "Write 45 for 45% in value columns and set unit to %."],
     ]
     return rows
@@ -1710,7 +2437,7 @@ def template_readme() -> list[list[str]]:
 
 def write_data_files(data_dir: Path | str = Path("data")) -> tuple[Path, Path]:
     """Regenerate data/demo_company.xlsx and data/okr_template.xlsx; returns both paths."""
-    from pipelines.workbook import write_canonical_workbook
+    from pipelines.write.workbook import write_canonical_workbook
 
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -1723,8 +2450,9 @@ def write_data_files(data_dir: Path | str = Path("data")) -> tuple[Path, Path]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="The OKR Health demo company.")
-    parser.add_argument("--write-data", action="store_true",
-                        help="rewrite demo_company.xlsx and okr_template.xlsx")
+    parser.add_argument(
+        "--write-data", action="store_true", help="rewrite demo_company.xlsx and okr_template.xlsx"
+    )
     parser.add_argument("--data-dir", default="data", type=Path)
     args = parser.parse_args(argv)
     if args.write_data:

@@ -18,10 +18,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.canonical import LOCATION, Canonical, to_table
-from pipelines.derive import looks_like_cycle
+from pipelines.map.canonical import LOCATION, Canonical, to_table
+from pipelines.map.derive import looks_like_cycle
 from pipelines.problems import Problem
-from pipelines.readers import SourceTable
+from pipelines.read.sources import SourceTable
 
 CYCLE = "objectives.cycle_id"
 OBJECTIVE = "objectives.objective_id"

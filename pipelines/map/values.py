@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.arrow import no_text, only_bytes
-from pipelines.dates import parse_dates
+from pipelines.map.dates import parse_dates
 
 MILESTONE_WORDS = {
     **dict.fromkeys(("done", "yes", "y", "true", "x", "✓", "✔", "complete", "completed"), 1.0),

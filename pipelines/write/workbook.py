@@ -20,7 +20,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from pipelines import schema
+from pipelines.store import schema
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_MAX_ROWS = 1_048_576
@@ -72,8 +72,9 @@ def write_canonical_csv_folder(tables: dict[str, pd.DataFrame], folder: Path | s
             elif col.sql_type == schema.TIMESTAMP:
                 stamps = pd.to_datetime(out[col.name])
                 out[col.name] = stamps.dt.strftime("%Y-%m-%dT%H:%M:%S").where(stamps.notna())
-        out.to_csv(folder / f"{table.sheet}.csv", index=False, encoding="utf-8",
-                   lineterminator="\n")
+        out.to_csv(
+            folder / f"{table.sheet}.csv", index=False, encoding="utf-8", lineterminator="\n"
+        )
 
 
 def _check_columns(table: schema.Table, frame: pd.DataFrame) -> None:
@@ -128,8 +129,9 @@ def _column_values(ws, col: schema.Column, series: pd.Series) -> list:
         return [_dated(ws, _as_date(v), DATE_FORMAT) for v in series]
     if col.sql_type == schema.TIMESTAMP:
         stamps = pd.to_datetime(series)
-        return [None if pd.isna(v) else _dated(ws, v.to_pydatetime(), TIMESTAMP_FORMAT)
-                for v in stamps]
+        return [
+            None if pd.isna(v) else _dated(ws, v.to_pydatetime(), TIMESTAMP_FORMAT) for v in stamps
+        ]
     return [_text_cell(ws, v) for v in series.astype(object).tolist()]
 
 
