@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.text import literal_text
+from exports.plot_text import literal_text
 from metrics.bands import BAND_COLORS, BAND_LABELS, BANDS, SWEET_SPOT, band_of
 
 BIN_WIDTH = 0.1

@@ -1,32 +1,22 @@
 """The closing pack's charts: a pack frame in, a Plotly figure out.
 
-Every user string that enters a figure goes through `plot_text` first: Plotly renders a
-subset of HTML (<b>, <a href>, <br>, …) in labels and hover text, so `<`, `>` and `&` are
-escaped and show literally.
+Every user string that enters a figure goes through `exports.plot_text.plot_text` first, so
+titles and names show literally, never as Plotly's HTML.
 """
 
 from __future__ import annotations
-
-import html
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from exports.plot_text import plot_text
 from metrics.bands import BAND_COLORS, BAND_LABELS, BANDS, SWEET_SPOT, band_of
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 LABEL_CHARS = 48  # axis labels longer than this are cut (the hover shows the whole title)
 ROW_PX = 26
 MID_COLOR = "#9ca3af"
-
-
-def plot_text(value: object, limit: int | None = None) -> str:
-    """User text made safe for Plotly labels and hover text (cut to `limit` characters)."""
-    text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
-    if limit is not None and len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return html.escape(text, quote=False)
 
 
 # A plain white style set at creation: applying a named template (plotly_white) copies and

@@ -15,6 +15,7 @@ import typer
 from pipelines.settings import Settings, SettingsError, settings
 from pipelines.store.connection import StoreBusy, StoreReadOnly, open_store, resolve_db_path
 from pipelines.store.dataset import read_dataset
+from pipelines.store.schema import row_counts
 
 
 class _App(typer.Typer):
@@ -98,7 +99,6 @@ def demo(
     """Write the demo company (Acme Corp, four quarters, the last one running) into the store."""
     from demo_company.generate import generate_demo
     from pipelines.store.load import write_tables
-    from pipelines.store.rows import clear_store
 
     path = resolve_db_path(db)
     with open_store(path) as conn:
@@ -108,15 +108,15 @@ def demo(
             company = None
         else:
             company = generate_demo()
-            clear_store(conn)
-            rows = write_tables(
+            rows = write_tables(  # the old content goes in the same transaction
                 conn,
                 company.tables,
                 ["demo company"],
                 settings={"as_of": company.as_of.isoformat()},
+                replace_all=True,
             )
     if company is not None:
-        counts = ", ".join(f"{n} {name}" for name, n in rows.items())
+        counts = row_counts(rows)
         typer.echo(f"Demo company written to {path}: {counts} (as of {company.as_of}).")
     _warm(path)
 
@@ -152,7 +152,7 @@ def ingest(
     if not report.ok:
         errors = sum(1 for p in report.problems if p.severity == "error")
         _fail(f"rejected: {errors} problem(s); nothing was written.")
-    counts = ", ".join(f"{n} {name}" for name, n in report.rows.items())
+    counts = row_counts(report.rows)
     typer.echo(f"{report.outcome}: {counts}")
     if warm and not dry_run:
         _warm(path)

@@ -27,8 +27,11 @@ shown_links = loaded.report.links[loaded.report.links["objective_id"].isin(
 non_top = shown_links[~shown_links["is_top"].fillna(False).astype(bool)]
 aligned = non_top["status"].eq("aligned")
 tiles = st.columns(5)
-tiles[0].metric("Aligned", "–" if non_top.empty else f"{aligned.mean():.0%}",
-                help="Share of objectives below the top level that are linked to a parent.")
+tiles[0].metric(
+    "Aligned",
+    "–" if non_top.empty else f"{aligned.mean():.0%}",
+    help="Share of objectives below the top level that are linked to a parent.",
+)
 tiles[1].metric("Orphans", len(issues["orphans"]))
 tiles[2].metric("Top objectives unsupported", len(issues["unsupported"]))
 tiles[3].metric("Broken links", len(issues["broken"]))
@@ -44,8 +47,9 @@ tree = transforms.tree_for(loaded.report.tree, cycle, department_id)
 st.plotly_chart(charts.alignment_tree_figure(tree), key="alignment_tree")
 st.caption("Click a slice to zoom in; grey means not graded yet.")
 with st.expander("Numbers behind the tree"):
-    st.dataframe(tree[["label", "kind", "score", "band", "value"]], hide_index=True,
-                 key="tree_table")
+    st.dataframe(
+        tree[["label", "kind", "score", "band", "value"]], hide_index=True, key="tree_table"
+    )
 
 for key, heading, empty in (
     ("orphans", "Orphan objectives (no parent)", "Every objective below the top is linked."),

@@ -52,8 +52,13 @@ for column, (key, label) in zip(
     value = pack.headline.get(key)
     company = pack.company.get(key)
     share = key == "sweet_spot_share"
-    text = "–" if value is None else (f"{value:.0%}" if share else
-                                      f"{value:.2f}" if isinstance(value, float) else str(value))
+    text = (
+        "–"
+        if value is None
+        else (
+            f"{value:.0%}" if share else f"{value:.2f}" if isinstance(value, float) else str(value)
+        )
+    )
     delta = None
     if isinstance(value, float) and isinstance(company, float):
         delta = f"{value - company:+.0%}" if share else f"{value - company:+.2f}"
@@ -90,9 +95,14 @@ unaligned = pack.objectives[pack.objectives["link"].isin(["orphan", "broken"])]
 if unaligned.empty:
     st.success("Every objective of this unit is linked to one above it.")
 else:
-    st.dataframe(unaligned[["objective", "team", "owner", "link"]], hide_index=True,
-                 key="unaligned_table")
+    st.dataframe(
+        unaligned[["objective", "team", "owner", "link"]], hide_index=True, key="unaligned_table"
+    )
 
 st.subheader("Findings for the meeting")
-st.dataframe(pack.findings, hide_index=True, key="findings_table",
-             column_config={"detail": st.column_config.TextColumn(width="large")})
+st.dataframe(
+    pack.findings,
+    hide_index=True,
+    key="findings_table",
+    column_config={"detail": st.column_config.TextColumn(width="large")},
+)

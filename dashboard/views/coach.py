@@ -47,8 +47,12 @@ for column, pattern, heading in (
         if flagged.empty:
             st.caption("No one is flagged.")
         else:
-            st.dataframe(flagged[[who, "evidence"]], hide_index=True, key=f"flags_{pattern}",
-                         column_config={"evidence": st.column_config.TextColumn(width="large")})
+            st.dataframe(
+                flagged[[who, "evidence"]],
+                hide_index=True,
+                key=f"flags_{pattern}",
+                column_config={"evidence": st.column_config.TextColumn(width="large")},
+            )
 st.plotly_chart(charts.patterns_figure(patterns, who), key="patterns_chart")
 with st.expander("Numbers behind the chart"):
     st.dataframe(patterns.drop(columns=["evidence"]), hide_index=True, key="patterns_table")
@@ -64,8 +68,10 @@ st.dataframe(shown[["rule", "kind", "title", "owner", "team_id", "reason"]], hid
              key="lint_table")  # fmt: skip
 
 st.subheader(f"Check-in discipline · {md(cycle)}")
-weeks = report.team_discipline[(report.team_discipline["cycle_id"] == cycle)
-                               & report.team_discipline["team_id"].isin(teams_shown)]
+weeks = report.team_discipline[
+    (report.team_discipline["cycle_id"] == cycle)
+    & report.team_discipline["team_id"].isin(teams_shown)
+]
 if weeks.empty:
     st.caption("No weeks of this cycle have passed yet.")
 else:
@@ -76,8 +82,9 @@ else:
         st.dataframe(weeks, hide_index=True, key="discipline_table")
 stale = report.stale[(report.stale["cycle_id"] == cycle)
                      & report.stale["team_id"].isin(teams_shown)]  # fmt: skip
-st.markdown(f"**Stale key results: {len(stale)}** "
-            f"(no check-in for more than {config.stale_days} days)")
+st.markdown(
+    f"**Stale key results: {len(stale)}** (no check-in for more than {config.stale_days} days)"
+)
 if not stale.empty:
     st.dataframe(stale[["title", "owner", "team", "last_check_in_at", "days_silent"]],
                  hide_index=True, key="stale_table")  # fmt: skip

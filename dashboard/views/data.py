@@ -29,6 +29,7 @@ from pipelines.map.mapping import (
 from pipelines.read.sources import Sources
 from pipelines.store.connection import StoreBusy, StoreReadOnly, open_store, resolve_db_path
 from pipelines.store.rows import import_history
+from pipelines.store.schema import row_counts
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "data" / "okr_template.xlsx"
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]
@@ -87,7 +88,7 @@ def _mapping_editor(sources: Sources, suggested: Mapping) -> Mapping:
 def _show_report(prepared: Prepared) -> None:
     errors = [p for p in prepared.problems if p.is_error]
     warnings = [p for p in prepared.problems if not p.is_error]
-    counts = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in prepared.rows.items())
+    counts = row_counts(prepared.rows)
     if errors:
         st.error(f"{len(errors)} error(s): nothing can be loaded until they are fixed.")
     else:
@@ -177,7 +178,7 @@ if files:
             st.error(md(exc))
             st.stop()
         st.cache_data.clear()  # every page sees the new data on its next run
-        rows = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in report.rows.items())
+        rows = row_counts(report.rows)
         st.session_state["last_load"] = f"{report.outcome}: {rows}"
 if st.session_state.get("last_load"):
     st.success(f"Last load — {st.session_state['last_load']}")

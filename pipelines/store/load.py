@@ -95,6 +95,12 @@ def _delete(conn: duckdb.DuckDBPyConnection, table: str, column: str, ids: list[
     return int(count[0]) if count else 0
 
 
+def _delete_all(conn: duckdb.DuckDBPyConnection, table: str) -> int:
+    found = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+    conn.execute(f"DELETE FROM {table}")
+    return int(found[0]) if found else 0
+
+
 def _insert_new(conn: duckdb.DuckDBPyConnection, table: Table, frame: pd.DataFrame) -> None:
     """Insert the rows whose key the table does not hold yet (derived cycles and teams)."""
     key = table.key[0]
@@ -111,6 +117,7 @@ def load_tables(
     *,
     derived: dict[str, pd.DataFrame] | None = None,
     replace_scope: bool = False,
+    replace_all: bool = False,
     settings: dict[str, str] | None = None,
 ) -> LoadResult:
     """Load canonical frames in one transaction: all rows land, or none do.
@@ -118,8 +125,11 @@ def load_tables(
     Entity rows are inserted or replaced by id; check-ins of the imported key results are
     replaced by the imported history; `derived` rows are added only where their id is new.
     With `replace_scope`, stored rows the import no longer contains are removed first (see
-    `removed_by`). Content equal to the latest load is recorded as "unchanged" and not written.
-    Every attempt is logged in `imports`.
+    `removed_by`); with `replace_all`, every stored row and setting is (the demo company
+    replacing whatever was there), in the same transaction, so a reader sees the old
+    content or the new, never an empty store. Content equal to the latest load is recorded
+    as "unchanged" and not written (unless `replace_all`). Every attempt is logged in
+    `imports`.
     """
     started = datetime.now()
     derived = derived or {}
@@ -129,7 +139,7 @@ def load_tables(
         if t.name in tables or t.name in derived
     }
     digest = content_hash({**tables, **{f"derived {k}": v for k, v in derived.items()}})
-    if last_loaded_hash(conn) == digest:
+    if not replace_all and last_loaded_hash(conn) == digest:
         import_id = log_import(conn, source_files, digest, rows, started, "unchanged", "")
         return LoadResult("unchanged", rows, {}, import_id)
     removed: dict[str, int] = {}
@@ -137,7 +147,11 @@ def load_tables(
     import_id = log_import(conn, source_files, digest, rows, started, "running", "")
     conn.execute("BEGIN TRANSACTION")
     try:
-        if replace_scope:
+        if replace_all:
+            for table in reversed(ENTITY_TABLES):
+                removed[table.name] = _delete_all(conn, table.name)
+            conn.execute("DELETE FROM settings")
+        elif replace_scope:
             gone = removed_by(tables, stored_keys(conn))
             gone_krs = sorted(set(gone["key_results"]))
             removed["check_ins"] = _delete(conn, "check_ins", "kr_id", gone_krs)
@@ -164,10 +178,12 @@ def write_tables(
     tables: dict[str, pd.DataFrame],
     source_files: list[str],
     settings: dict[str, str] | None = None,
+    replace_all: bool = False,
 ) -> dict[str, int]:
-    """Load canonical frames in one transaction (see `pipelines.store.load.load_tables`).
+    """Load canonical frames in one transaction (see `load_tables`).
 
     Returns the rows per table. Rows are inserted or replaced by id, check-ins of the
-    written key results replace their stored history, and every attempt is logged.
+    written key results replace their stored history, and every attempt is logged. With
+    `replace_all` the store's previous content is removed in the same transaction.
     """
-    return load_tables(conn, tables, source_files, settings=settings).rows
+    return load_tables(conn, tables, source_files, settings=settings, replace_all=replace_all).rows

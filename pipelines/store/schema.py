@@ -125,3 +125,27 @@ ENTITY_TABLES: tuple[Table, ...] = (CYCLES, TEAMS, OBJECTIVES, KEY_RESULTS, CHEC
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in ENTITY_TABLES}
 KR_TYPES = ("increase", "decrease", "range", "milestone", "baseline")
 TEAM_LEVELS = ("company", "department", "team", "individual")
+
+
+# What one row of each table is called, for people: "1 cycle", "4 key results".
+ROW_NOUNS = {
+    "cycles": ("cycle", "cycles"),
+    "teams": ("team", "teams"),
+    "objectives": ("objective", "objectives"),
+    "key_results": ("key result", "key results"),
+    "check_ins": ("check-in", "check-ins"),
+}
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """`1 cycle`, `2 cycles`, `1,234 key results`: a count with its noun in the right number."""
+    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
+
+
+def row_counts(rows: dict[str, int]) -> str:
+    """Rows per canonical table in words: `1 cycle, 2 teams, 4 key results`."""
+    words = []
+    for table, n in rows.items():
+        one, many = ROW_NOUNS.get(table, (table.replace("_", " "), table.replace("_", " ")))
+        words.append(counted(n, one, many))
+    return ", ".join(words)

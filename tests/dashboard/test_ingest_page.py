@@ -1,0 +1,89 @@
+"""The Data page where it runs (AppTest): upload → mapping → validation → load → history."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.support.ingest import CANONICAL_SHEETS, history, kr_scores, store_tables, write_xlsx
+
+PAGE = Path(__file__).resolve().parents[2] / "dashboard" / "views" / "data.py"
+EXPORT = (
+    b"Goal,Metric name,Quarter,Owner,Baseline,Target,Now,Internal ref\n"
+    b"Grow revenue,Revenue 100 to 110,2025-Q3,Ann,100,110,106,A-1\n"
+    b"Grow revenue,Deals 10 to 20,2025-Q3,Bob,10,20,15,A-2\n"
+)
+FIELD = "map:export.csv:flat:{}"
+
+
+@pytest.fixture
+def page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("OKR_HEALTH_DB", str(tmp_path / "page.duckdb"))
+    at = AppTest.from_file(str(PAGE), default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def frame_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The shown table that has `column` (AppTest does not expose a dataframe's key)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("error", "warning", "success", "info") for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_upload_map_validate_and_load(page: AppTest, tmp_path: Path) -> None:
+    page.file_uploader(key="uploads").set_value(("export.csv", EXPORT, "text/csv")).run()
+    assert not page.exception
+    assert page.selectbox(key="role:export.csv").value == "flat"
+    # "Metric name" is no synonym: the key-result title is unmapped, and that is an error.
+    assert page.selectbox(key=FIELD.format("key_results.title")).value == "—"
+    assert page.selectbox(key=FIELD.format("key_results.current_value")).value == "—"
+    assert (
+        "missing required column title (key_results.title)"
+        in frame_with(page, "problem")["problem"].tolist()
+    )
+    assert page.button(key="load").disabled
+
+    page.selectbox(key=FIELD.format("key_results.title")).set_value("Metric name").run()
+    page.selectbox(key=FIELD.format("key_results.current_value")).set_value("Now").run()
+    assert not page.exception
+    assert "Ready to load: 1 cycle, 1 objective, 2 key results." in texts(page)
+    assert any("`export.csv: Internal ref`" in m.value for m in page.markdown)
+
+    mapping = tomllib.loads(page.code[0].value)  # what "Download this mapping" gives
+    assert mapping["key_results"]["title"] == "Metric name"
+    assert mapping["key_results"]["current_value"] == "Now"
+    assert mapping["objectives"]["file"] == "export.csv"
+
+    page.button(key="load").click().run()
+    assert not page.exception
+    db = tmp_path / "page.duckdb"
+    krs = store_tables(db)["key_results"].set_index("title")
+    assert krs.loc[
+        "Deals 10 to 20", ["owner", "start_value", "target_value", "current_value"]
+    ].tolist() == ["Bob", 10.0, 20.0, 15.0]
+    assert sorted(kr_scores(db).values()) == pytest.approx([0.5, 0.6])
+    assert "Last load — loaded: 1 cycle, 1 objective, 2 key results" in texts(page)
+    assert history(db)["outcome"].tolist() == ["loaded"]
+    assert frame_with(page, "outcome")["outcome"].tolist() == ["loaded"]
+
+
+def test_a_file_with_errors_cannot_be_loaded(page: AppTest, tmp_path: Path) -> None:
+    sheets = {k: [list(r) for r in v] for k, v in CANONICAL_SHEETS.items()}
+    sheets["KeyResults"][1][6] = "ten"
+    content = write_xlsx(tmp_path / "okrs.xlsx", sheets).read_bytes()
+    page.file_uploader(key="uploads").set_value(("okrs.xlsx", content, "application/xlsx")).run()
+    problems = frame_with(page, "problem")
+    assert problems[["where", "problem"]].values.tolist() == [
+        ["okrs.xlsx:KeyResults:2:G (target_value)", '"ten" is not a number']
+    ]
+    assert page.button(key="load").disabled
+    assert not (tmp_path / "page.duckdb").exists()

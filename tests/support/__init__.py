@@ -1,0 +1,1 @@
+"""Helpers the tests share: stores, files, pages and frames built for them."""

@@ -1,0 +1,43 @@
+"""Helpers for page tests: open the app on a store, read tiles and the data behind charts."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+
+
+def open_app(db: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None) -> AppTest:
+    """Run the dashboard on `db`, optionally switched to the page file `page` (e.g. 'coach')."""
+    monkeypatch.setenv("OKR_HEALTH_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    assert not at.exception, at.exception
+    if page:
+        at.switch_page(f"views/{page}.py").run()
+        assert not at.exception, at.exception
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    """The value shown on the tile labelled `label`."""
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def plotly_values(values: Any) -> list:
+    """A Plotly array as a list, decoding Plotly's typed-array form {'dtype', 'bdata'}."""
+    if isinstance(values, dict) and "bdata" in values:
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
+
+
+def charts(at: AppTest) -> list[dict]:
+    """The figure specs of every Plotly chart on the page, in order."""
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
