@@ -35,8 +35,9 @@ OBJECTIVE_SCORE_COLUMNS = ["objective_id", "cycle_id", "title", "team_id", "scor
 def resolve_kr_type(key_results: pd.DataFrame) -> pd.Series:
     """The stated kr_type, or the one implied by the numbers.
 
-    range when both bounds are given; decrease when the target is below the start;
-    increase when there is a target; milestone when there is no target at all.
+    range when both bounds are given, or one bound and no target ("stay above 0.5%");
+    decrease when the target is below the start; increase when there is a target;
+    milestone when there is no target at all.
     """
     # A handful of distinct spellings over a million rows: clean each spelling once.
     codes, spellings = pd.factorize(key_results["kr_type"])
@@ -46,9 +47,10 @@ def resolve_kr_type(key_results: pd.DataFrame) -> pd.Series:
         index=key_results.index,
         dtype="object",
     )
-    has_range = key_results["range_low"].notna() & key_results["range_high"].notna()
+    low, high = key_results["range_low"].notna(), key_results["range_high"].notna()
     start = key_results["start_value"]
     target = key_results["target_value"]
+    has_range = (low & high) | ((low | high) & target.isna())
     implied = np.select(
         [has_range, target.notna() & start.notna() & (target < start), target.notna()],
         ["range", "decrease", "increase"],
@@ -76,7 +78,8 @@ def attainment(
               (a target on the wrong side of the start, e.g. an increase from 10 to 8, asks
               for no progress: 1 when the current value meets the target, else 0)
     range     1 inside [low, high]; outside, progress from start toward the nearest bound
-              (0 when there is no start)
+              (0 when there is no start); with one bound ("stay above", "stay below") the
+              other side is open
     milestone 1 when done (a value ≥ 0.5, i.e. 1/true), 0 when recorded as not done
     baseline  1 once any value is recorded
     With no current value at all the attainment is missing: the key result is ungraded.
@@ -110,10 +113,11 @@ def _decrease(start: pd.Series, target: pd.Series, _low, _high, current: pd.Seri
 def _range(
     start: pd.Series, _target, low: pd.Series, high: pd.Series, current: pd.Series
 ) -> pd.Series:
-    inside = (current >= low) & (current <= high)
-    nearest = low.where(current < low, high)
+    below, above = current < low, current > high  # False against a missing (open) bound
+    inside = current.notna() & ~below & ~above
+    nearest = low.where(below, high)
     toward = _progress(current, start, nearest).where(start.notna() & (start != nearest), 0.0)
-    toward = toward.where((current < low) | (current > high))
+    toward = toward.where(below | above)
     return pd.Series(np.where(inside, 1.0, toward), index=current.index).where(current.notna())
 
 
@@ -144,7 +148,9 @@ def score_key_results(
 
     current = value of the latest check-in, else `current_value`. Precedence of the score:
     manual score, then a check-in grade newer than the latest value, then the computed score
-    clip(attainment, 0, 1). A key result with none of these is ungraded (score missing),
+    clip(attainment, 0, 1), then the source's reported progress (a tool's own figure, for a
+    key result with no value or target to compute from). A key result with none of these is
+    ungraded (score missing),
     whatever its type: a milestone not done is recorded as 0, not left empty. A milestone or
     baseline with check-ins but no value scores 0 (not done, nothing recorded yet).
     """
@@ -163,10 +169,16 @@ def score_key_results(
         kr["value_at"].isna() | (kr["grade_at"] >= kr["value_at"])
     )
     manual = kr["manual_score"].astype("float64")
+    reported = _column(kr, "reported_progress")
     computed = raw.clip(0.0, 1.0)
+    from_reported = computed.isna() & reported.notna()
+    raw = raw.where(~from_reported, reported)
+    computed = computed.where(~from_reported, reported.clip(0.0, 1.0))
     score = manual.where(manual.notna(), kr["latest_grade"].where(grade_newer, computed))
     source = np.select(
-        [manual.notna(), grade_newer, computed.notna()], ["manual", "grade", "computed"], ""
+        [manual.notna(), grade_newer, from_reported, computed.notna()],
+        ["manual", "grade", "reported", "computed"],
+        "",
     )
     cycle_of = objectives.set_index("objective_id")["cycle_id"]
     out = pd.DataFrame(
@@ -184,12 +196,20 @@ def score_key_results(
             "score": score.clip(0.0, 1.0).astype("float64"),
             "attainment": raw.where(raw.notna(), score),
             "score_source": pd.Series(source, index=kr.index).replace("", None),
+            "projected_score": _column(kr, "projected_score"),
             "latest_confidence": kr["latest_confidence"],
             "check_in_count": kr["check_in_count"].fillna(0).astype("int64"),
             "last_check_in_at": kr["last_check_in_at"],
         }
     )
     return out
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A numeric column of `frame`, or missing values where a hand-built frame lacks it."""
+    if name in frame:
+        return frame[name].astype("float64")
+    return pd.Series(np.nan, index=frame.index, dtype="float64")
 
 
 def score_objectives(objectives: pd.DataFrame, kr_scores: pd.DataFrame) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from pipelines.arrow import same_values
 from pipelines.store.dataset import CHECK_IN_METRIC_COLUMNS, Dataset
-from pipelines.store.schema import DATE, NUMBER, TABLES_BY_NAME, TEXT, TIMESTAMP
+from pipelines.store.schema import BOOLEAN, DATE, NUMBER, TABLES_BY_NAME, TEXT, TIMESTAMP
 
 # Columns the metrics read, where they read fewer than the table has.
 METRIC_COLUMNS = {"check_ins": CHECK_IN_METRIC_COLUMNS}
@@ -55,6 +55,8 @@ def _empty(sql_type: str, index: pd.Index) -> pd.Series:
         return pd.Series(nulls, index=index)
     if sql_type == NUMBER:
         return pd.Series(np.nan, index=index, dtype="float64")
+    if sql_type == BOOLEAN:
+        return pd.Series(pd.NA, index=index, dtype="boolean")
     return pd.to_datetime(pd.Series(None, index=index), errors="coerce")
 
 

@@ -16,13 +16,14 @@ from pipelines.map.values import (
     Parsed,
     parse_choice,
     parse_date,
+    parse_flag,
     parse_number,
     parse_text,
     text_cells,
 )
 from pipelines.problems import Problem, Severity
 from pipelines.read.sources import SourceTable
-from pipelines.store.schema import DATE, NUMBER, TABLES_BY_NAME, TEXT, TIMESTAMP
+from pipelines.store.schema import BOOLEAN, DATE, NUMBER, TABLES_BY_NAME, TEXT, TIMESTAMP
 
 LOCATION = ["_source", "_row"]
 MAX_PER_COLUMN = 1000  # problems listed per column and kind; the rest are counted
@@ -57,6 +58,8 @@ def empty_column(sql_type: str, index: pd.Index) -> pd.Series:
         return pd.Series(float("nan"), index=index, dtype="float64")
     if sql_type in (DATE, TIMESTAMP):
         return pd.Series(pd.NaT, index=index, dtype="datetime64[us]")
+    if sql_type == BOOLEAN:
+        return pd.Series(pd.NA, index=index, dtype="boolean")
     return pd.Series(pd.NA, index=index, dtype="str")
 
 
@@ -79,6 +82,8 @@ def parse_column(column: pd.Series, name: str, hint: str | None) -> Parsed:
         return parse_date(column, with_time=sql_type == TIMESTAMP)
     if sql_type == TEXT:
         return parse_text(column)
+    if sql_type == BOOLEAN:
+        return parse_flag(column)
     raise ValueError(f"no parser for {name} ({sql_type})")
 
 

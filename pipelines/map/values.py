@@ -23,6 +23,12 @@ MILESTONE_WORDS = {
     **dict.fromkeys(("done", "yes", "y", "true", "x", "✓", "✔", "complete", "completed"), 1.0),
     **dict.fromkeys(("no", "n", "false", "open", "not done", "todo", "to do", "pending"), 0.0),
 }
+# Yes/no cells, and the lifecycle words a source writes in an "archived" or "deleted" column.
+FLAG_WORDS = {
+    **dict.fromkeys(("yes", "y", "true", "x", "1", "1.0", "✓", "✔", "archived", "deleted",
+                     "draft", "cancelled", "canceled", "inactive"), True),
+    **dict.fromkeys(("no", "n", "false", "0", "0.0", "-", "active", "live", "open"), False),
+}  # fmt: skip
 ZONE_WORDS = {"fail": 0.0, "commit": 0.3, "target": 0.7, "stretch": 1.0}
 SCALED_KINDS = ("score", "confidence")
 # Patterns stay ASCII with [0-9] rather than \d so pyarrow runs them, not Python's re.
@@ -315,6 +321,20 @@ def parse_choice(column: pd.Series, vocabulary: dict[str, str], what: str) -> Pa
     bad = text.notna() & values.isna()
     allowed = ", ".join(sorted(set(vocabulary.values())))
     return Parsed(values, _messages(text, bad, "{} is not " + what + f" ({allowed})"))
+
+
+def parse_flag(column: pd.Series) -> Parsed:
+    """A yes/no cell (`yes`, `TRUE`, `x`, `1`, `archived` / `no`, `FALSE`, `0`, empty)."""
+    typed = typed_cells(column)
+    text = parse_text(column).values
+    key = text.str.strip().str.lower()
+    words = key.map(FLAG_WORDS)
+    flags = pd.Series(words.to_numpy(dtype=object), index=column.index, dtype="object")
+    booleans = typed.map(lambda v: v if isinstance(v, bool) else None)
+    flags = flags.where(flags.notna(), booleans)
+    bad = text.notna() & flags.isna()
+    values = flags.where(~bad).astype("boolean")
+    return Parsed(values, _messages(text, bad, "{} is not yes or no"))
 
 
 def parse_date(column: pd.Series, with_time: bool = False) -> Parsed:

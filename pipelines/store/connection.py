@@ -62,9 +62,16 @@ def _create_table_sql(table: Table) -> str:
 
 
 def create_schema(conn: duckdb.DuckDBPyConnection) -> None:
-    """Create the canonical tables, the imports log and the settings table if absent."""
+    """Create the canonical tables, the imports log and the settings table if absent, and
+    add the columns a store written by an older version lacks (empty: nothing is lost)."""
     for table in ENTITY_TABLES:
         conn.execute(_create_table_sql(table))
+        for column in table.columns:
+            if not column.required:
+                conn.execute(
+                    f'ALTER TABLE {table.name} ADD COLUMN IF NOT EXISTS "{column.name}" '
+                    f"{column.sql_type}"
+                )
     conn.execute(IMPORTS_DDL)
     conn.execute(SETTINGS_DDL)
 

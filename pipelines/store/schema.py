@@ -13,6 +13,7 @@ TEXT = "VARCHAR"
 NUMBER = "DOUBLE"
 DATE = "DATE"
 TIMESTAMP = "TIMESTAMP"
+BOOLEAN = "BOOLEAN"
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,8 @@ OBJECTIVES = Table(
         Column("parent_kr_id", TEXT),  # strict linking: this objective *is* that key result
         Column("weight", NUMBER),
         Column("description", TEXT),
+        # Archived, deleted, draft or cancelled in its source: kept, out of every metric.
+        Column("archived", BOOLEAN),
     ),
     key=("objective_id",),
     sheet="Objectives",
@@ -97,9 +100,12 @@ KEY_RESULTS = Table(
         Column("range_low", NUMBER),
         Column("range_high", NUMBER),
         Column("current_value", NUMBER),
-        Column("manual_score", NUMBER),
+        Column("reported_progress", NUMBER),  # 0–1: the source tool's own progress figure
+        Column("manual_score", NUMBER),  # the closing grade
+        Column("projected_score", NUMBER),  # 0–1: the owner's own forecast of the grade
         Column("weight", NUMBER),
         Column("due_date", DATE),
+        Column("archived", BOOLEAN),  # as for objectives
     ),
     key=("kr_id",),
     sheet="KeyResults",
@@ -124,6 +130,8 @@ CHECK_INS = Table(
 ENTITY_TABLES: tuple[Table, ...] = (CYCLES, TEAMS, OBJECTIVES, KEY_RESULTS, CHECK_INS)
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in ENTITY_TABLES}
 KR_TYPES = ("increase", "decrease", "range", "milestone", "baseline")
+# Tables whose rows a source can archive; the metrics read only the active ones.
+ARCHIVABLE = ("objectives", "key_results")
 TEAM_LEVELS = ("company", "department", "team", "individual")
 
 
