@@ -69,7 +69,7 @@ def build_objectives(
             ),
         }
         for k in cols:
-            obj.rows[k].append(row[k])
+            obj.rows[k].append(row.get(k))
         obj.unit.append(ui)
         obj.cycle.append(ci)
         obj.n_krs.append(n_krs)

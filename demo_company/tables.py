@@ -12,9 +12,10 @@ from pipelines.store import schema
 
 
 def canonical(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Exactly the schema's columns, in order; numbers as float, text as object."""
+    """Exactly the schema's columns, in order; numbers as float, text as object (a column
+    the generator does not draw, such as `archived`, is left empty)."""
     table = schema.TABLES_BY_NAME[name]
-    frame = frame[table.column_names].reset_index(drop=True)
+    frame = frame.reindex(columns=table.column_names).reset_index(drop=True)
     out: dict[str, pd.Series[Any]] = {}
     for col in table.columns:
         values = frame[col.name]

@@ -14,8 +14,14 @@ from demo_company.tables import canonical
 from pipelines.store import schema
 
 
+# Columns the worked example leaves empty: the lifecycle flag and the figures that other
+# tools export (reported progress, the owner's projection). Its rows list the others.
+NOT_IN_EXAMPLE = ("archived", "reported_progress", "projected_score")
+
+
 def _rows(table: schema.Table, rows: Sequence[Sequence[object]]) -> pd.DataFrame:
-    return canonical(table.name, pd.DataFrame(list(rows), columns=table.column_names))
+    columns = [c for c in table.column_names if c not in NOT_IN_EXAMPLE]
+    return canonical(table.name, pd.DataFrame(list(rows), columns=columns))
 
 
 def template_tables() -> dict[str, pd.DataFrame]:

@@ -58,9 +58,9 @@ def _existing(db: Path | None) -> Path:
     return path
 
 
-def _dataset(db: Path | None):
+def _dataset(db: Path | None, include_archived: bool = False):
     with open_store(_existing(db), read_only=True) as conn:
-        return read_dataset(conn)
+        return read_dataset(conn, include_archived=include_archived)
 
 
 def _store_report(db: Path | None):
@@ -242,6 +242,14 @@ def scores(
             "the CSV cannot run it as a formula (changes the text; see SECURITY.md).",
         ),
     ] = False,
+    include_archived: Annotated[
+        bool,
+        typer.Option(
+            "--include-archived",
+            help="Also score the rows their source archived, deleted, drafted or cancelled "
+            "(left out of every figure otherwise), with an `archived` column saying which.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """One row per key result (or objective) with its score, band and score source.
@@ -259,7 +267,7 @@ def scores(
         _fail(f"error: --level must be one of {', '.join(SCORE_LEVELS)}, not {level!r}")
     if fmt not in ("csv", "json"):
         _fail(f"error: --format must be csv or json, not {fmt!r}")
-    dataset = _dataset(db)
+    dataset = _dataset(db, include_archived)
     # Check-ins dated after the store's as-of day have not happened yet (as on every page).
     known = check_ins_known_on(dataset.check_ins, pd.Timestamp(dataset.reference_date()))
     scored = score_all(dataset.objectives, dataset.key_results, known)
@@ -270,6 +278,9 @@ def scores(
     )
     if cycle:
         frame = frame[frame["cycle_id"] == cycle]
+    if include_archived:
+        frame = frame.assign(archived=_archived_rows(dataset, frame, level))
+        columns = [*columns, "archived"]
     frame = frame[columns].copy()
     frame["band"] = frame["band"].astype("object")
     if fmt == "csv":
@@ -280,6 +291,17 @@ def scores(
     else:
         rows = json.loads(frame.to_json(orient="records", double_precision=6))
         typer.echo(json.dumps(rows, indent=1, ensure_ascii=False))
+
+
+def _archived_rows(dataset: Any, frame: Any, level: str) -> Any:
+    """Whether each scored row is archived: by its own flag or, for a key result, its
+    objective's."""
+    objectives = dataset.objectives.set_index("objective_id")["archived"].fillna(False)
+    by_objective = frame["objective_id"].map(objectives).fillna(False).astype(bool)
+    if level == "objective":
+        return by_objective
+    own = dataset.key_results.set_index("kr_id")["archived"].fillna(False).astype(bool)
+    return frame["kr_id"].map(own).fillna(False).astype(bool) | by_objective
 
 
 @app.command()

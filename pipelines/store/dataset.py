@@ -75,8 +75,8 @@ def _has_archived(conn: duckdb.DuckDBPyConnection) -> bool:
     found = (
         conn.cursor()
         .execute(
-            "SELECT count(*) FROM duckdb_columns() WHERE table_name IN ('objectives', 'key_results')"
-            " AND column_name = 'archived' AND schema_name = 'main'"
+            "SELECT count(*) FROM duckdb_columns() WHERE column_name = 'archived'"
+            " AND table_name IN ('objectives', 'key_results') AND schema_name = 'main'"
         )
         .fetchone()
     )

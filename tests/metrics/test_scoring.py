@@ -84,12 +84,57 @@ NO_CHECK_INS = frame(CHECK_INS, [])
             0.9,
             "increase",
         ),
+        (
+            "click-through stays above 0.5%, now 0.57%",
+            dict(kr_type="range", range_low=0.5, current_value=0.57),
+            1.0,
+            "range",
+        ),
+        (
+            "stay above 0.5% from 0.3, now 0.4: halfway to the bound",
+            dict(range_low=0.5, start_value=0.3, current_value=0.4),
+            0.5,
+            "range",
+        ),
+        (
+            "churn stays below 2%, now 2.5%, no start",
+            dict(kr_type="range", range_high=2, current_value=2.5),
+            0.0,
+            "range",
+        ),
+        ("churn stays below 2%, now 1.2%", dict(range_high=2, current_value=1.2), 1.0, "range"),
+        (
+            "a tool's own progress, nothing to compute from",
+            dict(reported_progress=0.45),
+            0.45,
+            "milestone",
+        ),
+        (
+            "a value to compute from wins over the reported progress",
+            dict(start_value=0, target_value=10, current_value=4, reported_progress=0.9),
+            0.4,
+            "increase",
+        ),
+        (
+            "reported progress past 100% is clipped",
+            dict(target_value=10, reported_progress=1.2),
+            1.0,
+            "increase",
+        ),
     ],
 )
 def test_spec_examples(case, kr, score, kr_type):
     scored = score_all(OBJ, one_kr(**kr), NO_CHECK_INS).key_results.iloc[0]
     assert scored["score"] == pytest.approx(score), case
     assert scored["kr_type"] == kr_type
+
+
+def test_reported_progress_is_its_own_score_source_and_keeps_its_attainment():
+    kr = one_kr(target_value=10, reported_progress=1.2, projected_score=0.7)
+    scored = score_all(OBJ, kr, NO_CHECK_INS).key_results.iloc[0]
+    assert scored["score_source"] == "reported"
+    assert scored["attainment"] == pytest.approx(1.2)
+    assert scored["projected_score"] == pytest.approx(0.7)  # kept beside the score
 
 
 def test_attainment_is_kept_unclipped():
