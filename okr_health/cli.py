@@ -123,7 +123,7 @@ def demo(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="CSV/XLSX files or folders of CSV files.")],
+    paths: Annotated[list[Path], typer.Argument(help="CSV/XLSX/JSON files, zip exports, or folders of them.")],
     mapping: Annotated[
         Path | None, typer.Option("--mapping", help="TOML file mapping source columns.")
     ] = None,
@@ -145,6 +145,8 @@ def ingest(
 
     path = resolve_db_path(db)
     report = ingest_paths(paths, db=path, mapping=mapping, dry_run=dry_run)
+    for line in report.headline:  # "Recognised as a Viva Goals organisation export"
+        typer.echo(line)
     for problem in report.problems:
         typer.echo(str(problem), err=True)
     for column in report.unmapped_columns:

@@ -15,6 +15,7 @@ import pandas as pd
 from pipelines.map.apply import apply_mapping
 from pipelines.map.canonical import LOCATION, Canonical
 from pipelines.map.derive import derive_missing
+from pipelines.map.hierarchy import not_scored_line
 from pipelines.map.mapping import (
     Mapping,
     MappingFile,
@@ -23,6 +24,7 @@ from pipelines.map.mapping import (
     suggest_mapping,
     unmapped_columns,
 )
+from pipelines.map.profiles import recognise
 from pipelines.map.synonyms import normalise_header
 from pipelines.problems import Problem, count_errors, sort_problems
 from pipelines.read.files import expand_paths, read_files
@@ -54,6 +56,15 @@ class IngestReport:
     unmapped_columns: list[str] = field(default_factory=list)
     removed: dict[str, int] = field(default_factory=dict)  # stored rows a newer export dropped
     notes: list[str] = field(default_factory=list)  # what was detected and decided
+    recognised: list[str] = field(default_factory=list)  # tools whose export this is
+    not_scored: dict[str, int] = field(default_factory=dict)  # initiatives… by kind
+
+    @property
+    def headline(self) -> list[str]:
+        """`Recognised as a Viva Goals organisation export`, `3 deliverables not scored …`."""
+        lines = [f"Recognised as a {tool}" for tool in self.recognised]
+        line = not_scored_line(self.not_scored)
+        return [*lines, line] if line else lines
 
 
 @dataclass
@@ -66,6 +77,8 @@ class Prepared:
     removals: dict[str, list[str]]
     source_files: list[str]
     notes: list[str]
+    recognised: list[str] = field(default_factory=list)
+    not_scored: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -104,7 +117,8 @@ def read_sources(
     def is_header(text: str) -> bool:
         return known_header(text) or normalise_header(text) in extra
 
-    return read_files(files, is_header, mapping_file.sheets() if mapping_file else ())
+    sources = read_files(files, is_header, mapping_file.sheets() if mapping_file else ())
+    return recognise(sources)  # other tools' exports, outlines and JSON documents
 
 
 def _stored(db: Path | str | None) -> dict[str, pd.DataFrame]:
@@ -148,6 +162,8 @@ def prepare(
         removals,
         files,
         [*sources.notes, *canonical.notes],
+        list(sources.recognised),
+        dict(sources.not_scored),
     )
 
 
@@ -161,6 +177,8 @@ def load(prepared: Prepared, db: Path | str | None = None, dry_run: bool = False
         unmapped_columns=prepared.unmapped,
         removed={k: len(v) for k, v in prepared.removals.items() if v},
         notes=prepared.notes,
+        recognised=prepared.recognised,
+        not_scored=prepared.not_scored,
     )
     if dry_run:
         return report

@@ -225,6 +225,10 @@ def suggest_mapping(sources: list[SourceTable], file: MappingFile | None = None)
         located = [(i, e) for i, e in located if e.locates(source)]
         used.update(i for i, _ in located)
         tables = {e.table for _, e in located}
+        if source.role is not None:  # a tool profile's output: canonical headers already
+            columns = {f"{source.role}.{h}": h for h in source.headers}
+            mapping[source.label] = SourceMapping(source.role, columns)
+            continue
         if not tables:
             role = classify(source)
         elif len(tables) > 1:

@@ -1,0 +1,52 @@
+"""Tool profiles: other OKR tools' exports recognised by their headers and file names.
+
+A profile is data and a few functions in one module: `recognise(sources)` looks for its tool's
+files among what was read and, when it finds them, replaces them by canonical sources (each
+row keeping its file, sheet and row) and says so: "Recognised as a Viva Goals organisation
+export". What no profile claims goes on through the ordinary mapping; a hierarchical table no
+profile knows is read as a generic outline (`pipelines.map.hierarchy`), and JSON documents left
+over are flattened into tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pipelines.map.hierarchy import not_scored_line, outline_items, split_items
+from pipelines.map.profiles import others, quantive, viva
+from pipelines.read.archives import flatten
+from pipelines.read.sources import Sources
+
+Profile = Callable[[Sources], None]
+PROFILES: tuple[Profile, ...] = (viva.recognise, quantive.recognise, others.recognise)
+
+
+def recognise(sources: Sources) -> Sources:
+    """Apply every profile that recognises its files, then generic outlines, then flatten the
+    JSON documents nobody claimed. Counts of items that are not key results become a note."""
+    for profile in PROFILES:
+        profile(sources)
+    for document in sources.documents:
+        sources.tables.append(flatten(document))
+    sources.documents = []
+    tables = []
+    for source in sources.tables:
+        items = None if source.role is not None else outline_items(source)
+        if items is None:
+            tables.append(source)
+            continue
+        split = split_items(items)
+        tables.extend(split.tables)
+        sources.problems.extend(split.problems)
+        sources.notes.append(
+            f"{source.label}: one table of objectives and key results "
+            "(an outline), split by its type and parent columns"
+        )
+        sources.notes.extend(split.notes)
+        for kind, n in split.not_scored.items():
+            sources.not_scored[kind] = sources.not_scored.get(kind, 0) + n
+    sources.tables = tables
+    line = not_scored_line(sources.not_scored)
+    if line:
+        sources.notes.append(line)
+    return sources
