@@ -123,7 +123,9 @@ def demo(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="CSV/XLSX/JSON files, zip exports, or folders of them.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="CSV/XLSX/JSON files, zip exports, or folders of them.")
+    ],
     mapping: Annotated[
         Path | None, typer.Option("--mapping", help="TOML file mapping source columns.")
     ] = None,

@@ -166,9 +166,10 @@ def flatten(document: Document) -> SourceTable:
     columns: dict[str, None] = {}
     for row in rows:
         columns.update(dict.fromkeys(row))
+    index = pd.RangeIndex(1, len(rows) + 1)
     data = pd.DataFrame(
-        {c: pd.Series([row.get(c) for row in rows], dtype="object") for c in columns},
-        index=pd.RangeIndex(1, len(rows) + 1),
+        {c: pd.Series([row.get(c) for row in rows], index=index, dtype="object") for c in columns},
+        index=index,
     )
     return SourceTable(document.file, None, data, {c: c for c in columns}, 0, records=True)
 
