@@ -118,7 +118,12 @@ def read_sources(
         return known_header(text) or normalise_header(text) in extra
 
     sources = read_files(files, is_header, mapping_file.sheets() if mapping_file else ())
-    return recognise(sources)  # other tools' exports, outlines and JSON documents
+    named = (
+        {n.casefold() for e in mapping_file.entries for n in (e.sheet, e.file) if n}
+        if (mapping_file)
+        else set()
+    )
+    return recognise(sources, named)  # other tools' exports, outlines and JSON documents
 
 
 def _stored(db: Path | str | None) -> dict[str, pd.DataFrame]:

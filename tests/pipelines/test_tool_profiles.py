@@ -29,6 +29,7 @@ FIXTURES = [
     "viva_goals_org_export",
     "outline_parent_row",
     "outline_numbered",
+    "oslo_okr_tracker",
 ]
 
 

@@ -11,6 +11,7 @@ over are flattened into tables.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from pipelines.map.hierarchy import not_scored_line, outline_items, split_items
 from pipelines.map.profiles import others, quantive, viva
@@ -21,9 +22,12 @@ Profile = Callable[[Sources], None]
 PROFILES: tuple[Profile, ...] = (viva.recognise, quantive.recognise, others.recognise)
 
 
-def recognise(sources: Sources) -> Sources:
+def recognise(sources: Sources, named: set[str] | None = None) -> Sources:
     """Apply every profile that recognises its files, then generic outlines, then flatten the
-    JSON documents nobody claimed. Counts of items that are not key results become a note."""
+    JSON documents nobody claimed. Counts of items that are not key results become a note.
+
+    Sheets and files a mapping file names (`named`, case folded) are left to the mapping."""
+    named = named or set()
     for profile in PROFILES:
         profile(sources)
     for document in sources.documents:
@@ -31,7 +35,10 @@ def recognise(sources: Sources) -> Sources:
     sources.documents = []
     tables = []
     for source in sources.tables:
-        items = None if source.role is not None else outline_items(source)
+        names = {(source.sheet or "").casefold(), Path(source.file).name.casefold(),
+                 Path(source.file).stem.casefold()}  # fmt: skip
+        mapped = source.role is not None or bool(names & named)
+        items = None if mapped else outline_items(source)
         if items is None:
             tables.append(source)
             continue
