@@ -25,6 +25,7 @@ from pipelines.map.mapping import (
     unmapped_columns,
 )
 from pipelines.map.profiles import recognise
+from pipelines.map.profiles.common import recognised_line
 from pipelines.map.synonyms import normalise_header
 from pipelines.problems import Problem, count_errors, sort_problems
 from pipelines.read.files import expand_paths, read_files
@@ -62,7 +63,7 @@ class IngestReport:
     @property
     def headline(self) -> list[str]:
         """`Recognised as a Viva Goals organisation export`, `3 deliverables not scored …`."""
-        lines = [f"Recognised as a {tool}" for tool in self.recognised]
+        lines = [recognised_line(tool) for tool in self.recognised]
         line = not_scored_line(self.not_scored)
         return [*lines, line] if line else lines
 

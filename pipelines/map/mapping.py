@@ -281,7 +281,8 @@ def suggest_mapping(sources: list[SourceTable], file: MappingFile | None = None)
         used.update(i for i, _ in located)
         tables = {e.table for _, e in located}
         if source.role is not None:  # a tool profile's output: canonical headers already
-            columns = {f"{source.role}.{h}": h for h in source.headers}
+            flat = source.role == "flat"  # headers are `table.column` already
+            columns = {h if flat else f"{source.role}.{h}": h for h in source.headers}
             mapping[source.label] = SourceMapping(source.role, columns)
             continue
         if not tables and file.names_sources() and file.entries:

@@ -30,6 +30,11 @@ FIXTURES = [
     "outline_parent_row",
     "outline_numbered",
     "oslo_okr_tracker",
+    "quantive_import",
+    "perdoo_export",
+    "tability_export",
+    "asana_goals_export",
+    "jira_align_export",
 ]
 
 
@@ -83,7 +88,8 @@ def assert_matches_oracle(name: str, report: IngestReport, db: Path) -> None:
         else:
             assert got is not None and abs(got - want) < 1e-6, f"{name}: {key}: {got} != {want}"
     if oracle.get("tool"):
-        assert f"Recognised as a {oracle['tool']}" in report.headline
+        article = "an" if oracle["tool"][0] in "AEIOU" else "a"
+        assert f"Recognised as {article} {oracle['tool']}" in report.headline
 
 
 @pytest.mark.parametrize("name", FIXTURES)

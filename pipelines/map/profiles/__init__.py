@@ -14,12 +14,28 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipelines.map.hierarchy import not_scored_line, outline_items, split_items
-from pipelines.map.profiles import others, quantive, viva
+from pipelines.map.profiles import (
+    asana,
+    databases,
+    jira_align,
+    perdoo,
+    quantive,
+    tability,
+    viva,
+)
 from pipelines.read.archives import flatten
 from pipelines.read.sources import Sources
 
 Profile = Callable[[Sources], None]
-PROFILES: tuple[Profile, ...] = (viva.recognise, quantive.recognise, others.recognise)
+PROFILES: tuple[Profile, ...] = (
+    viva.recognise,
+    quantive.recognise,
+    perdoo.recognise,
+    tability.recognise,
+    asana.recognise,
+    jira_align.recognise,
+    databases.recognise,
+)
 
 
 def recognise(sources: Sources, named: set[str] | None = None) -> Sources:
