@@ -48,6 +48,13 @@ __all__ = [
 ]
 
 
+def headline(recognised: list[str], not_scored: dict[str, int]) -> list[str]:
+    """What an import report opens with: the tools recognised, then what is not scored."""
+    lines = [recognised_line(tool) for tool in recognised]
+    line = not_scored_line(not_scored)
+    return [*lines, line] if line else lines
+
+
 @dataclass
 class IngestReport:
     ok: bool
@@ -63,9 +70,7 @@ class IngestReport:
     @property
     def headline(self) -> list[str]:
         """`Recognised as a Viva Goals organisation export`, `3 deliverables not scored …`."""
-        lines = [recognised_line(tool) for tool in self.recognised]
-        line = not_scored_line(self.not_scored)
-        return [*lines, line] if line else lines
+        return headline(self.recognised, self.not_scored)
 
 
 @dataclass
@@ -80,6 +85,11 @@ class Prepared:
     notes: list[str]
     recognised: list[str] = field(default_factory=list)
     not_scored: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def headline(self) -> list[str]:
+        """What the import report opens with: the tool recognised, what is not scored."""
+        return headline(self.recognised, self.not_scored)
 
     @property
     def ok(self) -> bool:

@@ -334,8 +334,8 @@ def mapping_toml(sources: list[SourceTable], mapping: Mapping) -> str:
     sheet_names = [s.sheet for s in sources if s.sheet]
     for source in sources:
         m = mapping.get(source.label)
-        if m is None or m.role == "ignore":
-            continue
+        if m is None or m.role == "ignore" or source.role is not None:
+            continue  # a tool profile's output is recognised again without a mapping
         where = []
         if source.sheet:
             where.append(f"sheet = {_quote(source.sheet)}")
