@@ -272,7 +272,7 @@ def outline_items(source: SourceTable) -> Items | None:
         None,
     )
     typed = kinds is not None and {OBJECTIVE, KEY_RESULT} <= set(kinds.dropna())
-    if typed and kinds is not None and kinds.notna().mean() < 0.8:
+    if typed and kinds is not None and kinds[data[type_col].notna()].notna().mean() < 0.6:
         typed = False
     if not typed and number_col is None or len(flat_titles) >= 2:
         return None
@@ -298,7 +298,9 @@ def outline_items(source: SourceTable) -> Items | None:
     for name, synonyms in FIELD_HEADERS.items():
         header = _find([h for h in headers if h not in (title_col, type_col, number_col)], synonyms)
         if header is not None and header not in _parent_headers(headers):
-            frame[name] = data[header]
+            frame[name] = data[header].map(
+                lambda v: None if v is None or pd.isna(v) or not str(v).strip() else v
+            )
             letters[name] = source.letters[header]
     outcome = _find(headers, OUTCOME_HEADERS) or _find(headers, PROGRESS_HEADERS)
     if outcome is not None:
@@ -342,26 +344,17 @@ def _parents(
         return [
             [(int(p), None)] if pd.notna(p) and int(p) in data.index else [] for p in numbers_given
         ]
-    parent_id = _find(headers, PARENT_ID_HEADERS)
-    id_col = _find(headers, ("id", "key", "itemid"))
-    if parent_id is not None and id_col is not None:
-        by_id = {str(v).strip(): r for r, v in data[id_col].items() if pd.notna(v)}
-        return [
-            [(by_id[p.strip()], None) for p in re.split(r"[;,]", str(v)) if p.strip() in by_id]
-            if pd.notna(v) else []
-            for v in data[parent_id]
-        ]  # fmt: skip
-    parent_title = _find(headers, PARENT_TITLE_HEADERS)
-    if parent_title is not None:
-        by_title: dict[str, int] = {}
+    parent_col = _find(headers, PARENT_ID_HEADERS) or _find(headers, PARENT_TITLE_HEADERS)
+    if parent_col is not None:  # ids where the table has an id column, else titles
+        id_col = _find(headers, ("id", "key", "itemid"))
+        by_ref: dict[str, int] = {}
         for r, t in frame["title"].items():
             if t:
-                by_title.setdefault(str(t).casefold(), r)
-        return [
-            [(by_title[str(v).strip().casefold()], None)]
-            if pd.notna(v) and str(v).strip().casefold() in by_title else []
-            for v in data[parent_title]
-        ]  # fmt: skip
+                by_ref.setdefault(str(t).casefold(), r)
+        if id_col is not None:
+            by_ref.update({str(v).strip().casefold(): r for r, v in data[id_col].items()
+                           if pd.notna(v)})  # fmt: skip
+        return [_refs(v, by_ref) for v in data[parent_col]]
     if numbers is not None:
         by_number = {n: r for r, n in numbers.items() if n}
         return [
@@ -386,6 +379,17 @@ def _parents(
         else:
             out.append([(last, None)] if last is not None else [])
     return out
+
+
+def _refs(value: object, by_ref: dict[str, int]) -> list[tuple[int, float | None]]:
+    """A parent cell as rows: the whole text (a title may hold commas), else its parts."""
+    if value is None or pd.isna(value) or not str(value).strip():
+        return []
+    text = str(value).strip().casefold()
+    if text in by_ref:
+        return [(by_ref[text], None)]
+    parts = [p.strip() for p in re.split(r"[;,]", text)]
+    return [(by_ref[p], None) for p in parts if p in by_ref]
 
 
 def _by_depth(rows: list[int], depth: pd.Series) -> list[list[tuple[int, float | None]]]:
