@@ -201,3 +201,20 @@ def combine(parts: list[pd.DataFrame], table: str) -> pd.DataFrame:
         empty = to_table(pd.DataFrame({"_source": pd.Series(dtype="str"), "_row": []}), table)
         return empty.astype({"_row": "int64"})
     return pd.concat(parts, ignore_index=True)
+
+
+def archived_counts(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
+    """Archived objectives, and key results archived themselves or under an archived objective."""
+    out: dict[str, int] = {}
+    objectives, krs = tables.get("objectives"), tables.get("key_results")
+    gone: set[str] = set()
+    if objectives is not None and "archived" in objectives:
+        flagged = objectives["archived"].fillna(False).astype(bool)
+        gone = set(objectives.loc[flagged, "objective_id"])
+        if flagged.any():
+            out["objectives"] = int(flagged.sum())
+    if krs is not None and "archived" in krs:
+        flagged = krs["archived"].fillna(False).astype(bool) | krs["objective_id"].isin(gone)
+        if flagged.any():
+            out["key_results"] = int(flagged.sum())
+    return out
