@@ -6,7 +6,9 @@ import pandas as pd
 
 from pipelines.map.canonical import Canonical, combine, to_table, typed_source
 from pipelines.map.flat import split_flat
+from pipelines.map.lifecycle import mark_lifecycle
 from pipelines.map.mapping import Mapping, is_documentation, loaded_columns, required_fields
+from pipelines.map.synonyms import not_okr_kind
 from pipelines.problems import Problem
 from pipelines.read.sources import SourceTable
 from pipelines.store.schema import TABLES_BY_NAME
@@ -20,8 +22,14 @@ def apply_mapping(sources: list[SourceTable], mapping: Mapping) -> Canonical:
     for source in sources:
         m = mapping.get(source.label)
         if m is None or m.role == "ignore":
+            kind = not_okr_kind(source.sheet or source.file, source.headers)
             if is_documentation(source):
                 canonical.notes.append(f"{source.label}: documentation sheet, skipped")
+            elif kind:
+                what = "tasks, not key results: not scored" if kind == "tasks" else "people"
+                canonical.notes.append(
+                    f"{source.label}: {len(source.data)} rows of {what}; not loaded"
+                )
             else:
                 message = "not recognised as an OKR table; not loaded (give it a role in a mapping)"
                 canonical.problems.append(
@@ -42,6 +50,7 @@ def apply_mapping(sources: list[SourceTable], mapping: Mapping) -> Canonical:
                 Problem(source.file, source.sheet, source.header_row, ref, message, "warning")
             )
         typed = typed_source(source, columns, canonical)
+        mark_lifecycle(typed, source, m.role)
         if missing:
             continue
         if m.role == "flat":

@@ -21,22 +21,20 @@ from pipelines.map.values import (
     parse_text,
     text_cells,
 )
+from pipelines.map.words import (
+    ABOVE,
+    BELOW,
+    KR_TYPE_WORDS,
+    STATUS_WORDS,
+    is_lifecycle_out,
+    word_key,
+)
 from pipelines.problems import Problem, Severity
 from pipelines.read.sources import SourceTable
 from pipelines.store.schema import BOOLEAN, DATE, NUMBER, TABLES_BY_NAME, TEXT, TIMESTAMP
 
 LOCATION = ["_source", "_row"]
 MAX_PER_COLUMN = 1000  # problems listed per column and kind; the rest are counted
-KR_TYPE_WORDS = {
-    **dict.fromkeys(("increase", "increasing", "up", "more", "higher", "grow", "maximise",
-                     "maximize", "higher is better", "more is better"), "increase"),
-    **dict.fromkeys(("decrease", "decreasing", "reduce", "down", "less", "lower", "minimise",
-                     "minimize", "lower is better", "less is better"), "decrease"),
-    **dict.fromkeys(("range", "between", "stay between", "keep", "maintain"), "range"),
-    **dict.fromkeys(("milestone", "binary", "boolean", "yes no", "done not done", "task"),
-                    "milestone"),
-    **dict.fromkeys(("baseline", "measure", "establish", "first measurement"), "baseline"),
-}  # fmt: skip
 LEVEL_WORDS = {
     **dict.fromkeys(("company", "organisation", "organization", "org", "corporate"), "company"),
     **dict.fromkeys(("department", "dept", "division", "function", "business unit"),
@@ -50,7 +48,12 @@ NUMBER_KINDS = {
     "check_ins.confidence": "confidence",
     "key_results.current_value": "value",
     "check_ins.value": "value",
+    "key_results.projected_score": "score",
+    "key_results.midpoint_grade": "score",
+    "key_results.reported_progress": "progress",
 }
+# Fields a flat sheet may fill that the model has no column for: used while splitting it.
+EXTRA_FIELDS = {"key_results.midpoint_grade": NUMBER}
 
 
 def empty_column(sql_type: str, index: pd.Index) -> pd.Series:
@@ -66,9 +69,11 @@ def empty_column(sql_type: str, index: pd.Index) -> pd.Series:
 def parse_column(column: pd.Series, name: str, hint: str | None) -> Parsed:
     """Parse one source column as the canonical field `table.column` it feeds."""
     table, col = name.split(".", 1)
-    sql_type = TABLES_BY_NAME[table].types()[col]
+    sql_type = EXTRA_FIELDS.get(name) or TABLES_BY_NAME[table].types()[col]
     if col == "kr_type":
-        return parse_choice(column, KR_TYPE_WORDS, "a key-result type")
+        return parse_kr_type(column)
+    if col == "archived":
+        return parse_lifecycle(column)
     if col == "level":
         parsed = parse_choice(column, LEVEL_WORDS, "a level")
         if table == "objectives":  # an objective's level is informative: keep unknown words
@@ -85,6 +90,39 @@ def parse_column(column: pd.Series, name: str, hint: str | None) -> Parsed:
     if sql_type == BOOLEAN:
         return parse_flag(column)
     raise ValueError(f"no parser for {name} ({sql_type})")
+
+
+def parse_kr_type(column: pd.Series) -> Parsed:
+    """Key-result types in any tool's words (`words.KR_TYPE_WORDS`). A word that only says
+    "a number" (metric, KPI, currency…) leaves the type to the numbers; an unknown word is a
+    warning and the type is inferred from the numbers too: never a reason to reject a file."""
+    text = parse_text(column).values
+    distinct = pd.Series(text.dropna().unique(), dtype="str")
+    found = word_key(distinct).map(KR_TYPE_WORDS)
+    values = text.map(dict(zip(distinct, found, strict=True))).astype("str")
+    unknown = text.notna() & values.isna()
+    values = values.where(values != "")
+    warnings = text.where(unknown)
+    if unknown.any():
+        warnings = '"' + warnings + '" is not a key-result type we know: the type is inferred '
+        warnings += "from the numbers (increase, decrease, range or milestone)"
+    return Parsed(values, pd.Series(pd.NA, index=text.index, dtype="str"), warnings)
+
+
+def parse_lifecycle(column: pd.Series) -> Parsed:
+    """An archived/deleted flag, or a state or status word: archived, deleted, draft and
+    cancelled rows are True; yes/no as flags; statuses (On Track, Done…) False; any other
+    word is a warning and the row stays in."""
+    parsed = parse_flag(column)
+    text = parse_text(column).values
+    out = is_lifecycle_out(text)
+    status = word_key(text.fillna("")).isin(STATUS_WORDS)
+    values = parsed.values.mask(out, True).mask(status & ~out, False)
+    unknown = parsed.errors.notna() & ~out & ~status
+    warnings = ('"' + text + '" is not a lifecycle word we know (archived, deleted, draft, '
+                'cancelled): the row is kept in the scores').where(unknown)  # fmt: skip
+    values = values.mask(unknown, False)
+    return Parsed(values, pd.Series(pd.NA, index=text.index, dtype="str"), warnings)
 
 
 @dataclass
@@ -182,8 +220,24 @@ def to_table(typed: pd.DataFrame, table: str, words_used: bool = False) -> pd.Da
         )
     out[LOCATION] = typed[LOCATION]
     if table == "key_results":
+        out = one_sided_ranges(out)
         out = milestones_not_done(out, words_used)
     return out
+
+
+def one_sided_ranges(krs: pd.DataFrame) -> pd.DataFrame:
+    """ "Stay above X" / "stay below X": a range with one bound, X from the target column
+    (range_low for above, range_high for below) unless a bound is given."""
+    above, below = (krs["kr_type"] == ABOVE).fillna(False), (krs["kr_type"] == BELOW).fillna(False)
+    if not (above.any() or below.any()):
+        return krs
+    krs = krs.copy()
+    krs["range_low"] = krs["range_low"].mask(above & krs["range_low"].isna(), krs["target_value"])
+    krs["range_high"] = krs["range_high"].mask(
+        below & krs["range_high"].isna(), krs["target_value"]
+    )
+    krs["kr_type"] = krs["kr_type"].mask(above | below, "range")
+    return krs
 
 
 def milestones_not_done(krs: pd.DataFrame, words_used: bool) -> pd.DataFrame:

@@ -53,9 +53,7 @@ def read_files(
     return sources
 
 
-def expand_paths(
-    paths: Iterable[Path], limits: Settings | None = None
-) -> list[tuple[str, bytes]]:
+def expand_paths(paths: Iterable[Path], limits: Settings | None = None) -> list[tuple[str, bytes]]:
     """Files as (name, bytes); a folder contributes its CSV and workbook files, sorted."""
     found: list[Path] = []
     for path in paths:
