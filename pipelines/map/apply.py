@@ -6,6 +6,7 @@ import pandas as pd
 
 from pipelines.map.canonical import Canonical, combine, to_table, typed_source
 from pipelines.map.flat import split_flat
+from pipelines.map.implied import key_sheet_check_ins, progress_as_value
 from pipelines.map.lifecycle import mark_lifecycle
 from pipelines.map.mapping import Mapping, is_documentation, loaded_columns, required_fields
 from pipelines.map.synonyms import not_okr_kind
@@ -57,6 +58,10 @@ def apply_mapping(sources: list[SourceTable], mapping: Mapping) -> Canonical:
             for table, frame in split_flat(typed, source, canonical).items():
                 parts[table].append(frame)
         else:
+            if m.role == "key_results":
+                check_ins = key_sheet_check_ins(typed, source, canonical)
+                parts["check_ins"] += [] if check_ins is None else [check_ins]
+                typed = progress_as_value(typed)
             words = source.label in canonical.milestone_words
             parts[m.role].append(to_table(typed, m.role, words))
     canonical.tables = {t: combine(frames, t) for t, frames in parts.items() if frames}

@@ -29,7 +29,7 @@ from pipelines.map.words import (
     is_lifecycle_out,
     word_key,
 )
-from pipelines.problems import Problem, Severity
+from pipelines.problems import Problem, Severity, row_ranges
 from pipelines.read.sources import SourceTable
 from pipelines.store.schema import BOOLEAN, DATE, NUMBER, TABLES_BY_NAME, TEXT, TIMESTAMP
 
@@ -202,11 +202,46 @@ def typed_source(
         canonical.report(out, parsed.warnings.notna(), name, parsed.warnings, "warning")
         if parsed.note:
             canonical.notes.append(f"{source.label}: {source.ref(header)}: {parsed.note}")
+    for name in MULTI_VALUED:
+        if name in out:
+            out[name] = first_of_many(out, name, source, canonical)
     if "key_results.current_value" in columns:
         words = text_cells(source.data[columns["key_results.current_value"]]).str.lower()
         if words.isin(list(MILESTONE_WORDS)).any():
             canonical.milestone_words.add(source.label)
     return out.reset_index(drop=True)
+
+
+MULTI_VALUED = ("objectives.owner", "key_results.owner", "objectives.team_id")
+_SEPARATED = r"\s*;\s*|\s*,\s*(?=\S+(?:\s+\S+|@))"  # ';', or ',' before a full name or e-mail
+
+
+def first_of_many(
+    typed: pd.DataFrame, name: str, source: SourceTable, canonical: Canonical
+) -> pd.Series:
+    """`A, B` or `A; B` in an owner or team cell: the first is the owner (team); all of them
+    stay in the import report, said once per column. A comma splits only between full names
+    or e-mail addresses (`Ana Lopez, Ben Okoye`), so `Smith, John` stays one person."""
+    values = typed[name]
+    text = values.astype("str")
+    has_many = text.str.contains(_SEPARATED, regex=True).fillna(False).astype(bool)
+    if name == "objectives.team_id":
+        has_many |= text.str.contains(",", regex=False).fillna(False).astype(bool)
+    if not has_many.any():
+        return values
+    pattern = r"\s*[;,]\s*" if name == "objectives.team_id" else _SEPARATED
+    first = text[has_many].str.split(pattern, n=1, regex=True).str[0].str.strip()
+    what = "team" if name.endswith("team_id") else "owner"
+    rows = typed.loc[has_many, "_row"].astype("int64").tolist()
+    examples = "; ".join(
+        f"row {r}: {v}" for r, v in zip(rows[:5], text[has_many].head(5), strict=False)
+    )
+    where = canonical.refs.get((source.label, name), name)
+    canonical.notes.append(
+        f"{source.label}: {where}: {len(rows)} cells name several (rows {row_ranges(rows)}): "
+        f"the first is the {what}, all are listed here ({examples}{'; …' if len(rows) > 5 else ''})"
+    )
+    return values.mask(has_many, first).astype(values.dtype)
 
 
 def to_table(typed: pd.DataFrame, table: str, words_used: bool = False) -> pd.DataFrame:
