@@ -153,6 +153,7 @@ def ingest(
     The per-file limits are the operator's (`OKR_HEALTH_INGEST_MAX_UPLOAD_MB`,
     `OKR_HEALTH_INGEST_MAX_ROWS`, …), sized for a 100,000-person company's exports."""
     from pipelines.ingest import ingest_paths
+    from pipelines.map.canonical import archived_words
     from pipelines.problems import problem_lines, problem_record
     from pipelines.settings import operator_settings
 
@@ -184,24 +185,13 @@ def ingest(
         errors = sum(1 for p in report.problems if p.severity == "error")
         _fail(f"rejected: {errors} problem(s); nothing was written.")
     typer.echo(f"{report.outcome}: {row_counts(report.rows)}")
-    archived = _archived_words(report.archived)
+    archived = archived_words(report.archived)
     if archived:
         typer.echo(archived)
     for note in report.notes:
         typer.echo(f"note: {note}")
     if warm and not dry_run:
         _warm(path)
-
-
-def _archived_words(archived: dict[str, int]) -> str:
-    """`1 archived objective and 6 archived key results kept out of scores`, or ''."""
-    parts = []
-    for table, (one, many) in (("objectives", ("objective", "objectives")),
-                               ("key_results", ("key result", "key results"))):  # fmt: skip
-        n = archived.get(table, 0)
-        if n:
-            parts.append(f"{n} archived {one if n == 1 else many}")
-    return " and ".join(parts) + " kept out of scores" if parts else ""
 
 
 @app.command()

@@ -307,3 +307,17 @@ def archived_counts(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
         if flagged.any():
             out["key_results"] = int(flagged.sum())
     return out
+
+
+def archived_words(archived: dict[str, int]) -> str:
+    """`1 archived objective and 6 archived key results kept out of scores`, or ''."""
+    nouns = {
+        "objectives": ("objective", "objectives"),
+        "key_results": ("key result", "key results"),
+    }
+    parts = []
+    for table, (one, many) in nouns.items():
+        n = archived.get(table, 0)
+        if n:
+            parts.append(f"{n} archived {one if n == 1 else many}")
+    return " and ".join(parts) + " kept out of scores" if parts else ""
