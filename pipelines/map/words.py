@@ -41,6 +41,11 @@ KR_TYPE_WORDS: dict[str, str] = {
     **dict.fromkeys(("metric", "kpi", "number", "numeric", "currency", "money", "percentage",
                      "percent", "from to", "quantitative", "measurable", "standard",
                      "rollup", "roll up", "numerical", "value", "count"), FROM_NUMBERS),
+    # Objective types written in a shared Type column say nothing of how a key result scores.
+    **dict.fromkeys(("committed", "uncommitted", "aspirational", "big rock", "committed goal",
+                     "aspirational goal", "stretch goal", "moonshot", "roofshot", "okr",
+                     "key result", "kr", "objective", "goal", "initiative", "project",
+                     "deliverable", "outcome"), FROM_NUMBERS),
 }  # fmt: skip
 
 # A row the source archived, deleted, drafted or cancelled (kept, out of every score).
