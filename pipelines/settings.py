@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 PREFIX = "OKR_HEALTH_"
 OPERATOR_PREFIX = "OKR_HEALTH_INGEST_"
@@ -67,14 +68,14 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}  # each parsed to its field's type by _parse
         for f in fields(cls):
             if f.name == "limits_prefix":
                 continue
             raw = env.get(cls.variable(f.name))
             if raw is not None:
                 values[f.name] = _parse(cls.variable(f.name), raw, type(f.default))
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)
 
 
 def _parse(variable: str, raw: str, kind: type) -> object:
@@ -103,9 +104,9 @@ def operator_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """The settings of `okr-health ingest`: import limits from `OPERATOR_LIMITS`, each
     overridden by `OKR_HEALTH_INGEST_<NAME>`; everything else as `settings()`."""
     env = os.environ if environ is None else environ
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}  # each parsed to its field's type by _parse
     for name, default in OPERATOR_LIMITS.items():
         variable = OPERATOR_PREFIX + name.upper()
         raw = env.get(variable)
         values[name] = default if raw is None else _parse(variable, raw, type(default))
-    return replace(Settings.from_env(env), limits_prefix=OPERATOR_PREFIX, **values)  # type: ignore[arg-type]
+    return replace(Settings.from_env(env), limits_prefix=OPERATOR_PREFIX, **values)

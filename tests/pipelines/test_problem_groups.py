@@ -93,7 +93,9 @@ def test_operator_limits_default_to_a_large_company_and_are_configurable() -> No
 
 
 def _flat(tmp_path: Path, n: int) -> Path:
-    rows = [["Quarter", "Objective", "Key Result", "Start", "Target", "Current"]]
+    rows: list[list[object]] = [
+        ["Quarter", "Objective", "Key Result", "Start", "Target", "Current"]
+    ]
     rows += [["2025-Q3", "Grow", f"KR {i}", 0, 10, 5] for i in range(n)]
     return write_csv(tmp_path / "okrs.csv", rows)
 

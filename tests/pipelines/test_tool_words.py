@@ -178,7 +178,7 @@ def test_jira_align_states_tiers_and_dated_values(tmp_path: Path) -> None:
 
 
 def test_status_words_archive_only_lifecycle_rows(tmp_path: Path) -> None:
-    rows = [
+    rows: list[list[object]] = [
         ["Quarter", "Objective", "Key Result", "Owner", "Start", "Target", "Current", "Status"],
         ["2025-Q3", "Grow", "Win 10 deals", "Ann Lee", 0, 10, 6, "On Track"],
         ["2025-Q3", "Grow", "Open 2 offices", "Ann Lee", 0, 2, 1, "Behind"],
@@ -220,7 +220,7 @@ def test_reported_progress_is_the_score_and_a_dated_check_in(tmp_path: Path) -> 
 
 
 def test_multi_valued_owners_keep_the_first_and_say_so_once(tmp_path: Path) -> None:
-    rows = [
+    rows: list[list[object]] = [
         ["Quarter", "Objective", "Key Result", "Owner", "Start", "Target", "Current"],
         ["2025-Q3", "Grow", "Win 10 deals", "Ana Lopez, Ben Okoye", 0, 10, 5],
         ["2025-Q3", "Grow", "Win 5 more", "Smith, John", 0, 10, 5],
