@@ -14,10 +14,12 @@ import pandas as pd
 
 from pipelines.arrow import isin, positions
 from pipelines.map.canonical import Canonical
+from pipelines.problems import Severity
 from pipelines.store.schema import CHECK_INS, TABLES_BY_NAME
 
 UNIT_RANGE = {
     "key_results.manual_score": "score",
+    "key_results.projected_score": "projected score",
     "check_ins.grade": "grade",
     "check_ins.confidence": "confidence",
 }
@@ -98,7 +100,7 @@ def references(canonical: Canonical, stored: dict[str, pd.DataFrame]) -> None:
     objectives = _ids(canonical, stored, "objectives", "objective_id")
     krs = _ids(canonical, stored, "key_results", "kr_id")
     teams = _ids(canonical, stored, "teams", "team_id")
-    checks = [
+    checks: list[tuple[str, str, pd.Series, str, Severity]] = [
         ("key_results", "objective_id", objectives, "objective", "error"),
         ("check_ins", "kr_id", krs, "key result", "error"),
         ("objectives", "parent_objective_id", objectives, "parent objective", "warning"),
@@ -203,8 +205,7 @@ def value_ranges(canonical: Canonical) -> None:
     krs = canonical.tables.get("key_results")
     if krs is not None:
         inverted = krs["range_low"] > krs["range_high"]
-        message = "range_low is above range_high"
-        canonical.report(krs, inverted, "key_results.range_high", message)
+        canonical.report(krs, inverted, "key_results.range_high", "range_low is above range_high")
     cycles = canonical.tables.get("cycles")
     if cycles is not None:
         inverted = cycles["end_date"] < cycles["start_date"]

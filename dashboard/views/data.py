@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard import access, state
 from dashboard.text import md, md_code
 from pipelines.ingest import Prepared, load, prepare, read_sources
+from pipelines.map.canonical import archived_words
 from pipelines.map.mapping import (
     ROLES,
     Mapping,
@@ -26,6 +27,7 @@ from pipelines.map.mapping import (
     required_fields,
     suggest_mapping,
 )
+from pipelines.problems import group_problems
 from pipelines.read.sources import Sources
 from pipelines.store.connection import StoreBusy, StoreReadOnly, open_store, resolve_db_path
 from pipelines.store.rows import import_history
@@ -46,7 +48,9 @@ ROLE_LABELS = {
 
 
 @st.cache_data(max_entries=4, show_spinner="Reading files…")
-def _read(files: tuple[tuple[str, bytes], ...], mapping_text: str | None) -> tuple:
+def _read(
+    files: tuple[tuple[str, bytes], ...], mapping_text: str | None
+) -> tuple[Sources, Mapping, MappingFile | None]:
     mapping_file = parse_mapping_file("mapping.toml", mapping_text) if mapping_text else None
     sources = read_sources(list(files), mapping_file)
     return sources, suggest_mapping(sources.tables, mapping_file), mapping_file
@@ -102,12 +106,18 @@ def _show_report(prepared: Prepared) -> None:
         st.success(f"Ready to load: {counts or 'nothing'}.")
     if warnings:
         st.warning(f"{len(warnings)} warning(s): loaded as shown.")
+    archived = archived_words(prepared.archived)
+    if archived:
+        st.info(archived + " (they stay in the store; the source marks them archived, deleted, "
+                "draft or cancelled).")  # fmt: skip
     if prepared.problems:
+        groups = group_problems(prepared.problems)  # the same message on many rows: one line
         table = pd.DataFrame(
             {
-                "severity": [p.severity for p in prepared.problems],
-                "where": [p.location for p in prepared.problems],
-                "problem": [p.message for p in prepared.problems],
+                "severity": [g.severity for g in groups],
+                "where": [g.where for g in groups],
+                "rows": [g.count for g in groups],
+                "problem": [g.message for g in groups],
             }
         )
         st.dataframe(table, hide_index=True, key="problems")

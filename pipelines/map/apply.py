@@ -12,7 +12,10 @@ from pipelines.map.entries import (
     with_entries,
 )
 from pipelines.map.flat import split_flat
+from pipelines.map.implied import key_sheet_check_ins, progress_as_value
+from pipelines.map.lifecycle import mark_lifecycle
 from pipelines.map.mapping import Mapping, is_documentation, loaded_columns, required_fields
+from pipelines.map.synonyms import not_okr_kind
 from pipelines.problems import Problem
 from pipelines.read.sources import SourceTable
 from pipelines.store.schema import TABLES_BY_NAME
@@ -31,8 +34,14 @@ def apply_mapping(sources: list[SourceTable], mapping: Mapping) -> Canonical:
             canonical.notes.append(f"{source.label}: {m.reason}")
             continue
         if m is None or m.role == "ignore":
+            kind = not_okr_kind(source.sheet or source.file, source.headers)
             if is_documentation(source):
                 canonical.notes.append(f"{source.label}: documentation sheet, skipped")
+            elif kind:
+                what = "tasks, not key results: not scored" if kind == "tasks" else "people"
+                canonical.notes.append(
+                    f"{source.label}: {len(source.data)} rows of {what}; not loaded"
+                )
             else:
                 message = "not recognised as an OKR table; not loaded (give it a role in a mapping)"
                 canonical.problems.append(
@@ -57,6 +66,7 @@ def apply_mapping(sources: list[SourceTable], mapping: Mapping) -> Canonical:
                 Problem(source.file, source.sheet, source.header_row, ref, message, "warning")
             )
         typed = shared_range_columns(typed_source(source, columns, canonical), m)
+        mark_lifecycle(typed, source, m.role)
         if missing:
             continue
         if supplement:
@@ -65,6 +75,10 @@ def apply_mapping(sources: list[SourceTable], mapping: Mapping) -> Canonical:
             for table, frame in split_flat(typed, source, canonical).items():
                 parts[table].append(frame)
         else:
+            if m.role == "key_results":
+                check_ins = key_sheet_check_ins(typed, source, canonical, m.ignored)
+                parts["check_ins"] += [] if check_ins is None else [check_ins]
+                typed = progress_as_value(typed)
             words = source.label in canonical.milestone_words
             parts[m.role].append(to_table(typed, m.role, words))
     canonical.tables = {t: combine(frames, t) for t, frames in parts.items() if frames}

@@ -22,7 +22,7 @@ from pipelines.map.flat import stable_ids
 from pipelines.map.synonyms import CYCLE, OWNER, TEAM, normalise_header
 from pipelines.problems import Problem
 from pipelines.read.sources import SourceTable
-from pipelines.store.schema import KEY_RESULTS, OBJECTIVES
+from pipelines.store.schema import KEY_RESULTS, OBJECTIVES, counted
 
 OBJECTIVE, KEY_RESULT = "objective", "key_result"
 KIND_WORDS: dict[str, str] = {
@@ -145,7 +145,7 @@ def split_items(items: Items) -> Split:
         listed = ", ".join(str(r) for r in unknown.index[:10])
         more = f" and {len(unknown) - 10:,} more" if len(unknown) > 10 else ""
         message = (
-            f"{len(unknown):,} rows of no known type (rows {listed}{more}); not loaded "
+            f"{counted(len(unknown), 'row')} of no known type (rows {listed}{more}); not loaded "
             "(types: Objective, Key result, KPI, Initiative, Deliverable, Project, Task…)"
         )
         out.problems.append(Problem(src.file, src.sheet, None, None, message, "warning"))
@@ -163,8 +163,8 @@ def split_items(items: Items) -> Split:
     several = sum(1 for p in rows["parents"] if isinstance(p, list) and len(p) > 1)
     if several:
         out.notes.append(
-            f"{src.label}: {several:,} items have more than one parent; the first is kept "
-            "as the link"
+            f"{src.label}: {counted(several, 'item has', 'items have')} more than one parent; "
+            "the first is kept as the link"
         )
     objectives = rows[kind == OBJECTIVE].copy()
     krs = rows[kind == KEY_RESULT].copy()
@@ -192,7 +192,9 @@ def split_items(items: Items) -> Split:
     orphans = krs[krs["objective_row"].isna()]
     if len(orphans):
         listed = ", ".join(str(r) for r in orphans.index[:10])
-        message = f"{len(orphans):,} key results with no objective above them (rows {listed})"
+        message = (
+            f"{counted(len(orphans), 'key result')} with no objective above them (rows {listed})"
+        )
         out.problems.append(Problem(src.file, src.sheet, None, None, message))
         krs = krs[krs["objective_row"].notna()]
     krs["objective_id"] = [ids[int(r)] for r in krs["objective_row"]]
@@ -226,7 +228,7 @@ def split_items(items: Items) -> Split:
         dropped = int((~on_kr).sum())
         if dropped:
             out.notes.append(
-                f"{src.label}: {dropped:,} check-ins of items that are not key results "
+                f"{src.label}: {counted(dropped, 'check-in')} of items that are not key results "
                 "(deliverables, projects…), not loaded"
             )
         checks = checks[on_kr].copy()

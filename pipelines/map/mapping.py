@@ -20,6 +20,7 @@ from pipelines.map.synonyms import (
     FLAT,
     TABLE_ALIASES,
     normalise_header,
+    not_okr_kind,
 )
 from pipelines.problems import Problem
 from pipelines.read.sources import SourceTable
@@ -101,7 +102,7 @@ def is_documentation(source: SourceTable) -> bool:
 def classify(source: SourceTable) -> str:
     """The role a source most likely plays: by its sheet or file name, then by its headers."""
     name = normalise_header(source.sheet or Path(source.file).stem)
-    if name in DOCUMENTATION_SHEETS:
+    if name in DOCUMENTATION_SHEETS or not_okr_kind(name, source.headers):
         return "ignore"
     for table, aliases in TABLE_ALIASES.items():
         if name in aliases:

@@ -59,7 +59,7 @@ def read_files(
     return sources
 
 
-def expand_paths(paths: Iterable[Path]) -> list[tuple[str, bytes]]:
+def expand_paths(paths: Iterable[Path], limits: Settings | None = None) -> list[tuple[str, bytes]]:
     """Files as (name, bytes); a folder contributes its CSV, workbook, JSON and zip files,
     sorted."""
     found: list[Path] = []
@@ -74,7 +74,7 @@ def expand_paths(paths: Iterable[Path]) -> list[tuple[str, bytes]]:
             )
         else:
             found.append(path)
-    limit = settings().max_upload_mb * 1024 * 1024
+    limit = (limits or settings()).max_upload_mb * 1024 * 1024
     return [(p.name, _read_at_most(p, limit + 1)) for p in found]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from pipelines.map.hierarchy import not_scored_line, outline_items, split_items
+from pipelines.map.hierarchy import outline_items, split_items
 from pipelines.map.profiles import (
     asana,
     databases,
@@ -69,7 +69,4 @@ def recognise(sources: Sources, named: set[str] | None = None) -> Sources:
         for kind, n in split.not_scored.items():
             sources.not_scored[kind] = sources.not_scored.get(kind, 0) + n
     sources.tables = tables
-    line = not_scored_line(sources.not_scored)
-    if line:
-        sources.notes.append(line)
     return sources

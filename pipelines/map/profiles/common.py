@@ -44,8 +44,7 @@ def split_into(sources: Sources, items: Items) -> None:
 
 
 def announce(sources: Sources, tool: str) -> None:
-    sources.recognised.append(tool)
-    sources.notes.append(recognised_line(tool))
+    sources.recognised.append(tool)  # said first in the report (`headline`), not as a note
 
 
 def recognised_line(tool: str) -> str:

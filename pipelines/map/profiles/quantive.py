@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.map.profiles.common import recognised_line
 from pipelines.map.synonyms import normalise_header
 from pipelines.read.sources import Sources, SourceTable
 
@@ -60,7 +59,6 @@ def recognise(sources: Sources) -> None:
         kept.append(_okrs(source) if source in okrs else source)
     sources.tables = kept
     sources.recognised.append(TOOL)
-    sources.notes.append(recognised_line(TOOL))
 
 
 def _number(value: object) -> float | None:

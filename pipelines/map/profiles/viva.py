@@ -17,7 +17,6 @@ import re
 import pandas as pd
 
 from pipelines.map.hierarchy import OBJECTIVE, Items, kind_of, split_items
-from pipelines.map.profiles.common import recognised_line
 from pipelines.map.synonyms import normalise_header
 from pipelines.read.sources import Document, Sources, SourceTable
 
@@ -91,7 +90,6 @@ def unpack_check_in(cell: str) -> dict[str, str]:
 
 def _announce(sources: Sources, tool: str, split_not_scored: dict[str, int]) -> None:
     sources.recognised.append(tool)
-    sources.notes.append(recognised_line(tool))
     for kind, n in split_not_scored.items():
         sources.not_scored[kind] = sources.not_scored.get(kind, 0) + n
 
