@@ -15,6 +15,7 @@ import re
 
 import pandas as pd
 
+from pipelines.map.hierarchy import missing
 from pipelines.map.mapping import SourceMapping
 from pipelines.problems import Problem
 from pipelines.read.sources import SourceTable
@@ -119,8 +120,9 @@ def merge_supplements(
             for column in extra.columns:
                 if column in (key, "_source", "_row") or not _given(row[column]):
                     continue
-                if pd.isna(frame.iloc[at][column]):
-                    frame.iloc[at, frame.columns.get_loc(column)] = row[column]
+                label = frame.index[at]
+                if missing(frame.at[label, column]):
+                    frame.at[label, column] = row[column]
     return frame
 
 

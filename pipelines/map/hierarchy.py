@@ -12,9 +12,12 @@ deliverables and tasks are not key results: counted, never stored or scored.
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -89,9 +92,34 @@ class Split:
     notes: list[str] = field(default_factory=list)
 
 
+def missing(value: object) -> bool:
+    """None, NaN, pandas' NA or NaT: a cell with nothing in it."""
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and math.isnan(value))
+    )
+
+
+def blank_to_none(value: object) -> object:
+    """A cell, or None when it is missing or only whitespace."""
+    return None if missing(value) or not str(value).strip() else value
+
+
+def as_column(values: Sequence[object], index: pd.Index) -> pd.Series:
+    """Python values as an object column on `index` (a frame column of any content)."""
+    return pd.Series(list(values), index=index, dtype="object")
+
+
+def row_number(label: Hashable) -> int:
+    """A frame's index label, which is an Excel row or record number here."""
+    return int(cast(int, label))
+
+
 def kind_of(text: object) -> str | None:
     """`Key Result` → key_result, `Big rock` → objective, `Deliverable` → deliverable."""
-    if text is None or (isinstance(text, float) and pd.isna(text)):
+    if missing(text):
         return None
     key = re.sub(r"[\s_\-]+", " ", str(text).strip().casefold())
     return KIND_WORDS.get(key) or KIND_WORDS.get(key.rstrip("s"))
@@ -99,7 +127,7 @@ def kind_of(text: object) -> str | None:
 
 def prose_score(text: object) -> float | None:
     """An outcome as people write it: `Done` 1.0, `Not done` 0.0, `80%: shipped …` 0.8."""
-    if text is None or (isinstance(text, float) and pd.isna(text)):
+    if missing(text):
         return None
     if isinstance(text, int | float):
         return float(text) / 100 if text > 1 else float(text)
@@ -156,10 +184,9 @@ def split_items(items: Items) -> Split:
         str(k): int(n) for k, n in kind[kind.notna() & ~scored & active].value_counts().items()
     }
     del counts
-    first_parent = {
-        int(r): int(p[0][0]) for r, p in rows["parents"].items() if isinstance(p, list) and p
-    }
-    link_weight = {int(r): p[0][1] for r, p in rows["parents"].items() if isinstance(p, list) and p}
+    parents = {row_number(r): p for r, p in rows["parents"].items() if isinstance(p, list) and p}
+    first_parent = {r: int(p[0][0]) for r, p in parents.items()}
+    link_weight: dict[int, float | None] = {r: p[0][1] for r, p in parents.items()}
     several = sum(1 for p in rows["parents"] if isinstance(p, list) and len(p) > 1)
     if several:
         out.notes.append(
@@ -171,15 +198,17 @@ def split_items(items: Items) -> Split:
     # objectives: cycle from an objective above when the row has none, else the default
     if "cycle_id" not in objectives:
         objectives["cycle_id"] = pd.NA
-    for row in objectives.index:
-        if pd.isna(objectives.at[row, "cycle_id"]):
+    cycles: dict[int, object] = {row_number(r): c for r, c in objectives["cycle_id"].items()}
+    for row in list(cycles):
+        if missing(cycles[row]):
             above = _objective_above(row, kind, first_parent)
-            cycle = None
+            cycle: object = None
             while above is not None and cycle is None:
-                value = objectives.at[above, "cycle_id"] if above in objectives.index else None
-                cycle = None if value is None or pd.isna(value) else value
+                value = cycles.get(above)
+                cycle = None if missing(value) else value
                 above = _objective_above(above, kind, first_parent)
-            objectives.at[row, "cycle_id"] = cycle if cycle is not None else items.default_cycle
+            cycles[row] = cycle if cycle is not None else items.default_cycle
+    objectives["cycle_id"] = as_column(list(cycles.values()), objectives.index)
     if "id" not in objectives or objectives["id"].isna().any():
         team = objectives.get("team_id", pd.Series(pd.NA, index=objectives.index, dtype="str"))
         derived = stable_ids(
@@ -292,17 +321,12 @@ def outline_items(source: SourceTable) -> Items | None:
     if kinds is not None and typed:
         frame["kind"] = kinds
     elif depth is not None:  # no types: objectives on odd levels, key results on even ones
-        frame["kind"] = depth.map(
-            lambda d: None if d is None else (OBJECTIVE, KEY_RESULT)[d % 2 == 0]
-        )
-    parents = _parents(source, data, frame, numbers, raw_titles)
-    frame["parents"] = parents
+        frame["kind"] = depth.map(_kind_by_depth)
+    frame["parents"] = as_column(_parents(source, data, frame, numbers, raw_titles), frame.index)
     for name, synonyms in FIELD_HEADERS.items():
         header = _find([h for h in headers if h not in (title_col, type_col, number_col)], synonyms)
         if header is not None and header not in _parent_headers(headers):
-            frame[name] = data[header].map(
-                lambda v: None if v is None or pd.isna(v) or not str(v).strip() else v
-            )
+            frame[name] = data[header].map(blank_to_none)
             letters[name] = source.letters[header]
     outcome = _find(headers, OUTCOME_HEADERS) or _find(headers, PROGRESS_HEADERS)
     if outcome is not None:
@@ -352,13 +376,13 @@ def _parents(
         by_ref: dict[str, int] = {}
         for r, t in frame["title"].items():
             if t:
-                by_ref.setdefault(str(t).casefold(), r)
+                by_ref.setdefault(str(t).casefold(), row_number(r))
         if id_col is not None:
-            by_ref.update({str(v).strip().casefold(): r for r, v in data[id_col].items()
-                           if pd.notna(v)})  # fmt: skip
+            by_ref.update({str(v).strip().casefold(): row_number(r)
+                           for r, v in data[id_col].items() if not missing(v)})  # fmt: skip
         return [_refs(v, by_ref) for v in data[parent_col]]
     if numbers is not None:
-        by_number = {n: r for r, n in numbers.items() if n}
+        by_number = {n: row_number(r) for r, n in numbers.items() if n}
         return [
             [(by_number[n.rsplit(".", 1)[0]], None)] if n and "." in n and n.rsplit(".", 1)[0]
             in by_number else []
@@ -385,13 +409,20 @@ def _parents(
 
 def _refs(value: object, by_ref: dict[str, int]) -> list[tuple[int, float | None]]:
     """A parent cell as rows: the whole text (a title may hold commas), else its parts."""
-    if value is None or pd.isna(value) or not str(value).strip():
+    if blank_to_none(value) is None:
         return []
     text = str(value).strip().casefold()
     if text in by_ref:
         return [(by_ref[text], None)]
     parts = [p.strip() for p in re.split(r"[;,]", text)]
     return [(by_ref[p], None) for p in parts if p in by_ref]
+
+
+def _kind_by_depth(depth: object) -> str | None:
+    """Outline numbers without types: objectives on odd levels, key results on even ones."""
+    if missing(depth):
+        return None
+    return KEY_RESULT if int(cast(int, depth)) % 2 == 0 else OBJECTIVE
 
 
 def _by_depth(rows: list[int], depth: pd.Series) -> list[list[tuple[int, float | None]]]:

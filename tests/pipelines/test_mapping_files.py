@@ -5,11 +5,10 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
-
 from pipelines.ingest import ingest_paths, read_sources
 from pipelines.map.mapping import mapping_toml, parse_mapping_file, suggest_mapping
 from pipelines.store.connection import open_store
+from tests.support.ingest import write_xlsx
 
 MAPPING = """
 [[teams]]
@@ -53,8 +52,7 @@ shrink = "decrease"
 
 
 def workbook(tmp_path: Path) -> Path:
-    wb = Workbook()
-    sheets = {
+    sheets: dict[str, list[list[object]]] = {
         "Departments": [["id", "name", "organization"], ["d1", "Sales", None]],
         "Products": [["id", "name", "department"], ["p1", "Web", "d1"], ["p2", "App", "d1"]],
         "Objectives": [
@@ -71,14 +69,7 @@ def workbook(tmp_path: Path) -> Path:
         ],
         "Users": [["id", "email"], ["u1", "a@example.org"]],
     }
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    path = tmp_path / "db_export.xlsx"
-    wb.save(path)
-    return path
+    return write_xlsx(tmp_path / "db_export.xlsx", sheets)
 
 
 def test_a_database_export_loads_with_its_mapping(tmp_path: Path):
@@ -134,23 +125,14 @@ def test_mistakes_in_a_mapping_file_are_named():
 
 
 def test_a_second_source_adds_parents_to_objectives_of_the_same_id(tmp_path: Path):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "objective"
-    for row in [["id", "title", "quarter"], [1, "Top", "Q1"], [2, "Child", "Q1"], [3, "Kid", "Q1"]]:
-        ws.append(row)
-    ws = wb.create_sheet("alignment")
-    for row in [
-        ["aligned", "target_objective", "target_kr"],
-        [2, 1, None],
-        [3, None, 11],
-        [9, 1, None],
-    ]:
-        ws.append(row)
-    ws = wb.create_sheet("key_result")
-    for row in [["id", "objective_id", "title"], [11, 1, "Sell"]]:
-        ws.append(row)
-    wb.save(tmp_path / "export.xlsx")
+    sheets: dict[str, list[list[object]]] = {
+        "objective": [["id", "title", "quarter"], [1, "Top", "Q1"], [2, "Child", "Q1"],
+                      [3, "Kid", "Q1"]],
+        "alignment": [["aligned", "target_objective", "target_kr"], [2, 1, None], [3, None, 11],
+                      [9, 1, None]],
+        "key_result": [["id", "objective_id", "title"], [11, 1, "Sell"]],
+    }  # fmt: skip
+    write_xlsx(tmp_path / "export.xlsx", sheets)
     mapping = """
 [[objectives]]
 sheet = "objective"
@@ -179,9 +161,8 @@ title = "title"
         "objectives"
     ]
     assert not db.exists() or _count(db) == 0
-    wb = load_workbook(tmp_path / "export.xlsx")  # the stray alignment row removed
-    wb["alignment"].delete_rows(4)
-    wb.save(tmp_path / "export.xlsx")
+    sheets["alignment"].pop()  # the stray alignment row removed
+    write_xlsx(tmp_path / "export.xlsx", sheets)
     report = ingest_paths([tmp_path / "export.xlsx"], db, tmp_path / "m.toml")
     assert report.ok, [str(p) for p in report.problems]
     with open_store(db, read_only=True) as conn:

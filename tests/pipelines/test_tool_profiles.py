@@ -9,6 +9,7 @@ mapping) and compare counts and every key result's score.
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -123,8 +124,9 @@ def test_viva_csv_links_weights_and_packed_check_ins(tmp_path: Path):
         first = links[0]
         column = "parent_kr_id" if first["kind"] == "strict" else "parent_objective_id"
         assert objectives.at[child, column] == first["parent"]
-        got = objectives.at[child, "weight"]
-        assert pd.isna(got) if first["weight"] is None else got == pytest.approx(first["weight"])
+        got = float(str(objectives.at[child, "weight"]))
+        want = first["weight"]
+        assert math.isnan(got) if want is None else got == pytest.approx(want)
     for kr_id, score in oracle["manual_scores"].items():
         assert krs.at[kr_id, "manual_score"] == pytest.approx(score)
     with open_store(db, read_only=True) as conn:

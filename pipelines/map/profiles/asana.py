@@ -56,30 +56,34 @@ def recognise(sources: Sources) -> None:
         up, down = _gid(rel.get("supported_goal")), _gid(rel.get("supporting_resource"))
         if rel.get("resource_subtype") == "subgoal" and up in row_of and down in row_of:
             weight = rel.get("contribution_weight")
-            parent[row_of[down]] = (row_of[up], None if weight is None else float(weight))
+            share = None if weight is None else float(str(weight))
+            parent[row_of[down]] = (row_of[up], share)
         elif down:
             projects.add(down)
     has_children = set(p for p, _ in parent.values())
-    frame = pd.DataFrame(index=index)
-    frame["id"] = [str(r.get("gid")) for r in records]
-    frame["kind"] = [
+    cols: dict[str, list[object]] = {}
+    cols["id"] = [str(r.get("gid")) for r in records]
+    cols["kind"] = [
         OBJECTIVE if i not in parent or i in has_children else KEY_RESULT for i in index
     ]
-    frame["title"] = [r.get("name") for r in records]
-    frame["description"] = [r.get("notes") or None for r in records]
-    frame["owner"] = [_name(r.get("owner")) for r in records]
-    frame["team_id"] = [_name(r.get("team")) for r in records]
-    frame["cycle_id"] = [_name(r.get("time_period")) for r in records]
-    frame["due_date"] = [r.get("due_on") for r in records]
-    frame["archived"] = [str(r.get("status") or "").casefold() in CANCELLED for r in records]
-    metrics = [r.get("metric") if isinstance(r.get("metric"), dict) else {} for r in records]
-    frame["start_value"] = [m.get("initial_number_value") for m in metrics]
-    frame["target_value"] = [m.get("target_number_value") for m in metrics]
-    frame["current_value"] = [m.get("current_number_value") for m in metrics]
-    frame["unit"] = [m.get("currency_code") or m.get("unit") for m in metrics]
+    cols["title"] = [r.get("name") for r in records]
+    cols["description"] = [r.get("notes") or None for r in records]
+    cols["owner"] = [_name(r.get("owner")) for r in records]
+    cols["team_id"] = [_name(r.get("team")) for r in records]
+    cols["cycle_id"] = [_name(r.get("time_period")) for r in records]
+    cols["due_date"] = [r.get("due_on") for r in records]
+    cols["archived"] = [str(r.get("status") or "").casefold() in CANCELLED for r in records]
+    metrics: list[dict[str, object]] = [
+        m if isinstance(m := r.get("metric"), dict) else {} for r in records
+    ]
+    cols["start_value"] = [m.get("initial_number_value") for m in metrics]
+    cols["target_value"] = [m.get("target_number_value") for m in metrics]
+    cols["current_value"] = [m.get("current_number_value") for m in metrics]
+    cols["unit"] = [m.get("currency_code") or m.get("unit") for m in metrics]
     # a goal without a metric has no value to score: ungraded, never "not done"
-    frame["kr_type"] = [None if m else "increase" for m in metrics]
-    frame["parents"] = [[parent[i]] if i in parent else [] for i in index]
+    cols["kr_type"] = [None if m else "increase" for m in metrics]
+    cols["parents"] = [[parent[i]] if i in parent else [] for i in index]
+    frame = pd.DataFrame(cols, index=index)
     checks = _check_ins(updates, row_of)
     letters = {
         "objective_id": "gid", "kr_id": "gid", "title": "name", "owner": "owner.name",

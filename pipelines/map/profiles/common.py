@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.map.hierarchy import Items, split_items
+from pipelines.map.hierarchy import Items, blank_to_none, split_items
 from pipelines.map.synonyms import normalise_header
 from pipelines.read.sources import Sources, SourceTable
 
@@ -23,10 +23,12 @@ def cells(source: SourceTable, name: str) -> pd.Series:
     header = column(source, name)
     if header is None:
         return pd.Series(None, index=source.data.index, dtype="object")
-    return source.data[header].map(
-        lambda v: None if v is None or pd.isna(v) or not str(v).strip() else
-        (v.strip() if isinstance(v, str) else v)
-    )  # fmt: skip
+    return source.data[header].map(_clean)
+
+
+def _clean(value: object) -> object:
+    found = blank_to_none(value)
+    return found.strip() if isinstance(found, str) else found
 
 
 def yes(value: object) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipelines.map.hierarchy import missing
 from pipelines.map.profiles.common import announce, cells, column, letters_for
 from pipelines.read.sources import Sources, SourceTable
 
@@ -51,7 +52,9 @@ def recognise(sources: Sources) -> None:
 
 
 def _objectives(source: SourceTable) -> list[SourceTable]:
-    get = lambda name: cells(source, name)  # noqa: E731
+    def get(name: str) -> pd.Series:
+        return cells(source, name)
+
     portfolio, program, team = get("Portfolio"), get("Program"), get("Team")
     objectives = _table(source, {
         "objective_id": get("ID"), "title": get("Name"), "cycle_id": get("Program Increment"),
@@ -87,7 +90,9 @@ def _objectives(source: SourceTable) -> list[SourceTable]:
 
 
 def _key_results(source: SourceTable) -> list[SourceTable]:
-    get = lambda name: cells(source, name)  # noqa: E731
+    def get(name: str) -> pd.Series:
+        return cells(source, name)
+
     measure = get("Measure").map(lambda v: str(v).strip().casefold() if v else "")
     current = get("Current Value").map(
         lambda v: YES_NO.get(str(v).strip().casefold(), v) if v is not None else None
@@ -113,4 +118,4 @@ def _key_results(source: SourceTable) -> list[SourceTable]:
 
 
 def _text(value: object) -> str | None:
-    return None if value is None or pd.isna(value) else str(value)
+    return None if missing(value) else str(value)

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.map.hierarchy import KEY_RESULT, OBJECTIVE, Items, kind_of
+from pipelines.map.hierarchy import (
+    KEY_RESULT,
+    OBJECTIVE,
+    Items,
+    as_column,
+    kind_of,
+    missing,
+    row_number,
+)
 from pipelines.map.profiles.common import announce, cells, column, letters_for, split_into, yes
 from pipelines.read.sources import Sources, SourceTable
 
@@ -28,7 +36,9 @@ def recognise(sources: Sources) -> None:
 
 
 def _items(source: SourceTable) -> Items:
-    get = lambda name: cells(source, name)  # noqa: E731
+    def get(name: str) -> pd.Series:
+        return cells(source, name)
+
     frame = pd.DataFrame(index=source.data.index)
     frame["id"] = get("ID")
     frame["kind"] = get("Type").map(kind_of)
@@ -59,7 +69,7 @@ def _items(source: SourceTable) -> Items:
                 _key(get("Objective").get(row))
             )
         parents.append([(link, None)] if link is not None else [])
-    frame["parents"] = parents
+    frame["parents"] = as_column(parents, frame.index)
     dated = (frame["kind"] == KEY_RESULT) & frame["current_value"].notna()
     dated &= get("Last updated").notna()
     checks = pd.DataFrame(
@@ -83,9 +93,9 @@ def _items(source: SourceTable) -> Items:
 
 
 def _key(value: object) -> str | None:
-    return None if value is None or pd.isna(value) else " ".join(str(value).casefold().split())
+    return None if missing(value) else " ".join(str(value).casefold().split())
 
 
 def _by_title(frame: pd.DataFrame, kind: str) -> dict[str | None, int]:
     rows = frame[frame["kind"] == kind]
-    return {_key(t): int(r) for r, t in rows["title"].items() if _key(t)}
+    return {_key(t): row_number(r) for r, t in rows["title"].items() if _key(t)}

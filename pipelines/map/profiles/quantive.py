@@ -83,7 +83,7 @@ def _okrs(source: SourceTable) -> SourceTable:
         stay = phrase.isin(["above", "below"])
         actual = data.get("key_results.current_value", pd.Series(None, index=data.index))
         target = data.get("key_results.target_value", pd.Series(None, index=data.index))
-        progress = []
+        progress: list[float | None] = []
         for side, value, bound in zip(
             phrase, actual.map(_number), target.map(_number), strict=True
         ):

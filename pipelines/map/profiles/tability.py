@@ -35,7 +35,9 @@ def recognise(sources: Sources) -> None:
 
 
 def _flat(source: SourceTable, outcomes: pd.Series) -> SourceTable:
-    get = lambda name: cells(source, name)[outcomes]  # noqa: E731
+    def get(name: str) -> pd.Series:
+        return cells(source, name)[outcomes]
+
     kind = get("Outcome type").map(lambda v: str(v).strip().casefold() if v else "")
     target = get("Target")
     above, below = kind.str.startswith("stay above"), kind.str.startswith("stay below")

@@ -16,7 +16,15 @@ import re
 
 import pandas as pd
 
-from pipelines.map.hierarchy import OBJECTIVE, Items, kind_of, split_items
+from pipelines.map.hierarchy import (
+    OBJECTIVE,
+    Items,
+    as_column,
+    blank_to_none,
+    kind_of,
+    row_number,
+    split_items,
+)
 from pipelines.map.synonyms import normalise_header
 from pipelines.read.sources import Document, Sources, SourceTable
 
@@ -119,7 +127,7 @@ def _csv(sources: Sources, source: SourceTable) -> None:
         header = col[name]
         if header is None:
             return pd.Series(None, index=data.index, dtype="object")
-        return data[header].map(lambda v: None if v is None or pd.isna(v) or v == "" else v)
+        return data[header].map(blank_to_none)
 
     frame = pd.DataFrame(index=data.index)
     frame["id"] = cells("id").map(lambda v: None if v is None else str(v).strip())
@@ -137,8 +145,9 @@ def _csv(sources: Sources, source: SourceTable) -> None:
     closed = cells("status").map(lambda v: str(v).strip().casefold() == "closed")
     score = cells("score").map(number)
     frame["manual_score"] = score.where(closed & (frame["kind"] != OBJECTIVE))
-    by_id = {v: r for r, v in frame["id"].items() if v}
-    frame["parents"] = cells("aligned").map(lambda v: _aligned(v, by_id))
+    by_id = {str(v): row_number(r) for r, v in frame["id"].items() if v}
+    aligned = [_aligned(v, by_id) for v in cells("aligned")]
+    frame["parents"] = as_column(aligned, frame.index)
     letters = {n: source.letters[h] for n, h in col.items() if h is not None}
     letters.update(
         {"objective_id": letters.get("id", "id"), "kr_id": letters.get("id", "id"),
@@ -210,19 +219,19 @@ def _recognise_org_export(sources: Sources) -> None:
         return
     records = objectives.records
     index = pd.RangeIndex(1, len(records) + 1)
-    frame = pd.DataFrame(index=index)
-    frame["id"] = [_id(r.get("ID")) for r in records]
-    frame["kind"] = [kind_of(r.get("Type")) for r in records]
-    frame["title"] = [r.get("Title") for r in records]
-    frame["owner"] = [_first(r.get("Owner")) for r in records]
-    frame["team_id"] = [_first(r.get("Teams")) for r in records]
-    frame["cycle_id"] = [_name(r.get("Time Period")) for r in records]
-    frame["description"] = [r.get("Description") or None for r in records]
-    by_id = {v: i for i, v in zip(index, frame["id"], strict=True)}
-    frame["parents"] = [
+    cols: dict[str, list[object]] = {}
+    cols["id"] = [_id(r.get("ID")) for r in records]
+    cols["kind"] = [kind_of(r.get("Type")) for r in records]
+    cols["title"] = [r.get("Title") for r in records]
+    cols["owner"] = [_first(r.get("Owner")) for r in records]
+    cols["team_id"] = [_first(r.get("Teams")) for r in records]
+    cols["cycle_id"] = [_name(r.get("Time Period")) for r in records]
+    cols["description"] = [r.get("Description") or None for r in records]
+    by_id = {_id(v): i for i, v in zip(index, cols["id"], strict=True)}
+    cols["parents"] = [
         [
             (by_id[_id(a.get("ID"))], weight(a.get("Weight")))
-            for a in (r.get("Alignment") or [])
+            for a in _list(r.get("Alignment"))
             if isinstance(a, dict) and _id(a.get("ID")) in by_id
         ]
         for r in records
@@ -230,7 +239,8 @@ def _recognise_org_export(sources: Sources) -> None:
     outcome = [_outcome(r) for r in records]
     for name in ("kr_type", "unit", "start_value", "target_value", "range_low", "range_high",
                  "current_value", "reported_progress", "manual_score"):  # fmt: skip
-        frame[name] = [o.get(name) for o in outcome]
+        cols[name] = [o.get(name) for o in outcome]
+    frame = pd.DataFrame(cols, index=index)
     checks = _org_check_ins(sources, by_id)
     letters = {
         "objective_id": "ID", "kr_id": "ID", "title": "Title", "owner": "Owner",
@@ -279,6 +289,10 @@ def _recognise_org_export(sources: Sources) -> None:
     sources.problems.extend(split.problems)
     sources.notes.extend(split.notes)
     _announce(sources, ORG_TOOL, split.not_scored)
+
+
+def _list(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
 
 
 def _id(value: object) -> str | None:
