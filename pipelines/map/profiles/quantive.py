@@ -52,9 +52,12 @@ def recognise(sources: Sources) -> None:
         if source.file in files and sheet == "tasks":
             n = len(source.data)
             sources.not_scored["task"] = sources.not_scored.get("task", 0) + n
+            sources.notes.append(
+                f"{source.label}: {n} rows of tasks, not key results: not scored; not loaded"
+            )
             continue
         if source.file in files and sheet == "users":
-            sources.notes.append(f"{source.label}: {len(source.data):,} users, not OKR data")
+            sources.notes.append(f"{source.label}: {len(source.data)} rows of people; not loaded")
             continue
         kept.append(_okrs(source) if source in okrs else source)
     sources.tables = kept
