@@ -83,8 +83,11 @@ def attainment(
               (a target on the wrong side of the start, e.g. an increase from 10 to 8, asks
               for no progress: 1 when the current value meets the target, else 0)
     range     1 inside [low, high]; outside, progress from start toward the nearest bound
-              (0 when there is no start); with one bound ("stay above", "stay below") the
-              other side is open
+              when the start was already outside on that side (0 when there is no start, or
+              the start was inside: a range that was kept and is now lost); with one bound
+              ("stay above", "stay below") the other side is open
+    graded    the value is the grade (ordinal, zone or graded key results; their check-in
+              grades take precedence as for every type)
     milestone 1 when done (a value ≥ 0.5, i.e. 1/true), 0 when recorded as not done
     baseline  1 once any value is recorded
     With no current value at all the attainment is missing: the key result is ungraded.
@@ -125,7 +128,8 @@ def _range(
     below, above = current < low, current > high  # False against a missing (open) bound
     inside = current.notna() & ~below & ~above
     nearest = low.where(below, high)
-    toward = _progress(current, start, nearest).where(start.notna() & (start != nearest), 0.0)
+    started_out = (below & (start < low)) | (above & (start > high))
+    toward = _progress(current, start, nearest).where(started_out, 0.0)
     toward = toward.where(below | above)
     return pd.Series(np.where(inside, 1.0, toward), index=current.index).where(current.notna())
 
@@ -135,6 +139,12 @@ def _milestone(
 ) -> pd.Series:
     done = pd.Series(np.where(current >= 0.5, 1.0, 0.0), index=current.index)
     return done.where(current.notna())
+
+
+def _graded(
+    _start: pd.Series, _target: pd.Series, _low: pd.Series, _high: pd.Series, current: pd.Series
+) -> pd.Series:
+    return current.astype("float64")
 
 
 def _baseline(
@@ -149,6 +159,7 @@ _FORMULAS = {
     "range": _range,
     "milestone": _milestone,
     "baseline": _baseline,
+    "graded": _graded,
 }
 
 

@@ -128,7 +128,9 @@ def demo(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="CSV/XLSX files or folders of CSV files.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="CSV/XLSX/JSON files, zip exports, or folders of them.")
+    ],
     mapping: Annotated[
         Path | None, typer.Option("--mapping", help="TOML file mapping source columns.")
     ] = None,
@@ -143,22 +145,62 @@ def ingest(
             "so the dashboard and `summary` open at once (--no-warm: the first read does it).",
         ),
     ] = True,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print one JSON object: outcome, rows, archived, notes and every problem "
+            "with its location (file, sheet, row, column letter, header, severity, message).",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Validate and load OKR files; on any error list every problem and write nothing."""
+    """Validate and load OKR files; on any error list every problem and write nothing.
+
+    The per-file limits are the operator's (`OKR_HEALTH_INGEST_MAX_UPLOAD_MB`,
+    `OKR_HEALTH_INGEST_MAX_ROWS`, …), sized for a 100,000-person company's exports."""
     from pipelines.ingest import ingest_paths
+    from pipelines.map.canonical import archived_words
+    from pipelines.problems import problem_lines, problem_record
+    from pipelines.settings import operator_settings
 
     path = resolve_db_path(db)
-    report = ingest_paths(paths, db=path, mapping=mapping, dry_run=dry_run)
-    for problem in report.problems:
-        typer.echo(str(problem), err=True)
+    limits = operator_settings()
+    report = ingest_paths(paths, db=path, mapping=mapping, dry_run=dry_run, limits=limits)
+    if as_json:
+        out = {
+            "ok": report.ok,
+            "outcome": report.outcome,
+            "rows": report.rows,
+            "archived": report.archived,
+            "removed": report.removed,
+            "not_mapped": report.unmapped_columns,
+            "recognised": report.recognised,
+            "not_scored": report.not_scored,
+            "notes": report.notes,
+            "problems": [problem_record(p) for p in report.problems],
+        }
+        typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        if not report.ok:
+            raise typer.Exit(1)
+        if warm and not dry_run:
+            _warm(path)
+        return
+    for line in report.headline:  # "Recognised as a Viva Goals organisation export"
+        typer.echo(line)
+    for line in problem_lines(report.problems):
+        typer.echo(line, err=True)
     for column in report.unmapped_columns:
         typer.echo(f"not mapped (kept out of the store): {column}", err=True)
     if not report.ok:
         errors = sum(1 for p in report.problems if p.severity == "error")
         _fail(f"rejected: {errors} problem(s); nothing was written.")
-    counts = row_counts(report.rows)
-    typer.echo(f"{report.outcome}: {counts}")
+    typer.echo(f"{report.outcome}: {row_counts(report.rows)}")
+    archived = archived_words(report.archived)
+    if archived:
+        typer.echo(archived)
+    for note in report.notes:
+        typer.echo(f"note: {note}")
     if warm and not dry_run:
         _warm(path)
 

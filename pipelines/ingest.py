@@ -13,8 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.map.apply import apply_mapping
-from pipelines.map.canonical import LOCATION, Canonical
+from pipelines.map.canonical import LOCATION, Canonical, archived_counts
 from pipelines.map.derive import derive_missing
+from pipelines.map.hierarchy import not_scored_line
 from pipelines.map.mapping import (
     Mapping,
     MappingFile,
@@ -23,10 +24,13 @@ from pipelines.map.mapping import (
     suggest_mapping,
     unmapped_columns,
 )
+from pipelines.map.profiles import recognise
+from pipelines.map.profiles.common import recognised_line
 from pipelines.map.synonyms import normalise_header
 from pipelines.problems import Problem, count_errors, sort_problems
 from pipelines.read.files import expand_paths, read_files
 from pipelines.read.sources import Sources
+from pipelines.settings import Settings
 from pipelines.store.connection import open_store, resolve_db_path
 from pipelines.store.load import load_tables, removed_by, stored_keys
 from pipelines.store.rows import log_rejected_import
@@ -45,6 +49,13 @@ __all__ = [
 ]
 
 
+def headline(recognised: list[str], not_scored: dict[str, int]) -> list[str]:
+    """What an import report opens with: the tools recognised, then what is not scored."""
+    lines = [recognised_line(tool) for tool in recognised]
+    line = not_scored_line(not_scored)
+    return [*lines, line] if line else lines
+
+
 @dataclass
 class IngestReport:
     ok: bool
@@ -54,6 +65,15 @@ class IngestReport:
     unmapped_columns: list[str] = field(default_factory=list)
     removed: dict[str, int] = field(default_factory=dict)  # stored rows a newer export dropped
     notes: list[str] = field(default_factory=list)  # what was detected and decided
+    recognised: list[str] = field(default_factory=list)  # tools whose export this is
+    not_scored: dict[str, int] = field(default_factory=dict)  # initiatives… by kind
+
+    @property
+    def headline(self) -> list[str]:
+        """`Recognised as a Viva Goals organisation export`, `3 deliverables not scored …`."""
+        return headline(self.recognised, self.not_scored)
+
+    archived: dict[str, int] = field(default_factory=dict)  # rows kept out of scores
 
 
 @dataclass
@@ -66,6 +86,13 @@ class Prepared:
     removals: dict[str, list[str]]
     source_files: list[str]
     notes: list[str]
+    recognised: list[str] = field(default_factory=list)
+    not_scored: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def headline(self) -> list[str]:
+        """What the import report opens with: the tool recognised, what is not scored."""
+        return headline(self.recognised, self.not_scored)
 
     @property
     def ok(self) -> bool:
@@ -80,6 +107,11 @@ class Prepared:
             if n or table in self.canonical.tables:
                 rows[table] = n
         return rows
+
+    @property
+    def archived(self) -> dict[str, int]:
+        """Archived (deleted, draft, cancelled) rows of this ingest: kept, out of scores."""
+        return archived_counts(self.canonical.tables)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The frames to write, without their source locations."""
@@ -96,7 +128,9 @@ def read_mapping_file(path: Path | None) -> MappingFile | None:
 
 
 def read_sources(
-    files: list[tuple[str, bytes]], mapping_file: MappingFile | None = None
+    files: list[tuple[str, bytes]],
+    mapping_file: MappingFile | None = None,
+    limits: Settings | None = None,
 ) -> Sources:
     """Read files given as (name, bytes): every sheet or CSV below its detected header row."""
     extra = mapping_file.headers() if mapping_file else set()
@@ -104,7 +138,13 @@ def read_sources(
     def is_header(text: str) -> bool:
         return known_header(text) or normalise_header(text) in extra
 
-    return read_files(files, is_header, mapping_file.sheets() if mapping_file else ())
+    sources = read_files(files, is_header, mapping_file.sheets() if mapping_file else (), limits)
+    named = (
+        {n.casefold() for e in mapping_file.entries for n in (e.sheet, e.file) if n}
+        if (mapping_file)
+        else set()
+    )
+    return recognise(sources, named)  # other tools' exports, outlines and JSON documents
 
 
 def _stored(db: Path | str | None) -> dict[str, pd.DataFrame]:
@@ -148,6 +188,8 @@ def prepare(
         removals,
         files,
         [*sources.notes, *canonical.notes],
+        list(sources.recognised),
+        dict(sources.not_scored),
     )
 
 
@@ -161,6 +203,9 @@ def load(prepared: Prepared, db: Path | str | None = None, dry_run: bool = False
         unmapped_columns=prepared.unmapped,
         removed={k: len(v) for k, v in prepared.removals.items() if v},
         notes=prepared.notes,
+        recognised=prepared.recognised,
+        not_scored=prepared.not_scored,
+        archived=prepared.archived,
     )
     if dry_run:
         return report
@@ -190,9 +235,10 @@ def ingest_files(
     db: Path | str | None = None,
     mapping_file: MappingFile | None = None,
     dry_run: bool = False,
+    limits: Settings | None = None,
 ) -> IngestReport:
     """Read, map (synonyms, then the mapping file), validate and load files given as bytes."""
-    sources = read_sources(files, mapping_file)
+    sources = read_sources(files, mapping_file, limits)
     mapping = suggest_mapping(sources.tables, mapping_file)
     return load(prepare(sources, mapping, db, mapping_file), db, dry_run)
 
@@ -202,8 +248,12 @@ def ingest_paths(
     db: Path | str | None,
     mapping: Path | None = None,
     dry_run: bool = False,
+    limits: Settings | None = None,
 ) -> IngestReport:
     """Ingest files and folders of files: all or nothing, every problem reported.
+
+    `limits`: the import limits in force (default: the Data page's, `settings()`; the
+    command line passes `operator_settings()`).
 
     Returns a report whose `ok` is false when any error was found; then nothing was written
     to the OKR tables (the attempt is logged in `imports` unless `dry_run`).
@@ -216,4 +266,5 @@ def ingest_paths(
                 message = f"{len(problems)} error(s): {problems[0]}"
                 log_rejected_import(conn, [str(p) for p in paths], message)
         return IngestReport(ok=False, outcome="rejected", problems=problems)
-    return ingest_files(expand_paths(paths), db, read_mapping_file(mapping), dry_run)
+    files = expand_paths(paths, limits)
+    return ingest_files(files, db, read_mapping_file(mapping), dry_run, limits)

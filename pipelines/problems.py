@@ -59,3 +59,93 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
 def _reading_order(p: Problem) -> tuple[str, str, int, int, str]:
     letters = (p.column or "").split(" ", 1)[0]
     return (p.file, p.sheet or "", -1 if p.row is None else p.row, len(letters), letters)
+
+
+def column_parts(column: str | None) -> tuple[str | None, str | None]:
+    """`F (target_value)` → ("F", "target_value"); a bare name → (None, name)."""
+    if not column:
+        return None, None
+    letters, _, rest = column.partition(" (")
+    if rest.endswith(")") and letters.isalpha() and letters.isupper():
+        return letters, rest[:-1]
+    return None, column
+
+
+def problem_record(p: Problem) -> dict[str, str | int | None]:
+    """One problem for tools (`okr-health ingest --json`): every part of its location apart."""
+    letter, header = column_parts(p.column)
+    return {
+        "file": p.file,
+        "sheet": p.sheet,
+        "row": p.row,
+        "column": letter,
+        "header": header,
+        "severity": p.severity,
+        "message": p.message,
+    }
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    """The same message at the same place (file, sheet, column) on one or many rows."""
+
+    file: str
+    sheet: str | None
+    column: str | None
+    message: str
+    severity: Severity
+    rows: tuple[int, ...]  # ascending; empty when the problem has no row
+
+    @property
+    def count(self) -> int:
+        return max(len(self.rows), 1)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    @property
+    def where(self) -> str:
+        """`file:sheet: rows 2–212 (211 rows), J (key_result_type)`, or one problem's location."""
+        place = ":".join(p for p in (self.file, self.sheet) if p)
+        if len(self.rows) <= 1:
+            row = str(self.rows[0]) if self.rows else None
+            return ":".join(p for p in (place, row, self.column) if p)
+        rows = f"rows {row_ranges(self.rows)} ({len(self.rows):,} rows)"
+        return f"{place}: " + ", ".join(p for p in (rows, self.column) if p)
+
+    def __str__(self) -> str:
+        label = "" if self.is_error else "warning: "
+        return f"{self.where}: {label}{self.message}"
+
+
+def row_ranges(rows: tuple[int, ...] | list[int], most: int = 6) -> str:
+    """`2–5, 8, 10–12`: consecutive rows as ranges; past `most` ranges, the rest is `…`."""
+    spans: list[tuple[int, int]] = []
+    for row in rows:
+        if spans and row == spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], row)
+        elif not spans or row != spans[-1][1]:
+            spans.append((row, row))
+    parts = [str(a) if a == b else f"{a}–{b}" for a, b in spans[:most]]
+    return ", ".join(parts) + (", …" if len(spans) > most else "")
+
+
+def group_problems(problems: list[Problem]) -> list[ProblemGroup]:
+    """Problems with the same file, sheet, column, severity and message as one group each,
+    listed in reading order of their first row (errors and warnings alike)."""
+    rows: dict[tuple[str, str | None, str | None, Severity, str], list[int]] = {}
+    for p in sort_problems(problems):
+        found = rows.setdefault((p.file, p.sheet, p.column, p.severity, p.message), [])
+        if p.row is not None:
+            found.append(p.row)
+    return [
+        ProblemGroup(file, sheet, column, message, severity, tuple(sorted(set(found))))
+        for (file, sheet, column, severity, message), found in rows.items()
+    ]
+
+
+def problem_lines(problems: list[Problem]) -> list[str]:
+    """What a person reads: one line per group of problems, errors first."""
+    groups = group_problems(problems)
+    return [str(g) for g in groups if g.is_error] + [str(g) for g in groups if not g.is_error]

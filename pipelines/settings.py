@@ -4,16 +4,32 @@ One object, `Settings`, read from the environment each time it is asked for (so 
 deployment changes a limit by setting a variable, nothing else). Every field `name` is
 overridden by the variable `OKR_HEALTH_<NAME>`, e.g. `OKR_HEALTH_MAX_ROWS=200000`.
 A limit that is hit is reported with the variable that raises it.
+
+Two sets of import limits: the Data page's (strangers' uploads through the browser: the
+fields' defaults, `OKR_HEALTH_MAX_*`) and `okr-health ingest`'s (`operator_settings`, run by
+whoever runs the store: sized for a 100,000-person company's exports, `OKR_HEALTH_INGEST_*`).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 PREFIX = "OKR_HEALTH_"
+OPERATOR_PREFIX = "OKR_HEALTH_INGEST_"
+# `okr-health ingest`'s own limits. The benchmark's largest company (size L: 100,000 owners,
+# 907k key results; its CheckIns.csv has 11.6M rows at ~103 bytes a row, about 1.2 GB) loads
+# within them with room to spare (4x); a workbook's parts may unpack to 8 GB and be read
+# for an hour in a child process of up to 16 GB address space, as the benchmark raises them.
+OPERATOR_LIMITS: dict[str, int | float] = {
+    "max_upload_mb": 4096,
+    "max_rows": 50_000_000,
+    "max_unzipped_mb": 8192,
+    "parse_memory_mb": 16384,
+    "parse_timeout_s": 3600.0,
+}
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off", ""}
 
@@ -36,17 +52,26 @@ class Settings:
     lock_timeout_s: float = 30.0  # how long to wait for another process to release the store
     read_only: bool = False  # no writes at all: the Data page is not offered, imports refused
     importers: tuple[str, ...] = ()  # with login configured: who may import (e-mail addresses)
+    limits_prefix: str = PREFIX  # the variables that set the import limits in force
 
     @staticmethod
     def variable(name: str) -> str:
         """The environment variable of a setting: max_rows → OKR_HEALTH_MAX_ROWS."""
         return PREFIX + name.upper()
 
+    def limit_variable(self, name: str) -> str:
+        """The variable that raises the limit `name` in force: `OKR_HEALTH_MAX_ROWS` for the
+        Data page, `OKR_HEALTH_INGEST_MAX_ROWS` for `okr-health ingest`."""
+        prefix = self.limits_prefix if name in OPERATOR_LIMITS else PREFIX
+        return prefix + name.upper()
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}  # each parsed to its field's type by _parse
         for f in fields(cls):
+            if f.name == "limits_prefix":
+                continue
             raw = env.get(cls.variable(f.name))
             if raw is not None:
                 values[f.name] = _parse(cls.variable(f.name), raw, type(f.default))
@@ -73,3 +98,15 @@ def _parse(variable: str, raw: str, kind: type) -> object:
 def settings() -> Settings:
     """The settings in force: the defaults above, overridden by OKR_HEALTH_* variables."""
     return Settings.from_env()
+
+
+def operator_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings of `okr-health ingest`: import limits from `OPERATOR_LIMITS`, each
+    overridden by `OKR_HEALTH_INGEST_<NAME>`; everything else as `settings()`."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}  # each parsed to its field's type by _parse
+    for name, default in OPERATOR_LIMITS.items():
+        variable = OPERATOR_PREFIX + name.upper()
+        raw = env.get(variable)
+        values[name] = default if raw is None else _parse(variable, raw, type(default))
+    return replace(Settings.from_env(env), limits_prefix=OPERATOR_PREFIX, **values)

@@ -19,6 +19,7 @@ from pipelines.store.schema import CHECK_INS, TABLES_BY_NAME
 
 UNIT_RANGE = {
     "key_results.manual_score": "score",
+    "key_results.projected_score": "projected score",
     "check_ins.grade": "grade",
     "check_ins.confidence": "confidence",
 }

@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard import access, state
 from dashboard.text import md, md_code
 from pipelines.ingest import Prepared, load, prepare, read_sources
+from pipelines.map.canonical import archived_words
 from pipelines.map.mapping import (
     ROLES,
     Mapping,
@@ -26,13 +27,14 @@ from pipelines.map.mapping import (
     required_fields,
     suggest_mapping,
 )
+from pipelines.problems import group_problems
 from pipelines.read.sources import Sources
 from pipelines.store.connection import StoreBusy, StoreReadOnly, open_store, resolve_db_path
 from pipelines.store.rows import import_history
 from pipelines.store.schema import row_counts
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "data" / "okr_template.xlsx"
-UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods", "json", "zip"]
 NONE = "—"
 ROLE_LABELS = {
     "cycles": "Cycles",
@@ -83,7 +85,12 @@ def _mapping_editor(sources: Sources, suggested: Mapping) -> Mapping:
                 )
                 if picked != NONE:
                     columns[name] = picked
-            chosen[label] = SourceMapping(role, columns)
+            base = suggested[label]  # a mapping file's constants, value maps and ignores stay
+            chosen[label] = (
+                SourceMapping(role, columns, base.constants, base.values, base.ignored)
+                if role == base.role
+                else SourceMapping(role, columns)
+            )
     return chosen
 
 
@@ -91,18 +98,26 @@ def _show_report(prepared: Prepared) -> None:
     errors = [p for p in prepared.problems if p.is_error]
     warnings = [p for p in prepared.problems if not p.is_error]
     counts = row_counts(prepared.rows)
+    for line in prepared.headline:  # "Recognised as a Viva Goals organisation export"
+        st.info(md(line))
     if errors:
         st.error(f"{len(errors)} error(s): nothing can be loaded until they are fixed.")
     else:
         st.success(f"Ready to load: {counts or 'nothing'}.")
     if warnings:
         st.warning(f"{len(warnings)} warning(s): loaded as shown.")
+    archived = archived_words(prepared.archived)
+    if archived:
+        st.info(archived + " (they stay in the store; the source marks them archived, deleted, "
+                "draft or cancelled).")  # fmt: skip
     if prepared.problems:
+        groups = group_problems(prepared.problems)  # the same message on many rows: one line
         table = pd.DataFrame(
             {
-                "severity": [p.severity for p in prepared.problems],
-                "where": [p.location for p in prepared.problems],
-                "problem": [p.message for p in prepared.problems],
+                "severity": [g.severity for g in groups],
+                "where": [g.where for g in groups],
+                "rows": [g.count for g in groups],
+                "problem": [g.message for g in groups],
             }
         )
         st.dataframe(table, hide_index=True, key="problems")
@@ -134,13 +149,14 @@ if access.login_configured():
     st.caption(f"Logged in as {md(st.user.get('email') or st.user.get('name') or '?')}")
     st.button("Log out", on_click=st.logout, key="logout")
 st.caption(
-    "Load OKRs from CSV or Excel files: the canonical template, one flat sheet, or an "
-    "export of another OKR tool. Nothing is written until every error is fixed."
+    "Load OKRs from CSV, Excel or JSON files, or a tool's whole export as a zip: the canonical "
+    "template, one flat sheet, or an export of another OKR tool (Viva Goals, Quantive, Perdoo, "
+    "Tability, Asana, Jira Align…). Nothing is written until every error is fixed."
 )
 db = resolve_db_path()
 
 uploads = st.file_uploader(
-    "Spreadsheets (CSV or Excel; several at once)",
+    "Spreadsheets or exports (CSV, Excel, JSON or zip; several at once)",
     type=UPLOAD_TYPES,
     accept_multiple_files=True,
     key="uploads",

@@ -21,22 +21,20 @@ from pipelines.map.values import (
     parse_text,
     text_cells,
 )
-from pipelines.problems import Problem, Severity
+from pipelines.map.words import (
+    ABOVE,
+    BELOW,
+    KR_TYPE_WORDS,
+    STATUS_WORDS,
+    is_lifecycle_out,
+    word_key,
+)
+from pipelines.problems import Problem, Severity, row_ranges
 from pipelines.read.sources import SourceTable
 from pipelines.store.schema import BOOLEAN, DATE, NUMBER, TABLES_BY_NAME, TEXT, TIMESTAMP
 
 LOCATION = ["_source", "_row"]
 MAX_PER_COLUMN = 1000  # problems listed per column and kind; the rest are counted
-KR_TYPE_WORDS = {
-    **dict.fromkeys(("increase", "increasing", "up", "more", "higher", "grow", "maximise",
-                     "maximize", "higher is better", "more is better"), "increase"),
-    **dict.fromkeys(("decrease", "decreasing", "reduce", "down", "less", "lower", "minimise",
-                     "minimize", "lower is better", "less is better"), "decrease"),
-    **dict.fromkeys(("range", "between", "stay between", "keep", "maintain"), "range"),
-    **dict.fromkeys(("milestone", "binary", "boolean", "yes no", "done not done", "task"),
-                    "milestone"),
-    **dict.fromkeys(("baseline", "measure", "establish", "first measurement"), "baseline"),
-}  # fmt: skip
 LEVEL_WORDS = {
     **dict.fromkeys(("company", "organisation", "organization", "org", "corporate"), "company"),
     **dict.fromkeys(("department", "dept", "division", "function", "business unit"),
@@ -50,7 +48,12 @@ NUMBER_KINDS = {
     "check_ins.confidence": "confidence",
     "key_results.current_value": "value",
     "check_ins.value": "value",
+    "key_results.projected_score": "score",
+    "key_results.midpoint_grade": "score",
+    "key_results.reported_progress": "progress",
 }
+# Fields a flat sheet may fill that the model has no column for: used while splitting it.
+EXTRA_FIELDS = {"key_results.midpoint_grade": NUMBER}
 
 
 def empty_column(sql_type: str, index: pd.Index) -> pd.Series:
@@ -66,9 +69,11 @@ def empty_column(sql_type: str, index: pd.Index) -> pd.Series:
 def parse_column(column: pd.Series, name: str, hint: str | None) -> Parsed:
     """Parse one source column as the canonical field `table.column` it feeds."""
     table, col = name.split(".", 1)
-    sql_type = TABLES_BY_NAME[table].types()[col]
+    sql_type = EXTRA_FIELDS.get(name) or TABLES_BY_NAME[table].types()[col]
     if col == "kr_type":
-        return parse_choice(column, KR_TYPE_WORDS, "a key-result type")
+        return parse_kr_type(column)
+    if col == "archived":
+        return parse_lifecycle(column)
     if col == "level":
         parsed = parse_choice(column, LEVEL_WORDS, "a level")
         if table == "objectives":  # an objective's level is informative: keep unknown words
@@ -85,6 +90,39 @@ def parse_column(column: pd.Series, name: str, hint: str | None) -> Parsed:
     if sql_type == BOOLEAN:
         return parse_flag(column)
     raise ValueError(f"no parser for {name} ({sql_type})")
+
+
+def parse_kr_type(column: pd.Series) -> Parsed:
+    """Key-result types in any tool's words (`words.KR_TYPE_WORDS`). A word that only says
+    "a number" (metric, KPI, currency…) leaves the type to the numbers; an unknown word is a
+    warning and the type is inferred from the numbers too: never a reason to reject a file."""
+    text = parse_text(column).values
+    distinct = pd.Series(text.dropna().unique(), dtype="str")
+    found = word_key(distinct).map(KR_TYPE_WORDS)
+    values = text.map(dict(zip(distinct, found, strict=True))).astype("str")
+    unknown = text.notna() & values.isna()
+    values = values.where(values != "")
+    warnings = text.where(unknown)
+    if unknown.any():
+        warnings = '"' + warnings + '" is not a key-result type we know: the type is inferred '
+        warnings += "from the numbers (increase, decrease, range or milestone)"
+    return Parsed(values, pd.Series(pd.NA, index=text.index, dtype="str"), warnings)
+
+
+def parse_lifecycle(column: pd.Series) -> Parsed:
+    """An archived/deleted flag, or a state or status word: archived, deleted, draft and
+    cancelled rows are True; yes/no as flags; statuses (On Track, Done…) False; any other
+    word is a warning and the row stays in."""
+    parsed = parse_flag(column)
+    text = parse_text(column).values
+    out = is_lifecycle_out(text)
+    status = word_key(text.fillna("")).isin(STATUS_WORDS)
+    values = parsed.values.mask(out, True).mask(status & ~out, False)
+    unknown = parsed.errors.notna() & ~out & ~status
+    warnings = ('"' + text + '" is not a lifecycle word we know (archived, deleted, draft, '
+                'cancelled): the row is kept in the scores').where(unknown)  # fmt: skip
+    values = values.mask(unknown, False)
+    return Parsed(values, pd.Series(pd.NA, index=text.index, dtype="str"), warnings)
 
 
 @dataclass
@@ -164,11 +202,46 @@ def typed_source(
         canonical.report(out, parsed.warnings.notna(), name, parsed.warnings, "warning")
         if parsed.note:
             canonical.notes.append(f"{source.label}: {source.ref(header)}: {parsed.note}")
+    for name in MULTI_VALUED:
+        if name in out:
+            out[name] = first_of_many(out, name, source, canonical)
     if "key_results.current_value" in columns:
         words = text_cells(source.data[columns["key_results.current_value"]]).str.lower()
         if words.isin(list(MILESTONE_WORDS)).any():
             canonical.milestone_words.add(source.label)
     return out.reset_index(drop=True)
+
+
+MULTI_VALUED = ("objectives.owner", "key_results.owner", "objectives.team_id")
+_SEPARATED = r"\s*;\s*|\s*,\s*(?=\S+(?:\s+\S+|@))"  # ';', or ',' before a full name or e-mail
+
+
+def first_of_many(
+    typed: pd.DataFrame, name: str, source: SourceTable, canonical: Canonical
+) -> pd.Series:
+    """`A, B` or `A; B` in an owner or team cell: the first is the owner (team); all of them
+    stay in the import report, said once per column. A comma splits only between full names
+    or e-mail addresses (`Ana Lopez, Ben Okoye`), so `Smith, John` stays one person."""
+    values = typed[name]
+    text = values.astype("str")
+    has_many = text.str.contains(_SEPARATED, regex=True).fillna(False).astype(bool)
+    if name == "objectives.team_id":
+        has_many |= text.str.contains(",", regex=False).fillna(False).astype(bool)
+    if not has_many.any():
+        return values
+    pattern = r"\s*[;,]\s*" if name == "objectives.team_id" else _SEPARATED
+    first = text[has_many].str.split(pattern, n=1, regex=True).str[0].str.strip()
+    what = "team" if name.endswith("team_id") else "owner"
+    rows = typed.loc[has_many, "_row"].astype("int64").tolist()
+    examples = "; ".join(
+        f"row {r}: {v}" for r, v in zip(rows[:5], text[has_many].head(5), strict=False)
+    )
+    where = canonical.refs.get((source.label, name), name)
+    canonical.notes.append(
+        f"{source.label}: {where}: {len(rows)} cells name several (rows {row_ranges(rows)}): "
+        f"the first is the {what}, all are listed here ({examples}{'; …' if len(rows) > 5 else ''})"
+    )
+    return values.mask(has_many, first).astype(values.dtype)
 
 
 def to_table(typed: pd.DataFrame, table: str, words_used: bool = False) -> pd.DataFrame:
@@ -182,8 +255,24 @@ def to_table(typed: pd.DataFrame, table: str, words_used: bool = False) -> pd.Da
         )
     out[LOCATION] = typed[LOCATION]
     if table == "key_results":
+        out = one_sided_ranges(out)
         out = milestones_not_done(out, words_used)
     return out
+
+
+def one_sided_ranges(krs: pd.DataFrame) -> pd.DataFrame:
+    """ "Stay above X" / "stay below X": a range with one bound, X from the target column
+    (range_low for above, range_high for below) unless a bound is given."""
+    above, below = (krs["kr_type"] == ABOVE).fillna(False), (krs["kr_type"] == BELOW).fillna(False)
+    if not (above.any() or below.any()):
+        return krs
+    krs = krs.copy()
+    krs["range_low"] = krs["range_low"].mask(above & krs["range_low"].isna(), krs["target_value"])
+    krs["range_high"] = krs["range_high"].mask(
+        below & krs["range_high"].isna(), krs["target_value"]
+    )
+    krs["kr_type"] = krs["kr_type"].mask(above | below, "range")
+    return krs
 
 
 def milestones_not_done(krs: pd.DataFrame, words_used: bool) -> pd.DataFrame:
@@ -201,3 +290,34 @@ def combine(parts: list[pd.DataFrame], table: str) -> pd.DataFrame:
         empty = to_table(pd.DataFrame({"_source": pd.Series(dtype="str"), "_row": []}), table)
         return empty.astype({"_row": "int64"})
     return pd.concat(parts, ignore_index=True)
+
+
+def archived_counts(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
+    """Archived objectives, and key results archived themselves or under an archived objective."""
+    out: dict[str, int] = {}
+    objectives, krs = tables.get("objectives"), tables.get("key_results")
+    gone: set[str] = set()
+    if objectives is not None and "archived" in objectives:
+        flagged = objectives["archived"].fillna(False).astype(bool)
+        gone = set(objectives.loc[flagged, "objective_id"])
+        if flagged.any():
+            out["objectives"] = int(flagged.sum())
+    if krs is not None and "archived" in krs:
+        flagged = krs["archived"].fillna(False).astype(bool) | krs["objective_id"].isin(gone)
+        if flagged.any():
+            out["key_results"] = int(flagged.sum())
+    return out
+
+
+def archived_words(archived: dict[str, int]) -> str:
+    """`1 archived objective and 6 archived key results kept out of scores`, or ''."""
+    nouns = {
+        "objectives": ("objective", "objectives"),
+        "key_results": ("key result", "key results"),
+    }
+    parts = []
+    for table, (one, many) in nouns.items():
+        n = archived.get(table, 0)
+        if n:
+            parts.append(f"{n} archived {one if n == 1 else many}")
+    return " and ".join(parts) + " kept out of scores" if parts else ""

@@ -21,7 +21,7 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 SERIAL_RANGE = (18264, 73051)  # 1950-01-01 … 2100-01-01: numbers outside are not dates
 _ISO = (  # [0-9] rather than \d keeps the match in pyarrow on large columns
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
-    r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?"
+    r"(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?"  # Postgres writes +00
 )
 _UNIFORM_ISO = {  # cell width → the pattern every cell of such a column matches
     10: r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",

@@ -8,6 +8,8 @@ Derived rows are only added when their id is new: they never overwrite what is s
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from pipelines.map.canonical import LOCATION, Canonical, combine
@@ -19,8 +21,28 @@ CYCLE_NAME = (
 )
 
 
+CYCLE_IN_TEXT = (
+    r"(?i)(?<![0-9A-Za-z])(?:\d{4}\s*[-_/ ]?\s*[QH][1-4]|[QH][1-4]\s*[-_/ ]?\s*(?:FY\s*)?\d{4}"
+    r"|FY\s*\d{4})(?![0-9A-Za-z])"
+)
+
+
 def looks_like_cycle(name: str) -> bool:
     return bool(pd.Series([name]).str.fullmatch(CYCLE_NAME).iloc[0])
+
+
+def cycle_in_name(name: str) -> str | None:
+    """The cycle a file or sheet name states: `Team Atlas OKRs - Q3 2025 grading` → `Q3 2025`."""
+    if looks_like_cycle(name):
+        return name.strip()
+    found = re.search(CYCLE_IN_TEXT, name)
+    return found.group(0).strip() if found else None
+
+
+def cycle_midpoints(ids: pd.Series) -> pd.Series:
+    """The middle day of cycles named after a quarter, half or year (missing otherwise)."""
+    start, end = cycle_bounds(ids)
+    return (start + (end - start) / 2).dt.normalize()
 
 
 def cycle_bounds(ids: pd.Series) -> tuple[pd.Series, pd.Series]:

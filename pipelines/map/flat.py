@@ -19,7 +19,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.map.canonical import LOCATION, Canonical, to_table
-from pipelines.map.derive import looks_like_cycle
+from pipelines.map.derive import cycle_in_name
+from pipelines.map.implied import dated_check_ins, midpoint_check_ins, progress_as_value
+from pipelines.map.words import is_summary_label
 from pipelines.problems import Problem
 from pipelines.read.sources import SourceTable
 
@@ -111,11 +113,13 @@ def _fill_cycle(rows: pd.DataFrame, source: SourceTable, canonical: Canonical) -
     if CYCLE in rows:
         rows[CYCLE] = rows[CYCLE].ffill()
         return True
-    name = source.sheet or Path(source.file).stem
-    if looks_like_cycle(name):
-        rows[CYCLE] = pd.Series(name.strip(), index=rows.index, dtype="str")
-        canonical.notes.append(f"{source.label}: no cycle column; cycle {name!r} from the name")
-        return True
+    for name in (source.sheet, Path(source.file).stem):
+        cycle = cycle_in_name(name) if name else None
+        if cycle:
+            rows[CYCLE] = pd.Series(cycle, index=rows.index, dtype="str")
+            message = f"{source.label}: no cycle column; cycle {cycle!r} from the name"
+            canonical.notes.append(message)
+            return True
     message = (
         "no cycle column (Cycle, Quarter, Period…): add one, or name the sheet after the cycle "
         "(e.g. 2025-Q3)"
@@ -159,7 +163,7 @@ def split_flat(
     typed: pd.DataFrame, source: SourceTable, canonical: Canonical
 ) -> dict[str, pd.DataFrame]:
     """Objectives, key results and (with a date column) check-ins of one flat sheet."""
-    rows = typed.copy()
+    rows = _without_summary_rows(typed.copy(), source, canonical)
     if not _fill_cycle(rows, source, canonical):
         return {}
     block = rows[TITLE].notna().cumsum()
@@ -191,13 +195,42 @@ def split_flat(
         + '" (first on row ' + first_row + ")"
     )  # fmt: skip
     canonical.report(krs, repeated, KR_TITLE, messages)
-    krs = krs[~repeated]
+    krs = progress_as_value(krs[~repeated])
     words = source.label in canonical.milestone_words
+    check_ins = [dated_check_ins(krs), midpoint_check_ins(krs, canonical)]
     out = {"objectives": objectives, "key_results": to_table(krs, "key_results", words)}
-    if "check_ins.checked_at" in krs:
-        dated = krs[krs["check_ins.checked_at"].notna()].copy()
-        dated["check_ins.kr_id"] = dated["key_results.kr_id"]
-        if "key_results.current_value" in dated:
-            dated["check_ins.value"] = dated["key_results.current_value"]
-        out["check_ins"] = to_table(dated, "check_ins")
+    found = [c for c in check_ins if c is not None]
+    if found:
+        out["check_ins"] = pd.concat(found, ignore_index=True)
     return out
+
+
+MEASURES = ("start_value", "target_value", "current_value", "range_low", "range_high", "owner")
+
+
+def _without_summary_rows(
+    rows: pd.DataFrame, source: SourceTable, canonical: Canonical
+) -> pd.DataFrame:
+    """Rows that summarise others are not objectives or key results: a title `Total`,
+    `Average` or `Objective average`, or a row with scores but no key-result title, owner or
+    numbers (a per-objective average). Skipped with one note."""
+    labelled = pd.Series(False, index=rows.index)
+    for name in (TITLE, KR_TITLE):
+        if name in rows:
+            labelled |= is_summary_label(rows[name].fillna(""))
+    scored = [c for c in rows.columns if c.startswith("key_results.")]
+    measured = [f"key_results.{c}" for c in MEASURES if f"key_results.{c}" in rows]
+    untitled = rows[KR_TITLE].isna() if KR_TITLE in rows else pd.Series(False, index=rows.index)
+    only_scores = untitled & rows[scored].notna().any(axis=1)
+    if measured:
+        only_scores &= rows[measured].isna().all(axis=1)
+    summary = labelled | only_scores
+    if not summary.any():
+        return rows
+    lines = ", ".join(str(r) for r in rows.loc[summary, "_row"].head(10))
+    more = ", …" if summary.sum() > 10 else ""
+    canonical.notes.append(
+        f"{source.label}: {int(summary.sum())} summary rows skipped (rows {lines}{more}): "
+        "totals and averages, not objectives or key results"
+    )
+    return rows[~summary]

@@ -20,6 +20,7 @@ from pipelines.map.synonyms import (
     FLAT,
     TABLE_ALIASES,
     normalise_header,
+    not_okr_kind,
 )
 from pipelines.problems import Problem
 from pipelines.read.sources import SourceTable
@@ -33,6 +34,10 @@ ROLES = (*TABLES_BY_NAME, "flat", "ignore")
 class SourceMapping:
     role: str  # a canonical table, "flat" or "ignore"
     columns: dict[str, str] = field(default_factory=dict)  # "table.column" → source header
+    constants: dict[str, str] = field(default_factory=dict)  # "table.column" → every row's value
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # field → {source: canonical}
+    ignored: list[str] = field(default_factory=list)  # source headers left alone on purpose
+    reason: str | None = None  # why a source is left out, when it is on purpose (a note)
 
 
 Mapping = dict[str, SourceMapping]  # by SourceTable.label
@@ -97,7 +102,7 @@ def is_documentation(source: SourceTable) -> bool:
 def classify(source: SourceTable) -> str:
     """The role a source most likely plays: by its sheet or file name, then by its headers."""
     name = normalise_header(source.sheet or Path(source.file).stem)
-    if name in DOCUMENTATION_SHEETS:
+    if name in DOCUMENTATION_SHEETS or not_okr_kind(name, source.headers):
         return "ignore"
     for table, aliases in TABLE_ALIASES.items():
         if name in aliases:
@@ -131,6 +136,9 @@ class MappingEntry:
     sheet: str | None
     file: str | None
     columns: dict[str, str]
+    constants: dict[str, str] = field(default_factory=dict)  # column → `{ value = "…" }`
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # `[table.values.column]`
+    ignore: list[str] = field(default_factory=list)  # `ignore = [...]`
 
     def locates(self, source: SourceTable) -> bool:
         stem = Path(source.file).stem.casefold()
@@ -149,7 +157,13 @@ class MappingFile:
         return {e.sheet for e in self.entries if e.sheet}
 
     def headers(self) -> set[str]:
-        return {normalise_header(h) for e in self.entries for h in e.columns.values()}
+        named = [h for e in self.entries for h in (*e.columns.values(), *e.ignore)]
+        return {normalise_header(h) for h in named}
+
+    def names_sources(self) -> bool:
+        """Whether the file says where each table is (`sheet =`/`file =`): then a sheet or file
+        it does not name is left out, as a database export's other tables are."""
+        return any(e.sheet or e.file for e in self.entries)
 
 
 def parse_mapping_file(name: str, text: str) -> MappingFile:
@@ -167,15 +181,49 @@ def parse_mapping_file(name: str, text: str) -> MappingFile:
             result.problems.append(Problem(name, None, None, None, message))
             continue
         for block in value if isinstance(value, list) else [value]:
-            sheet, file = block.get("sheet"), block.get("file")
-            columns = {k: str(v) for k, v in block.items() if k not in ("sheet", "file")}
-            for column in columns:
-                if column not in TABLES_BY_NAME[table].column_names:
-                    message = f"[{table}] has no column {column!r}"
-                    result.problems.append(Problem(name, None, None, None, message))
-            valid = {k: v for k, v in columns.items() if k in TABLES_BY_NAME[table].column_names}
-            result.entries.append(MappingEntry(table, sheet, file, valid))
+            result.entries.append(_entry(name, table, block, result.problems))
     return result
+
+
+def _entry(
+    name: str, table: str, block: dict[str, object], problems: list[Problem]
+) -> MappingEntry:
+    """One `[table]` block: columns, `{ value = "…" }` constants, `ignore` and `values` maps."""
+    known = TABLES_BY_NAME[table].column_names
+    sheet, file = block.get("sheet"), block.get("file")
+    entry = MappingEntry(table, None if sheet is None else str(sheet),
+                         None if file is None else str(file), {})  # fmt: skip
+
+    def problem(message: str) -> None:
+        problems.append(Problem(name, None, None, None, f"[{table}] {message}"))
+
+    for key, item in block.items():
+        if key in ("sheet", "file"):
+            continue
+        if key == "ignore":
+            if isinstance(item, list) and all(isinstance(h, str) for h in item):
+                entry.ignore = list(item)
+            else:
+                problem('ignore must be a list of column names: ignore = ["a", "b"]')
+            continue
+        if key == "values":
+            for column, pairs in (item if isinstance(item, dict) else {}).items():
+                if column not in known or not isinstance(pairs, dict):
+                    problem(f"values.{column}: no such column, or not a table of values")
+                    continue
+                entry.values[column] = {str(k): str(v) for k, v in pairs.items()}
+            continue
+        if key not in known:
+            problem(f"has no column {key!r}")
+            continue
+        if isinstance(item, dict):
+            if set(item) == {"value"}:
+                entry.constants[key] = str(item["value"])
+            else:
+                problem(f'{key}: a constant is written {key} = {{ value = "…" }}')
+            continue
+        entry.columns[key] = str(item)
+    return entry
 
 
 def _find_header(source: SourceTable, wanted: str) -> str | None:
@@ -193,9 +241,15 @@ def _find_header(source: SourceTable, wanted: str) -> str | None:
 def _apply_entries(
     source: SourceTable, role: str, entries: list[MappingEntry], file: MappingFile
 ) -> SourceMapping:
-    columns = suggest_columns(source.headers, role)
+    ignored = [h for e in entries for i in e.ignore if (h := _find_header(source, i))]
+    columns = suggest_columns([h for h in source.headers if h not in ignored], role)
     overrides: dict[str, str | None] = {}
+    extra = SourceMapping(role, ignored=ignored)
     for entry in entries:
+        for column, value in entry.constants.items():
+            extra.constants[f"{entry.table}.{column}"] = value
+        for column, pairs in entry.values.items():
+            extra.values[f"{entry.table}.{column}"] = pairs
         for column, header in entry.columns.items():
             name = f"{entry.table}.{column}"
             if role == "flat" and name == "key_results.objective_id":
@@ -212,7 +266,9 @@ def _apply_entries(
     claimed = {h for h in overrides.values() if h}
     columns = {k: v for k, v in columns.items() if v not in claimed}
     columns.update({k: v for k, v in overrides.items() if v})
-    return SourceMapping(role, {k: v for k, v in columns.items() if overrides.get(k, v)})
+    columns = {k: v for k, v in columns.items() if k not in extra.constants}
+    extra.columns = {k: v for k, v in columns.items() if overrides.get(k, v)}
+    return extra
 
 
 def suggest_mapping(sources: list[SourceTable], file: MappingFile | None = None) -> Mapping:
@@ -225,6 +281,15 @@ def suggest_mapping(sources: list[SourceTable], file: MappingFile | None = None)
         located = [(i, e) for i, e in located if e.locates(source)]
         used.update(i for i, _ in located)
         tables = {e.table for _, e in located}
+        if source.role is not None:  # a tool profile's output: canonical headers already
+            flat = source.role == "flat"  # headers are `table.column` already
+            columns = {h if flat else f"{source.role}.{h}": h for h in source.headers}
+            mapping[source.label] = SourceMapping(source.role, columns)
+            continue
+        if not tables and file.names_sources() and file.entries:
+            reason = f"not named in {file.name}; not loaded"
+            mapping[source.label] = SourceMapping("ignore", reason=reason)
+            continue
         if not tables:
             role = classify(source)
         elif len(tables) > 1:
@@ -259,7 +324,7 @@ def unmapped_columns(sources: list[SourceTable], mapping: Mapping) -> list[str]:
             if not is_documentation(source):
                 out.append(f"{source.label}: (whole sheet of {len(source.headers)} columns)")
             continue
-        used = set(loaded_columns(m).values())
+        used = set(loaded_columns(m).values()) | set(m.ignored)
         out.extend(f"{source.label}: {h}" for h in source.headers if h not in used)
     return out
 
@@ -270,8 +335,8 @@ def mapping_toml(sources: list[SourceTable], mapping: Mapping) -> str:
     sheet_names = [s.sheet for s in sources if s.sheet]
     for source in sources:
         m = mapping.get(source.label)
-        if m is None or m.role == "ignore":
-            continue
+        if m is None or m.role == "ignore" or source.role is not None:
+            continue  # a tool profile's output is recognised again without a mapping
         where = []
         if source.sheet:
             where.append(f"sheet = {_quote(source.sheet)}")
@@ -284,6 +349,17 @@ def mapping_toml(sources: list[SourceTable], mapping: Mapping) -> str:
                 for name, header in m.columns.items()
                 if name.startswith(f"{table}.")
             ]
+            lines += [
+                f"{name.split('.', 1)[1]} = {{ value = {_quote(value)} }}"
+                for name, value in m.constants.items()
+                if name.startswith(f"{table}.")
+            ]
+            if m.ignored and table == tables[0]:
+                lines.append(f"ignore = [{', '.join(_quote(h) for h in m.ignored)}]")
+            for name, pairs in m.values.items():
+                if name.startswith(f"{table}.") and pairs:
+                    lines += ["", f"[{table}.values.{name.split('.', 1)[1]}]"]
+                    lines += [f"{_quote(k)} = {_quote(v)}" for k, v in pairs.items()]
             if lines or m.role != "flat":
                 blocks.setdefault(table, []).append(where + lines)
     out = ["# OKR Health mapping file: canonical column = source column", ""]

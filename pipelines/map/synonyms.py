@@ -16,7 +16,7 @@ OWNER = (
 )  # fmt: skip
 CYCLE = (
     "cycle", "cycle id", "quarter", "period", "time period", "goal cycle", "okr cycle",
-    "timeframe", "time frame", "session",
+    "timeframe", "time frame", "session", "program increment", "pi", "okr period",
 )  # fmt: skip
 TEAM = ("team", "team id", "team name", "department", "dept", "squad", "group", "unit name")
 START = ("start", "start value", "starting value", "baseline", "initial value", "from")
@@ -25,7 +25,26 @@ CURRENT = (
     "current", "current value", "actual", "actual value", "value", "latest value", "achieved",
     "progress value",
 )  # fmt: skip
-SCORE = ("score", "grade", "final score", "final grade", "closing score", "manual score")
+SCORE = (
+    "score", "grade", "final score", "final grade", "closing score", "closing grade",
+    "manual score", "end q", "end q score", "end q grade", "eoq", "eoq score", "eoq grade",
+    "end of quarter", "end of quarter score", "end of cycle score", "final",
+)  # fmt: skip
+# The tool's own progress figure, 0–100 or 0–1 (decided per column).
+PROGRESS = (
+    "progress", "progress %", "% complete", "percent complete", "actual progress",
+    "completion", "completion %", "result %", "progress percent", "percentage complete",
+)  # fmt: skip
+PROJECTED = (
+    "projected score", "projection", "mid q projection", "projected", "projected grade",
+    "forecast score", "expected score", "mid quarter projection",
+)  # fmt: skip
+# A mid-quarter grade: a grade check-in dated at the cycle's midpoint (flat sheets).
+MIDPOINT = (
+    "mid q score", "mid q actual", "midpoint", "mid q", "mid q grade", "mid quarter score",
+    "mid cycle score", "midpoint score", "midpoint grade", "mid quarter grade",
+)  # fmt: skip
+ARCHIVED = ("archived", "is archived", "deleted", "is deleted", "archive", "archived?")
 KR_TITLE = (
     "key result", "kr", "kr title", "key result title", "key result name", "key results",
     "krs", "kr name", "metric", "measure",
@@ -48,7 +67,15 @@ STATUS = ("status", "state", "health", "rag", "rag status")
 NOTE = ("note", "notes", "comment", "comments", "remark", "remarks", "update")
 AUTHOR = ("author", "updated by", "submitted by", "reporter", "by")
 KR_COMMON = {
-    "kr_type": ("kr type", "key result type", "metric type", "measure type"),
+    "kr_type": (
+        "kr type",
+        "key result type",
+        "metric type",
+        "measure type",
+        "outcome type",
+        "type",
+        "progress type",
+    ),
     "unit": ("unit", "units", "unit of measure", "uom"),
     "start_value": START,
     "target_value": TARGET,
@@ -56,6 +83,8 @@ KR_COMMON = {
     "range_high": ("range high", "high", "upper bound", "maximum", "max", "ceiling"),
     "current_value": CURRENT,
     "manual_score": SCORE,
+    "reported_progress": PROGRESS,
+    "projected_score": PROJECTED,
     "due_date": ("due", "due date", "deadline", "target date", "due by"),
 }
 
@@ -83,6 +112,7 @@ ENTITY: dict[str, dict[str, tuple[str, ...]]] = {
         "parent_kr_id": PARENT_KR,
         "weight": ("weight", "weighting"),
         "description": ("description", "details", "why"),
+        "archived": (*ARCHIVED, "objective archived", "goal archived"),
     },
     "key_results": {
         "kr_id": ("id", "kr id", "key result id"),
@@ -92,6 +122,7 @@ ENTITY: dict[str, dict[str, tuple[str, ...]]] = {
         "owner": (*OWNER, "kr owner", "key result owner"),
         **{k: v for k, v in KR_COMMON.items() if k != "kr_type"},
         "weight": ("weight", "weighting"),
+        "archived": (*ARCHIVED, "kr archived", "key result archived"),
     },
     "check_ins": {
         "kr_id": ("kr id", "key result id", "kr", "key result"),
@@ -116,11 +147,14 @@ FLAT: dict[str, tuple[str, ...]] = {
     "objectives.parent_kr_id": PARENT_KR,
     "objectives.weight": ("objective weight", "goal weight"),
     "objectives.description": ("description", "objective description", "goal description"),
+    "objectives.archived": ("objective archived", "goal archived", "objective deleted"),
     "key_results.kr_id": ("kr id", "key result id"),
     "key_results.title": KR_TITLE,
     "key_results.owner": (*OWNER, "kr owner", "key result owner"),
     **{f"key_results.{k}": v for k, v in KR_COMMON.items()},
     "key_results.weight": ("weight", "kr weight", "key result weight"),
+    "key_results.archived": (*ARCHIVED, "kr archived", "key result archived"),
+    "key_results.midpoint_grade": MIDPOINT,
     "check_ins.checked_at": CHECKED_AT,
     "check_ins.confidence": CONFIDENCE,
     "check_ins.status": STATUS,
@@ -136,10 +170,33 @@ TABLE_ALIASES: dict[str, tuple[str, ...]] = {
     "check_ins": ("checkins", "checkin", "updates", "progressupdates", "check_ins"),
 }
 
+# Sheets of tasks, initiatives or people that OKR tools export beside the OKRs: never
+# objectives (a `Tasks` sheet with `objective` and `taskName` is not an objectives table).
+NOT_OKR_SHEETS = {
+    **dict.fromkeys(("tasks", "task", "initiatives", "initiative", "projects", "actions",
+                     "deliverables", "todos"), "tasks"),
+    **dict.fromkeys(("users", "user", "people", "members", "employees", "staff", "accounts",
+                     "persons"), "people"),
+}  # fmt: skip
+NOT_OKR_HEADERS = {
+    **dict.fromkeys(("taskname", "tasktitle", "task", "initiativename", "initiative",
+                     "actionitem", "deliverable"), "tasks"),
+    **dict.fromkeys(("firstname", "lastname", "givenname", "surname"), "people"),
+}  # fmt: skip
+
 DOCUMENTATION_SHEETS = (
     "readme", "instructions", "howto", "howtouse", "help", "about", "legend", "guide",
     "lists", "lookups", "lookup", "info",
 )  # fmt: skip
+
+
+def not_okr_kind(name: str, headers: list[str]) -> str | None:
+    """`tasks` or `people` for a sheet of tasks or users by its name or headers, else None."""
+    kind = NOT_OKR_SHEETS.get(normalise_header(name))
+    if kind:
+        return kind
+    keys = [NOT_OKR_HEADERS.get(normalise_header(h)) for h in headers]
+    return next((k for k in keys if k), None)
 
 
 def normalise_header(text: str) -> str:

@@ -32,7 +32,8 @@ FLAG_WORDS = {
     **dict.fromkeys(("no", "n", "false", "0", "0.0", "-", "active", "live", "open"), False),
 }  # fmt: skip
 ZONE_WORDS = {"fail": 0.0, "commit": 0.3, "target": 0.7, "stretch": 1.0}
-SCALED_KINDS = ("score", "confidence")
+NOT_GRADED = ["n/a", "na", "n.a.", "-", "–", "—", "tbd", "not graded", "ungraded", "none"]
+SCALED_KINDS = ("score", "confidence", "progress")
 # Patterns stay ASCII with [0-9] rather than \d so pyarrow runs them, not Python's re.
 _STRIP_ASCII = r"[ \t'$+]"
 _STRIP_OTHER = "[\u00a0\u202f’€£¥]"
@@ -164,6 +165,7 @@ def parse_number(column: pd.Series, kind: str = "number", hint: str | None = Non
     """Numbers with percent signs, decimal commas or thousands separators, per column.
 
     kind: "number"; "value" also reads milestone words (done/yes/true/x → 1, no/false/open → 0);
+    "progress" is a tool's progress figure, 0–1 or 0–100 decided per column (`70%` is 0.7);
     "score" also reads zone words (Fail/Commit/Target/Stretch → 0/0.3/0.7/1) and normalises
     0–10 and 0–100 scales to 0–1; "confidence" normalises 1–10 and percent to 0–1.
     """
@@ -172,9 +174,11 @@ def parse_number(column: pd.Series, kind: str = "number", hint: str | None = Non
     if plain is not None:  # the common case: every cell a plain number like -12 or 0.65
         values, note = plain, None
         if kind in SCALED_KINDS:
-            values, note = _normalise_scale(values, pd.Series(False, index=values.index))
+            values, note = _normalise_scale(values, pd.Series(False, index=values.index), kind)
         return Parsed(values, _no_messages(column.index), _no_messages(column.index), note)
     words = {"value": MILESTONE_WORDS, "score": ZONE_WORDS}.get(kind, {})
+    if kind in ("score", "progress"):  # "n/a", "-": not graded (empty), never an error
+        text = text.where(~text.str.lower().isin(NOT_GRADED))
     from_words = pd.Series(np.nan, index=text.index, dtype="float64")
     if words:
         lower = text.str.lower()
@@ -217,7 +221,7 @@ def parse_number(column: pd.Series, kind: str = "number", hint: str | None = Non
         )
     note = None
     if kind in SCALED_KINDS:
-        values, note = _normalise_scale(values, percent | from_words.notna())
+        values, note = _normalise_scale(values, percent | from_words.notna(), kind)
     return Parsed(values, errors, warnings, note)
 
 
@@ -305,11 +309,17 @@ def _typed_numbers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     return numbers, typed.notna() & numbers.isna()
 
 
-def _normalise_scale(values: pd.Series, fixed: pd.Series) -> tuple[pd.Series, str | None]:
-    """Divide by 10 or 100 when the column's plain numbers run on a 0–10 or 0–100 scale."""
+def _normalise_scale(
+    values: pd.Series, fixed: pd.Series, kind: str = "score"
+) -> tuple[pd.Series, str | None]:
+    """Divide by 10 or 100 when the column's plain numbers run on a 0–10 or 0–100 scale
+    (progress: 0–1 or 0–100 only, and overachievement such as 124 is still percent)."""
     plain = values[~fixed.astype(bool)].dropna()
     top = plain.abs().max() if not plain.empty else 0.0
-    scale = 1.0 if top <= 1 else 10.0 if top <= 10 else 100.0 if top <= 100 else 1.0
+    if kind == "progress":
+        scale = 1.0 if top <= 1 else 100.0
+    else:
+        scale = 1.0 if top <= 1 else 10.0 if top <= 10 else 100.0 if top <= 100 else 1.0
     if scale == 1.0:
         return values, None
     scaled = values.where(fixed.astype(bool), values / scale)

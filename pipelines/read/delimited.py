@@ -141,7 +141,7 @@ def read_csv_bytes(
     body.index = pd.RangeIndex(h + 2, h + 2 + len(body))
     shown = {"\t": "tab", ";": "semicolon", ",": "comma", "|": "pipe"}.get(delimiter)
     ragged = _wider_than_header(body, len(head[h]))
-    if ragged:
+    if ragged and not _spills(head[h]):
         message = (
             f"more values than the header row has columns ({len(head[h])}): a value with a "
             f"{shown or 'delimiter'} in it and no quotes around it? Put it in double quotes"
@@ -289,6 +289,17 @@ def _first_lines(text: str, count: int) -> list[str]:
         if end < 0:
             return text.split("\n")[:count]
     return text[:end].split("\n")
+
+
+SPILL_HEADERS = ("checkins",)  # a last column whose values run on into unnamed columns (Viva)
+
+
+def _spills(header: list[object]) -> bool:
+    """Whether the header's last named column is one a tool spills to its right (Viva Goals'
+    `Checkins`, one check-in per cell): the values beyond it are unnamed columns, not an error."""
+    named = [str(c) for c in header if c not in (None, "") and str(c).strip()]
+    key = re.sub(r"[^0-9a-z]+", "", named[-1].casefold()) if named else ""
+    return key in SPILL_HEADERS
 
 
 def _wider_than_header(body: pd.DataFrame, width: int) -> list[int]:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pipelines.problems import Problem
+from pipelines.read.archives import ARCHIVE_SUFFIXES, JSON_SUFFIXES, read_archive, read_json_bytes
 from pipelines.read.delimited import read_csv_bytes
 from pipelines.read.safety import check_file, scan_zip_parts
 from pipelines.read.sources import READ_CHUNK, TEXT_SUFFIXES, WORKBOOK_SUFFIXES, IsHeader, Sources
@@ -33,6 +34,9 @@ def read_files(
         suffix = Path(name).suffix.lower()
         # The unpacking scan of a zip workbook runs beside the child process that reads it
         # (see `read_workbook_bytes`); everything else is checked before any reading starts.
+        if suffix in ARCHIVE_SUFFIXES:  # its own checks: entries, sizes, ratios, nesting
+            read_archive(name, data, is_header, sources, limits)
+            continue
         beside = limits.isolate_parsing and suffix in WORKBOOK_SUFFIXES
         refused = check_file(name, data, limits, scan_parts=not beside)
         if refused:
@@ -42,10 +46,12 @@ def read_files(
             if suffix in WORKBOOK_SUFFIXES:
                 scan = (lambda n=name, d=data: scan_zip_parts(n, d, limits)) if beside else None
                 read_workbook_bytes(name, data, is_header, wanted, sources, limits, scan)
+            elif suffix in JSON_SUFFIXES:
+                read_json_bytes(name, data, sources)
             elif suffix in TEXT_SUFFIXES or not suffix:
                 read_csv_bytes(name, data, is_header, sources, limits)
             else:
-                message = f"not a CSV or Excel file ({suffix}); skipped"
+                message = f"not a CSV, Excel, JSON or zip file ({suffix}); skipped"
                 sources.problems.append(Problem(name, None, None, None, message, "warning"))
         except Exception as exc:  # a corrupt file, or a reader stopped in its child process
             message = f"could not be read: {exc}"
@@ -53,20 +59,22 @@ def read_files(
     return sources
 
 
-def expand_paths(paths: Iterable[Path]) -> list[tuple[str, bytes]]:
-    """Files as (name, bytes); a folder contributes its CSV and workbook files, sorted."""
+def expand_paths(paths: Iterable[Path], limits: Settings | None = None) -> list[tuple[str, bytes]]:
+    """Files as (name, bytes); a folder contributes its CSV, workbook, JSON and zip files,
+    sorted."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             found.extend(
                 p
                 for p in sorted(path.iterdir())
-                if p.suffix.lower() in WORKBOOK_SUFFIXES + TEXT_SUFFIXES
+                if p.suffix.lower()
+                in WORKBOOK_SUFFIXES + TEXT_SUFFIXES + JSON_SUFFIXES + ARCHIVE_SUFFIXES
                 and not p.name.startswith(("~$", "."))
             )
         else:
             found.append(path)
-    limit = settings().max_upload_mb * 1024 * 1024
+    limit = (limits or settings()).max_upload_mb * 1024 * 1024
     return [(p.name, _read_at_most(p, limit + 1)) for p in found]
 
 

@@ -106,7 +106,7 @@ def check_file(name: str, data: bytes, limits: Settings, scan_parts: bool = True
     if len(data) > limits.max_upload_mb * MB:
         return refuse(
             f"the file is larger than {limits.max_upload_mb} MB, the limit per file "
-            f"({Settings.variable('max_upload_mb')})"
+            f"({limits.limit_variable('max_upload_mb')})"
         )
     suffix = Path(name).suffix.lower()
     kind = _kind(data)
@@ -153,7 +153,7 @@ def check_zip(name: str, data: bytes, limits: Settings, scan_parts: bool = True)
     if len(infos) > limits.max_zip_entries:
         return refuse(
             f"the workbook holds {len(infos):,} parts, over the limit of "
-            f"{limits.max_zip_entries:,} ({Settings.variable('max_zip_entries')})"
+            f"{limits.max_zip_entries:,} ({limits.limit_variable('max_zip_entries')})"
         )
     names = [i.filename for i in infos]
     if len(set(names)) != len(names):
@@ -163,7 +163,7 @@ def check_zip(name: str, data: bytes, limits: Settings, scan_parts: bool = True)
     if unpacked > limits.max_unzipped_mb * MB:
         return refuse(
             f"the workbook would unpack to {_mb(unpacked)}, over the limit of "
-            f"{limits.max_unzipped_mb:,} MB ({Settings.variable('max_unzipped_mb')}): "
+            f"{limits.max_unzipped_mb:,} MB ({limits.limit_variable('max_unzipped_mb')}): "
             "a decompression bomb, or far more data than an OKR import holds"
         )
     if not {"xl/workbook.xml", "xl/workbook.bin", "content.xml"} & set(names):
@@ -181,7 +181,7 @@ def check_zip(name: str, data: bytes, limits: Settings, scan_parts: bool = True)
             return refuse(
                 f"expands {ratio:,.0f} times ({_mb(info.compress_size)} → "
                 f"{_mb(info.file_size)}), over the limit of {limits.max_zip_ratio} "
-                f"({Settings.variable('max_zip_ratio')}): a decompression bomb?",
+                f"({limits.limit_variable('max_zip_ratio')}): a decompression bomb?",
                 info.filename,
             )
     return _scan_parts(name, archive, limits) if scan_parts else []
@@ -298,8 +298,8 @@ class _Extent:
     def _too_big(self, where: str) -> str:
         return (
             f"the sheet uses cells as far as {where}, beyond the limit of "
-            f"{self.limits.max_rows:,} rows ({Settings.variable('max_rows')}) and "
-            f"{self.limits.max_columns:,} columns ({Settings.variable('max_columns')}); "
+            f"{self.limits.max_rows:,} rows ({self.limits.limit_variable('max_rows')}) and "
+            f"{self.limits.max_columns:,} columns ({self.limits.limit_variable('max_columns')}); "
             "reading it would build the whole grid in memory. Delete the stray cells far "
             "below or right of the data (Ctrl+End shows where the sheet ends) and save again"
         )
@@ -339,11 +339,11 @@ def check_size(
     if rows > limits.max_rows:
         problems.append(
             f"{rows:,} rows, over the limit of {limits.max_rows:,} rows per sheet or file "
-            f"({Settings.variable('max_rows')})"
+            f"({limits.limit_variable('max_rows')})"
         )
     if columns > limits.max_columns:
         problems.append(
             f"{columns:,} columns, over the limit of {limits.max_columns:,} columns per sheet "
-            f"or file ({Settings.variable('max_columns')})"
+            f"or file ({limits.limit_variable('max_columns')})"
         )
     return [Problem(name, sheet, None, None, message) for message in problems]

@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from operator import itemgetter
 from typing import TypeVar, cast
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+from pipelines.read.formulas import uncached_formulas
 
 Merged = list[tuple[tuple[int, int], tuple[int, int]]]
 # A cell as python-calamine gives it (an empty cell is "").
@@ -83,6 +85,7 @@ class ColumnSheet:
     start: tuple[int, int]
     height: int
     has_data: bool
+    uncached: list[tuple[int, str, str]] = field(default_factory=list)  # formulas, no value
 
 
 def fill_merged_down(rows: list[list[C]], merged: Merged, top: int, left: int) -> None:
@@ -102,6 +105,7 @@ def workbook_columns(
     HEAD_ROWS rows sorted into typed columns here, in the child: a column of numbers comes
     back as one block of bytes instead of a pickle of a hundred thousand Python floats."""
     sheets, notes = workbook_sheets(data, wanted, max_rows, max_columns)
+    formulas = uncached_formulas(data)
     out: list[ColumnSheet] = []
     for raw in sheets:
         rows = raw.rows
@@ -122,7 +126,9 @@ def workbook_columns(
         columns: list[tuple[str, object]] = []
         for j in range(width):
             columns.append(_typed_cells(list(map(itemgetter(j), below))))
-        out.append(ColumnSheet(raw.name, head, columns, width, raw.start, raw.height, True))
+        sheet = ColumnSheet(raw.name, head, columns, width, raw.start, raw.height, True)
+        sheet.uncached = formulas.get(raw.name, [])
+        out.append(sheet)
     return out, notes
 
 

@@ -34,18 +34,34 @@ class SourceTable:
     letters: dict[str, str]  # header label → Excel column letter
     header_row: int
     decimal_hint: str | None = None  # "," when the file separates columns with semicolons
+    role: str | None = None  # a canonical table already known (a tool profile's output)
+    part: str | None = None  # which part of a split source this is ("objectives", …)
+    records: bool = False  # rows are JSON records: columns are fields, not letters
 
     @property
     def label(self) -> str:
-        return f"{self.file}:{self.sheet}" if self.sheet else self.file
+        label = f"{self.file}:{self.sheet}" if self.sheet else self.file
+        return f"{label} ({self.part})" if self.part else label
 
     @property
     def headers(self) -> list[str]:
         return list(self.data.columns)
 
     def ref(self, header: str) -> str:
-        """`F (target_value)`: how a problem names this column."""
+        """`F (target_value)`: how a problem names this column (`field Outcome.Target` in
+        JSON records)."""
+        if self.records:
+            return f"field {self.letters.get(header, header)}"
         return f"{self.letters[header]} ({header})"
+
+
+@dataclass
+class Document:
+    """A JSON file's records (a list of objects), before any flattening: what a tool profile
+    reads; `file` is `archive.zip/inner.json` inside an archive."""
+
+    file: str
+    records: list[dict[str, object]]
 
 
 @dataclass
@@ -53,6 +69,9 @@ class Sources:
     tables: list[SourceTable] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)  # JSON records, not yet tables
+    recognised: list[str] = field(default_factory=list)  # "Viva Goals organisation export"
+    not_scored: dict[str, int] = field(default_factory=dict)  # initiatives… by kind
 
 
 class TextError(ValueError):

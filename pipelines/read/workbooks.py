@@ -131,7 +131,22 @@ def read_workbook_bytes(
             sources.problems.extend(problems)
             continue
         sources.tables.append(SourceTable(name, sheet.name, frame, letters, top + h + 1))
+        sources.problems.extend(_uncached_problems(name, sheet, letters))
         read += 1
     if not read and not any(p.file == name for p in sources.problems):
         message = "no sheet with data in this workbook (empty, hidden and chart sheets skipped)"
         sources.problems.append(Problem(name, None, None, None, message, "warning"))
+
+
+def _uncached_problems(name: str, sheet: ColumnSheet, letters: dict[str, str]) -> list[Problem]:
+    """A located error for each formula cell saved without its value (read as empty)."""
+    headers = {letter: header for header, letter in letters.items()}
+    problems = []
+    for row, letter, formula in sheet.uncached:
+        ref = f"{letter} ({headers[letter]})" if letter in headers else letter
+        message = (
+            f"formula without a cached value (={formula}): the file was saved without "
+            "calculating it; open it in Excel and save it again, or type the value"
+        )
+        problems.append(Problem(name, sheet.name, row, ref, message))
+    return problems

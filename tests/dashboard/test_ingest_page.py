@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import json
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -87,3 +90,44 @@ def test_a_file_with_errors_cannot_be_loaded(page: AppTest, tmp_path: Path) -> N
     ]
     assert page.button(key="load").disabled
     assert not (tmp_path / "page.duckdb").exists()
+
+
+def test_a_viva_goals_export_zip_is_recognised_and_loads(page: AppTest, tmp_path: Path) -> None:
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "tools" / "viva_goals_org_export"
+    archive = next(fixture.glob("*.zip"))
+    page.file_uploader(key="uploads").set_value(
+        (archive.name, archive.read_bytes(), "application/zip")
+    ).run()
+    assert not page.exception
+    shown = texts(page).replace("\\", "")  # Markdown escapes, as the reader does not see them
+    assert "Recognised as a Viva Goals organisation export" in shown
+    assert "2 projects not scored (not key results)" in shown
+    assert "Ready to load: 4 cycles, 6 teams, 5 objectives, 11 key results, 22 check-ins." in shown
+    page.button(key="load").click().run()
+    assert not page.exception
+    db = tmp_path / "page.duckdb"
+    assert history(db)["outcome"].tolist() == ["loaded"]
+    assert kr_scores(db)["4200213"] == pytest.approx(1.0)  # Stay Below, on the right side
+
+
+def test_a_broken_zip_record_is_shown_located_on_the_page(page: AppTest) -> None:
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "tools" / "viva_goals_org_export"
+    source = zipfile.ZipFile(next(fixture.glob("*.zip")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name.startswith("objectives_"):
+                records = json.loads(data)
+                for record in records[1:4]:
+                    record["Title"] = ""  # the same problem on three records: grouped by 13a
+                data = json.dumps(records).encode()
+            target.writestr(name, data)
+    upload = ("Organization_x.zip", out.getvalue(), "application/zip")
+    page.file_uploader(key="uploads").set_value(upload).run()
+    assert not page.exception
+    assert "Recognised as a Viva Goals organisation export" in texts(page)
+    problems = frame_with(page, "problem")
+    located = problems[problems["severity"] == "error"]["where"].tolist()
+    assert any(w.startswith("Organization_x.zip/objectives_export_file_") for w in located), located
+    assert page.button(key="load").disabled

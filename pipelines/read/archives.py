@@ -1,0 +1,201 @@
+"""Whole exports: a `.zip` archive of JSON (or CSV) files, and JSON files in general.
+
+A tool's export such as Viva Goals' organisation export is a zip of JSON files, one per kind of
+record. The archive passes the same checks as a workbook (entry count, unpacked size, each
+entry's expansion ratio, encryption) and a zip inside it is refused. Each JSON file becomes a
+`Document` (its records as objects, for a tool profile), and `flatten` turns one into a
+`SourceTable`: nested objects as `Outcome.Target` columns, lists of named objects as joined
+names. A problem names the file inside the archive and the record number:
+`Organization_….zip/objectives_….json:12: …`.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from io import BytesIO
+from pathlib import PurePosixPath
+
+import pandas as pd
+
+from pipelines.problems import Problem
+from pipelines.read.delimited import read_csv_bytes
+from pipelines.read.safety import MB, RATIO_CHECKED_FROM, ZIP_MAGIC
+from pipelines.read.sources import TEXT_SUFFIXES, Document, IsHeader, Sources, SourceTable
+from pipelines.settings import Settings
+
+ARCHIVE_SUFFIXES = (".zip",)
+JSON_SUFFIXES = (".json",)
+NAME_KEYS = ("Name", "name", "Title", "title", "Email", "email", "ID", "id", "gid")
+MAX_DEPTH = 6  # levels of nesting flattened into column names; deeper is kept as JSON text
+
+
+def read_json_bytes(name: str, data: bytes, sources: Sources) -> None:
+    """One JSON file: a list of records, or an object holding one (`{"data": [...]}`)."""
+    try:
+        value = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        sources.problems.append(Problem(name, None, None, None, f"not UTF-8 text ({exc})"))
+        return
+    except json.JSONDecodeError as exc:
+        message = f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        sources.problems.append(Problem(name, None, None, None, message))
+        return
+    records = _records(value)
+    if records is None:
+        message = "JSON without a list of records (objects); not loaded"
+        sources.problems.append(Problem(name, None, None, None, message, "warning"))
+        return
+    bad = [i for i, r in enumerate(records, start=1) if not isinstance(r, dict)]
+    for i in bad[:20]:
+        message = "record is not an object; skipped"
+        sources.problems.append(Problem(name, None, i, None, message, "warning"))
+    sources.documents.append(Document(name, [r if isinstance(r, dict) else {} for r in records]))
+
+
+def _records(value: object) -> list[object] | None:
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        lists = [v for v in value.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
+        if lists:
+            return max(lists, key=len)
+        if value and all(not isinstance(v, list) for v in value.values()):
+            return [value]  # one record on its own
+    return None
+
+
+def check_archive(name: str, data: bytes, limits: Settings) -> list[Problem]:
+    """Every reason to refuse a zip archive before anything in it is unpacked."""
+
+    def refuse(message: str, part: str | None = None) -> list[Problem]:
+        return [Problem(f"{name}/{part}" if part else name, None, None, None, message)]
+
+    if len(data) > limits.max_upload_mb * MB:
+        return refuse(
+            f"the file is larger than {limits.max_upload_mb} MB, the limit per file "
+            f"({Settings.variable('max_upload_mb')})"
+        )
+    if not data.startswith(ZIP_MAGIC):
+        return refuse("not a zip archive (a .zip name, but other content)")
+    try:
+        infos = zipfile.ZipFile(BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        return refuse(f"the archive is damaged or incomplete and cannot be read ({exc})")
+    if len(infos) > limits.max_zip_entries:
+        return refuse(
+            f"the archive holds {len(infos):,} files, over the limit of "
+            f"{limits.max_zip_entries:,} ({Settings.variable('max_zip_entries')})"
+        )
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})[0]
+        return refuse(f"the archive names the file {twice!r} twice: refused as malformed")
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked > limits.max_unzipped_mb * MB:
+        return refuse(
+            f"the archive would unpack to {unpacked / MB:,.1f} MB, over the limit of "
+            f"{limits.max_unzipped_mb:,} MB ({Settings.variable('max_unzipped_mb')}): "
+            "a decompression bomb, or far more data than an OKR export holds"
+        )
+    for info in infos:
+        if info.is_dir():
+            continue
+        if info.filename.lower().endswith(ARCHIVE_SUFFIXES):
+            return refuse("an archive inside the archive: refused (unpack it first)", info.filename)
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            return refuse(f"unusual compression (method {info.compress_type})", info.filename)
+        if info.flag_bits & 0x1:
+            return refuse("the file is encrypted", info.filename)
+        if info.file_size > limits.max_upload_mb * MB:
+            return refuse(
+                f"unpacks to {info.file_size / MB:,.1f} MB, over the limit of "
+                f"{limits.max_upload_mb} MB per file ({Settings.variable('max_upload_mb')})",
+                info.filename,
+            )
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_CHECKED_FROM and ratio > limits.max_zip_ratio:
+            return refuse(
+                f"expands {ratio:,.0f} times, over the limit of {limits.max_zip_ratio} "
+                f"({Settings.variable('max_zip_ratio')}): a decompression bomb?",
+                info.filename,
+            )
+    return []
+
+
+def read_archive(
+    name: str, data: bytes, is_header: IsHeader, sources: Sources, limits: Settings
+) -> None:
+    """The JSON and CSV files of a zip archive (checked first; refused whole on any reason)."""
+    refused = check_archive(name, data, limits)
+    if refused:
+        sources.problems.extend(refused)
+        return
+    archive = zipfile.ZipFile(BytesIO(data))
+    skipped: list[str] = []
+    for info in sorted(archive.infolist(), key=lambda i: i.filename):
+        path = PurePosixPath(info.filename)
+        if info.is_dir() or path.name.startswith((".", "~$")) or "__MACOSX" in path.parts:
+            continue
+        inner = f"{name}/{info.filename}"
+        suffix = path.suffix.lower()
+        if suffix not in JSON_SUFFIXES + TEXT_SUFFIXES:
+            skipped.append(path.name)
+            continue
+        try:
+            with archive.open(info) as part:
+                body = part.read(info.file_size + 1)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            message = f"the file is damaged and cannot be read ({exc})"
+            sources.problems.append(Problem(inner, None, None, None, message))
+            continue
+        if suffix in JSON_SUFFIXES:
+            read_json_bytes(inner, body, sources)
+        else:
+            read_csv_bytes(inner, body, is_header, sources, limits)
+    if skipped:
+        sources.notes.append(
+            f"{name}: {len(skipped)} file(s) neither JSON nor CSV, not read: {', '.join(skipped)}"
+        )
+
+
+def flatten(document: Document) -> SourceTable:
+    """A document as a table: one row per record (numbered from 1), one column per field;
+    nested objects give `Outcome.Target` columns, lists of named objects joined names."""
+    rows = [_flat(record, "", 0) for record in document.records]
+    columns: dict[str, None] = {}
+    for row in rows:
+        columns.update(dict.fromkeys(row))
+    index = pd.RangeIndex(1, len(rows) + 1)
+    data = pd.DataFrame(
+        {c: pd.Series([row.get(c) for row in rows], index=index, dtype="object") for c in columns},
+        index=index,
+    )
+    return SourceTable(document.file, None, data, {c: c for c in columns}, 0, records=True)
+
+
+def _flat(value: dict[str, object], prefix: str, depth: int) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, item in value.items():
+        column = f"{prefix}{key}"
+        if isinstance(item, dict) and depth < MAX_DEPTH:
+            out.update(_flat(item, f"{column}.", depth + 1))
+        elif isinstance(item, list):
+            out[column] = names_of(item)
+        elif isinstance(item, dict):
+            out[column] = json.dumps(item, ensure_ascii=False)
+        else:
+            out[column] = item
+    return out
+
+
+def names_of(items: list[object]) -> str | None:
+    """`[{"Name": "A"}, {"Name": "B"}]` → `A; B`; plain values joined alike; empty → None."""
+    names: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            key = next((k for k in NAME_KEYS if item.get(k) not in (None, "")), None)
+            names.append(str(item[key]) if key else json.dumps(item, ensure_ascii=False))
+        elif item not in (None, ""):
+            names.append(str(item))
+    return "; ".join(names) or None
