@@ -7,13 +7,14 @@ recorded as "unchanged" and not written; derived cycles and teams are only added
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 import duckdb
 import pandas as pd
 
 from pipelines.arrow import isin
+from pipelines.store.history import Changes, add_version, record, snapshot
 from pipelines.store.rows import content_hash, finish_import, log_import, upsert_rows
 from pipelines.store.schema import ENTITY_TABLES, Table
 
@@ -71,6 +72,7 @@ class LoadResult:
     rows: dict[str, int]
     removed: dict[str, int]
     import_id: int
+    changes: Changes = field(default_factory=Changes)
 
 
 def last_loaded_hash(conn: duckdb.DuckDBPyConnection) -> str | None:
@@ -119,6 +121,8 @@ def load_tables(
     replace_scope: bool = False,
     replace_all: bool = False,
     settings: dict[str, str] | None = None,
+    as_of: date | None = None,
+    kind: str = "import",
 ) -> LoadResult:
     """Load canonical frames in one transaction: all rows land, or none do.
 
@@ -129,7 +133,8 @@ def load_tables(
     replacing whatever was there), in the same transaction, so a reader sees the old
     content or the new, never an empty store. Content equal to the latest load is recorded
     as "unchanged" and not written (unless `replace_all`). Every attempt is logged in
-    `imports`.
+    `imports`, and what a load changed is kept in the change log (pipelines.store.history),
+    with the check-ins of the values it changed dated `as_of` (see `record_snapshot_check_ins`).
     """
     started = datetime.now()
     derived = derived or {}
@@ -147,6 +152,7 @@ def load_tables(
     import_id = log_import(conn, source_files, digest, rows, started, "running", "")
     conn.execute("BEGIN TRANSACTION")
     try:
+        snapshot(conn)
         if replace_all:
             for table in reversed(ENTITY_TABLES):
                 removed[table.name] = _delete_all(conn, table.name)
@@ -164,13 +170,80 @@ def load_tables(
                 upsert_rows(conn, table, tables[table.name])
         for key, value in (settings or {}).items():
             conn.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [key, value])
+        recorded = 0
+        if not replace_all:
+            day = as_of or started.date()
+            recorded = record_snapshot_check_ins(conn, tables, day, source_files)
+        changes = record(conn, import_id)
+        changes.check_ins_recorded = recorded
+        add_version(conn, import_id, kind, changes, as_of=as_of or started.date())
         finish_import(conn, import_id, "loaded")  # lands with the data, or not at all
         conn.execute("COMMIT")
     except BaseException as exc:
         conn.execute("ROLLBACK")
         finish_import(conn, import_id, "failed", f"{type(exc).__name__}: {exc}")
         raise
-    return LoadResult("loaded", rows, {k: v for k, v in removed.items() if v}, import_id)
+    removed = {k: v for k, v in removed.items() if v}
+    return LoadResult("loaded", rows, removed, import_id, changes)
+
+
+# The key-result columns whose change, in an import without check-ins of its own for that
+# key result, is recorded as a check-in (docs/ingestion.md, "History from weekly copies").
+TRACKED = ("current_value", "reported_progress", "manual_score")
+
+
+def record_snapshot_check_ins(
+    conn: duckdb.DuckDBPyConnection,
+    tables: dict[str, pd.DataFrame],
+    as_of: date,
+    source_files: list[str],
+) -> int:
+    """Check-ins for the key results of this import whose value, reported progress or score
+    differs from the store before it (or that are new and have one), unless the import
+    carries check-ins for them: dated `as_of`, value = the current value, grade = the
+    manual score (else the reported progress when there is no value). Returns how many."""
+    krs = tables.get("key_results")
+    if krs is None or krs.empty:
+        return 0
+    own = tables.get("check_ins")
+    ids = pd.DataFrame({"kr_id": krs["kr_id"].astype("str")})
+    if own is not None and not own.empty:
+        ids = ids[~ids["kr_id"].isin(set(own["kr_id"].astype("str")))]
+    changed = " OR ".join(f"b.{c} IS DISTINCT FROM k.{c}" for c in TRACKED)
+    has_value = " OR ".join(f"k.{c} IS NOT NULL" for c in TRACKED)
+    files = ", ".join(source_files) or "an import"
+    conn.register("snapshot_krs", ids)
+    try:
+        conn.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE snapshot_check_ins AS
+            SELECT k.kr_id, ?::TIMESTAMP AS checked_at, k.current_value AS value,
+                   coalesce(k.manual_score,
+                            CASE WHEN k.current_value IS NULL THEN k.reported_progress END)
+                       AS grade,
+                   ?::VARCHAR AS note
+            FROM key_results AS k
+            JOIN (SELECT DISTINCT kr_id FROM snapshot_krs) USING (kr_id)
+            LEFT JOIN before_key_results AS b USING (kr_id)
+            WHERE (b.kr_id IS NULL AND ({has_value})) OR (b.kr_id IS NOT NULL AND ({changed}))
+            """,
+            [as_of, f"recorded from {files}"],
+        )
+        # a second copy of the same day replaces the check-in that day's first copy recorded
+        conn.execute(
+            "DELETE FROM check_ins AS c WHERE note LIKE 'recorded from %' AND EXISTS "
+            "(SELECT 1 FROM snapshot_check_ins AS s WHERE s.kr_id = c.kr_id "
+            "AND s.checked_at = c.checked_at)"
+        )
+        conn.execute(
+            "INSERT INTO check_ins (kr_id, checked_at, value, grade, note) "
+            "SELECT kr_id, checked_at, value, grade, note FROM snapshot_check_ins"
+        )
+        found = conn.execute("SELECT count(*) FROM snapshot_check_ins").fetchone()
+        conn.execute("DROP TABLE snapshot_check_ins")
+    finally:
+        conn.unregister("snapshot_krs")
+    return int(found[0]) if found else 0
 
 
 def write_tables(
