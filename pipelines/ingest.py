@@ -8,10 +8,13 @@ mapping, derive cycles and teams, validate) → `load`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
+from pipelines.asof import snapshot_groups
 from pipelines.map.apply import apply_mapping
 from pipelines.map.canonical import LOCATION, Canonical
 from pipelines.map.derive import derive_missing
@@ -27,9 +30,10 @@ from pipelines.map.synonyms import normalise_header
 from pipelines.problems import Problem, count_errors, sort_problems
 from pipelines.read.files import expand_paths, read_files
 from pipelines.read.sources import Sources
-from pipelines.store.connection import open_store, resolve_db_path
+from pipelines.store.connection import create_schema, open_store, resolve_db_path
 from pipelines.store.load import load_tables, removed_by, stored_keys
 from pipelines.store.rows import log_rejected_import
+from pipelines.store.undo import Described, describe, memory_copy
 from pipelines.validate import validate
 
 __all__ = [
@@ -37,6 +41,7 @@ __all__ = [
     "Prepared",
     "ingest_files",
     "ingest_paths",
+    "ingest_snapshots",
     "load",
     "prepare",
     "read_mapping_file",
@@ -54,6 +59,9 @@ class IngestReport:
     unmapped_columns: list[str] = field(default_factory=list)
     removed: dict[str, int] = field(default_factory=dict)  # stored rows a newer export dropped
     notes: list[str] = field(default_factory=list)  # what was detected and decided
+    as_of: date | None = None  # the day its value changes are dated (None: the import's day)
+    described: Described | None = None  # what the load changed (or, dry, would change)
+    source_files: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -107,7 +115,11 @@ def read_sources(
     return read_files(files, is_header, mapping_file.sheets() if mapping_file else ())
 
 
-def _stored(db: Path | str | None) -> dict[str, pd.DataFrame]:
+def _stored(
+    db: Path | str | None, conn: duckdb.DuckDBPyConnection | None = None
+) -> dict[str, pd.DataFrame]:
+    if conn is not None:
+        return stored_keys(conn)
     path = resolve_db_path(db)
     if not path.exists():
         return stored_keys(None)
@@ -120,10 +132,12 @@ def prepare(
     mapping: Mapping,
     db: Path | str | None = None,
     mapping_file: MappingFile | None = None,
+    conn: duckdb.DuckDBPyConnection | None = None,
 ) -> Prepared:
-    """Apply the mapping, derive missing cycles and teams, and validate against the store."""
+    """Apply the mapping, derive missing cycles and teams, and validate against the store
+    (`conn`, when given: the in-memory copy a dry run of several snapshots loads into)."""
     canonical = apply_mapping(sources.tables, mapping)
-    stored = _stored(db)
+    stored = _stored(db, conn)
     derive_missing(canonical, stored)
     removals = removed_by(canonical.tables, stored)
     remaining = dict(stored)
@@ -151,8 +165,30 @@ def prepare(
     )
 
 
-def load(prepared: Prepared, db: Path | str | None = None, dry_run: bool = False) -> IngestReport:
-    """Write a prepared ingest in one transaction, or log it as rejected when it has errors."""
+def dry_store(db: Path | str | None) -> duckdb.DuckDBPyConnection:
+    """An in-memory copy of the store (an empty one when there is none) for a dry run to
+    load into: what it changes there is what the load would change."""
+    path = resolve_db_path(db)
+    if path.exists():
+        with open_store(path, read_only=True) as conn:
+            return memory_copy(conn)
+    mem = duckdb.connect()
+    create_schema(mem)
+    return mem
+
+
+def load(
+    prepared: Prepared,
+    db: Path | str | None = None,
+    dry_run: bool = False,
+    as_of: date | None = None,
+    dry: duckdb.DuckDBPyConnection | None = None,
+) -> IngestReport:
+    """Write a prepared ingest in one transaction, or log it as rejected when it has errors.
+
+    A dry run loads into an in-memory copy of the store (`dry`, else a new one) and reports
+    what that load changed; the store itself is not touched. Check-ins recorded for changed
+    values are dated `as_of` (None: the day of the import)."""
     report = IngestReport(
         ok=prepared.ok,
         outcome="dry-run",
@@ -161,8 +197,20 @@ def load(prepared: Prepared, db: Path | str | None = None, dry_run: bool = False
         unmapped_columns=prepared.unmapped,
         removed={k: len(v) for k, v in prepared.removals.items() if v},
         notes=prepared.notes,
+        as_of=as_of,
+        source_files=prepared.source_files,
     )
     if dry_run:
+        if prepared.ok:
+            mem = dry if dry is not None else dry_store(db)
+            result = load_tables(
+                mem, prepared.tables(), prepared.source_files,
+                derived=prepared.derived(), replace_scope=True, as_of=as_of,
+            )  # fmt: skip
+            if result.outcome == "loaded":
+                report.described = describe(mem, result.import_id)
+            else:
+                report.described = Described(result.changes)
         return report
     path = resolve_db_path(db)
     with open_store(path) as conn:
@@ -179,7 +227,10 @@ def load(prepared: Prepared, db: Path | str | None = None, dry_run: bool = False
             prepared.source_files,
             derived=prepared.derived(),
             replace_scope=True,
+            as_of=as_of,
         )
+        if result.outcome == "loaded":
+            report.described = describe(conn, result.import_id)
     report.outcome = result.outcome
     report.removed = result.removed if result.outcome == "loaded" else {}
     return report
@@ -190,11 +241,53 @@ def ingest_files(
     db: Path | str | None = None,
     mapping_file: MappingFile | None = None,
     dry_run: bool = False,
+    as_of: date | None = None,
+    dry: duckdb.DuckDBPyConnection | None = None,
 ) -> IngestReport:
-    """Read, map (synonyms, then the mapping file), validate and load files given as bytes."""
+    """Read, map (synonyms, then the mapping file), validate and load files given as bytes,
+    as one import whose value changes are dated `as_of` (None: the day of the import)."""
     sources = read_sources(files, mapping_file)
     mapping = suggest_mapping(sources.tables, mapping_file)
-    return load(prepare(sources, mapping, db, mapping_file), db, dry_run)
+    prepared = prepare(sources, mapping, db, mapping_file, conn=dry)
+    return load(prepared, db, dry_run, as_of, dry)
+
+
+def ingest_snapshots(
+    files: list[tuple[str, bytes]],
+    db: Path | str | None = None,
+    mapping_file: MappingFile | None = None,
+    dry_run: bool = False,
+    as_of: date | None = None,
+) -> list[IngestReport]:
+    """Files as one import dated `as_of`; without it, grouped by the date in their names
+    and imported one date at a time, earliest first, so that several weekly copies (in any
+    order, or a folder of them) give the history importing them week by week gives.
+
+    Stops at the first group that is rejected (the earlier ones stay loaded: each is an
+    import of its own, undoable). A dry run chains the groups in one in-memory copy."""
+    groups = [(as_of, files)] if as_of else snapshot_groups(files)
+    dated = [g for g in groups if g[0] is not None]
+    if len(groups) > 1 and len(dated) < len(groups):
+        undated = [name for day, group in groups if day is None for name, _ in group]
+        message = (
+            "some files' names state a date and others do not; give each a date in its name "
+            "or load them with --as-of"
+        )
+        problems = [Problem(name, None, None, None, message) for name in undated]
+        return [IngestReport(ok=False, outcome="rejected", problems=problems)]
+    dry = dry_store(db) if dry_run and len(groups) > 1 else None
+    reports = []
+    for day, group in groups:
+        report = ingest_files(group, db, mapping_file, dry_run, day, dry)
+        if day is None:
+            report.notes.append(
+                "values that changed are recorded as check-ins dated today, the day of the "
+                "import: no --as-of date was given and no file name states one"
+            )
+        reports.append(report)
+        if not report.ok:
+            break
+    return reports
 
 
 def ingest_paths(
@@ -202,6 +295,7 @@ def ingest_paths(
     db: Path | str | None,
     mapping: Path | None = None,
     dry_run: bool = False,
+    as_of: date | None = None,
 ) -> IngestReport:
     """Ingest files and folders of files: all or nothing, every problem reported.
 
@@ -216,4 +310,17 @@ def ingest_paths(
                 message = f"{len(problems)} error(s): {problems[0]}"
                 log_rejected_import(conn, [str(p) for p in paths], message)
         return IngestReport(ok=False, outcome="rejected", problems=problems)
-    return ingest_files(expand_paths(paths), db, read_mapping_file(mapping), dry_run)
+    return ingest_files(expand_paths(paths), db, read_mapping_file(mapping), dry_run, as_of)
+
+
+def ingest_snapshot_paths(
+    paths: list[Path],
+    db: Path | str | None,
+    mapping: Path | None = None,
+    dry_run: bool = False,
+    as_of: date | None = None,
+) -> list[IngestReport]:
+    """`ingest_snapshots` of files and folders (see `ingest_paths` for missing ones)."""
+    if any(not p.exists() for p in paths):
+        return [ingest_paths(paths, db, mapping, dry_run, as_of)]
+    return ingest_snapshots(expand_paths(paths), db, read_mapping_file(mapping), dry_run, as_of)

@@ -192,7 +192,12 @@ def versions(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def version_ids_after(conn: duckdb.DuckDBPyConnection, import_id: int) -> list[int]:
     """The recorded writes after `import_id`, newest first (the order to revert them in)."""
-    rows = conn.cursor().execute(
-        "SELECT import_id FROM versions WHERE import_id > ? ORDER BY import_id DESC", [import_id]
-    ).fetchall()
+    rows = (
+        conn.cursor()
+        .execute(
+            "SELECT import_id FROM versions WHERE import_id > ? ORDER BY import_id DESC",
+            [import_id],
+        )
+        .fetchall()
+    )
     return [int(r[0]) for r in rows]

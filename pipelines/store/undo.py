@@ -16,6 +16,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
+from pipelines.store.dataset import Dataset, read_dataset
 from pipelines.store.history import (
     JOURNALED,
     Changes,
@@ -101,7 +102,7 @@ def resolve_at(conn: duckdb.DuckDBPyConnection, at: str) -> tuple[int | None, da
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise UndoError(f"--at takes an import number or a date (YYYY-MM-DD), not {at!r}")
+        raise UndoError(f"--at takes an import number or a date (YYYY-MM-DD), not {at!r}") from None
     row = conn.execute(
         "SELECT max(v.import_id) FROM versions AS v JOIN imports AS i USING (import_id) "
         "WHERE CAST(coalesce(i.finished_at, i.started_at) AS DATE) <= ?",
@@ -155,6 +156,19 @@ def state_at(conn: duckdb.DuckDBPyConnection, import_id: int | None, day: date
     return mem
 
 
+def dataset_at(
+    conn: duckdb.DuckDBPyConnection, at: str, include_archived: bool = False
+) -> Dataset:
+    """The dataset as the store held it at `at` (an import number or a date; see
+    `resolve_at`), its as-of day that day's (unless the store pinned one)."""
+    import_id, day = resolve_at(conn, at)
+    mem = state_at(conn, import_id, day)
+    try:
+        return read_dataset(mem, include_archived=include_archived)
+    finally:
+        mem.close()
+
+
 @dataclass
 class Described:
     """A write's changes as people read them."""
@@ -163,9 +177,7 @@ class Described:
     removed_objectives: list[str] = field(default_factory=list)
     removed_key_results: list[str] = field(default_factory=list)
     # kr title, the value before (None: new), the value now, the day of the check-in
-    value_changes: list[tuple[str, float | None, float | None, date]] = field(
-        default_factory=list
-    )
+    value_changes: list[tuple[str, float | None, float | None, date]] = field(default_factory=list)
 
 
 def describe(conn: duckdb.DuckDBPyConnection, import_id: int) -> Described:
@@ -195,9 +207,7 @@ def describe(conn: duckdb.DuckDBPyConnection, import_id: int) -> Described:
         """,
         [import_id],
     ).fetchall()
-    out.value_changes = [
-        (str(t), _num(old), _num(new), d) for t, old, new, d in values
-    ]
+    out.value_changes = [(str(t), _num(old), _num(new), d) for t, old, new, d in values]
     return out
 
 
@@ -207,11 +217,15 @@ def _num(value: object) -> float | None:
 
 def history_rows(conn: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
     """The import log with each write's counts, newest first, as plain values."""
-    frame = conn.cursor().execute(
-        "SELECT i.import_id, i.source_files, i.started_at, i.finished_at, i.outcome, i.message,"
-        " v.kind, v.undoes, v.as_of, v.changes, v.check_ins_recorded, v.undone_by "
-        "FROM imports AS i LEFT JOIN versions AS v USING (import_id) ORDER BY import_id DESC"
-    ).df()
+    frame = (
+        conn.cursor()
+        .execute(
+            "SELECT i.import_id, i.source_files, i.started_at, i.finished_at, i.outcome, i.message,"
+            " v.kind, v.undoes, v.as_of, v.changes, v.check_ins_recorded, v.undone_by "
+            "FROM imports AS i LEFT JOIN versions AS v USING (import_id) ORDER BY import_id DESC"
+        )
+        .df()
+    )
     rows = []
     for rec in frame.to_dict("records"):
         rec["files"] = json.loads(rec.pop("source_files") or "[]")
