@@ -80,7 +80,8 @@ def _dataset(db: Path | None, include_archived: bool = False, at: str | None = N
 def _store_report(db: Path | None, at: str | None = None):
     """The dataset and health report, from the report cache when the store is unchanged
     since it was last computed (see reporting/cache.py); with `at`, as the store stood then."""
-    from reporting.cache import load_at, load_or_compute
+    from reporting.cache import load_or_compute
+    from reporting.versions import load_at
 
     if at:
         return load_at(_existing(db), at)

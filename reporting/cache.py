@@ -62,7 +62,6 @@ from pipelines.settings import TRUE, settings
 from pipelines.store.connection import open_store, resolve_db_path
 from pipelines.store.dataset import Dataset, read_dataset
 from pipelines.store.schema import ENTITY_TABLES
-from pipelines.store.undo import dataset_at
 
 log = logging.getLogger(__name__)
 
@@ -555,19 +554,6 @@ def load_or_compute(
             log.warning("report cache: not written (%s)", exc)
             log.debug("report cache: what could not be written", exc_info=True)
     return StoreReport(dataset, report, key, "computed", same_point)
-
-
-def load_at(db: str | Path | None, at: str, config: HealthConfig = DEFAULT_CONFIG) -> StoreReport:
-    """The dataset and health report of the store as it stood at `at` (an import number or
-    a date: `--at`), computed from the change log and not cached (an entry would replace
-    the current content's)."""
-    path = resolve_db_path(db)
-    with open_store(path, read_only=True) as conn:
-        dataset = dataset_at(conn, at)
-    if dataset.is_empty:
-        return StoreReport(dataset, None, "", "computed")
-    report = analyse(dataset, config)
-    return StoreReport(dataset, report, "", "computed", running_same_point(dataset, report))
 
 
 def running_same_point(dataset: Dataset, report: HealthReport) -> SamePoint | None:
