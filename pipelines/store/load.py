@@ -200,15 +200,15 @@ def record_snapshot_check_ins(
 ) -> int:
     """Check-ins for the key results of this import whose value, reported progress or score
     differs from the store before it (or that are new and have one), unless the import
-    carries check-ins for them: dated `as_of`, value = the current value, grade = the
+    carries a check-in table (a tool's export or the template's CheckIns sheet: its own
+    history, which replaces the stored one): dated `as_of`, value = the current value, grade = the
     manual score (else the reported progress when there is no value). Returns how many."""
     krs = tables.get("key_results")
     if krs is None or krs.empty:
         return 0
-    own = tables.get("check_ins")
+    if "check_ins" in tables:  # an export with a check-in history of its own is that history
+        return 0
     ids = pd.DataFrame({"kr_id": krs["kr_id"].astype("str")})
-    if own is not None and not own.empty:
-        ids = ids[~ids["kr_id"].isin(set(own["kr_id"].astype("str")))]
     changed = " OR ".join(f"b.{c} IS DISTINCT FROM k.{c}" for c in TRACKED)
     has_value = " OR ".join(f"k.{c} IS NOT NULL" for c in TRACKED)
     files = ", ".join(source_files) or "an import"
