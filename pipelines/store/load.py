@@ -76,9 +76,10 @@ class LoadResult:
 
 
 def last_loaded_hash(conn: duckdb.DuckDBPyConnection) -> str | None:
-    """The content hash of the latest load, unless the store was cleared after it."""
+    """The content hash of the latest load, unless the store was cleared or an undo ran
+    after it (the same file then loads again)."""
     row = conn.execute(
-        "SELECT outcome, content_hash FROM imports WHERE outcome IN ('loaded', 'cleared') "
+        "SELECT outcome, content_hash FROM imports WHERE outcome IN ('loaded', 'cleared', 'undo') "
         "ORDER BY import_id DESC LIMIT 1"
     ).fetchone()
     return row[1] if row and row[0] == "loaded" else None

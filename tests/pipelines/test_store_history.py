@@ -177,6 +177,9 @@ def test_undo_brings_back_the_scores_and_counts_and_undoing_it_restores(tmp_path
     same(after, contents(db))
     history = ok("history", "--db", str(db))
     assert "#6" in history and "undid import #5" in history and "undone by #5" in history
+    # After an undo, the file undone loads again (it is not "unchanged").
+    ok("undo", "--db", str(db), "--no-warm")
+    assert ok("ingest", str(lacking), "--db", str(db), "--no-warm").startswith("loaded")
     # Undo an earlier import: it and every one after it go.
     ok("undo", "2", "--db", str(db), "--no-warm")
     assert set(check_ins(db)["day"]) == {"2026-11-09"}
