@@ -13,6 +13,7 @@ run: install  ## install, write the demo company if the store is empty, open the
 
 test: install browser  ## install, then run every test (unit, pages, real browser)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 install: $(STAMP)
@@ -33,7 +34,7 @@ demo: install
 	$(BIN)/okr-health demo
 
 lint: install
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
 
 bench: install  ## benchmarks on the M company (L with `make bench-l`)
 	$(BIN)/python -m benchmarks.run --sizes S,M
@@ -42,4 +43,4 @@ bench-l: install
 	$(BIN)/python -m benchmarks.run --sizes S,M,L2,L
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
