@@ -19,17 +19,21 @@ def date_in_name(name: str) -> date | None:
     """The date a file's name states, or None: ISO `2026-10-05` (also `20261005`), day
     first `05.10.2026`, or an ISO week `2026-W41` (its Monday)."""
     stem = name.rsplit("/", 1)[-1]
-    for pattern, build in (
-        (_WEEK, lambda m: date.fromisocalendar(int(m[1]), int(m[2]), 1)),
-        (_ISO, lambda m: date(int(m[1]), int(m[2]), int(m[3]))),
-        (_DAY_FIRST, lambda m: date(int(m[3]), int(m[2]), int(m[1]))),
-    ):
+    for pattern in (_WEEK, _ISO, _DAY_FIRST):
         for found in pattern.finditer(stem):
             try:
-                return build(found)
+                return _build(pattern, found)
             except ValueError:  # 2026-13-45: not a date
                 continue
     return None
+
+
+def _build(pattern: re.Pattern[str], m: re.Match[str]) -> date:
+    if pattern is _WEEK:
+        return date.fromisocalendar(int(m[1]), int(m[2]), 1)
+    if pattern is _ISO:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    return date(int(m[3]), int(m[2]), int(m[1]))
 
 
 def snapshot_groups(

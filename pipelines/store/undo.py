@@ -10,6 +10,7 @@ it; `describe` reads a write's change log back as titles and values.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -156,9 +157,7 @@ def state_at(conn: duckdb.DuckDBPyConnection, import_id: int | None, day: date
     return mem
 
 
-def dataset_at(
-    conn: duckdb.DuckDBPyConnection, at: str, include_archived: bool = False
-) -> Dataset:
+def dataset_at(conn: duckdb.DuckDBPyConnection, at: str, include_archived: bool = False) -> Dataset:
     """The dataset as the store held it at `at` (an import number or a date; see
     `resolve_at`), its as-of day that day's (unless the store pinned one)."""
     import_id, day = resolve_at(conn, at)
@@ -212,7 +211,9 @@ def describe(conn: duckdb.DuckDBPyConnection, import_id: int) -> Described:
 
 
 def _num(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+    if isinstance(value, (int, float)) and not _missing(value):
+        return float(value)
+    return None
 
 
 def history_rows(conn: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
@@ -226,16 +227,20 @@ def history_rows(conn: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
         )
         .df()
     )
-    rows = []
-    for rec in frame.to_dict("records"):
-        rec["files"] = json.loads(rec.pop("source_files") or "[]")
-        rec["changes"] = Changes.from_json(rec["changes"], rec["check_ins_recorded"])
-        rows.append({k: (None if _missing(v) else v) for k, v in rec.items()})
+    rows: list[dict[str, object]] = []
+    for found in frame.to_dict("records"):
+        rec: dict[str, object] = {str(k): (None if _missing(v) else v) for k, v in found.items()}
+        rec["files"] = json.loads(str(rec.pop("source_files") or "[]"))
+        recorded = rec["check_ins_recorded"]
+        count = int(recorded) if isinstance(recorded, (int, float)) else 0
+        text = rec["changes"]
+        rec["changes"] = Changes.from_json(text if isinstance(text, str) else None, count)
+        rows.append(rec)
     return rows
 
 
 def _missing(value: object) -> bool:
-    try:
-        return bool(pd.isna(value))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
+    """None, NaN, NaT or NA: a missing value as pandas gives it back."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
