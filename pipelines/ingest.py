@@ -74,6 +74,9 @@ class Prepared:
     removals: dict[str, list[str]]
     source_files: list[str]
     notes: list[str]
+    # A flat sheet with a date per row (`Last updated`) and no check-in table: its dated
+    # values extend the stored history instead of replacing it (see `load_tables`).
+    dated_snapshot: bool = False
 
     @property
     def ok(self) -> bool:
@@ -155,6 +158,7 @@ def prepare(
         files_read = sorted({s.file for s in sources.tables}) or ["(no files)"]
         problems += [Problem(f, None, None, None, message) for f in files_read]
     files = sorted({s.file for s in sources.tables} | {p.file for p in sources.problems})
+    roles = {m.role for m in mapping.values()}
     return Prepared(
         canonical,
         sort_problems(problems),
@@ -162,6 +166,7 @@ def prepare(
         removals,
         files,
         [*sources.notes, *canonical.notes],
+        dated_snapshot="flat" in roles and "check_ins" not in roles,
     )
 
 
@@ -206,6 +211,7 @@ def load(
             result = load_tables(
                 mem, prepared.tables(), prepared.source_files,
                 derived=prepared.derived(), replace_scope=True, as_of=as_of,
+                merge_check_ins=prepared.dated_snapshot,
             )  # fmt: skip
             if result.outcome == "loaded":
                 report.described = describe(mem, result.import_id)
@@ -228,6 +234,7 @@ def load(
             derived=prepared.derived(),
             replace_scope=True,
             as_of=as_of,
+            merge_check_ins=prepared.dated_snapshot,
         )
         if result.outcome == "loaded":
             report.described = describe(conn, result.import_id)
@@ -279,7 +286,8 @@ def ingest_snapshots(
     reports = []
     for day, group in groups:
         report = ingest_files(group, db, mapping_file, dry_run, day, dry)
-        if day is None:
+        recorded = report.described.changes.check_ins_recorded if report.described else 0
+        if day is None and recorded:
             report.notes.append(
                 "values that changed are recorded as check-ins dated today, the day of the "
                 "import: no --as-of date was given and no file name states one"

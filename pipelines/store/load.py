@@ -104,6 +104,28 @@ def _delete_all(conn: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(found[0]) if found else 0
 
 
+def _merge_check_ins(conn: duckdb.DuckDBPyConnection, table: Table, frame: pd.DataFrame) -> None:
+    """Add dated values to the stored check-ins (one of the same key result and moment is
+    replaced): a snapshot's dated rows extend the history instead of replacing it."""
+    conn.register("merged_check_ins", frame[["kr_id", "checked_at"]].astype({"kr_id": "str"}))
+    try:
+        conn.execute(
+            "DELETE FROM check_ins WHERE EXISTS (SELECT 1 FROM merged_check_ins AS m "
+            "WHERE m.kr_id = check_ins.kr_id "
+            "AND CAST(m.checked_at AS TIMESTAMP) = check_ins.checked_at)"
+        )
+    finally:
+        conn.unregister("merged_check_ins")
+    cols = [c for c in table.column_names if c in frame.columns]
+    conn.register("incoming_merged", frame[cols])
+    try:
+        casts = ", ".join(f'CAST("{c}" AS {table.types()[c]})' for c in cols)
+        names = ", ".join(f'"{c}"' for c in cols)
+        conn.execute(f"INSERT INTO check_ins ({names}) SELECT {casts} FROM incoming_merged")
+    finally:
+        conn.unregister("incoming_merged")
+
+
 def _insert_new(conn: duckdb.DuckDBPyConnection, table: Table, frame: pd.DataFrame) -> None:
     """Insert the rows whose key the table does not hold yet (derived cycles and teams)."""
     key = table.key[0]
@@ -124,6 +146,7 @@ def load_tables(
     settings: dict[str, str] | None = None,
     as_of: date | None = None,
     kind: str = "import",
+    merge_check_ins: bool = False,
 ) -> LoadResult:
     """Load canonical frames in one transaction: all rows land, or none do.
 
@@ -136,6 +159,9 @@ def load_tables(
     as "unchanged" and not written (unless `replace_all`). Every attempt is logged in
     `imports`, and what a load changed is kept in the change log (pipelines.store.history),
     with the check-ins of the values it changed dated `as_of` (see `record_snapshot_check_ins`).
+    With `merge_check_ins` (a flat sheet whose rows state their date, e.g. a `Last updated`
+    column: one dated value per key result, not its history), imported check-ins are added
+    to the stored ones, replacing only those of the same key result and moment.
     """
     started = datetime.now()
     derived = derived or {}
@@ -168,7 +194,10 @@ def load_tables(
             if table.name in derived and not derived[table.name].empty:
                 _insert_new(conn, table, derived[table.name])
             if table.name in tables and not tables[table.name].empty:
-                upsert_rows(conn, table, tables[table.name])
+                if table.name == "check_ins" and merge_check_ins:
+                    _merge_check_ins(conn, table, tables[table.name])
+                else:
+                    upsert_rows(conn, table, tables[table.name])
         for key, value in (settings or {}).items():
             conn.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [key, value])
         recorded = 0

@@ -134,6 +134,28 @@ def test_an_undated_copy_says_its_check_ins_are_dated_today(tmp_path: Path) -> N
     assert "dated today, the day of the import" in out
 
 
+def test_a_last_updated_column_dates_each_value_and_keeps_the_history(tmp_path: Path) -> None:
+    """A sheet whose rows state their date: each week's dated values join the history
+    (they do not replace it), and a row still dated last week records nothing new."""
+    db = tmp_path / "store.duckdb"
+    for day, values, dates in (
+        ("a", [10, 20], ["2026-11-09", "2026-11-09"]),
+        ("b", [15, 20], ["2026-11-16", "2026-11-09"]),
+    ):
+        path = tmp_path / f"{day}.csv"
+        with path.open("w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow([*HEADER, "Last updated"])
+            for i, (value, when) in enumerate(zip(values, dates, strict=True)):
+                writer.writerow(["2026-Q4", "Sales", "Objective", f"KR {i}", "Ann", 0, 100, value,
+                                 when])  # fmt: skip
+        out = ok("ingest", str(path), "--db", str(db), "--no-warm")
+        assert "dated today" not in out
+    assert check_ins(db).values.tolist() == [
+        ["KR 0", "2026-11-09", 10], ["KR 1", "2026-11-09", 20], ["KR 0", "2026-11-16", 15],
+    ]  # fmt: skip
+
+
 def test_dry_run_names_the_key_result_a_sheet_lacks_and_writes_nothing(tmp_path: Path) -> None:
     db = tmp_path / "store.duckdb"
     for path in weekly(tmp_path / "weeks"):
