@@ -30,6 +30,7 @@ from pipelines.map.mapping import (
 from pipelines.read.sources import Sources
 from pipelines.store.connection import StoreBusy, StoreReadOnly, resolve_db_path
 from pipelines.store.schema import row_counts
+from pipelines.store.words import changes_lines
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "data" / "okr_template.xlsx"
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]
@@ -183,7 +184,7 @@ if files:
             st.stop()
         st.cache_data.clear()  # every page sees the new data on its next run
         rows = row_counts(report.rows)
-        changed = history_parts.changes_lines(report.described) if report.described else []
+        changed = changes_lines(report.described) if report.described else []
         st.session_state["last_load"] = "  \n".join([f"{report.outcome}: {rows}", *changed])
 if st.session_state.get("last_load"):
     st.success(f"Last load — {st.session_state['last_load']}")
