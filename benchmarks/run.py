@@ -374,6 +374,10 @@ def markdown(result: dict[str, Any]) -> str:
         f"Growth with size (judged from M up: k ≤ {LINEAR_K} between consecutive sizes):",
         *growth_lines,
     ]
+    if result.get("weekly"):
+        from benchmarks.weekly import lines as weekly_lines
+
+        out += ["", *weekly_lines(result["weekly"])]
     if errors:
         out += ["", "Errors:", *errors]
     return "\n".join(out) + "\n"
@@ -389,6 +393,7 @@ def run(
     log: Callable[[str], None] = lambda line: print(line, flush=True),
     only: set[str] | None = None,
     merge: bool = False,
+    weekly: str | None = None,
 ) -> dict[str, Any]:
     """Run every job of every size; write results.json and results.md into `out_dir`.
 
@@ -442,6 +447,16 @@ def run(
         result["rows"].sort(key=lambda r: order.index(r["size"]))
         _write(result, order, out_dir)  # after every size, so a long run leaves results
     result["sizes"] = {s: result["sizes"][s] for s in order if s in result["sizes"]}
+    if weekly:  # 13 weekly imports against one (benchmarks/weekly.py), in its own process
+        t = time.perf_counter()
+        target = out_dir / "weekly.json"
+        cmd = [sys.executable, "-m", "benchmarks.weekly", "--size", weekly, "--json", str(target)]
+        done = subprocess.run(cmd, cwd=PROJECT_DIR, capture_output=True, text=True)
+        if done.returncode == 0:
+            result["weekly"] = json.loads(target.read_text())
+        else:
+            log(f"[{weekly}] weekly imports failed: {done.stderr[-2000:]}")
+        log(f"[{weekly}] weekly imports: {time.perf_counter() - t:.1f} s wall")
     return _write(result, order, out_dir)
 
 
@@ -467,6 +482,12 @@ def main(argv: list[str] | None = None) -> None:
         "--merge", action="store_true", help="keep the other sizes of the existing results.json"
     )
     parser.add_argument("--render", action="store_true", help="only rewrite results.md")
+    parser.add_argument(
+        "--weekly",
+        default="auto",
+        help="size of the 13-weekly-imports growth run (benchmarks/weekly.py); 'auto': M when "
+        "measured, else the largest of T and S; 'none' to skip",
+    )
     args = parser.parse_args(argv)
     if args.render:
         result = json.loads((args.out / "results.json").read_text())
@@ -480,7 +501,11 @@ def main(argv: list[str] | None = None) -> None:
     unknown_jobs = (only or set()) - set(measure.JOBS)
     if unknown_jobs:
         parser.error(f"unknown job(s) {sorted(unknown_jobs)}; choose from {list(measure.JOBS)}")
-    result = run(sizes, args.seed, args.out, repeat=args.repeat, only=only, merge=args.merge)
+    weekly = args.weekly
+    if weekly == "auto":
+        weekly = next((s for s in ("M", "S", "T") if s in sizes), "none")
+    result = run(sizes, args.seed, args.out, repeat=args.repeat, only=only, merge=args.merge,
+                 weekly=None if weekly == "none" else weekly)  # fmt: skip
     print()
     print(markdown(result))
     print(f"written: {args.out / 'results.json'}, {args.out / 'results.md'}")

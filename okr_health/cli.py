@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -15,9 +16,11 @@ import typer
 from pipelines.settings import Settings, SettingsError, settings
 from pipelines.store.connection import StoreBusy, StoreReadOnly, open_store, resolve_db_path
 from pipelines.store.dataset import Dataset, read_dataset
-from pipelines.store.schema import row_counts
+from pipelines.store.schema import counted, row_counts
+from pipelines.store.undo import UndoError
 
 if TYPE_CHECKING:  # imported where used: the command line starts without the metrics
+    from pipelines.ingest import IngestReport
     from reporting.cache import StoreReport
 
 
@@ -28,7 +31,7 @@ class _App(typer.Typer):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().__call__(*args, **kwargs)
-        except (StoreBusy, StoreReadOnly, SettingsError) as exc:
+        except (StoreBusy, StoreReadOnly, SettingsError, UndoError) as exc:
             typer.echo(f"error: {exc}", err=True)
             sys.exit(1)
 
@@ -46,6 +49,14 @@ DbOption = Annotated[
 CycleOption = Annotated[
     str | None, typer.Option("--cycle", help="Cycle id, e.g. 2026-Q4 (default: the running one).")
 ]
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="The store as it stood after an import (its number in `okr-health history`) or "
+        "at the end of a day (YYYY-MM-DD): the figures exactly as they were then.",
+    ),
+]
 DASHBOARD_APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 
 
@@ -61,16 +72,23 @@ def _existing(db: Path | None) -> Path:
     return path
 
 
-def _dataset(db: Path | None, include_archived: bool = False) -> Dataset:
+def _dataset(db: Path | None, include_archived: bool = False, at: str | None = None) -> Dataset:
+    from pipelines.store.undo import dataset_at
+
     with open_store(_existing(db), read_only=True) as conn:
+        if at:
+            return dataset_at(conn, at, include_archived)
         return read_dataset(conn, include_archived=include_archived)
 
 
-def _store_report(db: Path | None) -> StoreReport:
+def _store_report(db: Path | None, at: str | None = None) -> StoreReport:
     """The dataset and health report, from the report cache when the store is unchanged
-    since it was last computed (see reporting/cache.py)."""
+    since it was last computed (see reporting/cache.py); with `at`, as the store stood then."""
     from reporting.cache import load_or_compute
+    from reporting.versions import load_at
 
+    if at:
+        return load_at(_existing(db), at)
     return load_or_compute(_existing(db))
 
 
@@ -126,6 +144,16 @@ def demo(
     _warm(path)
 
 
+def _as_of(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        _fail(f"error: --as-of takes a date as YYYY-MM-DD, not {text!r}")
+        return None
+
+
 @app.command()
 def ingest(
     paths: Annotated[
@@ -135,8 +163,19 @@ def ingest(
         Path | None, typer.Option("--mapping", help="TOML file mapping source columns.")
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Validate and report; write nothing.")
+        bool,
+        typer.Option("--dry-run", help="Validate and say what would change; write nothing."),
     ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="The day the files' values were true (YYYY-MM-DD): values that changed are "
+            "recorded as check-ins of that day. Default: a date in the file name, else today. "
+            "Files with different dates in their names are loaded one date at a time, "
+            "earliest first.",
+        ),
+    ] = None,
     warm: Annotated[
         bool,
         typer.Option(
@@ -158,50 +197,144 @@ def ingest(
     """Validate and load OKR files; on any error list every problem and write nothing.
 
     The per-file limits are the operator's (`OKR_HEALTH_INGEST_MAX_UPLOAD_MB`,
-    `OKR_HEALTH_INGEST_MAX_ROWS`, …), sized for a 100,000-person company's exports."""
-    from pipelines.ingest import ingest_paths
+    `OKR_HEALTH_INGEST_MAX_ROWS`, …), sized for a 100,000-person company's exports.
+    Prints what the load changed: removed objectives and key results by title first, rows
+    added and changed per table, and the value changes recorded as check-ins."""
+    from pipelines.ingest import ingest_snapshot_paths
     from pipelines.map.canonical import archived_words
-    from pipelines.problems import problem_lines, problem_record
+    from pipelines.problems import problem_lines
     from pipelines.settings import operator_settings
+    from pipelines.store.words import changes_lines
 
     path = resolve_db_path(db)
-    limits = operator_settings()
-    report = ingest_paths(paths, db=path, mapping=mapping, dry_run=dry_run, limits=limits)
+    day = _as_of(as_of)
+    reports = ingest_snapshot_paths(
+        paths, db=path, mapping=mapping, dry_run=dry_run, as_of=day, limits=operator_settings()
+    )
+    loaded = any(r.ok and r.outcome == "loaded" for r in reports)
     if as_json:
-        out = {
-            "ok": report.ok,
-            "outcome": report.outcome,
-            "rows": report.rows,
-            "archived": report.archived,
-            "removed": report.removed,
-            "not_mapped": report.unmapped_columns,
-            "recognised": report.recognised,
-            "not_scored": report.not_scored,
-            "notes": report.notes,
-            "problems": [problem_record(p) for p in report.problems],
-        }
-        typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
-        if not report.ok:
+        typer.echo(json.dumps(_json_reports(reports), indent=2, ensure_ascii=False))
+        if not all(r.ok for r in reports):
             raise typer.Exit(1)
-        if warm and not dry_run:
+        if warm and loaded:
             _warm(path)
         return
-    for line in report.headline:  # "Recognised as a Viva Goals organisation export"
-        typer.echo(line)
-    for line in problem_lines(report.problems):
-        typer.echo(line, err=True)
-    for column in report.unmapped_columns:
-        typer.echo(f"not mapped (kept out of the store): {column}", err=True)
-    if not report.ok:
-        errors = sum(1 for p in report.problems if p.severity == "error")
-        _fail(f"rejected: {errors} problem(s); nothing was written.")
-    typer.echo(f"{report.outcome}: {row_counts(report.rows)}")
-    archived = archived_words(report.archived)
-    if archived:
-        typer.echo(archived)
-    for note in report.notes:
-        typer.echo(f"note: {note}")
-    if warm and not dry_run:
+    for report in reports:
+        for line in report.headline:  # "Recognised as a Viva Goals organisation export"
+            typer.echo(line)
+        for line in problem_lines(report.problems):
+            typer.echo(line, err=True)
+        for column in report.unmapped_columns:
+            typer.echo(f"not mapped (kept out of the store): {column}", err=True)
+        if not report.ok:
+            errors = sum(1 for p in report.problems if p.severity == "error")
+            done = sum(1 for r in reports if r.ok and r.outcome == "loaded")
+            kept = f" of it ({counted(done, 'earlier snapshot')} stayed loaded)" if done else ""
+            _fail(f"rejected: {errors} problem(s); nothing{kept} was written.")
+        heading = ", ".join(report.source_files) if len(reports) > 1 else ""
+        dated = f" as of {report.as_of:%d %b %Y}" if report.as_of else ""
+        typer.echo(f"{report.outcome}{dated}: {row_counts(report.rows)}" +
+                   (f"  [{heading}]" if heading else ""))  # fmt: skip
+        archived = archived_words(report.archived)
+        if archived:
+            typer.echo(archived)
+        for note in report.notes:
+            typer.echo(f"note: {note}")
+        if report.described is not None and report.outcome in ("loaded", "dry-run"):
+            for line in changes_lines(report.described, dry_run=dry_run):
+                typer.echo(f"  {line}")
+    if dry_run:
+        typer.echo("dry run: nothing was written.")
+    if warm and loaded:
+        _warm(path)
+
+
+def _json_report(report: IngestReport) -> dict[str, object]:
+    """One import's report as `ingest --json` prints it."""
+    from pipelines.problems import problem_record
+
+    described = report.described
+    return {
+        "ok": report.ok,
+        "outcome": report.outcome,
+        "as_of": report.as_of.isoformat() if report.as_of else None,
+        "files": report.source_files,
+        "rows": report.rows,
+        "archived": report.archived,
+        "removed": report.removed,
+        "not_mapped": report.unmapped_columns,
+        "recognised": report.recognised,
+        "not_scored": report.not_scored,
+        "notes": report.notes,
+        "changes": {
+            "added": described.changes.total("added"),
+            "changed": described.changes.total("changed"),
+            "removed": described.changes.total("removed"),
+            "removed_objectives": described.removed_objectives,
+            "removed_key_results": described.removed_key_results,
+            "check_ins_recorded": len(described.value_changes),
+        }
+        if described is not None
+        else None,
+        "problems": [problem_record(p) for p in report.problems],
+    }
+
+
+def _json_reports(reports: list[IngestReport]) -> dict[str, object]:
+    """`ingest --json`: one import's object; several dated snapshots as `imports`, in order,
+    under the overall `ok` and the last one's `outcome`."""
+    if len(reports) == 1:
+        return _json_report(reports[0])
+    return {
+        "ok": all(r.ok for r in reports),
+        "outcome": reports[-1].outcome,
+        "imports": [_json_report(r) for r in reports],
+    }
+
+
+@app.command()
+def history(
+    limit: Annotated[int, typer.Option("--limit", help="How many, newest first.")] = 30,
+    db: DbOption = None,
+) -> None:
+    """The imports into the store, newest first: when, which files, the outcome, rows
+    added, changed and removed, check-ins recorded, and undos."""
+    from pipelines.store.undo import history_rows
+    from pipelines.store.words import history_line
+
+    with open_store(_existing(db), read_only=True) as conn:
+        rows = history_rows(conn)
+    if not rows:
+        typer.echo("No imports yet.")
+    for row in rows[:limit]:
+        typer.echo(history_line(row))
+
+
+@app.command()
+def undo(
+    import_id: Annotated[
+        int | None,
+        typer.Argument(
+            help="The import to undo (its number in `okr-health history`; "
+            "default: the latest). Every import after it is undone too."
+        ),
+    ] = None,
+    warm: Annotated[bool, typer.Option("--warm/--no-warm", help="As for ingest.")] = True,
+    db: DbOption = None,
+) -> None:
+    """Return the store to the state just before an import, in one transaction. The undo
+    is recorded in the history; undoing it restores what it undid."""
+    from pipelines.store.undo import undo as undo_import
+    from pipelines.store.words import counts_lines
+
+    path = _existing(db)
+    with open_store(path) as conn:
+        result = undo_import(conn, import_id)
+    undid = ", ".join(f"#{i}" for i in sorted(result.undid))
+    typer.echo(f"undone: {undid} (recorded as #{result.import_id})")
+    for line in counts_lines(result.changes):
+        typer.echo(f"  {line}")
+    if warm:
         _warm(path)
 
 
@@ -209,12 +342,13 @@ def ingest(
 def summary(
     cycle: CycleOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    at: AtOption = None,
     db: DbOption = None,
 ) -> None:
     """Headline figures of a cycle: counts, scores, bands, alignment and flags."""
     from metrics.summary import build_summary
 
-    found = _store_report(db)
+    found = _store_report(db, at)
     dataset = found.dataset
     if cycle and cycle not in set(dataset.cycles["cycle_id"]):
         _fail(f"error: unknown cycle {cycle!r}; known: {', '.join(dataset.cycles['cycle_id'])}")
@@ -297,6 +431,7 @@ def scores(
             "(left out of every figure otherwise), with an `archived` column saying which.",
         ),
     ] = False,
+    at: AtOption = None,
     db: DbOption = None,
 ) -> None:
     """One row per key result (or objective) with its score, band and score source.
@@ -314,7 +449,7 @@ def scores(
         _fail(f"error: --level must be one of {', '.join(SCORE_LEVELS)}, not {level!r}")
     if fmt not in ("csv", "json"):
         _fail(f"error: --format must be csv or json, not {fmt!r}")
-    dataset = _dataset(db, include_archived)
+    dataset = _dataset(db, include_archived, at)
     # Check-ins dated after the store's as-of day have not happened yet (as on every page).
     known = check_ins_known_on(dataset.check_ins, pd.Timestamp(dataset.reference_date()))
     scored = score_all(dataset.objectives, dataset.key_results, known)
@@ -358,6 +493,7 @@ def report(
     ],
     out: Annotated[Path, typer.Option("--out", help="File to write: FILE.xlsx or FILE.html.")],
     cycle: CycleOption = None,
+    at: AtOption = None,
     db: DbOption = None,
 ) -> None:
     """The closing-meeting pack of a team or department for a cycle, as Excel or HTML."""
@@ -366,7 +502,7 @@ def report(
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".html", ".htm"):
         _fail(f"error: --out must end in .xlsx or .html, not {out.name!r}")
-    found = _store_report(db)
+    found = _store_report(db, at)
     try:
         pack = build_closing_pack(found.dataset, cycle, team, found.report)
     except PackError as exc:

@@ -8,10 +8,13 @@ mapping, derive cycles and teams, validate) → `load`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
+from pipelines.asof import snapshot_groups
 from pipelines.map.apply import apply_mapping
 from pipelines.map.canonical import LOCATION, Canonical, archived_counts
 from pipelines.map.derive import derive_missing
@@ -31,9 +34,10 @@ from pipelines.problems import Problem, count_errors, sort_problems
 from pipelines.read.files import expand_paths, read_files
 from pipelines.read.sources import Sources
 from pipelines.settings import Settings
-from pipelines.store.connection import open_store, resolve_db_path
+from pipelines.store.connection import create_schema, open_store, resolve_db_path
 from pipelines.store.load import load_tables, removed_by, stored_keys
 from pipelines.store.rows import log_rejected_import
+from pipelines.store.undo import Described, describe, memory_copy
 from pipelines.validate import validate
 
 __all__ = [
@@ -41,6 +45,7 @@ __all__ = [
     "Prepared",
     "ingest_files",
     "ingest_paths",
+    "ingest_snapshots",
     "load",
     "prepare",
     "read_mapping_file",
@@ -67,13 +72,15 @@ class IngestReport:
     notes: list[str] = field(default_factory=list)  # what was detected and decided
     recognised: list[str] = field(default_factory=list)  # tools whose export this is
     not_scored: dict[str, int] = field(default_factory=dict)  # initiatives… by kind
+    archived: dict[str, int] = field(default_factory=dict)  # rows kept out of scores
+    as_of: date | None = None  # the day its value changes are dated (None: the import's day)
+    described: Described | None = None  # what the load changed (or, dry, would change)
+    source_files: list[str] = field(default_factory=list)
 
     @property
     def headline(self) -> list[str]:
         """`Recognised as a Viva Goals organisation export`, `3 deliverables not scored …`."""
         return headline(self.recognised, self.not_scored)
-
-    archived: dict[str, int] = field(default_factory=dict)  # rows kept out of scores
 
 
 @dataclass
@@ -88,6 +95,9 @@ class Prepared:
     notes: list[str]
     recognised: list[str] = field(default_factory=list)
     not_scored: dict[str, int] = field(default_factory=dict)
+    # A flat sheet with a date per row (`Last updated`) and no check-in table: its dated
+    # values extend the stored history instead of replacing it (see `load_tables`).
+    dated_snapshot: bool = False
 
     @property
     def headline(self) -> list[str]:
@@ -147,7 +157,11 @@ def read_sources(
     return recognise(sources, named)  # other tools' exports, outlines and JSON documents
 
 
-def _stored(db: Path | str | None) -> dict[str, pd.DataFrame]:
+def _stored(
+    db: Path | str | None, conn: duckdb.DuckDBPyConnection | None = None
+) -> dict[str, pd.DataFrame]:
+    if conn is not None:
+        return stored_keys(conn)
     path = resolve_db_path(db)
     if not path.exists():
         return stored_keys(None)
@@ -160,10 +174,12 @@ def prepare(
     mapping: Mapping,
     db: Path | str | None = None,
     mapping_file: MappingFile | None = None,
+    conn: duckdb.DuckDBPyConnection | None = None,
 ) -> Prepared:
-    """Apply the mapping, derive missing cycles and teams, and validate against the store."""
+    """Apply the mapping, derive missing cycles and teams, and validate against the store
+    (`conn`, when given: the in-memory copy a dry run of several snapshots loads into)."""
     canonical = apply_mapping(sources.tables, mapping)
-    stored = _stored(db)
+    stored = _stored(db, conn)
     derive_missing(canonical, stored)
     removals = removed_by(canonical.tables, stored)
     remaining = dict(stored)
@@ -181,6 +197,7 @@ def prepare(
         files_read = sorted({s.file for s in sources.tables}) or ["(no files)"]
         problems += [Problem(f, None, None, None, message) for f in files_read]
     files = sorted({s.file for s in sources.tables} | {p.file for p in sources.problems})
+    roles = {m.role for m in mapping.values()}
     return Prepared(
         canonical,
         sort_problems(problems),
@@ -190,11 +207,34 @@ def prepare(
         [*sources.notes, *canonical.notes],
         list(sources.recognised),
         dict(sources.not_scored),
+        dated_snapshot="flat" in roles and "check_ins" not in roles,
     )
 
 
-def load(prepared: Prepared, db: Path | str | None = None, dry_run: bool = False) -> IngestReport:
-    """Write a prepared ingest in one transaction, or log it as rejected when it has errors."""
+def dry_store(db: Path | str | None) -> duckdb.DuckDBPyConnection:
+    """An in-memory copy of the store (an empty one when there is none) for a dry run to
+    load into: what it changes there is what the load would change."""
+    path = resolve_db_path(db)
+    if path.exists():
+        with open_store(path, read_only=True) as conn:
+            return memory_copy(conn)
+    mem = duckdb.connect()
+    create_schema(mem)
+    return mem
+
+
+def load(
+    prepared: Prepared,
+    db: Path | str | None = None,
+    dry_run: bool = False,
+    as_of: date | None = None,
+    dry: duckdb.DuckDBPyConnection | None = None,
+) -> IngestReport:
+    """Write a prepared ingest in one transaction, or log it as rejected when it has errors.
+
+    A dry run loads into an in-memory copy of the store (`dry`, else a new one) and reports
+    what that load changed; the store itself is not touched. Check-ins recorded for changed
+    values are dated `as_of` (None: the day of the import)."""
     report = IngestReport(
         ok=prepared.ok,
         outcome="dry-run",
@@ -206,8 +246,21 @@ def load(prepared: Prepared, db: Path | str | None = None, dry_run: bool = False
         recognised=prepared.recognised,
         not_scored=prepared.not_scored,
         archived=prepared.archived,
+        as_of=as_of,
+        source_files=prepared.source_files,
     )
     if dry_run:
+        if prepared.ok:
+            mem = dry if dry is not None else dry_store(db)
+            result = load_tables(
+                mem, prepared.tables(), prepared.source_files,
+                derived=prepared.derived(), replace_scope=True, as_of=as_of,
+                merge_check_ins=prepared.dated_snapshot,
+            )  # fmt: skip
+            if result.outcome == "loaded":
+                report.described = describe(mem, result.import_id)
+            else:
+                report.described = Described(result.changes)
         return report
     path = resolve_db_path(db)
     with open_store(path) as conn:
@@ -224,7 +277,11 @@ def load(prepared: Prepared, db: Path | str | None = None, dry_run: bool = False
             prepared.source_files,
             derived=prepared.derived(),
             replace_scope=True,
+            as_of=as_of,
+            merge_check_ins=prepared.dated_snapshot,
         )
+        if result.outcome == "loaded":
+            report.described = describe(conn, result.import_id)
     report.outcome = result.outcome
     report.removed = result.removed if result.outcome == "loaded" else {}
     return report
@@ -235,12 +292,56 @@ def ingest_files(
     db: Path | str | None = None,
     mapping_file: MappingFile | None = None,
     dry_run: bool = False,
+    as_of: date | None = None,
+    dry: duckdb.DuckDBPyConnection | None = None,
     limits: Settings | None = None,
 ) -> IngestReport:
-    """Read, map (synonyms, then the mapping file), validate and load files given as bytes."""
+    """Read, map (synonyms, then the mapping file), validate and load files given as bytes,
+    as one import whose value changes are dated `as_of` (None: the day of the import)."""
     sources = read_sources(files, mapping_file, limits)
     mapping = suggest_mapping(sources.tables, mapping_file)
-    return load(prepare(sources, mapping, db, mapping_file), db, dry_run)
+    prepared = prepare(sources, mapping, db, mapping_file, conn=dry)
+    return load(prepared, db, dry_run, as_of, dry)
+
+
+def ingest_snapshots(
+    files: list[tuple[str, bytes]],
+    db: Path | str | None = None,
+    mapping_file: MappingFile | None = None,
+    dry_run: bool = False,
+    as_of: date | None = None,
+    limits: Settings | None = None,
+) -> list[IngestReport]:
+    """Files as one import dated `as_of`; without it, grouped by the date in their names
+    and imported one date at a time, earliest first, so that several weekly copies (in any
+    order, or a folder of them) give the history importing them week by week gives.
+
+    Stops at the first group that is rejected (the earlier ones stay loaded: each is an
+    import of its own, undoable). A dry run chains the groups in one in-memory copy."""
+    groups = [(as_of, files)] if as_of else snapshot_groups(files)
+    dated = [g for g in groups if g[0] is not None]
+    if len(groups) > 1 and len(dated) < len(groups):
+        undated = [name for day, group in groups if day is None for name, _ in group]
+        message = (
+            "some files' names state a date and others do not; give each a date in its name "
+            "or load them with --as-of"
+        )
+        problems = [Problem(name, None, None, None, message) for name in undated]
+        return [IngestReport(ok=False, outcome="rejected", problems=problems)]
+    dry = dry_store(db) if dry_run and len(groups) > 1 else None
+    reports = []
+    for day, group in groups:
+        report = ingest_files(group, db, mapping_file, dry_run, day, dry, limits)
+        recorded = report.described.changes.check_ins_recorded if report.described else 0
+        if day is None and recorded:
+            report.notes.append(
+                "values that changed are recorded as check-ins dated today, the day of the "
+                "import: no --as-of date was given and no file name states one"
+            )
+        reports.append(report)
+        if not report.ok:
+            break
+    return reports
 
 
 def ingest_paths(
@@ -248,6 +349,7 @@ def ingest_paths(
     db: Path | str | None,
     mapping: Path | None = None,
     dry_run: bool = False,
+    as_of: date | None = None,
     limits: Settings | None = None,
 ) -> IngestReport:
     """Ingest files and folders of files: all or nothing, every problem reported.
@@ -267,4 +369,19 @@ def ingest_paths(
                 log_rejected_import(conn, [str(p) for p in paths], message)
         return IngestReport(ok=False, outcome="rejected", problems=problems)
     files = expand_paths(paths, limits)
-    return ingest_files(files, db, read_mapping_file(mapping), dry_run, limits)
+    return ingest_files(files, db, read_mapping_file(mapping), dry_run, as_of, limits=limits)
+
+
+def ingest_snapshot_paths(
+    paths: list[Path],
+    db: Path | str | None,
+    mapping: Path | None = None,
+    dry_run: bool = False,
+    as_of: date | None = None,
+    limits: Settings | None = None,
+) -> list[IngestReport]:
+    """`ingest_snapshots` of files and folders (see `ingest_paths` for missing ones)."""
+    if any(not p.exists() for p in paths):
+        return [ingest_paths(paths, db, mapping, dry_run, as_of, limits)]
+    files = expand_paths(paths, limits)
+    return ingest_snapshots(files, db, read_mapping_file(mapping), dry_run, as_of, limits)

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import access, state
+from dashboard.sections import history as history_parts
 from dashboard.text import md, md_code
 from pipelines.ingest import Prepared, load, prepare, read_sources
 from pipelines.map.canonical import archived_words
@@ -29,9 +30,9 @@ from pipelines.map.mapping import (
 )
 from pipelines.problems import group_problems
 from pipelines.read.sources import Sources
-from pipelines.store.connection import StoreBusy, StoreReadOnly, open_store, resolve_db_path
-from pipelines.store.rows import import_history
+from pipelines.store.connection import StoreBusy, StoreReadOnly, resolve_db_path
 from pipelines.store.schema import row_counts
+from pipelines.store.words import changes_lines
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "data" / "okr_template.xlsx"
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods", "json", "zip"]
@@ -189,28 +190,22 @@ if files:
         state.show_busy(exc)
     st.subheader("Validation")
     _show_report(prepared)
+    as_of = history_parts.as_of_field(files)
+    history_parts.show_changes(prepared, db, as_of)
     if st.button("Load into the store", type="primary", disabled=not prepared.ok, key="load"):
         try:
-            report = load(prepared, db)
+            report = load(prepared, db, as_of=as_of)
         except (StoreBusy, StoreReadOnly) as exc:
             st.error(md(exc))
             st.stop()
         st.cache_data.clear()  # every page sees the new data on its next run
         rows = row_counts(report.rows)
-        st.session_state["last_load"] = f"{report.outcome}: {rows}"
+        changed = changes_lines(report.described) if report.described else []
+        st.session_state["last_load"] = "  \n".join([f"{report.outcome}: {rows}", *changed])
 if st.session_state.get("last_load"):
     st.success(f"Last load — {st.session_state['last_load']}")
 
-st.subheader("Import history")
-if db.exists():
-    try:
-        with open_store(db, read_only=True) as conn:
-            history = import_history(conn)
-    except StoreBusy as exc:
-        state.show_busy(exc)
-    st.dataframe(history, hide_index=True, key="history")
-else:
-    st.caption(f"No store yet at {md_code(db)}.")
+history_parts.show_history(db)
 
 st.subheader("Template")
 if TEMPLATE.exists():

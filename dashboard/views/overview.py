@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import charts, state, transforms
+from dashboard.sections import since_import
 from dashboard.text import md
 
 
@@ -104,6 +105,8 @@ with left:
     distribution(key_results["score"], "Key-result scores", "kr_distribution")
 with right:
     distribution(objectives["score"], "Objective scores", "objective_distribution")
+
+since_import.show(loaded, cycle)
 
 st.subheader("Departments side by side")
 progress = transforms.department_progress(objectives)

@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.settings import Settings, settings
+from pipelines.store.history import create_history_schema
 from pipelines.store.schema import CHECK_INS, ENTITY_TABLES, Table
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -74,6 +75,7 @@ def create_schema(conn: duckdb.DuckDBPyConnection) -> None:
                 )
     conn.execute(IMPORTS_DDL)
     conn.execute(SETTINGS_DDL)
+    create_history_schema(conn)
 
 
 class StoreBusy(RuntimeError):

@@ -7,13 +7,14 @@ recorded as "unchanged" and not written; derived cycles and teams are only added
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 import duckdb
 import pandas as pd
 
 from pipelines.arrow import isin
+from pipelines.store.history import Changes, add_version, record, snapshot
 from pipelines.store.rows import content_hash, finish_import, log_import, upsert_rows
 from pipelines.store.schema import ENTITY_TABLES, Table
 
@@ -71,12 +72,14 @@ class LoadResult:
     rows: dict[str, int]
     removed: dict[str, int]
     import_id: int
+    changes: Changes = field(default_factory=Changes)
 
 
 def last_loaded_hash(conn: duckdb.DuckDBPyConnection) -> str | None:
-    """The content hash of the latest load, unless the store was cleared after it."""
+    """The content hash of the latest load, unless the store was cleared or an undo ran
+    after it (the same file then loads again)."""
     row = conn.execute(
-        "SELECT outcome, content_hash FROM imports WHERE outcome IN ('loaded', 'cleared') "
+        "SELECT outcome, content_hash FROM imports WHERE outcome IN ('loaded', 'cleared', 'undo') "
         "ORDER BY import_id DESC LIMIT 1"
     ).fetchone()
     return row[1] if row and row[0] == "loaded" else None
@@ -101,6 +104,28 @@ def _delete_all(conn: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(found[0]) if found else 0
 
 
+def _merge_check_ins(conn: duckdb.DuckDBPyConnection, table: Table, frame: pd.DataFrame) -> None:
+    """Add dated values to the stored check-ins (one of the same key result and moment is
+    replaced): a snapshot's dated rows extend the history instead of replacing it."""
+    conn.register("merged_check_ins", frame[["kr_id", "checked_at"]].astype({"kr_id": "str"}))
+    try:
+        conn.execute(
+            "DELETE FROM check_ins WHERE EXISTS (SELECT 1 FROM merged_check_ins AS m "
+            "WHERE m.kr_id = check_ins.kr_id "
+            "AND CAST(m.checked_at AS TIMESTAMP) = check_ins.checked_at)"
+        )
+    finally:
+        conn.unregister("merged_check_ins")
+    cols = [c for c in table.column_names if c in frame.columns]
+    conn.register("incoming_merged", frame[cols])
+    try:
+        casts = ", ".join(f'CAST("{c}" AS {table.types()[c]})' for c in cols)
+        names = ", ".join(f'"{c}"' for c in cols)
+        conn.execute(f"INSERT INTO check_ins ({names}) SELECT {casts} FROM incoming_merged")
+    finally:
+        conn.unregister("incoming_merged")
+
+
 def _insert_new(conn: duckdb.DuckDBPyConnection, table: Table, frame: pd.DataFrame) -> None:
     """Insert the rows whose key the table does not hold yet (derived cycles and teams)."""
     key = table.key[0]
@@ -119,6 +144,9 @@ def load_tables(
     replace_scope: bool = False,
     replace_all: bool = False,
     settings: dict[str, str] | None = None,
+    as_of: date | None = None,
+    kind: str = "import",
+    merge_check_ins: bool = False,
 ) -> LoadResult:
     """Load canonical frames in one transaction: all rows land, or none do.
 
@@ -129,7 +157,11 @@ def load_tables(
     replacing whatever was there), in the same transaction, so a reader sees the old
     content or the new, never an empty store. Content equal to the latest load is recorded
     as "unchanged" and not written (unless `replace_all`). Every attempt is logged in
-    `imports`.
+    `imports`, and what a load changed is kept in the change log (pipelines.store.history),
+    with the check-ins of the values it changed dated `as_of` (see `record_snapshot_check_ins`).
+    With `merge_check_ins` (a flat sheet whose rows state their date, e.g. a `Last updated`
+    column: one dated value per key result, not its history), imported check-ins are added
+    to the stored ones, replacing only those of the same key result and moment.
     """
     started = datetime.now()
     derived = derived or {}
@@ -147,6 +179,7 @@ def load_tables(
     import_id = log_import(conn, source_files, digest, rows, started, "running", "")
     conn.execute("BEGIN TRANSACTION")
     try:
+        snapshot(conn)
         if replace_all:
             for table in reversed(ENTITY_TABLES):
                 removed[table.name] = _delete_all(conn, table.name)
@@ -161,16 +194,86 @@ def load_tables(
             if table.name in derived and not derived[table.name].empty:
                 _insert_new(conn, table, derived[table.name])
             if table.name in tables and not tables[table.name].empty:
-                upsert_rows(conn, table, tables[table.name])
+                if table.name == "check_ins" and merge_check_ins:
+                    _merge_check_ins(conn, table, tables[table.name])
+                else:
+                    upsert_rows(conn, table, tables[table.name])
         for key, value in (settings or {}).items():
             conn.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [key, value])
+        recorded = 0
+        if not replace_all:
+            day = as_of or started.date()
+            recorded = record_snapshot_check_ins(conn, tables, day, source_files)
+        changes = record(conn, import_id)
+        changes.check_ins_recorded = recorded
+        add_version(conn, import_id, kind, changes, as_of=as_of or started.date())
         finish_import(conn, import_id, "loaded")  # lands with the data, or not at all
         conn.execute("COMMIT")
     except BaseException as exc:
         conn.execute("ROLLBACK")
         finish_import(conn, import_id, "failed", f"{type(exc).__name__}: {exc}")
         raise
-    return LoadResult("loaded", rows, {k: v for k, v in removed.items() if v}, import_id)
+    removed = {k: v for k, v in removed.items() if v}
+    return LoadResult("loaded", rows, removed, import_id, changes)
+
+
+# The key-result columns whose change, in an import without check-ins of its own for that
+# key result, is recorded as a check-in (docs/ingestion.md, "History from weekly copies").
+TRACKED = ("current_value", "reported_progress", "manual_score")
+
+
+def record_snapshot_check_ins(
+    conn: duckdb.DuckDBPyConnection,
+    tables: dict[str, pd.DataFrame],
+    as_of: date,
+    source_files: list[str],
+) -> int:
+    """Check-ins for the key results of this import whose value, reported progress or score
+    differs from the store before it (or that are new and have one), unless the import
+    carries a check-in table (a tool's export or the template's CheckIns sheet: its own
+    history, which replaces the stored one): dated `as_of`, value = the current value, grade = the
+    manual score (else the reported progress when there is no value). Returns how many."""
+    krs = tables.get("key_results")
+    if krs is None or krs.empty:
+        return 0
+    if "check_ins" in tables:  # an export with a check-in history of its own is that history
+        return 0
+    ids = pd.DataFrame({"kr_id": krs["kr_id"].astype("str")})
+    changed = " OR ".join(f"b.{c} IS DISTINCT FROM k.{c}" for c in TRACKED)
+    has_value = " OR ".join(f"k.{c} IS NOT NULL" for c in TRACKED)
+    files = ", ".join(source_files) or "an import"
+    conn.register("snapshot_krs", ids)
+    try:
+        conn.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE snapshot_check_ins AS
+            SELECT k.kr_id, ?::TIMESTAMP AS checked_at, k.current_value AS value,
+                   coalesce(k.manual_score,
+                            CASE WHEN k.current_value IS NULL THEN k.reported_progress END)
+                       AS grade,
+                   ?::VARCHAR AS note
+            FROM key_results AS k
+            JOIN (SELECT DISTINCT kr_id FROM snapshot_krs) USING (kr_id)
+            LEFT JOIN before_key_results AS b USING (kr_id)
+            WHERE (b.kr_id IS NULL AND ({has_value})) OR (b.kr_id IS NOT NULL AND ({changed}))
+            """,
+            [as_of, f"recorded from {files}"],
+        )
+        # a second copy of the same day replaces the check-in that day's first copy recorded
+        conn.execute(
+            "DELETE FROM check_ins AS c WHERE note LIKE 'recorded from %' AND EXISTS "
+            "(SELECT 1 FROM snapshot_check_ins AS s WHERE s.kr_id = c.kr_id "
+            "AND s.checked_at = c.checked_at)"
+        )
+        conn.execute(
+            "INSERT INTO check_ins (kr_id, checked_at, value, grade, note) "
+            "SELECT kr_id, checked_at, value, grade, note FROM snapshot_check_ins"
+        )
+        found = conn.execute("SELECT count(*) FROM snapshot_check_ins").fetchone()
+        conn.execute("DROP TABLE snapshot_check_ins")
+    finally:
+        conn.unregister("snapshot_krs")
+    return int(found[0]) if found else 0
 
 
 def write_tables(

@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 
 from pipelines.store.dataset import query_frame
+from pipelines.store.history import add_version, record, snapshot
 from pipelines.store.schema import CHECK_INS, ENTITY_TABLES, Table
 
 
@@ -139,8 +140,10 @@ def import_history(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def clear_store(conn: duckdb.DuckDBPyConnection) -> None:
     """Remove all OKR data (used before writing the demo company); the import log stays."""
     conn.execute("BEGIN TRANSACTION")
+    snapshot(conn)  # a version like any other write: undo brings the data back
     for table in reversed(ENTITY_TABLES):
         conn.execute(f"DELETE FROM {table.name}")
     conn.execute("DELETE FROM settings")
-    log_import(conn, [], "", {}, datetime.now(), "cleared", "all OKR data removed")
+    import_id = log_import(conn, [], "", {}, datetime.now(), "cleared", "all OKR data removed")
+    add_version(conn, import_id, "clear", record(conn, import_id))
     conn.execute("COMMIT")

@@ -76,7 +76,14 @@ def test_upload_map_validate_and_load(page: AppTest, tmp_path: Path) -> None:
     assert sorted(kr_scores(db).values()) == pytest.approx([0.5, 0.6])
     assert "Last load — loaded: 1 cycle, 1 objective, 2 key results" in texts(page)
     assert history(db)["outcome"].tolist() == ["loaded"]
-    assert frame_with(page, "outcome")["outcome"].tolist() == ["loaded"]
+    words = [m.value.replace("\\", "") for m in page.markdown]  # (markdown escapes)
+    shown = [w for w in words if "export.csv: loaded" in w]
+    assert shown and "export.csv: loaded (added: 1 cycle" in shown[0]
+    assert "2 key results" in shown[0] and "2 check-ins recorded" in shown[0]
+    page.button(key="undo").click().run()  # behind the same access rules as loading
+    assert not page.exception
+    assert store_tables(db)["key_results"].empty
+    assert history(db)["outcome"].tolist() == ["undo", "loaded"]
 
 
 def test_a_file_with_errors_cannot_be_loaded(page: AppTest, tmp_path: Path) -> None:

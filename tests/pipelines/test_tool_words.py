@@ -123,7 +123,8 @@ def test_quantive_workbook_reads_its_type_phrases_and_cached_formulas(tmp_path: 
     assert len(loaded.data.objectives) == counts["objectives"]
     assert len(loaded.data.key_results) == counts["key_results"]
     assert len(loaded.data.cycles) == counts["cycles"]
-    assert len(loaded.data.check_ins) == 0
+    # no check-in history of its own: the first import records each current value once
+    assert len(loaded.data.check_ins) == counts["check_ins"]
     titles = set(loaded.data.objectives["title"])
     assert "Redesign the slot picker for mobile" not in titles  # a task, not an objective
     assert any("Tasks: 8 rows of tasks" in n for n in loaded.report.notes)

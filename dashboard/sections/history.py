@@ -1,0 +1,90 @@
+"""The Data page's history parts: the as-of date of an upload, what a load would change
+(a dry run before the Load button), the import history in words, and Undo."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import state
+from dashboard.text import md, md_code
+from pipelines.asof import date_in_name
+from pipelines.ingest import Prepared, load
+from pipelines.store.connection import StoreBusy, StoreReadOnly, open_store
+from pipelines.store.undo import UndoError, history_rows, undo
+from pipelines.store.words import changes_lines, counts_lines, history_line
+
+
+def as_of_field(files: tuple[tuple[str, bytes], ...]) -> date | None:
+    """The day the uploaded values were true: the date in the file names, else empty (the
+    day of the import). Changed values are recorded as check-ins of that day."""
+    named = sorted({d for d in (date_in_name(name) for name, _ in files) if d is not None})
+    found = st.date_input(
+        "Values as of",
+        value=named[-1] if named else None,
+        key="as_of",
+        format="YYYY-MM-DD",
+        help="Values that changed since the last import are recorded as check-ins of this "
+        "day. Left empty: the day of the import.",
+    )
+    return found if isinstance(found, date) else None
+
+
+def show_changes(prepared: Prepared, db: Path, as_of: date | None) -> None:
+    """What loading would change, before the Load button: removals first, by title."""
+    if not prepared.ok:
+        return
+    try:
+        with st.spinner("Comparing with the store…"):
+            report = load(prepared, db, dry_run=True, as_of=as_of)
+    except StoreBusy as exc:
+        state.show_busy(exc)
+    if report.described is None:
+        return
+    lines = changes_lines(report.described, dry_run=True)
+    removing = report.described.removed_objectives or report.described.removed_key_results
+    st.markdown("**What loading would change**")
+    text = "\n".join(md(line) for line in lines)
+    (st.warning if removing else st.info)(text.replace("\n", "  \n"))
+    if as_of is None:
+        st.caption("Changed values will be dated today, the day of the import.")
+
+
+def loaded_message(report_lines: list[str]) -> str:
+    return "  \n".join(md(line) for line in report_lines)
+
+
+def show_history(db: Path) -> None:
+    """The imports newest first, in words, and Undo of the latest recorded one."""
+    st.subheader("Import history")
+    if not db.exists():
+        st.caption(f"No store yet at {md_code(db)}.")
+        return
+    try:
+        with open_store(db, read_only=True) as conn:
+            rows = history_rows(conn)
+    except StoreBusy as exc:
+        state.show_busy(exc)
+    if not rows:
+        st.caption("No imports yet.")
+        return
+    st.markdown("\n".join(f"- {md(history_line(row))}" for row in rows[:30]))
+    latest = next((r for r in rows if r.get("kind")), None)
+    if latest is None:
+        return
+    what = "the undo" if latest.get("kind") == "undo" else "import"
+    if st.button(f"Undo {what} #{latest['import_id']}", key="undo"):
+        try:
+            with open_store(db) as conn:
+                result = undo(conn, int(str(latest["import_id"])))
+        except (StoreBusy, StoreReadOnly, UndoError) as exc:
+            st.error(md(exc))
+            return
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        undid = ", ".join(f"#{i}" for i in sorted(result.undid))
+        done = "; ".join(counts_lines(result.changes)) or "nothing changed"
+        st.session_state["last_load"] = f"undone {undid}: {done}"
+        st.rerun()

@@ -1,0 +1,88 @@
+"""Since the last import: what the latest import moved (the Overview's block, SPEC §4.7).
+
+Pure: two frames of scored key results (`HealthReport.key_results`, before the latest import
+and after it) and the stale lists of both; the caller reads the store as it stood before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+# The columns of every frame below; `link` is the objective page of the key result.
+COLUMNS = ["kr_id", "objective_id", "title", "team", "before", "after", "link"]
+OFF_PACE = ("behind", "at risk")
+
+
+@dataclass(frozen=True)
+class SinceImport:
+    """moved_up / moved_down: key results whose score changed, largest move first (score
+    after − score before, before missing counts as 0 for a new key result);
+    newly_off_pace: pace behind or at risk now, on track or unknown before (before/after
+    hold the pace); went_stale: in the stale list now, not before (after: days silent)."""
+
+    moved_up: pd.DataFrame
+    moved_down: pd.DataFrame
+    newly_off_pace: pd.DataFrame
+    went_stale: pd.DataFrame
+
+    @property
+    def is_empty(self) -> bool:
+        return all(f.empty for f in (self.moved_up, self.moved_down, self.newly_off_pace,
+                                     self.went_stale))  # fmt: skip
+
+
+def objective_link(objective_id: pd.Series) -> pd.Series:
+    return "objective?id=" + objective_id.astype("str")
+
+
+def _frame(rows: pd.DataFrame, before: pd.Series, after: pd.Series) -> pd.DataFrame:
+    team = rows["team"] if "team" in rows else pd.Series("", index=rows.index)
+    out = pd.DataFrame({
+        "kr_id": rows["kr_id"].astype("str"),
+        "objective_id": rows["objective_id"].astype("str"),
+        "title": rows["title"].astype("str"),
+        "team": team.astype("object"),
+        "before": before.to_numpy(),
+        "after": after.to_numpy(),
+    }, index=rows.index)  # fmt: skip
+    out["link"] = objective_link(out["objective_id"])
+    return out.reset_index(drop=True)[COLUMNS]
+
+
+def since_import(
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    stale_before: pd.DataFrame,
+    stale_after: pd.DataFrame,
+    top: int = 5,
+) -> SinceImport:
+    """The `top` largest score moves up and down, the key results newly behind or at risk,
+    and those newly stale, between two scored key-result frames (kr_id, objective_id,
+    title, team, score, pace) and two stale lists (kr_id, days_silent)."""
+    old = before.set_index("kr_id")
+    now = after.set_index("kr_id", drop=False)
+    was = old["score"].reindex(now.index).astype("float64")
+    score = now["score"].astype("float64")
+    move = score - was.fillna(0.0)
+    moved = now[score.notna() & move.ne(0) & move.notna()]
+    delta = move.loc[moved.index]
+    up = moved.loc[delta[delta > 0].sort_values(ascending=False).index[:top]]
+    down = moved.loc[delta[delta < 0].sort_values().index[:top]]
+    old_pace = old["pace"].reindex(now.index).astype("object")
+    new_pace = now["pace"].astype("object")
+    off = new_pace.isin(OFF_PACE) & ~old_pace.isin(OFF_PACE)
+    stale_now = stale_after.set_index("kr_id")
+    newly = ~stale_now.index.isin(stale_before["kr_id"])
+    stale = now.loc[now.index.isin(stale_now.index[newly])]
+    return SinceImport(
+        _frame(up, was.loc[up.index], score.loc[up.index]),
+        _frame(down, was.loc[down.index], score.loc[down.index]),
+        _frame(now[off], old_pace[off], new_pace[off]),
+        _frame(
+            stale,
+            pd.Series(None, index=stale.index, dtype="object"),
+            stale_now["days_silent"].reindex(stale.index),
+        ),  # fmt: skip
+    )
