@@ -7,6 +7,7 @@ mapping, derive cycles and teams, validate) → `load`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from pipelines.validate import validate
 
 __all__ = [
     "IngestReport",
+    "Progress",
     "Prepared",
     "ingest_files",
     "ingest_paths",
@@ -43,6 +45,10 @@ __all__ = [
     "read_sources",
     "suggest_mapping",
 ]
+
+
+# Called with each stage's name as it starts: "read", "check", "load" (plain words, shown as is).
+Progress = Callable[[str], None]
 
 
 @dataclass
@@ -190,11 +196,19 @@ def ingest_files(
     db: Path | str | None = None,
     mapping_file: MappingFile | None = None,
     dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> IngestReport:
-    """Read, map (synonyms, then the mapping file), validate and load files given as bytes."""
+    """Read, map (synonyms, then the mapping file), validate and load files given as bytes;
+    `progress` hears each stage's name as it starts."""
+    stage = progress or (lambda _name: None)
+    stage("read")
     sources = read_sources(files, mapping_file)
     mapping = suggest_mapping(sources.tables, mapping_file)
-    return load(prepare(sources, mapping, db, mapping_file), db, dry_run)
+    stage("check")
+    prepared = prepare(sources, mapping, db, mapping_file)
+    if prepared.ok and not dry_run:
+        stage("load")
+    return load(prepared, db, dry_run)
 
 
 def ingest_paths(
@@ -202,6 +216,7 @@ def ingest_paths(
     db: Path | str | None,
     mapping: Path | None = None,
     dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> IngestReport:
     """Ingest files and folders of files: all or nothing, every problem reported.
 
@@ -216,4 +231,4 @@ def ingest_paths(
                 message = f"{len(problems)} error(s): {problems[0]}"
                 log_rejected_import(conn, [str(p) for p in paths], message)
         return IngestReport(ok=False, outcome="rejected", problems=problems)
-    return ingest_files(expand_paths(paths), db, read_mapping_file(mapping), dry_run)
+    return ingest_files(expand_paths(paths), db, read_mapping_file(mapping), dry_run, progress)

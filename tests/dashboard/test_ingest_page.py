@@ -87,3 +87,31 @@ def test_a_file_with_errors_cannot_be_loaded(page: AppTest, tmp_path: Path) -> N
     ]
     assert page.button(key="load").disabled
     assert not (tmp_path / "page.duckdb").exists()
+
+
+def test_loading_shows_each_stage_in_a_status_box(page: AppTest) -> None:
+    page.file_uploader(key="uploads").set_value(("export.csv", EXPORT, "text/csv")).run()
+    page.selectbox(key=FIELD.format("key_results.title")).set_value("Metric name").run()
+    page.selectbox(key=FIELD.format("key_results.current_value")).set_value("Now").run()
+    page.button(key="load").click().run()
+    assert not page.exception
+    (status,) = page.status
+    assert status.label == "Loaded: 1 cycle, 1 objective, 2 key results"
+    assert status.state == "complete"
+    said = [m.value for m in status.markdown]
+    assert [s.split("**")[1] for s in said] == ["read", "check", "load", "compute the report"]
+    assert said[0].endswith("1 file read")
+    (bar,) = status.get("progress")
+    assert bar.value == 100 and bar.proto.text == "done"
+
+
+def test_import_history_reads_in_words(page: AppTest) -> None:
+    page.file_uploader(key="uploads").set_value(("export.csv", EXPORT, "text/csv")).run()
+    page.selectbox(key=FIELD.format("key_results.title")).set_value("Metric name").run()
+    page.selectbox(key=FIELD.format("key_results.current_value")).set_value("Now").run()
+    page.button(key="load").click().run()
+    history = frame_with(page, "outcome")
+    assert list(history.columns) == ["when", "files", "outcome", "rows", "took", "message"]
+    assert history.iloc[0][["files", "outcome", "rows"]].tolist() == [
+        "export.csv", "loaded", "1 cycle, 1 objective, 2 key results",
+    ]  # fmt: skip
