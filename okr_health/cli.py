@@ -348,7 +348,11 @@ def streamlit_configured() -> set[str]:
 
     options = st_config.get_config_options(force_reparse=True)
     default = st_config.ConfigOption.DEFAULT_DEFINITION
-    return {key for key, option in options.items() if option.where_defined != default}
+    return {
+        key
+        for key, option in options.items()
+        if option.where_defined != default or (option.env_var and option.env_var in os.environ)
+    }
 
 
 def streamlit_options(
