@@ -119,6 +119,7 @@ VOCABULARY: dict[str, tuple[str, str]] = {
 # The closing pack's own headers (exports.closing_pack.COLUMNS) hold on its page too.
 PACK = {c.key: (c.header, c.kind) for table in PACK_COLUMNS.values() for c in table}
 LONG_TEXT_ROW_HEIGHT = 72  # px: above 4rem Streamlit lets a cell wrap (about three lines)
+CHARS_PER_LINE, LINE_PX, MAX_LINES = 70, 21, 7
 
 
 def header(column: str) -> str:
@@ -216,11 +217,12 @@ def show(
         )
     shown = frame[list(columns)] if columns is not None else frame
     config = column_config(shown, labels, pack)
-    long_text = any(
-        (PACK.get(str(c), ("", ""))[1] if pack else kind_of(str(c), shown[c].dtype)) == "long"
-        or str(c) in ("evidence", "detail", "reason", "note")
+    long_text = [
+        str(c)
         for c in shown.columns
-    )
+        if (PACK.get(str(c), ("", ""))[1] if pack else kind_of(str(c), shown[c].dtype)) == "long"
+        or str(c) in ("evidence", "detail", "reason", "note")
+    ]
     options: dict[str, Any] = {}
     if height is not None:
         options["height"] = height
@@ -230,6 +232,16 @@ def show(
         key=key,
         column_config=config,
         placeholder="",
-        row_height=LONG_TEXT_ROW_HEIGHT if long_text else None,
+        row_height=row_height(shown, long_text),
         **options,
     )
+
+
+def row_height(frame: pd.DataFrame, long_text: list[str]) -> int | None:
+    """Rows tall enough for the longest text of the `long_text` columns to wrap in full
+    (about 70 characters a line, up to six lines); None (one line) without long text."""
+    if not long_text or frame.empty:
+        return None
+    longest = max(int(frame[c].astype("string").str.len().max() or 0) for c in long_text)
+    lines = min(max(-(-longest // CHARS_PER_LINE), 2), MAX_LINES)
+    return max(LONG_TEXT_ROW_HEIGHT, LINE_PX * lines + 14)

@@ -36,24 +36,22 @@ else:
     owners_shown = set(state.filter_units(loaded.key_results, levels=False)["owner"].dropna())
     patterns = patterns[patterns["owner"].isin(owners_shown)]
 who = "team" if by == "team" else "owner"
-flag_left, flag_right = st.columns(2)
-for column, pattern, heading in (
-    (flag_left, "sandbagging", "Sandbagging (goals set too low)"),
-    (flag_right, "over-ambitious", "Over-ambitious (goals set too high, or stalled)"),
-):
+for pattern, heading in (
+    ("sandbagging", "Sandbagging (goals set too low)"),
+    ("over-ambitious", "Over-ambitious (goals set too high, or stalled)"),
+):  # one under the other, full width: the evidence reads in full
     flagged = patterns[patterns["pattern"] == pattern]
-    with column:
-        st.markdown(f"**{heading}: {len(flagged)}**")
-        if flagged.empty:
-            st.caption("No one is flagged.")
-        else:
-            shown = flagged.assign(owner_link=links.owner_links(flagged[who])) if by == "owner" \
-                else flagged  # fmt: skip
-            tables.show(
-                shown, f"flags_{pattern}",
-                columns=["owner_link" if by == "owner" else who, "evidence"],
-                sort=[("mean_score", pattern == "over-ambitious")],
-            )  # fmt: skip
+    st.markdown(f"**{heading}: {len(flagged)}**")
+    if flagged.empty:
+        st.caption("No one is flagged.")
+        continue
+    shown = flagged.assign(owner_link=links.owner_links(flagged[who])) if by == "owner" \
+        else flagged  # fmt: skip
+    tables.show(
+        shown, f"flags_{pattern}",
+        columns=["owner_link" if by == "owner" else who, "evidence"],
+        sort=[("mean_score", pattern == "over-ambitious")],
+    )  # fmt: skip
 if by == "owner":
     st.caption("Click an owner to open their page: objectives across cycles and the evidence.")
 st.plotly_chart(charts.patterns_figure(patterns, who), key="patterns_chart")
@@ -74,8 +72,7 @@ shown = lint[lint["rule"].isin(chosen)]
 st.caption(f"{len(shown)} findings. Sort by any column; each reason can be read out as is.")
 tables.show(
     transforms.lint_with_links(shown, report.key_results, loaded.objectives), "lint_table",
-    columns=["rule", "kind", "objective_link", "title", "owner", "team", "reason"],
-    labels={"objective_link": "Objective", "title": "Finding about"},
+    columns=["rule", "objective_link", "owner", "team", "reason"],
     sort=[("rule", True)],
 )  # fmt: skip
 

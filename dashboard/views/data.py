@@ -59,7 +59,8 @@ def _mapping_editor(sources: Sources, suggested: Mapping) -> Mapping:
     for source in sources.tables:
         label = source.label
         with st.expander(f"**{md(label)}** · header on row {source.header_row}", expanded=True):
-            st.dataframe(source.data.head(10).astype("str"), key=f"preview:{label}")
+            preview = source.data.head(10).astype("string")  # as typed; empty cells blank
+            st.dataframe(preview, key=f"preview:{label}", placeholder="")
             role = st.selectbox(
                 "This sheet holds",
                 ROLES,

@@ -15,6 +15,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -250,6 +251,20 @@ def test_an_objective_page_shows_its_key_results_over_time(browser_page, server,
     assert filter_value(page, "Cycle") == "2026-Q4"  # the objective's own cycle
     check_clean(page)
     screenshot(page, "objective")
+
+
+def test_an_owner_page_shows_the_pattern_and_evidence(browser_page, server, demo_store):
+    from reporting.cache import load_or_compute
+
+    patterns = load_or_compute(demo_store).report.owner_patterns
+    owner = str(patterns.loc[patterns["pattern"] == "sandbagging", "owner"].iloc[0])
+    page = browser_page
+    open_address(page, server, f"/owner?{urlencode({'name': owner})}", "Owner")
+    page.get_by_role("heading", name=owner).wait_for(timeout=30_000)
+    tile = page.locator('[data-testid="stMetric"]').filter(has_text="Goal-setting pattern")
+    assert tile.locator('[data-testid="stMetricValue"]').inner_text() == "sandbagging"
+    check_clean(page)
+    screenshot(page, "owner")
 
 
 def test_clicking_an_at_risk_objective_opens_its_page(browser_page, server, demo_store):
