@@ -183,15 +183,16 @@ def key_result_history(
     known = check_ins[pd.to_datetime(check_ins["checked_at"]) < pd.Timestamp(as_of) + DAY]
     known = known.sort_values(["kr_id", "checked_at"]).reset_index(drop=True)
     scored = check_in_scores(key_results, stated, known, calendar)
-    path = scored.frame.assign(kr_id=scored.kr_ids.take(scored.frame["kr_code"]).to_numpy())
+    codes = scored.frame["kr_code"].to_numpy()
+    path = scored.frame.assign(kr_id=scored.kr_ids.take(codes).to_numpy())
     scores = path.set_index(["kr_id", "checked_at"])["score"]
     out = known.join(scores, on=["kr_id", "checked_at"])
     spans = calendar.set_index("cycle_id")
     cycle_of = key_results.set_index("kr_id")["cycle_id"]
     start = out["kr_id"].map(cycle_of).map(spans["start"])
     end = out["kr_id"].map(cycle_of).map(spans["end"])
-    span = (end - start) / pd.Timedelta(days=1)
-    elapsed = (pd.to_datetime(out["checked_at"]) - start) / pd.Timedelta(days=1)
+    span = (end - start).dt.total_seconds()
+    elapsed = (pd.to_datetime(out["checked_at"]) - start).dt.total_seconds()
     out["expected"] = (elapsed / span.where(span > 0)).clip(0.0, 1.0)
     return out
 

@@ -110,7 +110,8 @@ def demo(
 
     path = resolve_db_path(db)
     with open_store(path) as conn:
-        has_data = conn.execute("SELECT count(*) FROM objectives").fetchone()[0] > 0
+        stored = conn.execute("SELECT count(*) FROM objectives").fetchone()
+        has_data = bool(stored and stored[0] > 0)
         if if_missing and has_data:
             typer.echo(f"{path} already holds data; left as it is.")
             company = None

@@ -38,9 +38,8 @@ calendar = loaded.report.calendar.set_index("cycle_id")
 cycle = calendar.loc[objective["cycle_id"]]
 running = cycle["state"] == "running"
 st.subheader(md(objective["title"]))
-unit = objective["team"] if pd.isna(objective["department"]) else (
-    f"{objective['team']} · {objective['department']}" if objective["team"] != objective[
-        "department"] else objective["team"])  # fmt: skip
+units = [str(u) for u in (objective["team"], objective["department"]) if isinstance(u, str)]
+unit = " · ".join(dict.fromkeys(units))  # team · department, once when they are the same
 st.caption(
     f"{md(cycle['name'])} ({cycle['state']}) · {md(unit)} · {md(objective['level'])} objective"
 )

@@ -60,9 +60,9 @@ tile(
     help="Share of graded key results scoring 0.6–0.7, the sweet spot: ambitious goals, "
     "mostly reached.",
 )
-tiles[3].metric("Objectives", f"{int(now['objectives'])}")
+tiles[3].metric("Objectives", f"{int(now['objectives'] or 0)}")
 tiles[4].metric(
-    "Key results graded", f"{int(now['graded'])}/{int(now['key_results'])}",
+    "Key results graded", f"{int(now['graded'] or 0)}/{int(now['key_results'] or 0)}",
     help="A key result with no value, grade or manual score yet is ungraded and left "
     "out of every mean.",
 )  # fmt: skip
