@@ -15,7 +15,7 @@ import typer
 from pipelines.settings import Settings, SettingsError, settings
 from pipelines.store.connection import StoreBusy, StoreReadOnly, open_store, resolve_db_path
 from pipelines.store.dataset import read_dataset
-from pipelines.store.schema import row_counts
+from pipelines.store.schema import counted, row_counts
 
 
 class _App(typer.Typer):
@@ -167,7 +167,7 @@ def ingest(
         typer.echo(f"not mapped (kept out of the store): {column}", err=True)
     if not report.ok:
         errors = sum(1 for p in report.problems if p.severity == "error")
-        _fail(f"rejected: {errors} problem(s); nothing was written.")
+        _fail(f"rejected: {counted(errors, 'problem')}; nothing was written.")
     counts = row_counts(report.rows)
     typer.echo(f"{report.outcome}: {counts}")
     if warming and cached:

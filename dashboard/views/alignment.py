@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import charts, state, tables, transforms
 from dashboard.text import md
+from pipelines.store.schema import counted
 
 loaded = state.load()
 st.title("Alignment")
@@ -71,7 +72,7 @@ st.subheader("Objectives in this view")
 listed = objectives.join(
     loaded.report.links.set_index("objective_id")[["status", "children"]], on="objective_id"
 )
-st.caption(f"{len(listed)} objectives; click one to open its key results week by week.")
+st.caption(f"{counted(len(listed), 'objective')}; click one to open its key results week by week.")
 tables.show(
     transforms.with_objective_links(listed), "objective_list",
     columns=["objective_link", "department", "team", "owner", "level", "score", "kr_count",

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import charts, links, state, tables, transforms
 from dashboard.text import md
+from pipelines.store.schema import counted
 
 loaded = state.load()
 st.title("Coach")
@@ -69,7 +70,9 @@ lint = lint[lint["team_id"].isin(teams_shown) | lint["team_id"].isna()]
 rules = sorted(lint["rule"].unique())
 chosen = st.multiselect("Rules", rules, default=rules, key="lint_rules")
 shown = lint[lint["rule"].isin(chosen)]
-st.caption(f"{len(shown)} findings. Sort by any column; each reason can be read out as is.")
+st.caption(
+    f"{counted(len(shown), 'finding')}. Sort by any column; each reason can be read out as is."
+)
 tables.show(
     transforms.lint_with_links(shown, report.key_results, loaded.objectives), "lint_table",
     columns=["rule", "objective_link", "owner", "team", "reason"],

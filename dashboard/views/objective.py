@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import charts, state, tables, transforms
 from dashboard.text import md
+from pipelines.store.schema import counted
 
 loaded = state.load()
 st.title("Objective")
@@ -85,7 +86,7 @@ children = family["children"]
 if children.empty:
     st.caption("No objective names this one as its parent.")
 else:
-    st.markdown(f"**Supported by {len(children)} objective{'s' * (len(children) != 1)}**")
+    st.markdown(f"**Supported by {counted(len(children), 'objective')}**")
     tables.show(
         transforms.with_objective_links(children), "children_table",
         columns=["objective_link", "team", "owner", "score"], sort=[("score", True)],

@@ -4,11 +4,11 @@ and their goal-setting pattern with its evidence (as the Coach page judges it). 
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import charts, state, tables, transforms
 from dashboard.text import md
+from pipelines.store.schema import counted
 
 loaded = state.load()
 st.title("Owner")
@@ -70,5 +70,5 @@ if not per_cycle.empty:
     st.plotly_chart(charts.owner_cycles_figure(per_cycle, name), key="owner_cycles")
     with st.expander("Numbers behind the chart"):
         tables.show(per_cycle, "owner_cycles_table", labels={"key_results": "Graded key results"})
-    st.caption(f"{len(theirs)} key results held; {int(pd.Series(theirs['score']).notna().sum())} "
-               "graded.")  # fmt: skip
+    graded = int(theirs["score"].notna().sum())
+    st.caption(f"{counted(len(theirs), 'key result')} held; {graded} graded.")
