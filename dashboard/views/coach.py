@@ -75,7 +75,7 @@ st.caption(
 )
 tables.show(
     transforms.lint_with_links(shown, report.key_results, loaded.objectives), "lint_table",
-    columns=["rule", "objective_link", "owner", "team", "reason"],
+    columns=["rule", "reason", "objective_link", "owner", "team"],  # the reason first: in full
     sort=[("rule", True)],
 )  # fmt: skip
 

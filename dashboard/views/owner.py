@@ -44,7 +44,10 @@ tiles[0].metric(
 )  # fmt: skip
 if row is not None:
     tiles[1].metric("Mean key-result score", f"{row['mean_score']:.2f}")
-    tiles[2].metric("Key results graded", f"{int(row['key_results'])}")
+    tiles[2].metric(
+        "Key results judged", f"{int(row['key_results'])}",
+        help="Graded key results of the cycles the pattern reads (as on the Coach page).",
+    )  # fmt: skip
     tiles[3].metric("Cycles", f"{int(row['cycles'])}")
     st.markdown(f"**Evidence:** {md(row['evidence'])}")
 else:
