@@ -116,8 +116,8 @@ VOCABULARY: dict[str, tuple[str, str]] = {
     "problem": ("Problem", "long"),
     "elapsed": ("Time gone", "share"),
 }
-# The closing pack's own headers (exports.closing_pack.COLUMNS) hold on its page too.
-PACK = {c.key: (c.header, c.kind) for table in PACK_COLUMNS.values() for c in table}
+# The closing pack's own headers (exports.closing_pack.COLUMNS, per table) hold on its page too.
+PACK = {name: {c.key: (c.header, c.kind) for c in cols} for name, cols in PACK_COLUMNS.items()}
 LONG_TEXT_ROW_HEIGHT = 72  # px: above 4rem Streamlit lets a cell wrap (about three lines)
 CHARS_PER_LINE, LINE_PX, MAX_LINES = 70, 21, 7
 
@@ -175,15 +175,16 @@ def _config(label: str, kind: str) -> Any:
 def column_config(
     frame: pd.DataFrame,
     labels: Mapping[str, str] | None = None,
-    pack: bool = False,
+    pack: str | None = None,
 ) -> dict[str, Any]:
     """Column configuration for every column of `frame`: header in words and format by kind.
-    `labels` overrides headers; `pack` reads the closing pack's own headers first."""
+    `labels` overrides headers; `pack` names the closing pack's table whose own headers
+    come first."""
     out: dict[str, Any] = {}
     for column in frame.columns:
         name = str(column)
-        known = pack and name in PACK
-        label, kind = PACK[name] if known else (header(name), kind_of(name, frame[name].dtype))
+        own = PACK.get(pack or "", {})
+        label, kind = own[name] if name in own else (header(name), kind_of(name, frame[name].dtype))
         out[name] = _config((labels or {}).get(name, label), kind)
     return out
 
@@ -204,7 +205,7 @@ def show(
     columns: Sequence[str] | None = None,
     sort: Iterable[tuple[str, bool]] = (),
     labels: Mapping[str, str] | None = None,
-    pack: bool = False,
+    pack: str | None = None,
     height: int | None = None,
 ) -> None:
     """Draw `frame` sorted by `sort` ((column, ascending) pairs, any column of `frame`), only
@@ -220,7 +221,7 @@ def show(
     long_text = [
         str(c)
         for c in shown.columns
-        if (PACK.get(str(c), ("", ""))[1] if pack else kind_of(str(c), shown[c].dtype)) == "long"
+        if kind_of(str(c), shown[c].dtype) == "long"
         or str(c) in ("evidence", "detail", "reason", "note")
     ]
     options: dict[str, Any] = {}

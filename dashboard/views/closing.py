@@ -72,13 +72,13 @@ scorecard = transforms.with_objective_links(
     pack.objectives.assign(cycle_id=pack.cycle_id), "objective"
 ).drop(columns="cycle_id")
 tables.show(
-    scorecard, "scorecard_table", pack=True, sort=[("score", True)],
+    scorecard, "scorecard_table", pack="objectives", sort=[("score", True)],
     columns=["objective_link", "team", "owner", "score", "band", "key_results", "graded",
              "aligned_to"],
 )  # fmt: skip
 with st.expander("Key results"):
     tables.show(
-        pack.key_results, "closing_krs", pack=True,
+        pack.key_results, "closing_krs", pack="key_results",
         columns=["objective", "title", "kr_type", "owner", "start_value", "target_value",
                  "current", "score", "band", "score_source", "last_check_in", "confidence"],
     )  # fmt: skip
@@ -92,7 +92,7 @@ else:
     st.plotly_chart(movement_figure(pack.movement), key="movement_chart")
     with st.expander("Numbers behind the chart"):
         tables.show(
-            moved, "movement_table", pack=True, sort=[("delta", True)],
+            moved, "movement_table", pack="movement", sort=[("delta", True)],
             columns=["objective", "owner", "mid_score", "score", "delta", "change"],
         )  # fmt: skip
 
@@ -103,8 +103,11 @@ if unaligned.empty:
 else:
     tables.show(
         transforms.with_objective_links(unaligned.assign(cycle_id=pack.cycle_id), "objective"),
-        "unaligned_table", pack=True, columns=["objective_link", "team", "owner", "link"],
+        "unaligned_table", pack="objectives", columns=["objective_link", "team", "owner", "link"],
     )  # fmt: skip
 
 st.subheader("Findings for the meeting")
-tables.show(pack.findings, "findings_table", pack=True)
+tables.show(
+    pack.findings, "findings_table", pack="findings",
+    columns=["category", "finding", "subject", "detail", "team"],  # the evidence in view
+)  # fmt: skip

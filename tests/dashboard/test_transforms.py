@@ -176,3 +176,14 @@ def test_the_week_holding_the_as_of_day_is_in_progress_and_drawn_grey():
     assert done.z[0][0] == 0.8 and np.isnan(done.z[0][1])  # not painted 0% red
     assert np.isnan(partial.z[0][0]) and partial.z[0][1] == 0.0
     assert partial.showscale is False
+
+
+@pytest.mark.parametrize(
+    ("pack", "score", "source"),
+    [("objectives", "Score", "Score from"), ("movement", "Now", "Score from"),
+     ("key_results", "Score", "Score source"), (None, "Score", "Score from")],
+)  # fmt: skip
+def test_the_closing_page_uses_each_pack_tables_own_headers(pack, score, source):
+    frame = pd.DataFrame({"score": [0.5], "score_source": ["computed"]})
+    config = tables.column_config(frame, pack=pack)
+    assert (config["score"]["label"], config["score_source"]["label"]) == (score, source)
