@@ -120,6 +120,7 @@ VOCABULARY: dict[str, tuple[str, str]] = {
 PACK = {name: {c.key: (c.header, c.kind) for c in cols} for name, cols in PACK_COLUMNS.items()}
 LONG_TEXT_ROW_HEIGHT = 72  # px: above 4rem Streamlit lets a cell wrap (about three lines)
 CHARS_PER_LINE, LINE_PX, MAX_LINES = 70, 21, 7
+LONG_NAMES = ("evidence", "detail", "reason", "note", "message", "problem")  # wrapped, wide
 
 
 def header(column: str) -> str:
@@ -185,6 +186,7 @@ def column_config(
         name = str(column)
         own = PACK.get(pack or "", {})
         label, kind = own[name] if name in own else (header(name), kind_of(name, frame[name].dtype))
+        kind = "long" if name in LONG_NAMES else kind
         out[name] = _config((labels or {}).get(name, label), kind)
     return out
 
@@ -221,8 +223,7 @@ def show(
     long_text = [
         str(c)
         for c in shown.columns
-        if kind_of(str(c), shown[c].dtype) == "long"
-        or str(c) in ("evidence", "detail", "reason", "note")
+        if kind_of(str(c), shown[c].dtype) == "long" or str(c) in LONG_NAMES
     ]
     options: dict[str, Any] = {}
     if height is not None:
