@@ -213,21 +213,39 @@ def patterns_figure(patterns: pd.DataFrame, who: str) -> go.Figure:
 
 @literal_text
 def discipline_heatmap(team_weeks: pd.DataFrame) -> go.Figure:
-    """Share of active key results checked in, per team (rows) and week (columns)."""
+    """Share of active key results checked in, per team (rows) and week (columns). A week
+    still running (`in_progress`, see transforms.discipline_weeks) is drawn in grey and
+    labelled so: its share is a count so far, not a missed week."""
     grid = team_weeks.pivot_table(
         index="team", columns="week_start", values="share", aggfunc="mean"
     ).sort_index(ascending=False)
+    flags = team_weeks.get("in_progress", pd.Series(False, index=team_weeks.index))
+    running = set(team_weeks.loc[flags.astype(bool), "week_start"])
+    labels = [
+        pd.Timestamp(c).strftime("%d %b") + (" (in progress)" if c in running else "")
+        for c in grid.columns
+    ]
+    done = grid.copy()
+    done.loc[:, [c in running for c in grid.columns]] = np.nan
     fig = go.Figure(
         go.Heatmap(
-            z=grid.to_numpy(), x=[pd.Timestamp(c).strftime("%d %b") for c in grid.columns],
-            y=list(grid.index), zmin=0, zmax=1, colorscale="RdYlGn",
-            colorbar={"title": "checked in", "tickformat": ".0%"},
+            z=done.to_numpy(), x=labels, y=list(grid.index), zmin=0, zmax=1,
+            colorscale="RdYlGn", colorbar={"title": "checked in", "tickformat": ".0%"},
             hovertemplate="%{y}, week of %{x}: %{z:.0%}<extra></extra>",
         )
     )  # fmt: skip
+    if running:
+        partial = grid.copy()
+        partial.loc[:, [c not in running for c in grid.columns]] = np.nan
+        fig.add_heatmap(
+            z=partial.to_numpy(), x=labels, y=list(grid.index), zmin=0, zmax=1,
+            colorscale=[[0, "#f0f0f0"], [1, "#bdbdbd"]], showscale=False,
+            hovertemplate="%{y}, this week so far: %{z:.0%}<extra>in progress</extra>",
+        )  # fmt: skip
     fig.update_layout(
         title="Check-in discipline: share of key results checked in each week",
         height=max(320, 18 * len(grid) + 120), margin={"t": 50},
+        xaxis={"type": "category"},
     )  # fmt: skip
     return fig
 
@@ -250,5 +268,63 @@ def calibration_figure(calibration: pd.DataFrame) -> go.Figure:
         xaxis={"title": "mean stated confidence", "range": [0, 1], "tickformat": ".0%"},
         yaxis={"title": "share of key results hit", "range": [0, 1], "tickformat": ".0%"},
         showlegend=False, margin={"t": 50},
+    )  # fmt: skip
+    return fig
+
+
+@literal_text
+def key_result_history_figure(
+    history: pd.DataFrame, pace: pd.DataFrame, forecast: pd.DataFrame, title: str
+) -> go.Figure:
+    """A key result's check-ins over its cycle: the score each check-in implies (the value
+    in the hover), the expected linear pace, the forecast to the cycle's end (dashed), and
+    the confidence stated at each check-in (dotted), on one 0–1 axis."""
+    scored = history[history["score"].notna()]
+    fig = go.Figure()
+    fig.add_scatter(
+        x=pace["when"], y=pace["expected"], mode="lines", name="expected pace",
+        line={"color": "#888", "width": 1.5}, hoverinfo="skip",
+    )  # fmt: skip
+    fig.add_scatter(
+        x=scored["checked_at"], y=scored["score"], mode="lines+markers", name="score",
+        line={"color": "#2166ac", "width": 2.5}, customdata=scored["value"],
+        hovertemplate="%{x|%d %b %Y}: score %{y:.2f} (value %{customdata})<extra></extra>",
+    )  # fmt: skip
+    if not forecast.empty:
+        fig.add_scatter(
+            x=forecast["when"], y=forecast["score"], mode="lines+markers", name="forecast",
+            line={"color": "#762a83", "dash": "dash"}, marker={"symbol": "diamond"},
+            hovertemplate="%{x|%d %b %Y}: forecast %{y:.2f}<extra></extra>",
+        )  # fmt: skip
+    stated = history[history["confidence"].notna()]
+    if not stated.empty:
+        fig.add_scatter(
+            x=stated["checked_at"], y=stated["confidence"], mode="lines+markers",
+            name="confidence", line={"color": "#e08214", "dash": "dot", "width": 1.5},
+            marker={"size": 5},
+            hovertemplate="%{x|%d %b %Y}: confidence %{y:.0%}<extra></extra>",
+        )  # fmt: skip
+    _sweet_band(fig, axis="y")
+    fig.update_layout(
+        title=title, height=340, yaxis={"title": "score", "range": [-0.02, 1.05]},
+        legend={"orientation": "h", "y": -0.2}, margin={"t": 50, "b": 10},
+    )  # fmt: skip
+    return fig
+
+
+@literal_text
+def owner_cycles_figure(per_cycle: pd.DataFrame, owner: str) -> go.Figure:
+    """An owner's mean key-result score cycle by cycle, bars coloured by band."""
+    colors = [BAND_COLORS.get(b, "#999") for b in band_of(per_cycle["mean_score"]).astype("object")]
+    fig = go.Figure()
+    fig.add_bar(
+        x=per_cycle["cycle_id"], y=per_cycle["mean_score"], marker_color=colors,
+        customdata=per_cycle["key_results"],
+        hovertemplate="%{x}: mean %{y:.2f} over %{customdata} key results<extra></extra>",
+    )  # fmt: skip
+    _sweet_band(fig, axis="y")
+    fig.update_layout(
+        title=f"{owner}: mean key-result score by cycle", yaxis={"range": [0, 1.05]},
+        xaxis={"type": "category"}, height=320, margin={"t": 50},
     )  # fmt: skip
     return fig

@@ -16,6 +16,7 @@ from typing import NoReturn
 import pandas as pd
 import streamlit as st
 
+from dashboard import links
 from dashboard.text import md
 from exports.closing_pack import ClosingPack, build_closing_pack, known_units
 from exports.excel import pack_to_xlsx_bytes
@@ -24,12 +25,11 @@ from metrics.comparison import scores_at_same_point
 from metrics.report import HealthReport
 from metrics.summary import default_cycle, ordered_cycles
 from pipelines.arrow import isin
-from pipelines.store.connection import StoreBusy, resolve_db_path, store_version
+from pipelines.store.connection import StoreBusy, open_store, resolve_db_path, store_version
 from pipelines.store.dataset import Dataset
 from reporting.cache import SamePoint, load_or_compute
 
-FILTER_KEYS = ("cycle", "department", "team", "level")
-ALL = "All"
+FILTER_KEYS, ALL = links.FILTER_KEYS, links.ALL
 
 
 @dataclass(frozen=True)
@@ -201,3 +201,33 @@ def show_empty_store() -> None:
         "- Or load your own spreadsheet on the **Data** page, or with "
         "`okr-health ingest FILE.xlsx`."
     )
+
+
+CHECK_IN_COLUMNS = ["kr_id", "checked_at", "value", "grade", "confidence", "status", "note",
+                    "author"]  # fmt: skip
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def _check_ins_of(db_path: str, version: float, day: date, kr_ids: tuple[str, ...]) -> pd.DataFrame:
+    columns = ", ".join(f'"{c}"' for c in CHECK_IN_COLUMNS)
+    sql = (
+        f"SELECT {columns} FROM check_ins WHERE list_contains(?, kr_id) ORDER BY kr_id, checked_at"
+    )
+    with open_store(db_path, read_only=True) as conn:
+        frame = conn.cursor().execute(sql, [list(kr_ids)]).df()
+    return frame.astype({"checked_at": "datetime64[us]"})
+
+
+def check_ins_of(kr_ids: list[str]) -> pd.DataFrame:
+    """Every stored check-in of these key results, notes and authors included (the report
+    keeps only the numbers): kr_id, checked_at, value, grade, confidence, status, note, author."""
+    try:
+        return _check_ins_of(*_version(db_path()), tuple(sorted(kr_ids)))
+    except StoreBusy as exc:
+        show_busy(exc)
+
+
+def stated_key_results(loaded: Loaded, objective_id: str) -> pd.DataFrame:
+    """An objective's key results as stored (range bounds, units, due dates)."""
+    stated = loaded.dataset.key_results
+    return stated[stated["objective_id"] == objective_id]

@@ -12,6 +12,10 @@ renderers on the page would read them as markup:
   `exports.plot_text` (shared with the closing packs).
 
 Tables (`st.dataframe`) draw cells as plain text and need nothing.
+
+One gap `md` cannot close: Streamlit's GFM autolinks a URL or e-mail address inside text even
+when every character is escaped, so `=HYPERLINK("http://x.org")` shows its exact characters
+with `http://x.org…` clickable (an http(s) or mailto link, never a script).
 """
 
 from __future__ import annotations

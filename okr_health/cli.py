@@ -92,22 +92,30 @@ def _store_report(db: Path | None, at: str | None = None) -> StoreReport:
     return load_or_compute(_existing(db))
 
 
-def _warm(path: Path) -> None:
+REPORT_STAGE = "compute the report"
+
+
+def _warm(path: Path, quiet: bool = False) -> str:
     """Compute and cache the health report of the store just written, so the dashboard's
-    next render and `summary` read it instead of computing it. Never fails the command."""
+    next render and `summary` read it instead of computing it. Never fails the command.
+    Returns what it did in words (printed unless `quiet`), or "" when it did nothing."""
     from reporting import cache as report_cache
 
     if not report_cache.writable():
-        return
+        return ""
     started = time.perf_counter()
     try:
         outcome = report_cache.warm(path)
     except Exception as exc:  # the data is written; the report is computed on first read
         typer.echo(f"note: health report not cached ({exc})", err=True)
-        return
-    if outcome == "written":
-        took = time.perf_counter() - started
-        typer.echo(f"health report computed and cached for the dashboard in {took:.1f} s")
+        return ""
+    if outcome != "written":
+        return ""
+    took = time.perf_counter() - started
+    said = f"health report computed and cached for the dashboard in {took:.1f} s"
+    if not quiet:
+        typer.echo(said)
+    return said
 
 
 @app.command()
@@ -200,6 +208,7 @@ def ingest(
     `OKR_HEALTH_INGEST_MAX_ROWS`, …), sized for a 100,000-person company's exports.
     Prints what the load changed: removed objectives and key results by title first, rows
     added and changed per table, and the value changes recorded as check-ins."""
+    from okr_health.progress import StageProgress
     from pipelines.ingest import ingest_snapshot_paths
     from pipelines.map.canonical import archived_words
     from pipelines.problems import problem_lines
@@ -208,16 +217,21 @@ def ingest(
 
     path = resolve_db_path(db)
     day = _as_of(as_of)
-    reports = ingest_snapshot_paths(
-        paths, db=path, mapping=mapping, dry_run=dry_run, as_of=day, limits=operator_settings()
-    )
-    loaded = any(r.ok and r.outcome == "loaded" for r in reports)
+    warming, cached = warm and not dry_run, ""
+    stages = ["read", "check", *([] if dry_run else ["load"]), *([REPORT_STAGE] if warming else [])]
+    with StageProgress(stages) as progress:  # on stderr: --json's stdout stays one object
+        reports = ingest_snapshot_paths(
+            paths, db=path, mapping=mapping, dry_run=dry_run, as_of=day,
+            limits=operator_settings(), progress=progress,
+        )  # fmt: skip
+        loaded = any(r.ok and r.outcome == "loaded" for r in reports)
+        if warming and loaded:
+            progress(REPORT_STAGE)
+            cached = _warm(path, quiet=True)
     if as_json:
         typer.echo(json.dumps(_json_reports(reports), indent=2, ensure_ascii=False))
         if not all(r.ok for r in reports):
             raise typer.Exit(1)
-        if warm and loaded:
-            _warm(path)
         return
     for report in reports:
         for line in report.headline:  # "Recognised as a Viva Goals organisation export"
@@ -229,8 +243,8 @@ def ingest(
         if not report.ok:
             errors = sum(1 for p in report.problems if p.severity == "error")
             done = sum(1 for r in reports if r.ok and r.outcome == "loaded")
-            kept = f" of it ({counted(done, 'earlier snapshot')} stayed loaded)" if done else ""
-            _fail(f"rejected: {errors} problem(s); nothing{kept} was written.")
+            kept = f" ({counted(done, 'earlier snapshot')} stayed loaded)" if done else ""
+            _fail(f"rejected: {errors} problem(s); nothing of it was written{kept}.")
         heading = ", ".join(report.source_files) if len(reports) > 1 else ""
         dated = f" as of {report.as_of:%d %b %Y}" if report.as_of else ""
         typer.echo(f"{report.outcome}{dated}: {row_counts(report.rows)}" +
@@ -245,8 +259,8 @@ def ingest(
                 typer.echo(f"  {line}")
     if dry_run:
         typer.echo("dry run: nothing was written.")
-    if warm and loaded:
-        _warm(path)
+    if cached:
+        typer.echo(cached)
 
 
 def _json_report(report: IngestReport) -> dict[str, object]:
@@ -520,13 +534,55 @@ def report(
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# What `serve` sets when neither a flag nor Streamlit's own configuration (.streamlit/
+# config.toml, ~/.streamlit/config.toml, STREAMLIT_* variables) says otherwise.
+SERVE_DEFAULTS = {
+    "server.address": "127.0.0.1",
+    "server.headless": "true",
+    "server.enableXsrfProtection": "true",
+    "browser.gatherUsageStats": "false",
+    "client.toolbarMode": "viewer",  # viewers get no Deploy button and no developer menu
+}
+
+
+def streamlit_configured() -> set[str]:
+    """The options Streamlit's own configuration sets (files in the working directory and
+    the home folder, and STREAMLIT_* variables), read as `streamlit run` will read them."""
+    from streamlit import config as st_config
+    from streamlit.config_option import ConfigOption
+
+    options = st_config.get_config_options(force_reparse=True)
+    default = ConfigOption.DEFAULT_DEFINITION
+    return {
+        key
+        for key, option in options.items()
+        if option.where_defined != default or (option.env_var and option.env_var in os.environ)
+    }
+
+
+def streamlit_options(
+    flags: dict[str, str | None], configured: set[str], max_upload_mb: int
+) -> dict[str, str]:
+    """The options `serve` passes to Streamlit: every flag given, then each default of
+    SERVE_DEFAULTS that Streamlit's configuration does not set itself. The upload cap is
+    OKR_HEALTH_MAX_UPLOAD_MB's, always (importing refuses larger files anyway)."""
+    options = {key: value for key, value in SERVE_DEFAULTS.items() if key not in configured}
+    options.update({key: value for key, value in flags.items() if value is not None})
+    options["server.maxUploadSize"] = str(max_upload_mb)
+    return options
 
 
 @app.command()
 def serve(
     db: DbOption = None,
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
-    address: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[
+        int | None,
+        typer.Option(help="Port to listen on (default: Streamlit's configuration, else 8501)."),
+    ] = None,
+    address: Annotated[
+        str | None,
+        typer.Option(help="Address to bind (default: Streamlit's configuration, else 127.0.0.1)."),
+    ] = None,
     read_only: Annotated[
         bool,
         typer.Option(
@@ -538,27 +594,34 @@ def serve(
 ) -> None:
     """Open the dashboard (Streamlit) on the store.
 
-    XSRF protection is on, uploads are capped at OKR_HEALTH_MAX_UPLOAD_MB, and nothing is
-    sent to Streamlit's usage statistics. See SECURITY.md before binding beyond localhost.
+    Streamlit's own configuration (.streamlit/config.toml, STREAMLIT_SERVER_PORT and the
+    other STREAMLIT_* variables) holds wherever no flag is given. Unless it says otherwise:
+    bound to 127.0.0.1, XSRF protection on, no usage statistics, and the toolbar of a viewer
+    (no Deploy button, no developer menu). Uploads are capped at OKR_HEALTH_MAX_UPLOAD_MB.
+    See SECURITY.md before binding beyond localhost.
     """
     limits = settings()
     env = dict(os.environ, OKR_HEALTH_DB=str(resolve_db_path(db).resolve()))
+    flags = {"server.port": None if port is None else str(port), "server.address": address}
+    options = streamlit_options(flags, streamlit_configured(), limits.max_upload_mb)
     if read_only:
         env[Settings.variable("read_only")] = "1"
-    elif address not in LOOPBACK and not limits.read_only:
-        typer.echo(
-            f"note: anyone who reaches {address}:{port} can import data on the Data page unless "
-            "a login is configured ([auth] in .streamlit/secrets.toml, with OKR_HEALTH_IMPORTERS)"
-            "; use --read-only to show the data only. See SECURITY.md.",
-            err=True,
-        )
-    args = [
-        sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP),
-        "--server.port", str(port), "--server.address", address,
-        "--server.headless", "true", "--server.enableXsrfProtection", "true",
-        "--server.maxUploadSize", str(limits.max_upload_mb),
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
+    else:
+        from streamlit import config as st_config
+
+        bound = options.get("server.address") or st_config.get_option("server.address") or ""
+        if bound not in LOOPBACK and not limits.read_only:
+            where = f"{bound or 'this machine'}:{port or st_config.get_option('server.port')}"
+            typer.echo(
+                f"note: anyone who reaches {where} can import data on the "
+                "Data page unless a login is configured ([auth] in .streamlit/secrets.toml, "
+                "with OKR_HEALTH_IMPORTERS); use --read-only to show the data only. "
+                "See SECURITY.md.",
+                err=True,
+            )
+    args = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP)]
+    for key, value in options.items():
+        args += [f"--{key}", value]
     os.execve(sys.executable, args, env)
 
 

@@ -7,6 +7,7 @@ mapping, derive cycles and teams, validate) → `load`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -42,6 +43,7 @@ from pipelines.validate import validate
 
 __all__ = [
     "IngestReport",
+    "Progress",
     "Prepared",
     "ingest_files",
     "ingest_paths",
@@ -52,6 +54,10 @@ __all__ = [
     "read_sources",
     "suggest_mapping",
 ]
+
+
+# Called with each stage's name as it starts: "read", "check", "load" (plain words, shown as is).
+Progress = Callable[[str], None]
 
 
 def headline(recognised: list[str], not_scored: dict[str, int]) -> list[str]:
@@ -295,12 +301,19 @@ def ingest_files(
     as_of: date | None = None,
     dry: duckdb.DuckDBPyConnection | None = None,
     limits: Settings | None = None,
+    progress: Progress | None = None,
 ) -> IngestReport:
     """Read, map (synonyms, then the mapping file), validate and load files given as bytes,
-    as one import whose value changes are dated `as_of` (None: the day of the import)."""
+    as one import whose value changes are dated `as_of` (None: the day of the import);
+    `progress` hears each stage's name as it starts."""
+    stage = progress or (lambda _name: None)
+    stage("read")
     sources = read_sources(files, mapping_file, limits)
     mapping = suggest_mapping(sources.tables, mapping_file)
+    stage("check")
     prepared = prepare(sources, mapping, db, mapping_file, conn=dry)
+    if prepared.ok and not dry_run:
+        stage("load")
     return load(prepared, db, dry_run, as_of, dry)
 
 
@@ -311,6 +324,7 @@ def ingest_snapshots(
     dry_run: bool = False,
     as_of: date | None = None,
     limits: Settings | None = None,
+    progress: Progress | None = None,
 ) -> list[IngestReport]:
     """Files as one import dated `as_of`; without it, grouped by the date in their names
     and imported one date at a time, earliest first, so that several weekly copies (in any
@@ -331,7 +345,7 @@ def ingest_snapshots(
     dry = dry_store(db) if dry_run and len(groups) > 1 else None
     reports = []
     for day, group in groups:
-        report = ingest_files(group, db, mapping_file, dry_run, day, dry, limits)
+        report = ingest_files(group, db, mapping_file, dry_run, day, dry, limits, progress)
         recorded = report.described.changes.check_ins_recorded if report.described else 0
         if day is None and recorded:
             report.notes.append(
@@ -351,6 +365,7 @@ def ingest_paths(
     dry_run: bool = False,
     as_of: date | None = None,
     limits: Settings | None = None,
+    progress: Progress | None = None,
 ) -> IngestReport:
     """Ingest files and folders of files: all or nothing, every problem reported.
 
@@ -369,7 +384,9 @@ def ingest_paths(
                 log_rejected_import(conn, [str(p) for p in paths], message)
         return IngestReport(ok=False, outcome="rejected", problems=problems)
     files = expand_paths(paths, limits)
-    return ingest_files(files, db, read_mapping_file(mapping), dry_run, as_of, limits=limits)
+    return ingest_files(
+        files, db, read_mapping_file(mapping), dry_run, as_of, limits=limits, progress=progress
+    )
 
 
 def ingest_snapshot_paths(
@@ -379,9 +396,10 @@ def ingest_snapshot_paths(
     dry_run: bool = False,
     as_of: date | None = None,
     limits: Settings | None = None,
+    progress: Progress | None = None,
 ) -> list[IngestReport]:
     """`ingest_snapshots` of files and folders (see `ingest_paths` for missing ones)."""
     if any(not p.exists() for p in paths):
-        return [ingest_paths(paths, db, mapping, dry_run, as_of, limits)]
+        return [ingest_paths(paths, db, mapping, dry_run, as_of, limits, progress)]
     files = expand_paths(paths, limits)
-    return ingest_snapshots(files, db, read_mapping_file(mapping), dry_run, as_of, limits)
+    return ingest_snapshots(files, db, read_mapping_file(mapping), dry_run, as_of, limits, progress)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, state, transforms
+from dashboard import charts, state, tables, transforms
 from dashboard.text import md
+from pipelines.store.schema import counted
 
 loaded = state.load()
 st.title("Alignment")
@@ -45,11 +46,15 @@ if department is not None:
     department_id = str(ids.iloc[0]) if not ids.empty else None
 tree = transforms.tree_for(loaded.report.tree, cycle, department_id)
 st.plotly_chart(charts.alignment_tree_figure(tree), key="alignment_tree")
-st.caption("Click a slice to zoom in; grey means not graded yet.")
+st.caption(
+    "Click a slice to zoom in; grey means not graded yet. Every objective of the tree is "
+    "listed below the gaps: click one to open its page."
+)
 with st.expander("Numbers behind the tree"):
-    st.dataframe(
-        tree[["label", "kind", "score", "band", "value"]], hide_index=True, key="tree_table"
-    )
+    tables.show(
+        tree, "tree_table", columns=["label", "kind", "score", "band", "value"],
+        labels={"value": "Objectives under it"},
+    )  # fmt: skip
 
 for key, heading, empty in (
     ("orphans", "Orphan objectives (no parent)", "Every objective below the top is linked."),
@@ -60,18 +65,18 @@ for key, heading, empty in (
     if issues[key].empty:
         st.success(empty)
     else:
-        st.dataframe(issues[key], hide_index=True, key=f"{key}_table")
+        linked = transforms.with_objective_links(issues[key]).drop(columns="cycle_id")
+        tables.show(linked, f"{key}_table", sort=[("score", True)])
 
-st.subheader("Key results of an objective")
-choices = objectives.sort_values("title")
-picked: str | None = st.selectbox(  # objective ids are text
-    "Objective", choices["objective_id"], key="alignment_objective",
-    format_func=lambda oid: str(choices.set_index("objective_id").at[oid, "title"]),
+st.subheader("Objectives in this view")
+listed = objectives.join(
+    loaded.report.links.set_index("objective_id")[["status", "children"]], on="objective_id"
+)
+st.caption(f"{counted(len(listed), 'objective')}; click one to open its key results week by week.")
+tables.show(
+    transforms.with_objective_links(listed), "objective_list",
+    columns=["objective_link", "department", "team", "owner", "level", "score", "kr_count",
+             "status", "children"],
+    sort=[("department", True), ("team", True)],
+    labels={"status": "Alignment", "children": "Supported by"},
 )  # fmt: skip
-if picked is not None:
-    krs = key_results[key_results["objective_id"] == picked]
-    st.dataframe(
-        krs[["title", "kr_type", "owner", "start_value", "target_value", "current", "score",
-             "score_source", "band"]],
-        hide_index=True, key="objective_krs",
-    )  # fmt: skip

@@ -7,7 +7,7 @@ import re
 
 import streamlit as st
 
-from dashboard import state
+from dashboard import state, tables, transforms
 from dashboard.text import md
 from exports.figures import movement_figure
 
@@ -26,9 +26,9 @@ preferred = units.loc[units["name"] == (state.selected("team") or department), "
 if st.session_state.get("closing_unit") not in ids:
     st.session_state["closing_unit"] = preferred.iloc[0] if len(preferred) else ids[0]
 unit_id = st.selectbox(
-    "Department or team", ids, key="closing_unit", format_func=labels.__getitem__
+    "Department or team", ids, key="closing_unit", format_func=lambda u: labels.get(u, str(u))
 )
-pack = state.closing_pack(cycle, unit_id)
+pack = state.closing_pack(cycle, str(unit_id))
 st.caption(f"{md(pack.unit_name)} · {md(pack.cycle_name)} · as of {pack.as_of}")
 
 stem = re.sub(r"[^A-Za-z0-9_-]+", "-", f"closing-{pack.unit_id}-{pack.cycle_id}").strip("-")
@@ -67,18 +67,20 @@ for column, (key, label) in zip(
     column.metric(label, text, delta=delta, help="Change shown against the whole company.")
 
 st.subheader("Scorecard")
-st.dataframe(
-    pack.objectives[["objective", "team", "owner", "score", "band", "key_results", "graded",
-                     "aligned_to"]],
-    hide_index=True, key="scorecard_table",
-    column_config={"score": st.column_config.ProgressColumn(min_value=0, max_value=1,
-                                                            format="%.2f")},
+st.caption("Click an objective to open its page: its key results week by week, and the notes.")
+scorecard = transforms.with_objective_links(
+    pack.objectives.assign(cycle_id=pack.cycle_id), "objective"
+).drop(columns="cycle_id")
+tables.show(
+    scorecard, "scorecard_table", pack="objectives", sort=[("score", True)],
+    columns=["objective_link", "team", "owner", "score", "band", "key_results", "graded",
+             "aligned_to"],
 )  # fmt: skip
 with st.expander("Key results"):
-    st.dataframe(
-        pack.key_results[["objective", "title", "kr_type", "owner", "start_value",
-                          "target_value", "current", "score", "band", "score_source"]],
-        hide_index=True, key="closing_krs",
+    tables.show(
+        pack.key_results, "closing_krs", pack="key_results",
+        columns=["objective", "title", "kr_type", "owner", "start_value", "target_value",
+                 "current", "score", "band", "score_source", "last_check_in", "confidence"],
     )  # fmt: skip
 
 st.subheader("Movement since mid-cycle")
@@ -89,22 +91,23 @@ else:
     st.caption(f"Mid-cycle scores as they stood on {pack.midpoint}, from check-ins only.")
     st.plotly_chart(movement_figure(pack.movement), key="movement_chart")
     with st.expander("Numbers behind the chart"):
-        st.dataframe(moved[["objective", "owner", "mid_score", "score", "delta", "change"]],
-                     hide_index=True, key="movement_table")  # fmt: skip
+        tables.show(
+            moved, "movement_table", pack="movement", sort=[("delta", True)],
+            columns=["objective", "owner", "mid_score", "score", "delta", "change"],
+        )  # fmt: skip
 
 st.subheader("Unaligned objectives")
 unaligned = pack.objectives[pack.objectives["link"].isin(["orphan", "broken"])]
 if unaligned.empty:
     st.success("Every objective of this unit is linked to one above it.")
 else:
-    st.dataframe(
-        unaligned[["objective", "team", "owner", "link"]], hide_index=True, key="unaligned_table"
-    )
+    tables.show(
+        transforms.with_objective_links(unaligned.assign(cycle_id=pack.cycle_id), "objective"),
+        "unaligned_table", pack="objectives", columns=["objective_link", "team", "owner", "link"],
+    )  # fmt: skip
 
 st.subheader("Findings for the meeting")
-st.dataframe(
-    pack.findings,
-    hide_index=True,
-    key="findings_table",
-    column_config={"detail": st.column_config.TextColumn(width="large")},
-)
+tables.show(
+    pack.findings, "findings_table", pack="findings",
+    columns=["category", "finding", "subject", "detail", "team"],  # the evidence in view
+)  # fmt: skip

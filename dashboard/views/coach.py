@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, state
+from dashboard import charts, links, state, tables, transforms
 from dashboard.text import md
+from pipelines.store.schema import counted
 
 loaded = state.load()
 st.title("Coach")
@@ -36,26 +37,32 @@ else:
     owners_shown = set(state.filter_units(loaded.key_results, levels=False)["owner"].dropna())
     patterns = patterns[patterns["owner"].isin(owners_shown)]
 who = "team" if by == "team" else "owner"
-flag_left, flag_right = st.columns(2)
-for column, pattern, heading in (
-    (flag_left, "sandbagging", "Sandbagging (goals set too low)"),
-    (flag_right, "over-ambitious", "Over-ambitious (goals set too high, or stalled)"),
-):
+for pattern, heading in (
+    ("sandbagging", "Sandbagging (goals set too low)"),
+    ("over-ambitious", "Over-ambitious (goals set too high, or stalled)"),
+):  # one under the other, full width: the evidence reads in full
     flagged = patterns[patterns["pattern"] == pattern]
-    with column:
-        st.markdown(f"**{heading}: {len(flagged)}**")
-        if flagged.empty:
-            st.caption("No one is flagged.")
-        else:
-            st.dataframe(
-                flagged[[who, "evidence"]],
-                hide_index=True,
-                key=f"flags_{pattern}",
-                column_config={"evidence": st.column_config.TextColumn(width="large")},
-            )
+    st.markdown(f"**{heading}: {len(flagged)}**")
+    if flagged.empty:
+        st.caption("No one is flagged.")
+        continue
+    shown = flagged.assign(owner_link=links.owner_links(flagged[who])) if by == "owner" \
+        else flagged  # fmt: skip
+    tables.show(
+        shown, f"flags_{pattern}",
+        columns=["owner_link" if by == "owner" else who, "evidence"],
+        sort=[("mean_score", pattern == "over-ambitious")],
+    )  # fmt: skip
+if by == "owner":
+    st.caption("Click an owner to open their page: objectives across cycles and the evidence.")
 st.plotly_chart(charts.patterns_figure(patterns, who), key="patterns_chart")
 with st.expander("Numbers behind the chart"):
-    st.dataframe(patterns.drop(columns=["evidence"]), hide_index=True, key="patterns_table")
+    numbers = patterns.drop(columns=["evidence", "team_id"], errors="ignore")
+    if by == "owner":
+        numbers = numbers.assign(owner_link=links.owner_links(numbers["owner"]))
+        numbers = numbers[["owner_link", *(c for c in numbers.columns if c not in
+                                           ("owner", "owner_link"))]]  # fmt: skip
+    tables.show(numbers, "patterns_table", sort=[("mean_score", False)])
 
 st.subheader(f"Quality lint · {md(cycle)}")
 lint = report.lint[(report.lint["cycle_id"] == cycle)]
@@ -63,31 +70,56 @@ lint = lint[lint["team_id"].isin(teams_shown) | lint["team_id"].isna()]
 rules = sorted(lint["rule"].unique())
 chosen = st.multiselect("Rules", rules, default=rules, key="lint_rules")
 shown = lint[lint["rule"].isin(chosen)]
-st.caption(f"{len(shown)} findings. Sort by any column; each reason can be read out as is.")
-st.dataframe(shown[["rule", "kind", "title", "owner", "team_id", "reason"]], hide_index=True,
-             key="lint_table")  # fmt: skip
+st.caption(
+    f"{counted(len(shown), 'finding')}. Sort by any column; each reason can be read out as is."
+)
+tables.show(
+    transforms.lint_with_links(shown, report.key_results, loaded.objectives), "lint_table",
+    columns=["rule", "reason", "objective_link", "owner", "team"],  # the reason first: in full
+    sort=[("rule", True)],
+)  # fmt: skip
 
 st.subheader(f"Check-in discipline · {md(cycle)}")
-weeks = report.team_discipline[
-    (report.team_discipline["cycle_id"] == cycle)
-    & report.team_discipline["team_id"].isin(teams_shown)
-]
+weeks = transforms.discipline_weeks(
+    report.team_discipline[
+        (report.team_discipline["cycle_id"] == cycle)
+        & report.team_discipline["team_id"].isin(teams_shown)
+    ],
+    report.as_of,
+)
 if weeks.empty:
     st.caption("No weeks of this cycle have passed yet.")
 else:
-    overall = weeks["checked_krs"].sum() / max(int(weeks["active_krs"].sum()), 1)
-    st.metric("Key results checked in, week by week", f"{overall:.0%}")
+    done = weeks[~weeks["in_progress"]]
+    overall = done["checked_krs"].sum() / max(int(done["active_krs"].sum()), 1)
+    st.metric(
+        "Key results checked in, week by week", f"{overall:.0%}",
+        help="Over the weeks that have ended; the week in progress is drawn grey.",
+    )  # fmt: skip
     st.plotly_chart(charts.discipline_heatmap(weeks), key="discipline_heatmap")
     with st.expander("Numbers behind the heatmap"):
-        st.dataframe(weeks, hide_index=True, key="discipline_table")
+        tables.show(
+            weeks.assign(in_progress=weeks["in_progress"].map({True: "in progress", False: ""})),
+            "discipline_table",
+            columns=["week_start", "team", "active_krs", "checked_krs", "share", "in_progress"],
+            sort=[("week_start", True), ("team", True)],
+        )  # fmt: skip
 stale = report.stale[(report.stale["cycle_id"] == cycle)
                      & report.stale["team_id"].isin(teams_shown)]  # fmt: skip
 st.markdown(
     f"**Stale key results: {len(stale)}** (no check-in for more than {config.stale_days} days)"
 )
 if not stale.empty:
-    st.dataframe(stale[["title", "owner", "team", "last_check_in_at", "days_silent"]],
-                 hide_index=True, key="stale_table")  # fmt: skip
+    stale_objectives = loaded.objectives.set_index("objective_id")["title"]
+    stale_shown = stale.assign(objective=stale["objective_id"].map(stale_objectives))
+    tables.show(
+        transforms.with_objective_links(stale_shown, "objective").rename(
+            columns={"title": "key_result"}),
+        "stale_table",
+        columns=["key_result", "objective_link", "owner", "team", "last_check_in_at",
+                 "days_silent"],
+        labels={"key_result": "Key result"}, sort=[("days_silent", False)],
+    )  # fmt: skip
 
 st.subheader("Confidence calibration")
 calibration = report.calibration[report.calibration["team_id"].isin(teams_shown)]
@@ -102,5 +134,4 @@ if calibration.empty:
     st.caption("No finished cycle with confidence ratings yet.")
 else:
     st.plotly_chart(charts.calibration_figure(calibration), key="calibration_chart")
-    st.dataframe(calibration.sort_values("brier", ascending=False), hide_index=True,
-                 key="calibration_table")  # fmt: skip
+    tables.show(calibration.drop(columns="team_id"), "calibration_table", sort=[("brier", False)])

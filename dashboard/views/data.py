@@ -7,11 +7,12 @@ The page only lays out: reading, mapping, validation and loading are the functio
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, state
+from dashboard import access, state, tables
 from dashboard.sections import history as history_parts
 from dashboard.text import md, md_code
 from pipelines.ingest import Prepared, load, prepare, read_sources
@@ -31,7 +32,7 @@ from pipelines.map.mapping import (
 from pipelines.problems import group_problems
 from pipelines.read.sources import Sources
 from pipelines.store.connection import StoreBusy, StoreReadOnly, resolve_db_path
-from pipelines.store.schema import row_counts
+from pipelines.store.schema import ROW_NOUNS, counted, row_counts
 from pipelines.store.words import changes_lines
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "data" / "okr_template.xlsx"
@@ -63,7 +64,8 @@ def _mapping_editor(sources: Sources, suggested: Mapping) -> Mapping:
     for source in sources.tables:
         label = source.label
         with st.expander(f"**{md(label)}** · header on row {source.header_row}", expanded=True):
-            st.dataframe(source.data.head(10).astype("str"), key=f"preview:{label}")
+            preview = source.data.head(10).astype("string")  # as typed; empty cells blank
+            st.dataframe(preview, key=f"preview:{label}", placeholder="")
             role = st.selectbox(
                 "This sheet holds",
                 ROLES,
@@ -102,11 +104,11 @@ def _show_report(prepared: Prepared) -> None:
     for line in prepared.headline:  # "Recognised as a Viva Goals organisation export"
         st.info(md(line))
     if errors:
-        st.error(f"{len(errors)} error(s): nothing can be loaded until they are fixed.")
+        st.error(f"{counted(len(errors), 'error')}: nothing can be loaded until they are fixed.")
     else:
         st.success(f"Ready to load: {counts or 'nothing'}.")
     if warnings:
-        st.warning(f"{len(warnings)} warning(s): loaded as shown.")
+        st.warning(f"{counted(len(warnings), 'warning')}: loaded as shown.")
     archived = archived_words(prepared.archived)
     if archived:
         st.info(archived + " (they stay in the store; the source marks them archived, deleted, "
@@ -121,12 +123,15 @@ def _show_report(prepared: Prepared) -> None:
                 "problem": [g.message for g in groups],
             }
         )
-        st.dataframe(table, hide_index=True, key="problems")
+        tables.show(table, "problems")
     removed = {t: len(ids) for t, ids in prepared.removals.items() if ids}
     if removed:
         st.info(
             "This import replaces its cycles and teams: "
-            + ", ".join(f"{n} stored {t.replace('_', ' ')}" for t, n in removed.items())
+            + ", ".join(
+                counted(n, f"stored {ROW_NOUNS[t][0]}", f"stored {ROW_NOUNS[t][1]}")
+                for t, n in removed.items()
+            )
             + " no longer in it will be removed."
         )
     if prepared.unmapped:
@@ -135,6 +140,26 @@ def _show_report(prepared: Prepared) -> None:
     if prepared.notes:
         with st.expander("What was detected"):
             st.markdown("\n".join(f"- {md(n)}" for n in prepared.notes))
+
+
+class StageStatus:
+    """The stages of an import (read, check, load, compute the report: as the command line
+    names them) shown in an `st.status` box with an `st.progress` bar."""
+
+    STAGES = ("read", "check", "load", "compute the report")
+
+    def __init__(self, box: Any, bar: Any) -> None:
+        self.box, self.bar = box, bar
+
+    def __call__(self, stage: str, said: str | None = None) -> None:
+        step = self.STAGES.index(stage)
+        self.box.update(label=f"Importing: {stage}…")
+        self.bar.progress(step / len(self.STAGES), text=f"{step + 1}/{len(self.STAGES)} {stage}")
+        self.box.write(f"**{stage}**" + (f" — {md(said)}" if said else ""))
+
+    def done(self, label: str) -> None:
+        self.bar.progress(1.0, text="done")
+        self.box.update(label=label, state="complete", expanded=False)  # our words only
 
 
 st.title("Data")
@@ -193,13 +218,22 @@ if files:
     as_of = history_parts.as_of_field(files)
     history_parts.show_changes(prepared, db, as_of)
     if st.button("Load into the store", type="primary", disabled=not prepared.ok, key="load"):
-        try:
-            report = load(prepared, db, as_of=as_of)
-        except (StoreBusy, StoreReadOnly) as exc:
-            st.error(md(exc))
-            st.stop()
-        st.cache_data.clear()  # every page sees the new data on its next run
-        rows = row_counts(report.rows)
+        with st.status("Importing…", expanded=True) as box:
+            stage = StageStatus(box, st.progress(0.0))
+            stage("read", f"{counted(len(prepared.source_files), 'file')} read")
+            stage("check", f"checked: {counted(len(prepared.problems), 'problem')}, no error")
+            stage("load")
+            try:
+                report = load(prepared, db, as_of=as_of)
+            except (StoreBusy, StoreReadOnly) as exc:
+                box.update(label="Not loaded", state="error")
+                st.error(md(exc))
+                st.stop()
+            rows = row_counts(report.rows)
+            stage("compute the report", f"{report.outcome}: {rows}")
+            st.cache_data.clear()  # every page sees the new data on its next run
+            state.load()  # the health report of the new content, computed once for every page
+            stage.done(f"Loaded: {rows}" if report.outcome == "loaded" else report.outcome)
         changed = changes_lines(report.described) if report.described else []
         st.session_state["last_load"] = "  \n".join([f"{report.outcome}: {rows}", *changed])
 if st.session_state.get("last_load"):

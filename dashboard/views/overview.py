@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from dashboard import charts, state, transforms
+from dashboard import charts, state, tables, transforms
 from dashboard.sections import since_import
 from dashboard.text import md
 
@@ -65,14 +65,15 @@ tile(tiles[0], "Objective score (mean)", "objective_mean")
 tile(tiles[1], "Key-result score (mean)", "kr_mean")
 tile(
     tiles[2],
-    "In the 0.6–0.7 sweet spot",
+    "In the sweet spot",
     "sweet_share",
     "{:.0%}",
-    help="Share of graded key results scoring 0.6–0.7: ambitious goals, mostly reached.",
+    help="Share of graded key results scoring 0.6–0.7, the sweet spot: ambitious goals, "
+    "mostly reached.",
 )
-tiles[3].metric("Objectives", f"{int(now['objectives'])}")
+tiles[3].metric("Objectives", f"{int(now['objectives'] or 0)}")
 tiles[4].metric(
-    "Key results graded", f"{int(now['graded'])}/{int(now['key_results'])}",
+    "Key results graded", f"{int(now['graded'] or 0)}/{int(now['key_results'] or 0)}",
     help="A key result with no value, grade or manual score yet is ungraded and left "
     "out of every mean.",
 )  # fmt: skip
@@ -97,7 +98,7 @@ def distribution(scores: pd.Series, title: str, key: str) -> None:
     histogram = charts.score_histogram(scores)
     st.plotly_chart(charts.distribution_figure(histogram, title), key=key)
     with st.expander("Numbers behind the chart"):
-        st.dataframe(histogram[["bin", "band", "count"]], hide_index=True, key=f"{key}_table")
+        tables.show(histogram, f"{key}_table", columns=["bin", "band", "count"])
 
 
 left, right = st.columns(2)
@@ -112,10 +113,9 @@ st.subheader("Departments side by side")
 progress = transforms.department_progress(objectives)
 st.plotly_chart(charts.department_progress_figure(progress, running), key="departments")
 with st.expander("Numbers behind the chart", expanded=False):
-    st.dataframe(
-        progress, hide_index=True, key="department_table",
-        column_config={c: st.column_config.NumberColumn(format="%.2f")
-                       for c in ("score", "expected", "forecast", "gap")},
+    tables.show(
+        progress, "department_table",
+        columns=["department", "score", "expected", "forecast", "gap", "objectives", "at_risk"],
     )  # fmt: skip
 if running:
     error = loaded.report.forecast_error
@@ -132,9 +132,12 @@ if running:
     if risky.empty:
         st.success("No objective is far behind the calendar.")
     else:
-        st.dataframe(risky, hide_index=True, key="at_risk_table",
-                     column_config={c: st.column_config.NumberColumn(format="%.2f")
-                                    for c in ("score", "expected", "forecast")})  # fmt: skip
+        st.caption("Click an objective to open its page: its key results week by week.")
+        tables.show(
+            transforms.with_objective_links(risky), "at_risk_table",
+            columns=["objective_link", "department", "team", "owner", "score", "expected",
+                     "forecast"],
+        )  # fmt: skip
 
 st.subheader("Trend across cycles")
 running_cycle = state.running_cycle(loaded) if any(loaded.report.calendar["state"] == "running") \
@@ -167,9 +170,9 @@ with t_right:
         key="department_trend",
     )
 with st.expander("Numbers behind the trends"):
-    st.dataframe(trends, hide_index=True, key="trend_table")
-    st.dataframe(
-        department_lines.pivot_table(index="department", columns="cycle_id",
-                                     values="objective_mean"),
-        key="department_trend_table",
-    )  # fmt: skip
+    tables.show(trends.drop(columns=["cycle"]), "trend_table")
+    by_department = department_lines.pivot_table(
+        index="department", columns="cycle_id", values="objective_mean"
+    ).reset_index()
+    tables.show(by_department, "department_trend_table",
+                labels={c: f"{c} objective score" for c in by_department.columns[1:]})  # fmt: skip

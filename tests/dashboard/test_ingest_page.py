@@ -138,3 +138,30 @@ def test_a_broken_zip_record_is_shown_located_on_the_page(page: AppTest) -> None
     located = problems[problems["severity"] == "error"]["where"].tolist()
     assert any(w.startswith("Organization_x.zip/objectives_export_file_") for w in located), located
     assert page.button(key="load").disabled
+
+
+def test_loading_shows_each_stage_in_a_status_box(page: AppTest) -> None:
+    page.file_uploader(key="uploads").set_value(("export.csv", EXPORT, "text/csv")).run()
+    page.selectbox(key=FIELD.format("key_results.title")).set_value("Metric name").run()
+    page.selectbox(key=FIELD.format("key_results.current_value")).set_value("Now").run()
+    page.button(key="load").click().run()
+    assert not page.exception
+    (status,) = page.status
+    assert status.label == "Loaded: 1 cycle, 1 objective, 2 key results"
+    assert status.state == "complete"
+    said = [m.value for m in status.markdown]
+    assert [s.split("**")[1] for s in said] == ["read", "check", "load", "compute the report"]
+    assert said[0].endswith("1 file read")
+    (bar,) = status.get("progress")
+    assert bar.value == 100 and bar.proto.text == "done"
+
+
+def test_import_history_reads_in_words(page: AppTest) -> None:
+    page.file_uploader(key="uploads").set_value(("export.csv", EXPORT, "text/csv")).run()
+    page.selectbox(key=FIELD.format("key_results.title")).set_value("Metric name").run()
+    page.selectbox(key=FIELD.format("key_results.current_value")).set_value("Now").run()
+    page.button(key="load").click().run()
+    shown = texts(page).replace("\\", "")
+    line = next(t for t in shown.splitlines() if "export.csv: loaded" in t)
+    assert "#1" in line and "added: 1 cycle, 1 objective, 2 key results" in line, line
+    assert "{" not in line and "hash" not in line

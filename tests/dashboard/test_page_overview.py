@@ -9,7 +9,7 @@ def test_overview_shows_the_scores_of_the_store(small_store, monkeypatch):
     at = open_app(small_store, monkeypatch)
     assert metric(at, "Key-result score (mean)") == "0.81"  # (0.6+0.8+0.667+1+1)/5
     assert metric(at, "Objective score (mean)") == "0.84"  # (0.7+0.833+1)/3
-    assert metric(at, "In the 0.6–0.7 sweet spot") == "40%"
+    assert metric(at, "In the sweet spot") == "40%"
     assert metric(at, "Key results graded") == "5/6"
     spec = charts(at)[0]
     counts = {t["name"]: sum(plotly_values(t["y"])) for t in spec["data"]}

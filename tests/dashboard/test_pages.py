@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from demo_company.generate import generate_demo
@@ -12,12 +11,13 @@ from metrics.rollups import team_lineage
 from metrics.scoring import score_all
 from pipelines.store.connection import open_store
 from pipelines.store.dataset import read_dataset
-from tests.support.pages import charts, metric, open_app, plotly_values
+from tests.support.pages import charts, link_id, link_text, metric, open_app, plotly_values
 
 VIEWS = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "dashboard" / "views").glob(
     "[a-z]*.py"))  # fmt: skip
 HEADINGS = {"overview": "Overview", "alignment": "Alignment", "coach": "Coach",
-            "closing": "Closing meeting", "data": "Data"}  # fmt: skip
+            "closing": "Closing meeting", "data": "Data", "objective": "Objective",
+            "owner": "Owner"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +97,8 @@ def test_coach_flags_the_teams_built_to_misjudge_their_goals(demo_store, truth, 
     assert set(over_ambitious["team"]) == {names[t] for t in truth.over_ambitious_teams}
     assert sandbagging["evidence"].str.contains("scored 1.0 on").all()
     at.radio(key="coach_by").set_value("owner").run()
-    assert set(at.dataframe[0].value["owner"]) == set(truth.sandbagging_owners)
+    owners = at.dataframe[0].value["owner_link"].map(link_text)
+    assert set(owners) == set(truth.sandbagging_owners)
 
 
 def test_coach_lists_stale_key_results(demo_store, truth, monkeypatch):
@@ -117,7 +118,8 @@ def test_alignment_counts_the_broken_link(demo_store, truth, monkeypatch):
     at.switch_page("views/alignment.py").run()
     assert metric(at, "Broken links") == "1"
     broken_table = next(df.value for df in at.dataframe if "parent_id" in df.value.columns)
-    assert list(broken_table["title"]) == [objectives.at[broken, "title"]]
+    assert list(broken_table["objective_link"].map(link_text)) == [objectives.at[broken, "title"]]
+    assert list(broken_table["objective_link"].map(link_id)) == [broken]
     orphans = {
         o
         for o in truth.orphan_objective_ids
@@ -139,17 +141,15 @@ def test_closing_meeting_shows_the_department_scorecard(demo_store, demo_scores,
     scorecard = at.dataframe[0].value
     assert len(scorecard) == len(sales)
     assert sorted(scorecard["score"].round(4)) == sorted(sales["score"].round(4))
+    assert set(scorecard["objective_link"].map(link_id)) == set(sales["objective_id"])
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Download Excel", "Download HTML page"]
 
 
-def test_key_result_click_through_on_alignment(demo_store, demo_scores, monkeypatch):
-    _, krs, _ = demo_scores
+def test_alignment_lists_every_objective_as_a_link(demo_store, demo_scores, monkeypatch):
+    _, _, objectives = demo_scores
     at = open_app(demo_store, monkeypatch, page="alignment")
-    box = at.selectbox(key="alignment_objective")
-    chosen = box.options[0]
-    at.selectbox(key="alignment_objective").set_value(box.value).run()
-    table = next(df.value for df in at.dataframe if "kr_type" in df.value.columns)
-    objective_id = at.selectbox(key="alignment_objective").value
-    assert len(table) == int((krs["objective_id"] == objective_id).sum()) and chosen
-    assert isinstance(table, pd.DataFrame)
+    listed = next(df.value for df in at.dataframe if "kr_count" in df.value.columns)
+    q4 = objectives[objectives["cycle_id"] == "2026-Q4"]
+    assert sorted(listed["objective_link"].map(link_id)) == sorted(q4["objective_id"])
+    assert all(link.startswith("objective?id=") for link in listed["objective_link"])

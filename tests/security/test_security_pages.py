@@ -243,6 +243,10 @@ def test_hostile_text_is_shown_literally_on_every_page(hostile_server: str) -> N
             missing = [t for t in texts if not watched.has_text(t)]
             assert not missing, f"{heading}: not shown literally: {missing}"
             assert watched.injected() == [], heading
+            if heading == "Objective":  # its title heads the page, character for character
+                # (Streamlit's GFM autolinks the URL inside it; see dashboard/text.py)
+                title = watched.page.locator("h3").filter(has_text="HYPERLINK").first
+                assert title.text_content() == HOSTILE["objective"]
             if heading == "Data":  # a hostile file name and column header, uploaded
                 watched.page.locator('input[type="file"]').first.set_input_files(
                     files=[{"name": UPLOADED, "mimeType": "text/csv", "buffer": UPLOAD}]
@@ -273,3 +277,36 @@ def test_hostile_text_is_shown_literally_on_every_page(hostile_server: str) -> N
 )
 def test_plot_text_is_literal_for_packs_and_pages(value: object, limit: int | None, shown: str):
     assert plot_text(value, limit) == shown
+
+
+@needs_chromium
+def test_hostile_text_is_literal_on_the_objective_and_owner_pages(hostile_server: str) -> None:
+    from urllib.parse import urlencode
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for address, heading, texts in (
+            (f"objective?{urlencode({'id': 'o-sales'})}", "Objective",
+             [f"Owner: {HOSTILE['owner']}", HOSTILE["key result"], HOSTILE["department"]]),
+            (f"owner?{urlencode({'name': HOSTILE['owner']})}", "Owner",
+             [HOSTILE["owner"]]),  # its objectives are in a table: a canvas, plain text
+        ):  # fmt: skip
+            watched = Watched(browser.new_page(viewport={"width": 1400, "height": 1000}))
+            watched.page.goto(f"{hostile_server}/{address}")
+            watched.page.get_by_role("heading", name=heading).first.wait_for(timeout=60_000)
+            watched.page.wait_for_timeout(1500)
+            missing = [t for t in texts if not watched.has_text(t)]
+            assert not missing, f"{heading}: not shown literally: {missing}"
+            assert watched.injected() == [], heading
+            if heading == "Objective":  # its title heads the page, character for character
+                # (Streamlit's GFM autolinks the URL inside it; see dashboard/text.py)
+                title = watched.page.locator("h3").filter(has_text="HYPERLINK").first
+                assert title.text_content() == HOSTILE["objective"]
+            assert watched.dialogs == []
+            # A page's own address first probes /<page>/_stcore/… (streamlit/streamlit#7074).
+            probes = [e for e in watched.errors if "/_stcore/" in e or "404 (Not Found)" in e]
+            assert [e for e in watched.errors if e not in probes] == [], heading
+            watched.page.close()
+        browser.close()

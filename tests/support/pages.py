@@ -6,6 +6,7 @@ import base64
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import numpy as np
 import pytest
@@ -41,3 +42,14 @@ def plotly_values(values: Any) -> list:
 def charts(at: AppTest) -> list[dict]:
     """The figure specs of every Plotly chart on the page, in order."""
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def link_text(link: str) -> str:
+    """What a table's link cell shows: the text after `#` (see dashboard.tables)."""
+    return unquote(urlsplit(link).fragment)
+
+
+def link_id(link: str) -> str:
+    """The `id` (or `name`) a link to an objective's (or owner's) page carries."""
+    query = parse_qs(urlsplit(link).query)
+    return (query.get("id") or query.get("name") or [""])[0]
