@@ -243,8 +243,8 @@ def ingest(
         if not report.ok:
             errors = sum(1 for p in report.problems if p.severity == "error")
             done = sum(1 for r in reports if r.ok and r.outcome == "loaded")
-            kept = f" ({counted(done, 'earlier snapshot')} stayed loaded)" if done else ""
-            _fail(f"rejected: {errors} problem(s); nothing of it was written{kept}.")
+            kept = f" of it ({counted(done, 'earlier snapshot')} stayed loaded)" if done else ""
+            _fail(f"rejected: {counted(errors, 'problem')}; nothing{kept} was written.")
         heading = ", ".join(report.source_files) if len(reports) > 1 else ""
         dated = f" as of {report.as_of:%d %b %Y}" if report.as_of else ""
         typer.echo(f"{report.outcome}{dated}: {row_counts(report.rows)}" +

@@ -13,6 +13,7 @@ import re
 import pandas as pd
 
 from pipelines.map.canonical import LOCATION, Canonical, combine
+from pipelines.store.schema import row_counts
 
 CYCLE_NAME = (
     r"(?i)^\s*(?:(?P<y1>\d{4})\s*[-_/ ]?\s*(?P<k1>[QH])(?P<n1>[1-4])"
@@ -118,6 +119,6 @@ def derive_missing(canonical: Canonical, stored: dict[str, pd.DataFrame]) -> Non
         fresh = rows[~rows[column].isin(stored[table][column])]
         if not fresh.empty:
             canonical.notes.append(
-                f"{len(fresh)} {table} derived from the objectives' {column}: "
+                f"{row_counts({table: len(fresh)})} derived from the objectives' {column}: "
                 + ", ".join(fresh[column].astype("str").head(10))
             )

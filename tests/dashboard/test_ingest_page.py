@@ -161,7 +161,7 @@ def test_import_history_reads_in_words(page: AppTest) -> None:
     page.selectbox(key=FIELD.format("key_results.title")).set_value("Metric name").run()
     page.selectbox(key=FIELD.format("key_results.current_value")).set_value("Now").run()
     page.button(key="load").click().run()
-    shown = texts(page).replace("\\", "")
+    shown = "\n".join(m.value for m in page.markdown).replace("\\", "")
     line = next(t for t in shown.splitlines() if "export.csv: loaded" in t)
     assert "#1" in line and "added: 1 cycle, 1 objective, 2 key results" in line, line
     assert "{" not in line and "hash" not in line

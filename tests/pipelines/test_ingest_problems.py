@@ -162,7 +162,7 @@ def test_cli_lists_every_problem_and_exits_non_zero(tmp_path: Path, loaded_store
     for line in GROUPED_LINES:
         assert line in stderr, "\n".join(stderr)
     assert len([s for s in stderr if s.startswith("okrs.xlsx:")]) == 14
-    assert stderr[-1] == "rejected: 45 problem(s); nothing was written."
+    assert stderr[-1] == "rejected: 45 problems; nothing was written."
     as_json = subprocess.run(
         [str(CLI), "ingest", str(path), "--db", str(loaded_store), "--json"],
         capture_output=True,
