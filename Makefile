@@ -24,10 +24,10 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-browser:  ## Debian's Chromium for the browser tests (Playwright cannot download its own here)
-	@command -v chromium >/dev/null 2>&1 || { \
+browser:  ## Debian's Chromium for the browser tests (Playwright cannot download its own here), and nginx for the proxy test
+	@{ command -v chromium && { command -v nginx || test -x /usr/sbin/nginx; }; } >/dev/null 2>&1 || { \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium nginx >/dev/null; }
 
 demo: install
 	$(BIN)/okr-health demo

@@ -352,14 +352,55 @@ def serve(
             "dashboard). Load data with `okr-health ingest` instead.",
         ),
     ] = False,
+    replicas: Annotated[
+        int,
+        typer.Option(
+            "--replicas",
+            min=1,
+            help="Dashboards to run over the store, behind nginx on --port (more than one "
+            "implies --proxy). Each uses a core.",
+        ),
+    ] = 1,
+    proxy: Annotated[
+        bool,
+        typer.Option(
+            "--proxy", help="Put nginx (sticky sessions) in front, on --port; see deploy/."
+        ),
+    ] = False,
 ) -> None:
     """Open the dashboard (Streamlit) on the store.
 
     XSRF protection is on, uploads are capped at OKR_HEALTH_MAX_UPLOAD_MB, and nothing is
     sent to Streamlit's usage statistics. See SECURITY.md before binding beyond localhost.
+    With --replicas N (or --proxy) nginx serves --port and N dashboards on loopback ports
+    behind it share the store, its report cache and one cookie secret
+    (OKR_HEALTH_COOKIE_SECRET or OKR_HEALTH_COOKIE_SECRET_FILE): see the README's Deploying.
     """
     limits = settings()
+    if replicas > 1 or proxy:
+        from okr_health import deploy
+
+        try:
+            deploy.run(
+                resolve_db_path(db).resolve(),
+                replicas=replicas,
+                port=port,
+                address=address,
+                read_only=read_only,
+                max_upload_mb=limits.max_upload_mb,
+            )
+        except deploy.DeployError as exc:
+            _fail(f"error: {exc}")
+        return
     env = dict(os.environ, OKR_HEALTH_DB=str(resolve_db_path(db).resolve()))
+    secret = os.environ.get("OKR_HEALTH_COOKIE_SECRET") or os.environ.get(
+        "OKR_HEALTH_COOKIE_SECRET_FILE"
+    )
+    if secret:  # one secret for every replica (okr_health/deploy.py), or for restarts
+        from okr_health.deploy import STREAMLIT_SECRET, cookie_secret
+
+        env[STREAMLIT_SECRET] = cookie_secret()
+        env.pop("OKR_HEALTH_COOKIE_SECRET", None)
     if read_only:
         env[Settings.variable("read_only")] = "1"
     elif address not in LOOPBACK and not limits.read_only:
