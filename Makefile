@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install browser demo lint bench bench-l clean
+.PHONY: run test install browser demo lint bench bench-l bench-load clean
 
 run: install  ## install, write the demo company if the store is empty, open the dashboard
 	$(BIN)/okr-health demo --if-missing
@@ -40,6 +40,9 @@ bench: install  ## benchmarks on the M company (L with `make bench-l`)
 
 bench-l: install
 	$(BIN)/python -m benchmarks.run --sizes S,M,L2,L
+
+bench-load: install browser  ## ten viewers at once through nginx, 1 and 2 replicas
+	$(BIN)/python -m benchmarks.load --sessions 10 --rounds 3 --replicas 1,2
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
