@@ -166,7 +166,12 @@ def summary(
 ) -> None:
     """Headline figures of a cycle: counts, scores, bands, alignment and flags."""
     from metrics.summary import build_summary
+    from reporting.summaries import cached_summary
 
+    kept = cached_summary(_existing(db), cycle)  # kept with the cached report: no data read
+    if kept is not None:
+        typer.echo(json.dumps(kept, indent=2, default=str) if as_json else _summary_text(kept))
+        return
     found = _store_report(db)
     dataset = found.dataset
     if cycle and cycle not in set(dataset.cycles["cycle_id"]):
