@@ -13,6 +13,7 @@ run: install  ## install, write the demo company if the store is empty, open the
 
 test: install browser  ## install, then run every test (unit, pages, real browser)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 install: $(STAMP)
@@ -33,7 +34,7 @@ demo: install
 	$(BIN)/okr-health demo
 
 lint: install
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
 
 bench: install  ## benchmarks on the M company (L with `make bench-l`)
 	$(BIN)/python -m benchmarks.run --sizes S,M
@@ -45,4 +46,4 @@ bench-load: install browser  ## ten viewers at once through nginx, 1 and 2 repli
 	$(BIN)/python -m benchmarks.load --sessions 10 --rounds 3 --replicas 1,2
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

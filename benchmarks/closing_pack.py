@@ -58,7 +58,9 @@ def largest_department(dataset: Dataset, cycle: str) -> str:
 def bare_workbook(pack: ClosingPack) -> bytes:
     """The same number of rows and columns as the pack's tables, as plain values."""
     wb = Workbook()
-    wb.remove(wb.active)
+    blank = wb.active  # the empty sheet a new workbook starts with
+    assert blank is not None
+    wb.remove(blank)
     for name, frame in (
         ("objectives", pack.objectives),
         ("key_results", pack.key_results),

@@ -23,8 +23,10 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from benchmarks import references
 from benchmarks.sizes import Files, ensure
@@ -161,7 +163,7 @@ def _summarise(dataset: Any) -> dict[str, Any]:
 
     report = analyse(dataset)
     if "report" in inspect.signature(build_summary).parameters:
-        return build_summary(dataset, report=report)  # type: ignore[call-arg]
+        return build_summary(dataset, report=report)
     return build_summary(dataset)
 
 
@@ -213,7 +215,7 @@ def summary_again(ctx: Context) -> Result:
         loaded = state.load()
         assert loaded is not None
         if "report" in inspect.signature(build_summary).parameters:
-            return build_summary(loaded.dataset, report=loaded.report)  # type: ignore[call-arg]
+            return build_summary(loaded.dataset, report=loaded.report)
         return build_summary(loaded.dataset)
 
     warm = [timed(warm_summary) for _ in range(ctx.repeat)]
@@ -260,7 +262,8 @@ def _warm_cache(ctx: Context, clear: bool) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if k != "OKR_HEALTH_REPORT_CACHE"}
     proc = subprocess.run([sys.executable, "-c", WARM, str(ctx.store)], cwd=PROJECT_DIR,
                           env=env, capture_output=True, text=True, check=True)  # fmt: skip
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    outcome: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return outcome
 
 
 def summary_cached(ctx: Context) -> Result:
@@ -342,15 +345,15 @@ def filter_change(ctx: Context) -> Result:
     st.session_state["department"] = state.ALL
     rows = len(loaded.key_results) + len(loaded.objectives)
     krs = loaded.key_results
-    limit = [timed(lambda d=d: references.filter_limit(krs, d, cycle)) for d in departments]
+    limit = [timed(partial(references.filter_limit, krs, d, cycle)) for d in departments]
     dataset = loaded.dataset
     latest = (dataset.check_ins.dropna(subset=["value"]).sort_values(["kr_id", "checked_at"])
               .groupby("kr_id")["value"].last())  # fmt: skip
     units = pd.Series(objectives["department"].to_numpy(), index=objectives["team_id"])
     units = units[~units.index.duplicated()]
     peer = [
-        timed(lambda d=d: references.filter_peer(
-            dataset.key_results, dataset.objectives, latest, units, d, cycle))
+        timed(partial(references.filter_peer,
+                      dataset.key_results, dataset.objectives, latest, units, d, cycle))
         for d in departments
     ]  # fmt: skip
     return {
@@ -399,12 +402,8 @@ def page_render_cached(ctx: Context) -> Result:
     def no_analysis(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("the report cache was not used")
 
-    analyse = report_cache.analyse
-    report_cache.analyse = no_analysis  # type: ignore[assignment]  # a miss fails the job
-    try:
+    with mock.patch.object(report_cache, "analyse", no_analysis):  # a miss fails the job
         result = page_render(ctx)["page_render"]
-    finally:
-        report_cache.analyse = analyse  # type: ignore[assignment]
     return {"page_render_cached": {**result, "how": "report cache"}}
 
 

@@ -16,6 +16,7 @@ import io
 import os
 import pstats
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.measure import RAISED_LIMITS
@@ -26,7 +27,7 @@ from demo_company.generate import DEMO_SEED
 STEPS = ("csv_ingest", "xlsx_ingest", "analyse")
 
 
-def _target(step: str, size: str, seed: int, work: Path):  # noqa: ANN202 - a thunk
+def _target(step: str, size: str, seed: int, work: Path) -> Callable[[], object]:  # a thunk
     files = ensure(size, seed)
     if step == "analyse":
         from metrics.report import analyse

@@ -19,7 +19,7 @@ import pandas as pd
 
 def score_row(row: pd.Series) -> float:
     """A key result's score as a spreadsheet user writes it: one row at a time."""
-    current = row["current"]
+    current: float | None = row["current"]  # None or NaN when missing
     if pd.isna(current):
         return math.nan
     kind = row.get("kr_type")
@@ -30,8 +30,8 @@ def score_row(row: pd.Series) -> float:
     if kind == "range":
         low, high = row["range_low"], row["range_high"]
         return 1.0 if low <= current <= high else 0.0
-    start = 0.0 if pd.isna(row["start_value"]) else row["start_value"]
-    target = row["target_value"]
+    start: float = 0.0 if pd.isna(row["start_value"]) else row["start_value"]
+    target: float | None = row["target_value"]
     if pd.isna(target) or target == start:
         return math.nan
     return min(max((current - start) / (target - start), 0.0), 1.0)
@@ -60,7 +60,9 @@ def csv_limit(check_ins_csv: Path, db: Path) -> int:
     conn = duckdb.connect(str(db))
     try:
         conn.execute("CREATE TABLE check_ins AS SELECT * FROM read_csv(?)", [str(check_ins_csv)])
-        return int(conn.execute("SELECT count(*) FROM check_ins").fetchone()[0])  # type: ignore[index]
+        count = conn.execute("SELECT count(*) FROM check_ins").fetchone()
+        assert count is not None  # count(*) always gives a row
+        return int(count[0])
     finally:
         conn.close()
 
@@ -85,7 +87,10 @@ def xlsx_limit(xlsx: Path) -> int:
 
 
 def flat_score_row(row: pd.Series) -> float:
-    current, start, target = row["Current"], row["Start"], row["Target"]
+    # None or NaN when missing
+    current: float | None = row["Current"]
+    start: float | None = row["Start"]
+    target: float | None = row["Target"]
     if pd.isna(current):
         return math.nan
     start = 0.0 if pd.isna(start) else start
@@ -138,7 +143,8 @@ def summary_limit(db: Path, as_of: str) -> int:
         row = conn.execute(
             "SELECT (SELECT count(*) FROM key_results) + (SELECT count(*) FROM check_ins)"
         ).fetchone()
-        return int(row[0])  # type: ignore[index]
+        assert row is not None  # a SELECT without FROM gives one row
+        return int(row[0])
     finally:
         conn.close()
 

@@ -180,7 +180,8 @@ def run_job_child(job: str, size: str, seed: int, work: Path, data: Path | None,
     if proc.returncode != 0 or not lines:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-15:]
         return {"job": job, "error": "\n".join(tail)}
-    return json.loads(lines[-1])
+    outcome: dict[str, Any] = json.loads(lines[-1])
+    return outcome
 
 
 def run_job_here(job: str, size: str, seed: int, work: Path, data: Path | None,
@@ -192,10 +193,14 @@ def run_job_here(job: str, size: str, seed: int, work: Path, data: Path | None,
         return {"job": job, "error": f"{type(exc).__name__}: {exc}"}
 
 
-def _ratio(product: dict | None, other: dict | None, faster_is_higher: bool) -> float | None:
+def _ratio(
+    product: dict[str, Any] | None, other: dict[str, Any] | None, faster_is_higher: bool
+) -> float | None:
     """product rate / other rate (rows per second when both count rows, else by time)."""
     if not product or not other or not product["seconds"] or not other["seconds"]:
         return None
+    mine: float
+    theirs: float
     if product["rows"] and other["rows"]:
         mine, theirs = product["rows"] / product["seconds"], other["rows"] / other["seconds"]
     else:
@@ -244,7 +249,7 @@ def assemble(size: str, outputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         failed = {j: errors[j] for j in m.jobs if j in errors}
         if failed:
             row["errors"] = failed
-        verdicts = []
+        verdicts: list[dict[str, Any]] = []
         for target in TARGETS.get(m.name, []):
             if size in target.sizes:
                 try:

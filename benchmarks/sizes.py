@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any, TypedDict, Unpack
 
 import duckdb
 import numpy as np
@@ -66,7 +67,7 @@ class Files:
     folder: Path
     csv_folder: Path
     xlsx: Path | None
-    manifest: dict
+    manifest: dict[str, Any]  # as json.load gives it
 
     @property
     def check_ins_csv(self) -> Path:
@@ -74,16 +75,25 @@ class Files:
 
     @property
     def rows(self) -> dict[str, int]:
-        return self.manifest["rows"]
+        rows: dict[str, int] = self.manifest["rows"]
+        return rows
 
     @property
     def total_rows(self) -> int:
         return int(sum(self.rows.values()))
 
 
-def _company(**sizes: object) -> Callable[[int], tuple[Tables, date]]:
+class _Sizes(TypedDict, total=False):
+    """The sizes `generate_company` takes."""
+
+    n_departments: int
+    n_teams: int
+    n_cycles: int
+
+
+def _company(**sizes: Unpack[_Sizes]) -> Callable[[int], tuple[Tables, date]]:
     def build(seed: int) -> tuple[Tables, date]:
-        company = generate_company(seed=seed, **sizes)  # type: ignore[arg-type]
+        company = generate_company(seed=seed, **sizes)
         return company.tables, company.as_of
 
     return build
@@ -105,7 +115,9 @@ def _renumber_owners(names: list[pd.Series], owners: int) -> list[pd.Series]:
     codes, uniques = pd.factorize(pd.concat(names, ignore_index=True))
     labels = pd.Series(uniques, dtype="str")
     renamed = labels.iloc[np.arange(len(uniques)) % owners].to_numpy()
-    out = pd.Series(np.where(codes >= 0, renamed[np.maximum(codes, 0)], None), dtype="str")
+    # np.array(None) is what np.where makes of a bare None (numpy's stubs take no None).
+    picked = np.where(codes >= 0, renamed[np.maximum(codes, 0)], np.array(None))
+    out = pd.Series(picked, dtype="str")
     pieces, start = [], 0
     for series in names:
         pieces.append(out.iloc[start : start + len(series)].reset_index(drop=True))

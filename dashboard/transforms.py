@@ -6,6 +6,8 @@ into them."""
 
 from __future__ import annotations
 
+from typing import Literal, TypedDict
+
 import pandas as pd
 
 from dashboard.memo import memoized
@@ -17,8 +19,25 @@ def mean_or_none(values: pd.Series) -> float | None:
     return None if graded.empty else float(graded.mean())
 
 
+class Headline(TypedDict):
+    """The Overview's tiles: shares and means (None when nothing is graded), and counts."""
+
+    objective_mean: float | None
+    kr_mean: float | None
+    sweet_share: float | None
+    objectives: float
+    key_results: float
+    graded: float
+    on_track_share: float | None
+    maxed_share: float | None
+
+
+# The tiles that compare with the previous cycle.
+Compared = Literal["objective_mean", "kr_mean", "sweet_share", "maxed_share"]
+
+
 @memoized()
-def headline(objectives: pd.DataFrame, key_results: pd.DataFrame) -> dict[str, float | None]:
+def headline(objectives: pd.DataFrame, key_results: pd.DataFrame) -> Headline:
     """The Overview's tiles: mean objective and key-result score, sweet-spot share, counts,
     the share maxed at 1.0, and for a running cycle the share of key results on track."""
     graded = key_results["score"].dropna()

@@ -13,7 +13,6 @@ import pandas as pd
 from demo_company.tables import canonical
 from pipelines.store import schema
 
-
 # Columns the worked example leaves empty: the lifecycle flag and the figures that other
 # tools export (reported progress, the owner's projection). Its rows list the others.
 NOT_IN_EXAMPLE = ("archived", "reported_progress", "projected_score")

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.marker import DataPoint
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
@@ -71,8 +71,9 @@ def _missing(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def put_text(cell: Cell, value: Any) -> None:
+def put_text(cell: Cell | MergedCell, value: Any) -> None:
     """Write user text as a string cell, never a formula, shown exactly as typed."""
+    assert isinstance(cell, Cell), "a merged cell takes no value"  # the pack merges none
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:MAX_CELL_TEXT]
     cell.value = text
     cell.data_type = "s"  # openpyxl guesses "f" for text starting with "="
@@ -80,8 +81,9 @@ def put_text(cell: Cell, value: Any) -> None:
         cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
 
 
-def put(cell: Cell, value: Any, kind: str) -> None:
+def put(cell: Cell | MergedCell, value: Any, kind: str) -> None:
     """Write one value with the number format of its kind (missing values stay empty)."""
+    assert isinstance(cell, Cell), "a merged cell takes no value"  # the pack merges none
     if kind in ("text", "band"):
         if not _missing(value):
             put_text(cell, value)
@@ -187,13 +189,17 @@ def _print_setup(ws: Worksheet, pack: ClosingPack, title_rows: str | None = "1:1
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit = ws.sheet_properties.pageSetUpPr
+    assert fit is not None  # a new sheet has its page setup properties
+    fit.fitToPage = True
     ws.print_options.gridLines = True
     if title_rows:
         ws.print_title_rows = title_rows
     label = f"{pack.unit_name} · {pack.cycle_name}".replace("&", "&&")
-    ws.oddFooter.left.text = label
-    ws.oddFooter.right.text = "Page &P of &N"
+    footer = ws.oddFooter
+    assert footer is not None  # a new sheet has its footer
+    footer.left.text = label
+    footer.right.text = "Page &P of &N"
 
 
 def _column(cols: list[Col], key: str) -> str:
@@ -344,7 +350,9 @@ SHEETS = (
 def pack_to_workbook(pack: ClosingPack) -> Workbook:
     """The pack as an openpyxl Workbook (sheets in SHEETS order)."""
     wb = Workbook()
-    wb.remove(wb.active)
+    blank = wb.active  # the empty sheet a new workbook starts with
+    assert blank is not None
+    wb.remove(blank)
     for name, fill in SHEETS:
         fill(wb.create_sheet(name), pack)
     wb.properties.title = ILLEGAL_CHARACTERS_RE.sub("", pack.title)

@@ -6,6 +6,8 @@ titles and names show literally, never as Plotly's HTML.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -31,7 +33,7 @@ BASE_LAYOUT = {
 }
 
 
-def _figure(data: list | None = None) -> go.Figure:
+def _figure(data: list[Any] | None = None) -> go.Figure:  # Any: plotly's traces, untyped
     return go.Figure(data=data, layout=BASE_LAYOUT)
 
 
@@ -137,7 +139,7 @@ def movement_figure(movement: pd.DataFrame) -> go.Figure:
     names = np.array([plot_text(t) for t in frame["objective"]], dtype=object)
     fig = _figure()
     both = frame["mid_score"].notna() & frame["score"].notna()
-    xs: list[float | None] = []
+    xs: list[object] = []  # frame cells (None breaks the line)
     ys: list[float | None] = []
     for i in np.flatnonzero(both.to_numpy()):
         xs += [frame.at[i, "mid_score"], frame.at[i, "score"], None]

@@ -25,7 +25,14 @@ FINDING_COLUMNS = ["category", "finding", "subject", "team", "detail"]
 CATEGORIES = ["Goal setting", "Alignment", "Writing", "Check-ins", "Scoring"]
 
 
-def _rows(category: str, finding, subject, team, detail, index: pd.Index) -> pd.DataFrame:
+def _rows(
+    category: str,
+    finding: str | pd.Series,
+    subject: pd.Series,
+    team: pd.Series,
+    detail: str | pd.Series,
+    index: pd.Index,
+) -> pd.DataFrame:
     frame = pd.DataFrame(
         {"category": category, "finding": finding, "subject": subject, "team": team,
          "detail": detail},

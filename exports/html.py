@@ -196,7 +196,7 @@ def _movement_table(movement: pd.DataFrame) -> str:
 
 def _figure_html(fig: go.Figure, div_id: str, first: bool) -> str:
     height = int(fig.layout.height or 400)
-    return pio.to_html(
+    html: str = pio.to_html(
         fig,
         full_html=False,
         include_plotlyjs=first,
@@ -206,6 +206,7 @@ def _figure_html(fig: go.Figure, div_id: str, first: bool) -> str:
         default_height=f"{height}px",
         default_width="100%",
     )
+    return html
 
 
 def _band_css() -> str:

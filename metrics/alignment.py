@@ -205,7 +205,9 @@ def _strong_components(child: list[int], parent: list[int]) -> list[list[int]]:
     return components
 
 
-def _edges(objs: pd.DataFrame, pobj_ok: pd.Series, strict_parent: pd.Series) -> pd.DataFrame:
+def _edges(
+    objs: pd.DataFrame, pobj_ok: pd.Series | np.ndarray, strict_parent: pd.Series
+) -> pd.DataFrame:
     """Every resolving parent link as (child, parent) — both kinds, so loops through either
     kind of link are found."""
     directional = pd.DataFrame(

@@ -76,7 +76,10 @@ def cycle_calendar(
     frame["name"] = frame["name"].astype("object").fillna(frame["cycle_id"].astype("object"))
     start = pd.to_datetime(frame["start_date"], errors="coerce").dt.normalize()
     end = pd.to_datetime(frame["end_date"], errors="coerce").dt.normalize()
-    source = pd.Series(np.where(start.notna() & end.notna(), "table", ""), index=frame.index)
+    # Declared as a Series of any dtype: the stubs take a Series built from an array as float.
+    source: pd.Series = pd.Series(
+        np.where(start.notna() & end.notna(), "table", ""), index=frame.index
+    )
 
     q_start, q_end = _quarter_dates(frame["cycle_id"])
     n_start, n_end = _quarter_dates(frame["name"])

@@ -80,7 +80,8 @@ def calibration_curve(outcomes: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
     edges = np.round(np.linspace(0.0, 1.0, bins + 1), 9)
     labels = [f"{lo:.1f}–{hi:.1f}" for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
     closed = np.append(edges[:-1], 1.0 + 1e-9)  # [lo, hi) bins, the last one [lo, 1]
-    binned = pd.cut(outcomes["confidence"], closed, labels=labels, right=False)
+    # As a list: pandas-stubs take no ndarray of bins for a Series (pandas does the same).
+    binned = pd.cut(outcomes["confidence"], closed.tolist(), labels=labels, right=False)
     out = outcomes.groupby(binned, observed=False).agg(
         key_results=("kr_id", "count"),
         mean_confidence=("confidence", "mean"),

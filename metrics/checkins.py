@@ -13,7 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipelines.store.keyed import KeyedCheckIns, codes_of
+# KeyedCheckIns is re-exported: the metrics take it from here.
+from pipelines.store.keyed import KeyedCheckIns as KeyedCheckIns
+from pipelines.store.keyed import codes_of
 
 
 def keyed_check_ins(check_ins: pd.DataFrame | KeyedCheckIns, kr_ids: pd.Series) -> KeyedCheckIns:
@@ -109,7 +111,7 @@ _DAY_US = 86_400_000_000
 _MONDAY = 4  # 1970-01-05, four days after the epoch, was a Monday
 
 
-def week_starts(moments: pd.Series | np.ndarray) -> np.ndarray:
+def week_starts(moments: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
     """The Monday (midnight) of each moment's week, as datetime64[us]."""
     moments = np.asarray(moments, dtype="datetime64[us]")
     days = moments.view("int64") // _DAY_US

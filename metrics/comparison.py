@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+import numpy as np
 import pandas as pd
+from pandas.api.typing import NaTType
 
 from metrics.movement import scores_at
 from metrics.rollups import attach_units, key_result_units
@@ -15,8 +19,10 @@ def same_point_cutoff(calendar: pd.DataFrame, cycle: str, previous: str) -> pd.T
     cal = calendar.set_index("cycle_id")
     if cycle not in cal.index or previous not in cal.index:
         return None
-    share = cal.at[cycle, "elapsed_share"]
-    start, end = cal.at[previous, "start"], cal.at[previous, "end"]
+    # The calendar's columns: elapsed_share is float64, start and end are datetime64.
+    share = cast(np.float64, cal.at[cycle, "elapsed_share"])
+    start = cast(pd.Timestamp | NaTType, cal.at[previous, "start"])
+    end = cast(pd.Timestamp | NaTType, cal.at[previous, "end"])
     if pd.isna(share) or pd.isna(start) or pd.isna(end):
         return None
     return (pd.Timestamp(start) + (pd.Timestamp(end) - pd.Timestamp(start)) * float(share)).floor(

@@ -27,7 +27,7 @@ def score_distribution(scores: pd.DataFrame, by: list[str] | None = None) -> pd.
     keys = list(by or ["cycle_id"])
     score = scores["score"].astype("float64")
     band = band_codes(score)  # positions in BANDS: no text labels to compare
-    parts = {key: scores[key] for key in keys}
+    parts: dict[str, pd.Series | int] = {key: scores[key] for key in keys}
     parts |= {"score": score, "graded": score.notna(), "rows": 1}
     parts |= {b: band == i for i, b in enumerate(BANDS)}
     frame = pd.DataFrame(parts, index=scores.index)

@@ -9,8 +9,11 @@ to mid-cycle and comparing with the final score.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
+from pandas.api.typing import DataFrameGroupBy
 
 from metrics.checkins import KeyedCheckIns
 from metrics.config import DEFAULT_CONFIG, HealthConfig
@@ -148,7 +151,7 @@ def forecast_error(backtest: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["cycle_id", "key_results", "mae", "carried_mae", "bias"])
     frame = backtest.assign(signed=backtest["forecast"] - backtest["final"])
 
-    def summarise(grouped: pd.core.groupby.DataFrameGroupBy) -> pd.DataFrame:
+    def summarise(grouped: DataFrameGroupBy[Any, Any]) -> pd.DataFrame:
         return grouped.agg(
             key_results=("kr_id", "count"),
             mae=("error", "mean"),

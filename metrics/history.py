@@ -8,7 +8,10 @@ takes its key result's start, target and type by position (`metrics.checkins`).
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from metrics.checkins import KeyedCheckIns, keyed_check_ins
@@ -63,7 +66,7 @@ def check_in_scores(
     type_codes, kr_types = pd.factorize(kr_scores["kr_type"])
     cycle_codes, cycles = pd.factorize(kr_scores["cycle_id"])
     spans = calendar.drop_duplicates("cycle_id").set_index("cycle_id")
-    code = ci["kr_code"].to_numpy()
+    code: npt.NDArray[np.intp] = ci["kr_code"].to_numpy()
 
     def taken(per_row: np.ndarray) -> np.ndarray:  # a key-result code per row of the path
         by_code = np.full(n, -1, dtype=np.int64)
@@ -87,7 +90,9 @@ def check_in_scores(
     raw = attainment(kr, kr_type, ci["value"])
     grade = ci["grade"]
     score = grade.where(grade.notna(), raw.clip(0.0, 1.0)).clip(0.0, 1.0)
-    day = (ci["checked_at"] - pd.Series(row_start)) / pd.Timedelta(days=1)
+    # Times less times are durations: the stubs cannot tell from untyped columns.
+    elapsed = cast("pd.Series[pd.Timedelta]", ci["checked_at"] - pd.Series(row_start))
+    day = elapsed / pd.Timedelta(days=1)
     days = pd.Series(row_days)
     path = pd.DataFrame(
         {
@@ -113,8 +118,12 @@ def history_features(path: KeyedCheckIns) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=FEATURE_COLUMNS)
     grouped = rows.groupby("kr_code", sort=True)["score"]
-    out = grouped.agg(
-        scored_check_ins="count", first_score="first", last_score="last", low="min", high="max"
+    # Named aggregations of a column give a DataFrame; the stubs say Series.
+    out = cast(
+        pd.DataFrame,
+        grouped.agg(
+            scored_check_ins="count", first_score="first", last_score="last", low="min", high="max"
+        ),
     )
     out["score_range"] = out["high"] - out["low"]
     reached = rows[rows["score"] >= _FULL].groupby("kr_code", sort=True).first()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 import pandas as pd
 
@@ -145,7 +146,8 @@ def analyse(
         links[link_cols].rename(columns={"status": "alignment"}),
         "objective_id",
     )
-    trend_inputs = dict(
+    trends = partial(
+        metric_trends,
         calendar=calendar,
         kr_units=krs,
         objective_units=objective_units,
@@ -185,6 +187,6 @@ def analyse(
         calibration=calibration.confidence_calibration(outcomes, ["team_id", "team"]),
         calibration_overall=calibration.confidence_calibration(outcomes),
         calibration_curve=calibration.calibration_curve(outcomes),
-        trends=metric_trends(**trend_inputs),
-        department_trends=metric_trends(**trend_inputs, by=["department_id", "department"]),
+        trends=trends(),
+        department_trends=trends(by=["department_id", "department"]),
     )

@@ -107,8 +107,8 @@ def department_scores(objective_scores: pd.DataFrame, teams: pd.DataFrame) -> pd
     scored = attach_units(objective_scores, teams)
     kept = scored["department_id"].notna().to_numpy()
     if not kept.any():  # nothing to group: the group-by gives the empty frame's types
-        grouped = scored[kept].groupby(["cycle_id", "department_id", "department"], dropna=False)
-        out = grouped["score"].agg(score="mean", objectives="count").reset_index()
+        empty = scored[kept].groupby(["cycle_id", "department_id", "department"], dropna=False)
+        out = empty["score"].agg(score="mean", objectives="count").reset_index()
         return out.sort_values(["cycle_id", "department"]).reset_index(drop=True)
     rows = np.flatnonzero(kept)
     keys = [at.text(scored[c]).take(pa.array(rows)) for c in ["cycle_id", "department_id"]]
@@ -132,8 +132,8 @@ def team_scores(objective_scores: pd.DataFrame, teams: pd.DataFrame) -> pd.DataF
     """
     scored = attach_units(objective_scores, teams)
     if scored.empty:  # nothing to group: the group-by gives the empty frame's types
-        grouped = scored.groupby(["cycle_id", "team_id"], dropna=False)
-        return grouped.agg(
+        empty = scored.groupby(["cycle_id", "team_id"], dropna=False)
+        return empty.agg(
             team=("team", "first"),
             department=("department", "first"),
             score=("score", "mean"),

@@ -43,7 +43,12 @@ def resolve_kr_type(key_results: pd.DataFrame) -> pd.Series:
     codes, spellings = pd.factorize(key_results["kr_type"])
     cleaned = pd.Series(spellings, dtype="object").str.strip().str.lower().to_numpy()
     stated = pd.Series(
-        np.where(codes >= 0, cleaned[np.maximum(codes, 0)] if len(cleaned) else None, None),
+        # np.array(None) is what np.where makes of a bare None (numpy's stubs take no None).
+        np.where(
+            codes >= 0,
+            cleaned[np.maximum(codes, 0)] if len(cleaned) else np.array(None),
+            np.array(None),
+        ),
         index=key_results.index,
         dtype="object",
     )
@@ -96,7 +101,9 @@ def attainment(
     return pd.Series(result, index=current.index)
 
 
-def _increase(start: pd.Series, target: pd.Series, _low, _high, current: pd.Series) -> pd.Series:
+def _increase(
+    start: pd.Series, target: pd.Series, _low: pd.Series, _high: pd.Series, current: pd.Series
+) -> pd.Series:
     start = start.fillna(0.0)
     # A target on the wrong side of the start asks for no progress: met or not met.
     met = pd.Series(np.where(current >= target, 1.0, 0.0), index=current.index)
@@ -104,14 +111,16 @@ def _increase(start: pd.Series, target: pd.Series, _low, _high, current: pd.Seri
     return progress.mask(target < start, met.where(current.notna()))
 
 
-def _decrease(start: pd.Series, target: pd.Series, _low, _high, current: pd.Series) -> pd.Series:
+def _decrease(
+    start: pd.Series, target: pd.Series, _low: pd.Series, _high: pd.Series, current: pd.Series
+) -> pd.Series:
     met = pd.Series(np.where(current <= target, 1.0, 0.0), index=current.index)
     progress = _progress(-current, -start, -target)
     return progress.mask(target > start, met.where(current.notna()))
 
 
 def _range(
-    start: pd.Series, _target, low: pd.Series, high: pd.Series, current: pd.Series
+    start: pd.Series, _target: pd.Series, low: pd.Series, high: pd.Series, current: pd.Series
 ) -> pd.Series:
     below, above = current < low, current > high  # False against a missing (open) bound
     inside = current.notna() & ~below & ~above
@@ -121,12 +130,16 @@ def _range(
     return pd.Series(np.where(inside, 1.0, toward), index=current.index).where(current.notna())
 
 
-def _milestone(_start, _target, _low, _high, current: pd.Series) -> pd.Series:
+def _milestone(
+    _start: pd.Series, _target: pd.Series, _low: pd.Series, _high: pd.Series, current: pd.Series
+) -> pd.Series:
     done = pd.Series(np.where(current >= 0.5, 1.0, 0.0), index=current.index)
     return done.where(current.notna())
 
 
-def _baseline(_start, _target, _low, _high, current: pd.Series) -> pd.Series:
+def _baseline(
+    _start: pd.Series, _target: pd.Series, _low: pd.Series, _high: pd.Series, current: pd.Series
+) -> pd.Series:
     return pd.Series(1.0, index=current.index).where(current.notna())
 
 
@@ -221,8 +234,8 @@ def score_objectives(objectives: pd.DataFrame, kr_scores: pd.DataFrame) -> pd.Da
     # Ids as integer codes shared by both frames: group-bys on integers, no text merges.
     ids = pd.concat([objectives["objective_id"], kr_scores["objective_id"]], ignore_index=True)
     codes, _ = pd.factorize(ids)
-    objective_code, kr_code = codes[: len(objectives)], codes[len(objectives) :]
-    kr_code = pd.Series(kr_code, index=kr_scores.index)
+    objective_code, kr_code_values = codes[: len(objectives)], codes[len(objectives) :]
+    kr_code = pd.Series(kr_code_values, index=kr_scores.index)
     kr_code = kr_code.where(kr_code >= 0)  # a key result without an objective counts nowhere
     graded = kr_scores["score"].notna()
     weight = kr_scores["weight"]
@@ -268,8 +281,8 @@ def score_all(
     for _ in range(max(1, len(links))):
         if links.empty:
             break
-        child_scores = links.merge(objs[["objective_id", "score"]], on="objective_id")
-        child_scores = child_scores.groupby("parent_kr_id")["score"].mean()
+        children = links.merge(objs[["objective_id", "score"]], on="objective_id")
+        child_scores = children.groupby("parent_kr_id")["score"].mean()
         takes = krs["score_source"].isna() | (krs["score_source"] == "linked")
         linked = krs["kr_id"].map(child_scores).where(takes)
         changed = linked.notna() & ~np.isclose(linked.fillna(-1.0), krs["score"].fillna(-2.0))

@@ -8,6 +8,7 @@ on ids and compare dates, so every frame is first given the schema's columns and
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -74,7 +75,7 @@ def _conformed(values: pd.Series, sql_type: str) -> bool:
 def conform_dataset(dataset: Dataset) -> Dataset:
     """The dataset with each canonical table conformed (see `conform`); check-ins get the
     columns the metrics read (the store leaves note and author behind)."""
-    frames = {
+    frames: dict[str, Any] = {  # Any: each name is a DataFrame field of Dataset
         name: conform(name, getattr(dataset, name), METRIC_COLUMNS.get(name))
         for name in TABLES_BY_NAME
     }

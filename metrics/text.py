@@ -8,7 +8,9 @@ import pandas as pd
 
 def numbers(values: pd.Series, spec: str = "%g") -> pd.Series:
     """Numbers as text with a printf-style `spec` ('%g', '%.2f'), as a str Series."""
-    text = np.char.mod(spec, values.astype("float64").to_numpy()) if len(values) else []
+    text: np.ndarray | list[str] = (
+        np.char.mod(spec, values.astype("float64").to_numpy()) if len(values) else []
+    )
     return pd.Series(text, index=values.index, dtype="str")
 
 

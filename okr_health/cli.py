@@ -7,15 +7,18 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pandas as pd
 import typer
 
 from pipelines.settings import Settings, SettingsError, settings
 from pipelines.store.connection import StoreBusy, StoreReadOnly, open_store, resolve_db_path
-from pipelines.store.dataset import read_dataset
+from pipelines.store.dataset import Dataset, read_dataset
 from pipelines.store.schema import row_counts
+
+if TYPE_CHECKING:  # imported where used: the command line starts without the metrics
+    from reporting.cache import StoreReport
 
 
 class _App(typer.Typer):
@@ -58,12 +61,12 @@ def _existing(db: Path | None) -> Path:
     return path
 
 
-def _dataset(db: Path | None, include_archived: bool = False):
+def _dataset(db: Path | None, include_archived: bool = False) -> Dataset:
     with open_store(_existing(db), read_only=True) as conn:
         return read_dataset(conn, include_archived=include_archived)
 
 
-def _store_report(db: Path | None):
+def _store_report(db: Path | None) -> StoreReport:
     """The dataset and health report, from the report cache when the store is unchanged
     since it was last computed (see reporting/cache.py)."""
     from reporting.cache import load_or_compute
@@ -102,7 +105,9 @@ def demo(
 
     path = resolve_db_path(db)
     with open_store(path) as conn:
-        has_data = conn.execute("SELECT count(*) FROM objectives").fetchone()[0] > 0
+        count = conn.execute("SELECT count(*) FROM objectives").fetchone()
+        assert count is not None  # count(*) always gives a row
+        has_data = count[0] > 0
         if if_missing and has_data:
             typer.echo(f"{path} already holds data; left as it is.")
             company = None

@@ -98,6 +98,7 @@ def value_bytes(cells: pa.ChunkedArray | pa.Array) -> list[np.ndarray] | None:
     chunks = cells.chunks if isinstance(cells, pa.ChunkedArray) else [cells]
     out = []
     for chunk in chunks:
+        width: type[np.int64] | type[np.int32]
         if pa.types.is_large_string(chunk.type):
             width = np.int64
         elif pa.types.is_string(chunk.type):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 
 PREFIX = "OKR_HEALTH_"
 TRUE = {"1", "true", "yes", "on"}
@@ -44,12 +45,12 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}  # each parsed to its field's type by _parse
         for f in fields(cls):
             raw = env.get(cls.variable(f.name))
             if raw is not None:
                 values[f.name] = _parse(cls.variable(f.name), raw, type(f.default))
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)
 
 
 def _parse(variable: str, raw: str, kind: type) -> object:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from pipelines.arrow import isin, positions
 from pipelines.map.canonical import Canonical
+from pipelines.problems import Severity
 from pipelines.store.schema import CHECK_INS, TABLES_BY_NAME
 
 UNIT_RANGE = {
@@ -98,7 +99,7 @@ def references(canonical: Canonical, stored: dict[str, pd.DataFrame]) -> None:
     objectives = _ids(canonical, stored, "objectives", "objective_id")
     krs = _ids(canonical, stored, "key_results", "kr_id")
     teams = _ids(canonical, stored, "teams", "team_id")
-    checks = [
+    checks: list[tuple[str, str, pd.Series, str, Severity]] = [
         ("key_results", "objective_id", objectives, "objective", "error"),
         ("check_ins", "kr_id", krs, "key result", "error"),
         ("objectives", "parent_objective_id", objectives, "parent objective", "warning"),
@@ -203,8 +204,7 @@ def value_ranges(canonical: Canonical) -> None:
     krs = canonical.tables.get("key_results")
     if krs is not None:
         inverted = krs["range_low"] > krs["range_high"]
-        message = "range_low is above range_high"
-        canonical.report(krs, inverted, "key_results.range_high", message)
+        canonical.report(krs, inverted, "key_results.range_high", "range_low is above range_high")
     cycles = canonical.tables.get("cycles")
     if cycles is not None:
         inverted = cycles["end_date"] < cycles["start_date"]

@@ -277,7 +277,7 @@ def _write_frame(frame: pd.DataFrame, path: Path) -> dict[str, Any]:
 
 
 def _read_frame(directory: Path, spec: dict[str, Any]) -> pd.DataFrame:
-    frame = feather.read_table(str(directory / spec["file"])).to_pandas()
+    frame: pd.DataFrame = feather.read_table(str(directory / spec["file"])).to_pandas()
     for name, kind in spec["nulls"].items():  # object columns come back as str: undo that
         column = frame[name].astype(object)
         if kind is not None:
@@ -379,7 +379,8 @@ def _decode(directory: Path, node: dict[str, Any]) -> Any:
     if "frame" in node:
         return _read_frame(directory, node["frame"])
     if "range" in node:
-        return pd.RangeIndex(*node["range"], name=node["name"])
+        start, stop, step = node["range"]
+        return pd.RangeIndex(start, stop, step, name=node["name"])
     if "index" in node:
         return pd.Index(_read_frame(directory, node["index"])["values"]).rename(node["name"])
     if "series" in node:

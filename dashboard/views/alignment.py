@@ -64,7 +64,7 @@ for key, heading, empty in (
 
 st.subheader("Key results of an objective")
 choices = objectives.sort_values("title")
-picked = st.selectbox(
+picked: str | None = st.selectbox(  # objective ids are text
     "Objective", choices["objective_id"], key="alignment_objective",
     format_func=lambda oid: str(choices.set_index("objective_id").at[oid, "title"]),
 )  # fmt: skip

@@ -25,7 +25,9 @@ department = state.selected("department")
 preferred = units.loc[units["name"] == (state.selected("team") or department), "unit_id"]
 if st.session_state.get("closing_unit") not in ids:
     st.session_state["closing_unit"] = preferred.iloc[0] if len(preferred) else ids[0]
-unit_id = st.selectbox("Department or team", ids, key="closing_unit", format_func=labels.get)
+unit_id = st.selectbox(
+    "Department or team", ids, key="closing_unit", format_func=labels.__getitem__
+)
 pack = state.closing_pack(cycle, unit_id)
 st.caption(f"{md(pack.unit_name)} · {md(pack.cycle_name)} · as of {pack.as_of}")
 

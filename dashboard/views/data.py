@@ -46,7 +46,9 @@ ROLE_LABELS = {
 
 
 @st.cache_data(max_entries=4, show_spinner="Reading files…")
-def _read(files: tuple[tuple[str, bytes], ...], mapping_text: str | None) -> tuple:
+def _read(
+    files: tuple[tuple[str, bytes], ...], mapping_text: str | None
+) -> tuple[Sources, Mapping, MappingFile | None]:
     mapping_file = parse_mapping_file("mapping.toml", mapping_text) if mapping_text else None
     sources = read_sources(list(files), mapping_file)
     return sources, suggest_mapping(sources.tables, mapping_file), mapping_file

@@ -3,7 +3,9 @@ and is it getting better?"""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import charts, state, transforms
 from dashboard.text import md
@@ -28,7 +30,9 @@ running = cycle_state == "running"
 elapsed = loaded.report.calendar.set_index("cycle_id")["elapsed_share"].get(cycle)
 if previous and running:
     # A running cycle is compared with the previous one at the same point, not its end.
-    before = transforms.headline(*state.previous_at_same_point(cycle, previous))
+    before: transforms.Headline | dict[str, float | None] = transforms.headline(
+        *state.previous_at_same_point(cycle, previous)
+    )
     against = f"{md(previous)} at the same point of the cycle"
 else:
     before = transforms.headline(*state.scoped(loaded, previous)) if previous else {}
@@ -41,7 +45,13 @@ st.caption(
 )
 
 
-def tile(column, label: str, key: str, pattern: str = "{:.2f}", help: str | None = None):
+def tile(
+    column: DeltaGenerator,
+    label: str,
+    key: transforms.Compared,
+    pattern: str = "{:.2f}",
+    help: str | None = None,
+) -> None:
     change = transforms.delta(now[key], before.get(key))
     column.metric(
         label, fmt(now[key], pattern),
@@ -81,7 +91,7 @@ else:
     )
 
 
-def distribution(scores, title: str, key: str) -> None:
+def distribution(scores: pd.Series, title: str, key: str) -> None:
     """A score histogram with the sweet spot, and the counts behind it."""
     histogram = charts.score_histogram(scores)
     st.plotly_chart(charts.distribution_figure(histogram, title), key=key)

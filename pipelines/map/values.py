@@ -9,7 +9,9 @@ so `1.234` cannot mean 1.234 on one row and 1234 on the next.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -115,7 +117,8 @@ def _typed_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, pd.Timestamp | np.datetime64) or hasattr(value, "isoformat"):
-        return pd.Timestamp(value).isoformat().removesuffix("T00:00:00")  # type: ignore[arg-type]
+        stamp = cast("pd.Timestamp | np.datetime64 | dt.date", value)  # it has isoformat
+        return pd.Timestamp(stamp).isoformat().removesuffix("T00:00:00")
     return str(value)
 
 
@@ -205,7 +208,8 @@ def parse_number(column: pd.Series, kind: str = "number", hint: str | None = Non
     values = values.where(~sep.contradicts)
     warnings = _no_messages(column.index)
     if sep.guessed.any():
-        first = sep.guessed.idxmax()
+        # Any: a label of the column's index, of any type; the stubs index by str labels only.
+        first: Any = sep.guessed.idxmax()
         meaning = "a thousands separator" if sep.decimal == "," else "the decimal point"
         warnings.loc[first] = (
             f'"{text[first]}" read as {values[first]:g} ({meaning}); no value in this column '

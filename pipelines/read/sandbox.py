@@ -29,7 +29,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 T = TypeVar("T")
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -49,7 +49,7 @@ def run_in_child(fn: Callable[..., T], *args: Any, memory_mb: int, timeout_s: fl
     return start_in_child(fn, *args, memory_mb=memory_mb, timeout_s=timeout_s).result()
 
 
-class Pending:
+class Pending(Generic[T]):
     """A child process computing `fn(*args)`, started by `start_in_child`: the caller does
     other work meanwhile, then takes the `result()` or `cancel()`s it.
 
@@ -58,7 +58,7 @@ class Pending:
     Python work (the safety scan) is not slowed by them, nor they by it.
     """
 
-    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int,
+    def __init__(self, fn: Callable[..., T], args: tuple[Any, ...], memory_mb: int,
                  timeout_s: float) -> None:  # fmt: skip
         self.memory_mb = memory_mb
         self.timeout_s = timeout_s
@@ -117,7 +117,7 @@ class Pending:
         if self.child.stdout is not None:
             self.child.stdout.close()
 
-    def result(self) -> Any:
+    def result(self) -> T:
         self._finish()
         if self.timed_out:
             self.errors.close()
@@ -133,10 +133,12 @@ class Pending:
             raise ChildFailed(_death(None, self.memory_mb, b""))
         if status == "error":
             raise ChildFailed(str(value))
-        return value
+        return cast(T, value)  # unpickled: what `fn` returned in the child
 
 
-def start_in_child(fn: Callable[..., Any], *args: Any, memory_mb: int, timeout_s: float) -> Pending:
+def start_in_child(
+    fn: Callable[..., T], *args: Any, memory_mb: int, timeout_s: float
+) -> Pending[T]:
     """Start computing `fn(*args)` in a child process (as `run_in_child`) and return at once."""
     return Pending(fn, args, memory_mb, timeout_s)
 

@@ -6,15 +6,20 @@ Kept apart from `pipelines.readers` so the child process that runs it (see
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from array import array
 from dataclasses import dataclass
 from itertools import repeat
 from operator import itemgetter
+from typing import TypeVar, cast
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 Merged = list[tuple[tuple[int, int], tuple[int, int]]]
+# A cell as python-calamine gives it (an empty cell is "").
+Cell = int | float | str | bool | dt.time | dt.date | dt.datetime | dt.timedelta
+C = TypeVar("C")
 NAN = float("nan")
 SEPARATOR = "\x00"  # XML, and so a worksheet cell, cannot hold it
 TITLE_ROWS = 30  # rows above a header that a sheet may have besides its data rows
@@ -25,7 +30,7 @@ class RawSheet:
     """A worksheet as the workbook reader gives it: rows of cell values from `start`."""
 
     name: str
-    rows: list[list[object]] | None  # None when the sheet is over the size limits
+    rows: list[list[Cell]] | None  # None when the sheet is over the size limits
     start: tuple[int, int]
     merged: Merged
     height: int
@@ -80,7 +85,7 @@ class ColumnSheet:
     has_data: bool
 
 
-def fill_merged_down(rows: list[list[object]], merged: Merged, top: int, left: int) -> None:
+def fill_merged_down(rows: list[list[C]], merged: Merged, top: int, left: int) -> None:
     """Repeat a vertically merged cell's value down its rows (an objective spanning its key
     results); horizontal merges are left alone, so a title across the sheet stays one cell."""
     for (r0, c0), (r1, _c1) in merged:
@@ -110,7 +115,9 @@ def workbook_columns(
         top, left = raw.start
         fill_merged_down(rows, raw.merged, top, left)
         width = len(rows[0])
-        head = [[None if c == "" else c for c in row] for row in rows[:HEAD_ROWS]]
+        head: list[list[object]] = [
+            [None if c == "" else c for c in row] for row in rows[:HEAD_ROWS]
+        ]
         below = rows[HEAD_ROWS:]
         columns: list[tuple[str, object]] = []
         for j in range(width):
@@ -122,14 +129,14 @@ def workbook_columns(
 def _typed_cells(column: list[object]) -> tuple[str, object]:
     """One column below the head rows, in the form that pickles cheapest (see
     `ColumnSheet`); an empty cell ("" from the reader) is missing in every form."""
-    kinds = set(map(type, column))
+    kinds = set(map(type, column))  # the casts below hold by these kinds
     if kinds <= {float, int}:
-        return "float64", array("d", column).tobytes()
+        return "float64", array("d", cast("list[float]", column)).tobytes()
     empty = column.count("")
     if kinds == {str}:
         if empty == len(column):  # nothing but empty cells: no text in the column
             return "float64", array("d", [NAN]).tobytes() * len(column)
-        text = SEPARATOR.join(column)  # type: ignore[arg-type]
+        text = SEPARATOR.join(cast("list[str]", column))
         if text.count(SEPARATOR) == len(column) - 1:  # no cell holds the separator
             return "str", text  # one string to pickle; split (and "" made missing) in Arrow
         return "object", [None if c == "" else c for c in column]
@@ -137,5 +144,6 @@ def _typed_cells(column: list[object]) -> tuple[str, object]:
         kinds <= {float, int, str, type(None)}
         and sum(map(isinstance, column, repeat(str))) == empty
     ):
-        return "float64", array("d", [NAN if c == "" or c is None else c for c in column]).tobytes()
+        numbers = cast("list[float]", [NAN if c == "" or c is None else c for c in column])
+        return "float64", array("d", numbers).tobytes()
     return "object", [None if c == "" else c for c in column]

@@ -7,7 +7,7 @@ blank rows and blank unnamed columns are dropped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -78,7 +78,7 @@ def row_problems(name: str, sheet: str | None, rows: list[int], message: str) ->
     return problems
 
 
-def find_header(rows: list[list[object]], is_header: IsHeader) -> int:
+def find_header(rows: Sequence[Sequence[object]], is_header: IsHeader) -> int:
     """Index of the header row: the row naming the most known columns, else the first wide
     all-text row (title rows above it are narrower)."""
     scan = rows[:HEADER_SCAN_ROWS]

@@ -9,6 +9,7 @@ Hidden sheets are skipped unless asked for by name.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -45,7 +46,7 @@ def _column(first: list[object], kind: str, rest: object) -> pd.Series:
     kinds.discard(type(None))
     if kind == "float64" and kinds <= {float, int}:
         head = np.array([np.nan if v is None else v for v in first], dtype="float64")
-        tail = np.frombuffer(rest, dtype="float64")  # type: ignore[call-overload]
+        tail = np.frombuffer(cast(bytes, rest), dtype="float64")  # a float64 column's bytes
         return pd.Series(np.concatenate([head, tail]), dtype="float64")
     if kind == "str":
         joined = pa.array([rest], pa.large_string())
@@ -57,11 +58,13 @@ def _column(first: list[object], kind: str, rest: object) -> pd.Series:
             text = pc.if_else(empty, pa.scalar(None, pa.large_string()), text)
         return pd.Series(pd.array(text, dtype="str"))
     if kind == "float64":
-        tail_values = np.frombuffer(rest, dtype="float64").tolist()  # type: ignore[call-overload]
-        rest = [None if v != v else v for v in tail_values]  # NaN was an empty cell
+        tail_values = np.frombuffer(cast(bytes, rest), dtype="float64").tolist()
+        values: list[object] = [None if v != v else v for v in tail_values]  # NaN: empty cell
     elif kind == "str":
-        rest = [None if v == "" else v for v in rest_text.to_pylist()]
-    return _typed_column(pd.Series([*first, *rest], dtype=object))  # type: ignore[misc]
+        values = [None if v == "" else v for v in rest_text.to_pylist()]
+    else:
+        values = cast(list[object], rest)  # an "object" column's cell values
+    return _typed_column(pd.Series([*first, *values], dtype=object))
 
 
 def _sheet_body(sheet: ColumnSheet, h: int) -> pd.DataFrame:

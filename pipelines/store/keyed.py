@@ -49,7 +49,7 @@ class KeyedCheckIns:
         dtype = pd.CategoricalDtype(self.kr_ids)
         kr_id = pd.Categorical.from_codes(codes.astype(_code_type(len(self.kr_ids))), dtype=dtype)
         out = self.frame.drop(columns="kr_code")
-        out.insert(0, "kr_id", kr_id)
+        out.insert(0, "kr_id", kr_id)  # type: ignore[arg-type]  # stubs: no Categorical; pandas: yes
         return out
 
     def per_key_result(self, per_code: pd.DataFrame, kr_ids: pd.Series) -> pd.DataFrame:

@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 from openpyxl import Workbook
@@ -21,6 +22,11 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from pipelines.store import schema
+
+if TYPE_CHECKING:
+    import numpy as np
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+    from pandas.api.typing import NAType
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_MAX_ROWS = 1_048_576
@@ -120,7 +126,7 @@ def _write_table(wb: Workbook, table: schema.Table, frame: pd.DataFrame) -> None
         ws.append(row)
 
 
-def _column_values(ws, col: schema.Column, series: pd.Series) -> list:
+def _column_values(ws: WriteOnlyWorksheet, col: schema.Column, series: pd.Series) -> list[object]:
     """The column's values as cell contents openpyxl writes with the right type."""
     if col.sql_type == schema.NUMBER:
         numbers = pd.to_numeric(series, errors="coerce").astype("float64")
@@ -135,10 +141,13 @@ def _column_values(ws, col: schema.Column, series: pd.Series) -> list:
     return [_text_cell(ws, v) for v in series.astype(object).tolist()]
 
 
-def _dated(ws, value: date | datetime | None, number_format: str) -> Cell | None:
+def _dated(
+    ws: WriteOnlyWorksheet, value: date | datetime | None, number_format: str
+) -> Cell | None:
     if value is None:
         return None
-    cell = WriteOnlyCell(ws, value=value)
+    cell = WriteOnlyCell(ws)  # typeshed's WriteOnlyCell takes no date: set it as Cell.value
+    cell.value = value  # (what WriteOnlyCell(ws, value=value) does)
     cell.number_format = number_format
     return cell
 
@@ -151,12 +160,13 @@ def _as_date(value: object) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    if pd.isna(value):
+    rest = cast("str | np.datetime64 | NAType", value)  # what is left: ISO text, numpy, NA
+    if pd.isna(rest):
         return None
-    return pd.Timestamp(value).date()
+    return pd.Timestamp(rest).date()
 
 
-def _text_cell(ws, value: object) -> str | Cell | None:
+def _text_cell(ws: WriteOnlyWorksheet, value: object) -> str | Cell | None:
     """Text as a plain string, or a string-typed cell when it could be taken for a formula."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return None
@@ -168,7 +178,7 @@ def _text_cell(ws, value: object) -> str | Cell | None:
     return cell
 
 
-def _width(col: schema.Column, values: Iterable) -> float:
+def _width(col: schema.Column, values: Iterable[object]) -> float:
     """Column width from the header and the first few hundred values, within 10–60."""
     if col.sql_type == schema.DATE:
         return 12

@@ -144,13 +144,14 @@ def test_demo_replaces_a_store_in_one_transaction(small_store: Path, monkeypatch
     import pipelines.store.load
     from okr_health.cli import app
     from pipelines.store.connection import open_store
+    from pipelines.store.rows import upsert_rows
 
     def objective_ids() -> set[str]:
         with open_store(small_store, read_only=True) as conn:
             return {r[0] for r in conn.execute("SELECT objective_id FROM objectives").fetchall()}
 
     before = objective_ids()
-    real_upsert = pipelines.store.load.upsert_rows
+    real_upsert = upsert_rows  # the function `pipelines.store.load` calls
 
     def fail_on_key_results(conn, table, frame):
         if table.name == "key_results":

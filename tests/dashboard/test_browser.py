@@ -76,6 +76,7 @@ def browser_page(server: str):
             "response",
             lambda r: errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None,
         )
+        # the tests read the errors from the page: an attribute Playwright's Page does not declare
         page.console_errors = errors  # type: ignore[attr-defined]
         yield page
         browser.close()

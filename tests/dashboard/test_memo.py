@@ -4,6 +4,7 @@ of content, or a different large frame, computes again."""
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,7 @@ from dashboard import charts, transforms
 from dashboard.memo import SMALL_CELLS, memoized
 
 
-def counting() -> tuple[list[int], object]:
+def counting() -> tuple[list[int], Callable[[pd.DataFrame, str], float]]:
     calls: list[int] = []
 
     @memoized(max_entries=4)
@@ -25,26 +26,26 @@ def counting() -> tuple[list[int], object]:
 
 def test_small_frames_are_keyed_by_content() -> None:
     calls, total = counting()
-    assert total(pd.DataFrame({"a": [1, 2]}), "a") == 3.0  # type: ignore[operator]
-    assert total(pd.DataFrame({"a": [1, 2]}), "a") == 3.0  # type: ignore[operator]
+    assert total(pd.DataFrame({"a": [1, 2]}), "a") == 3.0
+    assert total(pd.DataFrame({"a": [1, 2]}), "a") == 3.0
     assert len(calls) == 1
-    assert total(pd.DataFrame({"a": [1, 5]}), "a") == 6.0  # type: ignore[operator]
+    assert total(pd.DataFrame({"a": [1, 5]}), "a") == 6.0
     assert len(calls) == 2
 
 
 def test_large_frames_are_keyed_by_identity_while_they_live() -> None:
     calls, total = counting()
     big = pd.DataFrame({"a": np.ones(SMALL_CELLS + 1)})
-    assert total(big, "a") == SMALL_CELLS + 1  # type: ignore[operator]
-    assert total(big, "a") == SMALL_CELLS + 1  # type: ignore[operator]
+    assert total(big, "a") == SMALL_CELLS + 1
+    assert total(big, "a") == SMALL_CELLS + 1
     assert len(calls) == 1
     other = big.copy()
     other.loc[0, "a"] = 2.0
-    assert total(other, "a") == SMALL_CELLS + 2  # type: ignore[operator]
+    assert total(other, "a") == SMALL_CELLS + 2
     del big, other
     gc.collect()
     again = pd.DataFrame({"a": np.zeros(SMALL_CELLS + 1)})  # may reuse a dead frame's id
-    assert total(again, "a") == 0.0  # type: ignore[operator]
+    assert total(again, "a") == 0.0
 
 
 def test_transforms_and_figures_are_the_same_objects_for_the_same_data() -> None:

@@ -181,7 +181,7 @@ def test_two_replicas_behind_nginx(served: Served, tmp_path: Path, _: None) -> N
             {c["name"]: c["value"] for c in context.cookies()}.get("okr_replica")
             for context, _page in sessions
         ]
-        assert sorted(str(r) for r in replicas) == ["r1", "r2"], replicas  # one browser on each replica
+        assert sorted(str(r) for r in replicas) == ["r1", "r2"], replicas  # one on each replica
         before = [objectives_tile(page) for _context, page in sessions]
         assert before[0] == before[1] > 0
 

@@ -156,7 +156,7 @@ def test_hostile_text_stays_text(tmp_path: Path):
     wb = report_xlsx(db, out, "co", "2026-Q1")
     cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
-    by_value: dict[str, list] = {}
+    by_value: dict[object, list] = {}
     for c in cells:
         by_value.setdefault(c.value, []).append(c)
     for text in HOSTILE.values():

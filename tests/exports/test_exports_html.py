@@ -75,7 +75,12 @@ def open_offline(browser, path: Path) -> Opened:
     dialogs: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     page.goto(path.as_uri())
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot svg.main-svg').length >= 3")
     return Opened(page, blocked, errors, dialogs)

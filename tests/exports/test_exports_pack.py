@@ -221,7 +221,9 @@ def test_findings_come_from_the_health_engine_narrowed_to_the_unit(tmp_path: Pat
     ops = build_closing_pack(dataset, "2026-Q1", "ops").findings
     rows = {(r.category, r.finding, r.subject): r for r in ops.itertuples()}
     flag = rows[("Goal setting", "sandbagging", "Ben")]
-    assert flag.team == "Operations" and flag.detail.startswith("scored 1.0 on 2 of 3")
+    detail = flag.detail  # itertuples: pandas-stubs type each field as any scalar
+    assert flag.team == "Operations" and isinstance(detail, str)
+    assert detail.startswith("scored 1.0 on 2 of 3")
     assert ("Goal setting", "sandbagging", "Operations") in rows  # the team's own flag
     assert ("Alignment", "orphan objective", "Pay suppliers faster") in rows
     assert ("Writing", "3–5 objectives per owner per cycle", "Ben") in rows

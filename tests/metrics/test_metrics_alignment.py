@@ -167,7 +167,7 @@ def test_long_chains_and_links_out_of_the_table():
 def test_tree_survives_a_loop_of_teams():
     """Teams whose parents run in a circle (y → z → y, with x below them) still give one
     node per team and cycle, each counting the objectives under it once."""
-    teams = [
+    teams: list[dict[str, str | None]] = [
         {"team_id": "x", "name": "X", "parent_team_id": "y", "level": "team"},
         {"team_id": "y", "name": "Y", "parent_team_id": "z", "level": "team"},
         {"team_id": "z", "name": None, "parent_team_id": "y", "level": None},

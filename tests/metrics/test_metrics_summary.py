@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,8 @@ SPEC_KEYS = {
 
 
 def test_small_company_summary_has_every_spec_key():
-    dataset = Dataset(**small_company(), as_of=date(2026, 3, 31))
+    tables: dict[str, Any] = small_company()  # Any: Dataset's keyword arguments
+    dataset = Dataset(**tables, as_of=date(2026, 3, 31))
     summary = build_summary(dataset, None)
     json.dumps(summary)  # plain JSON types only
     assert set(summary) >= SPEC_KEYS

@@ -161,6 +161,7 @@ def test_no_data_is_ungraded_and_left_out_of_objective_mean():
     )
     scores = score_all(OBJ, krs, NO_CHECK_INS)
     b = scores.key_results.set_index("kr_id").loc["b"]
+    assert isinstance(b, pd.Series)  # one row: kr_id is unique
     assert math.isnan(b["score"]) and pd.isna(b["score_source"])
     assert scores.objectives.iloc[0]["score"] == pytest.approx(0.5)
     assert scores.objectives.iloc[0]["graded_krs"] == 1

@@ -10,6 +10,7 @@ import hashlib
 import io
 import os
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from pipelines.map.mapping import known_header
 from pipelines.read import delimited, sources, workbooks
 from pipelines.read.files import _read_at_most, read_files
 from pipelines.read.safety import check_file, scan_zip_parts
-from pipelines.read.sheets import workbook_columns, workbook_sheets
+from pipelines.read.sheets import fill_merged_down, workbook_columns, workbook_sheets
 from pipelines.settings import settings
 from pipelines.store.connection import open_store
 from pipelines.store.rows import content_hash
@@ -50,11 +51,11 @@ def check_ins_csv(rows: int, bad: dict[int, tuple[int, str]] | None = None) -> b
 def general(name: str, data: bytes) -> sources.Sources:
     """`read_sources` with the fast CSV path switched off."""
     fast = delimited._read_csv_fast
-    delimited._read_csv_fast = lambda *args: False  # type: ignore[assignment]
+    delimited._read_csv_fast = lambda *args: False
     try:
         return read_sources([(name, data)])
     finally:
-        delimited._read_csv_fast = fast  # type: ignore[assignment]
+        delimited._read_csv_fast = fast
 
 
 def same_sources(a: sources.Sources, b: sources.Sources) -> None:
@@ -149,12 +150,12 @@ def test_a_loop_far_up_a_long_chain_of_objectives_is_found(tmp_path: Path) -> No
     assert len(loops) == 60 and loops[0].row == 2
 
 
-def workbook(rows: list[list[object]], merged: tuple[str, ...] = ()) -> bytes:
+def workbook(rows: Sequence[Sequence[object]], merged: tuple[str, ...] = ()) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "OKRs"
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     for cells in merged:
         sheet.merge_cells(cells)
     buffer = io.BytesIO()
@@ -168,7 +169,7 @@ def frame_from_rows(data: bytes) -> pd.DataFrame:
     raw = workbook_sheets(data, set(), 10**6, 500)[0][0]
     rows = raw.rows
     assert rows is not None
-    workbooks.fill_merged_down(rows, raw.merged, *raw.start)
+    fill_merged_down(rows, raw.merged, *raw.start)
     h = sources.find_header(rows, known_header)
     body = pd.DataFrame(rows[h + 1 :], columns=range(len(rows[0])), dtype=object)
     body = body.replace({"": None}).apply(workbooks._typed_column)
@@ -182,7 +183,8 @@ def frame_from_columns(data: bytes) -> pd.DataFrame:
     return workbooks._sheet_body(sheet, sources.find_header(sheet.head, known_header))
 
 
-HEADER = ["Quarter", "Objective", "Key Result", "Start", "Target", "Current", "Due", "Done"]
+HEADER: list[object] = ["Quarter", "Objective", "Key Result", "Start", "Target", "Current",
+                        "Due", "Done"]  # fmt: skip
 
 
 def flat_rows(n: int) -> list[list[object]]:

@@ -15,7 +15,7 @@ CLI = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "okr-health"
 
 
 def fifty_problems() -> dict[str, list[list[object]]]:
-    objectives = [
+    objectives: list[list[object]] = [
         ["Company OKRs"],  # two title rows: the header is on row 3
         ["exported 2025-09-30"],
         ["objective_id", "cycle_id", "title", "team_id", "parent_objective_id"],
@@ -25,8 +25,8 @@ def fifty_problems() -> dict[str, list[list[object]]]:
         ["O1", "2025-Q3", "Duplicate", "co", None],  # row 7: duplicate id
         ["O4", "2025-Q3", None, "co", None],  # row 8: no title
     ]
-    header = ["kr_id", "objective_id", "title", "kr_type", "start_value", "target_value",
-              "current_value", "manual_score"]  # fmt: skip
+    header: list[object] = ["kr_id", "objective_id", "title", "kr_type", "start_value",
+                            "target_value", "current_value", "manual_score"]  # fmt: skip
     krs: list[list[object]] = [header]
     for i in range(1, 43):  # Excel rows 2–43
         row: list[object] = [f"K{i:02d}", "O1", f"Key result {i}", "increase", 0, 10, 5, None]
@@ -43,7 +43,7 @@ def fifty_problems() -> dict[str, list[list[object]]]:
         if i >= 38:
             row[2] = None  # rows 39–43
         krs.append(row)
-    check_ins = [
+    check_ins: list[list[object]] = [
         ["kr_id", "checked_at", "value"],
         ["K01", "2025-08-01", 3],
         ["K02", "31/02/2025", 4],  # row 3

@@ -40,7 +40,7 @@ def assert_canonical_loaded(db: Path) -> None:
 
 
 def test_canonical_workbook_with_readme_and_hidden_sheet(tmp_path: Path) -> None:
-    sheets = {
+    sheets: dict[str, list[list[object]]] = {
         "README": [["How to fill this template"], ["One row per key result…"]],
         **CANONICAL_SHEETS,
         "Old KeyResults": [["kr_id", "objective_id", "title"], ["K9", "nowhere", "stale"]],
@@ -88,7 +88,7 @@ def test_shipped_template_loads_as_it_is(tmp_path: Path) -> None:
 
 FLAT_HEADER = ["Quarter", "Team", "Objective", "Key Result", "Owner", "Start", "Target",
                "Current", "Score"]  # fmt: skip
-FLAT_ROWS = [
+FLAT_ROWS: list[list[object]] = [
     ["2025-Q3", "Sales", "Grow revenue", "Revenue from 100 to 110", "Ann", 100, 110, 106, None],
     ["2025-Q3", "Sales", "Grow revenue", "NPS from 30 to 50", "Bob", 30, 50, 40, None],
     [None] * 9,
@@ -100,7 +100,10 @@ FLAT_ROWS = [
 
 
 def flat_sheet(path: Path, rows: list[list[object]] = FLAT_ROWS) -> Path:
-    title = [["Sales OKRs — Q3 2025"], ["Owner: Sales leadership", None, "as of 2025-09-30"]]
+    title: list[list[object]] = [
+        ["Sales OKRs — Q3 2025"],
+        ["Owner: Sales leadership", None, "as of 2025-09-30"],
+    ]
     return write_xlsx(path, {"OKRs": [*title, FLAT_HEADER, *rows]})
 
 
@@ -351,7 +354,7 @@ def test_cli_ingest_dry_run_then_load_then_unchanged(tmp_path: Path) -> None:
 
 
 def test_flat_sheet_with_a_date_column_records_check_ins(tmp_path: Path) -> None:
-    rows = [
+    rows: list[list[object]] = [
         ["Quarter", "Objective", "Key Result", "Owner", "Target", "Current", "Confidence",
          "Last updated", "Comment"],
         ["2025-Q3", "Grow revenue", "Revenue 0 → 10", "Ann", 10, 4, "7", "14/08/2025", "ok"],
@@ -372,7 +375,7 @@ def test_flat_sheet_with_a_date_column_records_check_ins(tmp_path: Path) -> None
 
 
 def test_flat_sheet_objective_details_that_disagree_are_warned(tmp_path: Path) -> None:
-    rows = [
+    rows: list[list[object]] = [
         ["Quarter", "Objective", "Objective owner", "Key Result", "Target", "Current"],
         ["2025-Q3", "Grow revenue", "Ann", "Revenue 0 → 10", 10, 4],
         ["2025-Q3", "Grow revenue", "Bob", "Deals 0 → 20", 20, 5],
@@ -397,7 +400,7 @@ def test_a_missing_path_is_rejected_and_logged(tmp_path: Path) -> None:
 
 
 def test_check_in_columns_without_a_date_are_reported_not_dropped(tmp_path: Path) -> None:
-    rows = [
+    rows: list[list[object]] = [
         ["Quarter", "Objective", "Key Result", "Target", "Current", "Confidence"],
         ["2025-Q3", "Grow revenue", "Revenue 0 → 10", 10, 4, "70%"],
     ]

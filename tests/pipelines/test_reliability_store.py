@@ -24,7 +24,7 @@ import pytest
 import pipelines.store.load
 from pipelines.ingest import ingest_files
 from pipelines.store.connection import open_store
-from pipelines.store.rows import import_history
+from pipelines.store.rows import import_history, upsert_rows
 from pipelines.store.schema import ENTITY_TABLES
 from tests.support.stores import small_company, write_store
 
@@ -63,7 +63,7 @@ def test_fault_at_row_900_of_1000_leaves_the_store_unchanged(
     store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = contents(store)
-    real_upsert = pipelines.store.load.upsert_rows
+    real_upsert = upsert_rows  # the function `pipelines.store.load` calls
 
     def upsert_then_fail(conn, table, frame):  # writes 899 key results, then the disk "fills"
         if table.name == "key_results":

@@ -105,6 +105,7 @@ def test_the_cached_report_equals_analyse_exactly(demo_copy: Path):
     opening = scores_at_same_point(dataset, report.calendar, "2026-Q4", "2026-Q3")
     assert (again.same_point.cycle, again.same_point.previous) == ("2026-Q4", "2026-Q3")
     same(opening, (again.same_point.objectives, again.same_point.key_results), "same point")
+    assert again.report is not None
     assert {f.name for f in dataclasses.fields(again.report)} == {
         f.name for f in dataclasses.fields(report)
     }
@@ -123,7 +124,8 @@ def test_every_kind_of_value_the_format_holds_comes_back_as_it_was(small_store: 
                                ordered=True),
         "kr": pd.Categorical(["k1", "k2", "k1"], categories=pd.Index(["k1", "k2", "k9"],
                                                                      name="kr_id")),
-        "when": pd.to_datetime(["2026-01-01", None, "2026-03-01"]).as_unit("us"),
+        # pandas-stubs take no None in the list; pandas reads it as NaT
+        "when": pd.to_datetime(["2026-01-01", None, "2026-03-01"]).as_unit("us"),  # type: ignore[arg-type]
         "span": pd.to_timedelta([1, 2, None], unit="D"),
         "score": [0.1, np.nan, -0.0],
     }, index=pd.Index(["k1", "k2", "k3"], name="kr_id"))  # fmt: skip

@@ -46,7 +46,7 @@ AUTH = {
 def served_args(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[list[str], dict]:
     """What `okr-health serve ARGS` would exec: Streamlit's arguments and environment."""
     seen: dict = {}
-    monkeypatch.setattr(okr_health.cli.os, "execve", lambda exe, a, env: seen.update(a=a, env=env))
+    monkeypatch.setattr(os, "execve", lambda exe, a, env: seen.update(a=a, env=env))  # cli's os
     okr_health.cli.app(["serve", *args], standalone_mode=False)
     return seen["a"], seen["env"]
 

@@ -70,7 +70,7 @@ def sheet_xml(rows: str = ROWS, prolog: str = "", dimension: str | None = None) 
 
 
 def xlsx(
-    sheet: str | None = None,
+    sheet: str | bytes | None = None,
     strings: str = HEAD + STRINGS,
     extra_parts: tuple[tuple[str, bytes | str], ...] = (),
     chart_sheet: bool = False,

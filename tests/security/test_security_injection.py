@@ -18,6 +18,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -57,7 +58,8 @@ def csv_bytes() -> bytes:
 def xlsx_bytes() -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
-    for r, row in enumerate([FLAT_HEADER, *flat_rows()], start=1):
+    rows: list[list[Any]] = [FLAT_HEADER, *flat_rows()]  # Any: cell values of every kind
+    for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
             cell = ws.cell(r, c, value)
             if isinstance(value, str):

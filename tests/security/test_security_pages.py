@@ -143,7 +143,7 @@ class Watched:
         self.page = page
         self.dialogs: list[str] = []
         self.errors: list[str] = []
-        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        page.on("dialog", self._dialog)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url}"))
@@ -151,6 +151,10 @@ class Watched:
             "response",
             lambda r: self.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None,
         )
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
 
     def open(self, url: str, heading: str) -> None:
         page = self.page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import pandas as pd
@@ -42,9 +43,9 @@ def check_in(kr_id: str, day: str, value: float | None = None, hour: int = 10, *
 def dataset(
     objectives: list[dict],
     key_results: list[dict],
-    check_ins: list[dict] = (),
-    cycles: list[dict] = (Q1,),
-    teams: list[dict] = TEAMS,
+    check_ins: Sequence[dict] = (),
+    cycles: Sequence[dict] = (Q1,),
+    teams: Sequence[dict] = TEAMS,
     as_of: date = date(2026, 2, 15),
 ) -> Dataset:
     ci = canonical("check_ins", list(check_ins))

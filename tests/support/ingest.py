@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import openpyxl
@@ -82,12 +83,14 @@ CANONICAL_SCORES = {"K1": 0.6, "K2": 2 / 3, "K3": 1.0, "K4": 1.0}
 
 def write_xlsx(
     path: Path,
-    sheets: dict[str, list[list[object]]],
+    sheets: Mapping[str, Sequence[Sequence[object]]],
     hidden: tuple[str, ...] = (),
 ) -> Path:
     """A workbook with one sheet per entry, rows written from A1 as given."""
     book = openpyxl.Workbook()
-    book.remove(book.active)
+    blank = book.active  # the empty sheet a new workbook starts with
+    assert blank is not None
+    book.remove(blank)
     for name, rows in sheets.items():
         sheet = book.create_sheet(name)
         for row in rows:
@@ -99,7 +102,7 @@ def write_xlsx(
 
 
 def write_csv(
-    path: Path, rows: list[list[object]], sep: str = ",", encoding: str = "utf-8"
+    path: Path, rows: Sequence[Sequence[object]], sep: str = ",", encoding: str = "utf-8"
 ) -> Path:
     """Rows as delimited text in the given encoding (no quoting needed by the callers)."""
     text = "\r\n".join(sep.join("" if c is None else str(c) for c in row) for row in rows)
