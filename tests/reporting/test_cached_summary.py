@@ -42,3 +42,21 @@ def test_an_unknown_cycle_is_still_refused(tmp_path: Path) -> None:
                           capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 1
     assert "unknown cycle '1999-Q1'" in done.stderr
+
+
+def test_an_import_is_summarised_at_once_despite_the_remembered_key(tmp_path: Path) -> None:
+    db = tmp_path / "okr.duckdb"
+    subprocess.run([*CLI, "demo", "--db", str(db)], check=True, capture_output=True)
+    before = summary(db, "--json")
+    assert (tmp_path / "okr.duckdb.cache" / "last-key.json").exists()  # the key remembered
+    change = tmp_path / "change.csv"
+    change.write_text(
+        "Quarter,Team,Objective,Key Result,Owner,Start,Target,Current\n"
+        "2026-Q4,Sales,Summarised at once,Deals 0 to 10,Ann,0,10,5\n"
+    )
+    for warm in ("--no-warm", "--warm"):  # computed from the store, then from the new entry
+        subprocess.run([*CLI, "ingest", str(change), "--db", str(db), warm], check=True,
+                       capture_output=True)  # fmt: skip
+        after = summary(db, "--json")
+        assert after != before
+        assert after == summary(db, "--json", cache=False)
