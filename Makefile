@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install browser demo lint bench bench-l clean
+.PHONY: run test install browser demo lint bench bench-l bench-load clean
 
 run: install  ## install, write the demo company if the store is empty, open the dashboard
 	$(BIN)/okr-health demo --if-missing
@@ -25,10 +25,10 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-browser:  ## Debian's Chromium for the browser tests (Playwright cannot download its own here)
-	@command -v chromium >/dev/null 2>&1 || { \
+browser:  ## Debian's Chromium for the browser tests (Playwright cannot download its own here), and nginx for the proxy test
+	@{ command -v chromium && { command -v nginx || test -x /usr/sbin/nginx; }; } >/dev/null 2>&1 || { \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium nginx >/dev/null; }
 
 demo: install
 	$(BIN)/okr-health demo
@@ -41,6 +41,9 @@ bench: install  ## benchmarks on the M company (L with `make bench-l`)
 
 bench-l: install
 	$(BIN)/python -m benchmarks.run --sizes S,M,L2,L
+
+bench-load: install browser  ## ten viewers at once through nginx, 1 and 2 replicas
+	$(BIN)/python -m benchmarks.load --sessions 10 --rounds 3 --replicas 1,2
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

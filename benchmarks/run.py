@@ -63,7 +63,7 @@ MEASUREMENTS = (
     Measurement("page_render", "first render of the Overview (AppTest)",
                 ("page_render", "page_limit", "page_peer")),
     Measurement("summary_cold_cached",
-                "summary, cold with the report cache (fresh process: key + read back + summary)",
+                "summary, cold with the report cache (fresh process: key + the kept summary)",
                 ("summary_cached", "summary_limit", "summary_peer")),
     Measurement("cache_warm",
                 "writing the report cache after an import (fresh process: read + analyse + write)",
@@ -80,7 +80,7 @@ class Target:
     check: Callable[[dict[str, Any]], bool]
 
 
-LARGE = frozenset({"M", "L2", "L"})
+LARGE = frozenset({"M", "L2", "L4", "L"})
 SMALL = frozenset({"T", "S"})  # fixed costs dominate: growth is judged from M up
 LINEAR_K = 1.1  # time ∝ rows^k; up to 1.1 is linear within a shared machine's noise
 TARGETS: dict[str, list[Target]] = {
@@ -100,7 +100,10 @@ TARGETS: dict[str, list[Target]] = {
     "filter_change": [Target("< 1 s", frozenset({"M"}), lambda r: r["product_s"] < 1)],
     "page_render": [Target("< 3 s", frozenset({"M"}), lambda r: r["product_s"] < 3)],
     "page_render_cached": [Target("< 3 s", frozenset({"M"}), lambda r: r["product_s"] < 3)],
-    "summary_cold_cached": [Target("< 1 s", frozenset({"M"}), lambda r: r["product_s"] < 1)],
+    "summary_cold_cached": [
+        Target("< 1 s", frozenset({"M"}), lambda r: r["product_s"] < 1),
+        Target("≤ 0.5 s", frozenset({"L4"}), lambda r: r["product_s"] <= 0.5),
+    ],
 }
 
 

@@ -211,6 +211,8 @@ SIZES: dict[str, Size] = {
         Size("M", "2,000 teams, 4 quarters", _company(n_departments=12, n_teams=2000),
              flat_xlsx=True),
         Size("L2", "25,000 owners, individual OKRs, 1 quarter", _tiled(25_000, 225_000)),
+        Size("L4", "44,000 owners, individual OKRs, 1 quarter (the issue's 400k key results)",
+             _tiled(44_000, 400_000)),
         Size("L", "100,000 owners, individual OKRs, 1 quarter", _tiled(100_000, 900_000)),
     )
 }  # fmt: skip

@@ -2,7 +2,8 @@
 
 Band colours come from metrics.bands, so a band looks the same on every chart and export.
 Every builder is `@literal_text`: the names and titles in its figure show as typed, never
-as Plotly's HTML (see dashboard/text.py).
+as Plotly's HTML (see dashboard/text.py), and `@memoized` (dashboard/memo.py): the same
+data gives the same figure object without building it again, so treat figures as read-only.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.memo import memoized
 from exports.plot_text import literal_text
 from metrics.bands import BAND_COLORS, BAND_LABELS, BANDS, SWEET_SPOT, band_of
 
 BIN_WIDTH = 0.1
 
 
+@memoized()
 def score_histogram(scores: pd.Series) -> pd.DataFrame:
     """Counts of graded scores per 0.1-wide bin (1.0 gets its own bar, the 'maxed' band).
 
@@ -40,6 +43,7 @@ def score_histogram(scores: pd.Series) -> pd.DataFrame:
     return frame
 
 
+@memoized()
 @literal_text
 def distribution_figure(histogram: pd.DataFrame, title: str) -> go.Figure:
     """Bars of the score histogram coloured by band, with the 0.6–0.7 sweet spot shaded."""
@@ -69,6 +73,7 @@ def distribution_figure(histogram: pd.DataFrame, title: str) -> go.Figure:
     return fig
 
 
+@memoized()
 def band_share_frame(scores: pd.Series) -> pd.DataFrame:
     """Count and share of graded scores per band, in band order."""
     bands = band_of(scores.dropna())
@@ -99,6 +104,7 @@ def _sweet_band(fig: go.Figure, axis: str = "x", label: bool = False) -> None:
         fig.add_hrect(y0=SWEET_SPOT[0], y1=SWEET_SPOT[1], **shade)
 
 
+@memoized()
 @literal_text
 def department_progress_figure(progress: pd.DataFrame, running: bool) -> go.Figure:
     """Departments side by side: mean objective score (bars coloured by band), and for a
@@ -133,6 +139,7 @@ def department_progress_figure(progress: pd.DataFrame, running: bool) -> go.Figu
     return fig
 
 
+@memoized()
 @literal_text
 def trend_figure(trends: pd.DataFrame, metrics: dict[str, str], title: str) -> go.Figure:
     """One line per metric across cycles (x = cycle), the sweet spot shaded on the 0–1 axis."""
@@ -150,6 +157,7 @@ def trend_figure(trends: pd.DataFrame, metrics: dict[str, str], title: str) -> g
     return fig
 
 
+@memoized()
 @literal_text
 def department_trend_figure(trends: pd.DataFrame, metric: str, label: str) -> go.Figure:
     """`metric` per department across cycles, one line per department."""
@@ -167,6 +175,7 @@ def department_trend_figure(trends: pd.DataFrame, metric: str, label: str) -> go
     return fig
 
 
+@memoized()
 @literal_text
 def alignment_tree_figure(tree: pd.DataFrame) -> go.Figure:
     """Company → departments → teams → objectives as a sunburst, each slice in the colour
@@ -186,6 +195,7 @@ def alignment_tree_figure(tree: pd.DataFrame) -> go.Figure:
     return fig
 
 
+@memoized()
 @literal_text
 def patterns_figure(patterns: pd.DataFrame, who: str) -> go.Figure:
     """Mean score against the share of maxed key results, one dot per owner or team, sized
@@ -211,6 +221,7 @@ def patterns_figure(patterns: pd.DataFrame, who: str) -> go.Figure:
     return fig
 
 
+@memoized()
 @literal_text
 def discipline_heatmap(team_weeks: pd.DataFrame) -> go.Figure:
     """Share of active key results checked in, per team (rows) and week (columns). A week
@@ -250,6 +261,7 @@ def discipline_heatmap(team_weeks: pd.DataFrame) -> go.Figure:
     return fig
 
 
+@memoized()
 @literal_text
 def calibration_figure(calibration: pd.DataFrame) -> go.Figure:
     """Per team: mean stated confidence against the share of key results hit."""

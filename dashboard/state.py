@@ -182,14 +182,40 @@ def pack_units(loaded: Loaded) -> pd.DataFrame:
     return units[units["level"].isin(["department", "team"])].reset_index(drop=True)
 
 
-def scoped(loaded: Loaded, cycle: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Objectives and key results of `cycle` (all cycles when None) under the filters."""
-    objectives = filter_units(loaded.objectives)
+def _filtered(
+    loaded: Loaded, cycle: str | None, units: tuple[str | None, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    objectives = loaded.objectives
+    for column, value in zip(("department", "team", "level"), units, strict=True):
+        if value is not None and column in objectives.columns:
+            objectives = objectives[objectives[column] == value]
     if cycle is not None:
         objectives = objectives[objectives["cycle_id"] == cycle]
     key_results = loaded.key_results
     key_results = key_results[isin(key_results["objective_id"], objectives["objective_id"])]
     return objectives, key_results
+
+
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+def _scoped(
+    db_path: str, version: float, day: date, cycle: str | None, units: tuple[str | None, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The filtered frames of one filter set, once per store version, shared by every session
+    (cache_resource: no pickling; the same objects on every run, which lets the pages'
+    transforms and charts find their memoized results, see dashboard/memo.py)."""
+    loaded = _load(db_path, version, day)
+    assert loaded is not None
+    return _filtered(loaded, cycle, units)
+
+
+def scoped(loaded: Loaded, cycle: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Objectives and key results of `cycle` (all cycles when None) under the filters
+    (read-only: shared by every session with the same filters)."""
+    units = tuple(selected(key) for key in ("department", "team", "level"))
+    path, version, day = _version(db_path())
+    if loaded is not _load(path, version, day):  # a Loaded not from this store's cache
+        return _filtered(loaded, cycle, units)
+    return _scoped(path, version, day, cycle, units)
 
 
 def show_empty_store() -> None:

@@ -1,4 +1,8 @@
-"""Pure transforms the pages apply to the cached report (DataFrames in, DataFrames out)."""
+"""Pure transforms the pages apply to the cached report (DataFrames in, DataFrames out).
+
+Each is `memoized` per input (dashboard/memo.py): the same filters give the same frames,
+so a repeated view does no pandas work here. Results are shared: read them, never assign
+into them."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Literal, TypedDict
 import pandas as pd
 
 from dashboard import links
+from dashboard.memo import memoized
 from metrics.bands import band_of
 from metrics.history import check_in_scores
 
@@ -36,6 +41,7 @@ class Headline(TypedDict):
 Compared = Literal["objective_mean", "kr_mean", "sweet_share", "maxed_share"]
 
 
+@memoized()
 def headline(objectives: pd.DataFrame, key_results: pd.DataFrame) -> Headline:
     """The Overview's tiles: mean objective and key-result score, sweet-spot share, counts,
     the share maxed at 1.0, and for a running cycle the share of key results on track."""
@@ -58,6 +64,7 @@ def delta(now: float | None, before: float | None) -> float | None:
     return None if now is None or before is None else now - before
 
 
+@memoized()
 def department_progress(objectives: pd.DataFrame) -> pd.DataFrame:
     """Per department: mean objective score, expected progress, forecast, gap to the
     calendar (score − expected) and objectives at risk; furthest behind first."""
@@ -74,6 +81,7 @@ def department_progress(objectives: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["gap", "score"], na_position="last").reset_index(drop=True)
 
 
+@memoized()
 def at_risk_objectives(objectives: pd.DataFrame) -> pd.DataFrame:
     """Objectives of a running cycle whose score is well behind the calendar."""
     risky = objectives[objectives["pace"] == "at risk"]
@@ -83,6 +91,7 @@ def at_risk_objectives(objectives: pd.DataFrame) -> pd.DataFrame:
     return risky.sort_values("gap")[columns].reset_index(drop=True)
 
 
+@memoized()
 def tree_for(tree: pd.DataFrame, cycle: str, department_id: str | None) -> pd.DataFrame:
     """The alignment tree of one cycle, rooted at a department when one is chosen."""
     nodes = tree[tree["cycle_id"] == cycle]
@@ -101,6 +110,7 @@ def tree_for(tree: pd.DataFrame, cycle: str, department_id: str | None) -> pd.Da
     return out.reset_index(drop=True)
 
 
+@memoized()
 def alignment_issues(links: pd.DataFrame, objectives: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Orphans, unsupported top objectives and broken links of the objectives shown."""
     shown = links[links["objective_id"].isin(objectives["objective_id"])]
@@ -114,6 +124,7 @@ def alignment_issues(links: pd.DataFrame, objectives: pd.DataFrame) -> dict[str,
     }
 
 
+@memoized()
 def trend_with_forecast(
     trends: pd.DataFrame, objectives: pd.DataFrame, running: str | None, by: str | None = None
 ) -> pd.DataFrame:

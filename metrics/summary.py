@@ -178,3 +178,15 @@ def build_summary(
             "stale_key_results": len(stale),
         },
     }
+
+
+def summaries_by_cycle(dataset: Dataset, report: HealthReport) -> dict[str, dict[str, Any]]:
+    """`build_summary` of every cycle of the dataset, and under "" the default cycle's (what
+    `okr-health summary` prints without --cycle): kept with a cached report, so printing a
+    summary reads these few numbers instead of the dataset."""
+    default = build_summary(dataset, report=report)
+    out = {"": default}
+    for cycle in map(str, dataset.cycles["cycle_id"]):
+        same = cycle == default["cycle"]
+        out[cycle] = default if same else build_summary(dataset, cycle, report=report)
+    return out

@@ -13,6 +13,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import pandas as pd
 import typer
 
+from okr_health.output import json_reports, summary_text
+from okr_health.serving import (
+    LOOPBACK,
+    streamlit_configured,
+    streamlit_option,
+    streamlit_options,
+)
 from pipelines.settings import Settings, SettingsError, settings
 from pipelines.store.connection import StoreBusy, StoreReadOnly, open_store, resolve_db_path
 from pipelines.store.dataset import Dataset, read_dataset
@@ -20,7 +27,6 @@ from pipelines.store.schema import counted, row_counts
 from pipelines.store.undo import UndoError
 
 if TYPE_CHECKING:  # imported where used: the command line starts without the metrics
-    from pipelines.ingest import IngestReport
     from reporting.cache import StoreReport
 
 
@@ -229,7 +235,7 @@ def ingest(
             progress(REPORT_STAGE)
             cached = _warm(path, quiet=True)
     if as_json:
-        typer.echo(json.dumps(_json_reports(reports), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(json_reports(reports), indent=2, ensure_ascii=False))
         if not all(r.ok for r in reports):
             raise typer.Exit(1)
         return
@@ -261,49 +267,6 @@ def ingest(
         typer.echo("dry run: nothing was written.")
     if cached:
         typer.echo(cached)
-
-
-def _json_report(report: IngestReport) -> dict[str, object]:
-    """One import's report as `ingest --json` prints it."""
-    from pipelines.problems import problem_record
-
-    described = report.described
-    return {
-        "ok": report.ok,
-        "outcome": report.outcome,
-        "as_of": report.as_of.isoformat() if report.as_of else None,
-        "files": report.source_files,
-        "rows": report.rows,
-        "archived": report.archived,
-        "removed": report.removed,
-        "not_mapped": report.unmapped_columns,
-        "recognised": report.recognised,
-        "not_scored": report.not_scored,
-        "notes": report.notes,
-        "changes": {
-            "added": described.changes.total("added"),
-            "changed": described.changes.total("changed"),
-            "removed": described.changes.total("removed"),
-            "removed_objectives": described.removed_objectives,
-            "removed_key_results": described.removed_key_results,
-            "check_ins_recorded": len(described.value_changes),
-        }
-        if described is not None
-        else None,
-        "problems": [problem_record(p) for p in report.problems],
-    }
-
-
-def _json_reports(reports: list[IngestReport]) -> dict[str, object]:
-    """`ingest --json`: one import's object; several dated snapshots as `imports`, in order,
-    under the overall `ok` and the last one's `outcome`."""
-    if len(reports) == 1:
-        return _json_report(reports[0])
-    return {
-        "ok": all(r.ok for r in reports),
-        "outcome": reports[-1].outcome,
-        "imports": [_json_report(r) for r in reports],
-    }
 
 
 @app.command()
@@ -361,7 +324,12 @@ def summary(
 ) -> None:
     """Headline figures of a cycle: counts, scores, bands, alignment and flags."""
     from metrics.summary import build_summary
+    from reporting.summaries import cached_summary
 
+    kept = None if at else cached_summary(_existing(db), cycle)  # no data read
+    if kept is not None:
+        typer.echo(json.dumps(kept, indent=2, default=str) if as_json else summary_text(kept))
+        return
     found = _store_report(db, at)
     dataset = found.dataset
     if cycle and cycle not in set(dataset.cycles["cycle_id"]):
@@ -370,40 +338,7 @@ def summary(
     if as_json:
         typer.echo(json.dumps(result, indent=2, default=str))
         return
-    typer.echo(_summary_text(result))
-
-
-def _summary_text(result: dict[str, Any]) -> str:
-    scores, counts = result["scores"], result["counts"]
-
-    def pct(x: float | None) -> str:
-        return "–" if x is None else f"{x:.0%}"
-
-    def num(x: float | None) -> str:
-        return "–" if x is None else f"{x:.2f}"
-
-    bands = "  ".join(f"{k} {v}" for k, v in scores["bands"].items())
-    lines = [
-        f"Cycle {result['cycle']} (as of {result['as_of']})",
-        f"  {counts['objectives']} objectives, {counts['key_results']} key results "
-        f"({counts['ungraded_key_results']} ungraded), {counts['check_ins']} check-ins",
-        f"  mean key-result score {num(scores['kr_mean'])}, "
-        f"mean objective score {num(scores['objective_mean'])}, "
-        f"in the 0.6–0.7 sweet spot {pct(scores['sweet_spot_share'])}",
-        f"  bands: {bands}",
-    ]
-    alignment = result.get("alignment") or {}
-    if alignment.get("aligned_share") is not None:
-        lines.append(
-            f"  aligned {pct(alignment['aligned_share'])}, orphans {alignment['orphans']}, "
-            f"unsupported top objectives {alignment['unsupported_top']}, "
-            f"broken links {alignment['broken_links']}"
-        )
-    flags = result.get("flags") or {}
-    for kind in ("sandbagging", "over_ambitious"):
-        for flag in flags.get(kind) or []:
-            lines.append(f"  {kind.replace('_', '-')}: {flag['owner']}: {flag['evidence']}")
-    return "\n".join(lines)
+    typer.echo(summary_text(result))
 
 
 SCORE_LEVELS = ("key_result", "objective")
@@ -533,45 +468,6 @@ def report(
     )
 
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
-# What `serve` sets when neither a flag nor Streamlit's own configuration (.streamlit/
-# config.toml, ~/.streamlit/config.toml, STREAMLIT_* variables) says otherwise.
-SERVE_DEFAULTS = {
-    "server.address": "127.0.0.1",
-    "server.headless": "true",
-    "server.enableXsrfProtection": "true",
-    "browser.gatherUsageStats": "false",
-    "client.toolbarMode": "viewer",  # viewers get no Deploy button and no developer menu
-}
-
-
-def streamlit_configured() -> set[str]:
-    """The options Streamlit's own configuration sets (files in the working directory and
-    the home folder, and STREAMLIT_* variables), read as `streamlit run` will read them."""
-    from streamlit import config as st_config
-    from streamlit.config_option import ConfigOption
-
-    options = st_config.get_config_options(force_reparse=True)
-    default = ConfigOption.DEFAULT_DEFINITION
-    return {
-        key
-        for key, option in options.items()
-        if option.where_defined != default or (option.env_var and option.env_var in os.environ)
-    }
-
-
-def streamlit_options(
-    flags: dict[str, str | None], configured: set[str], max_upload_mb: int
-) -> dict[str, str]:
-    """The options `serve` passes to Streamlit: every flag given, then each default of
-    SERVE_DEFAULTS that Streamlit's configuration does not set itself. The upload cap is
-    OKR_HEALTH_MAX_UPLOAD_MB's, always (importing refuses larger files anyway)."""
-    options = {key: value for key, value in SERVE_DEFAULTS.items() if key not in configured}
-    options.update({key: value for key, value in flags.items() if value is not None})
-    options["server.maxUploadSize"] = str(max_upload_mb)
-    return options
-
-
 @app.command()
 def serve(
     db: DbOption = None,
@@ -591,6 +487,21 @@ def serve(
             "dashboard). Load data with `okr-health ingest` instead.",
         ),
     ] = False,
+    replicas: Annotated[
+        int,
+        typer.Option(
+            "--replicas",
+            min=1,
+            help="Dashboards to run over the store, behind nginx on --port (more than one "
+            "implies --proxy). Each uses a core.",
+        ),
+    ] = 1,
+    proxy: Annotated[
+        bool,
+        typer.Option(
+            "--proxy", help="Put nginx (sticky sessions) in front, on --port; see deploy/."
+        ),
+    ] = False,
 ) -> None:
     """Open the dashboard (Streamlit) on the store.
 
@@ -599,19 +510,43 @@ def serve(
     bound to 127.0.0.1, XSRF protection on, no usage statistics, and the toolbar of a viewer
     (no Deploy button, no developer menu). Uploads are capped at OKR_HEALTH_MAX_UPLOAD_MB.
     See SECURITY.md before binding beyond localhost.
+    With --replicas N (or --proxy) nginx serves --port and N dashboards on loopback ports
+    behind it share the store, its report cache and one cookie secret
+    (OKR_HEALTH_COOKIE_SECRET or OKR_HEALTH_COOKIE_SECRET_FILE): see the README's Deploying.
     """
     limits = settings()
+    if replicas > 1 or proxy:
+        from okr_health import deploy
+
+        try:
+            deploy.run(
+                resolve_db_path(db).resolve(),
+                replicas=replicas,
+                port=port if port is not None else int(streamlit_option("server.port") or 8501),
+                address=address or streamlit_option("server.address") or "127.0.0.1",
+                read_only=read_only,
+                max_upload_mb=limits.max_upload_mb,
+            )
+        except deploy.DeployError as exc:
+            _fail(f"error: {exc}")
+        return
     env = dict(os.environ, OKR_HEALTH_DB=str(resolve_db_path(db).resolve()))
+    secret = os.environ.get("OKR_HEALTH_COOKIE_SECRET") or os.environ.get(
+        "OKR_HEALTH_COOKIE_SECRET_FILE"
+    )
+    if secret:  # one secret for every replica (okr_health/deploy.py), or for restarts
+        from okr_health.deploy import STREAMLIT_SECRET, cookie_secret
+
+        env[STREAMLIT_SECRET] = cookie_secret()
+        env.pop("OKR_HEALTH_COOKIE_SECRET", None)
     flags = {"server.port": None if port is None else str(port), "server.address": address}
     options = streamlit_options(flags, streamlit_configured(), limits.max_upload_mb)
     if read_only:
         env[Settings.variable("read_only")] = "1"
     else:
-        from streamlit import config as st_config
-
-        bound = options.get("server.address") or st_config.get_option("server.address") or ""
+        bound = options.get("server.address") or streamlit_option("server.address") or ""
         if bound not in LOOPBACK and not limits.read_only:
-            where = f"{bound or 'this machine'}:{port or st_config.get_option('server.port')}"
+            where = f"{bound or 'this machine'}:{port or streamlit_option('server.port')}"
             typer.echo(
                 f"note: anyone who reaches {where} can import data on the "
                 "Data page unless a login is configured ([auth] in .streamlit/secrets.toml, "

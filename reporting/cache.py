@@ -57,7 +57,7 @@ import pyarrow.feather as feather
 from metrics.comparison import scores_at_same_point
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.report import HealthReport, analyse
-from metrics.summary import default_cycle, ordered_cycles
+from metrics.summary import default_cycle, ordered_cycles, summaries_by_cycle
 from pipelines.settings import TRUE, settings
 from pipelines.store.connection import open_store, resolve_db_path
 from pipelines.store.dataset import Dataset, read_dataset
@@ -465,9 +465,11 @@ def save_entry(directory: Path, key: str, objects: dict[str, Any]) -> Path:
     return final
 
 
-def load_entry(directory: Path, key: str) -> dict[str, Any] | None:
-    """The objects of the entry `key`, or None when there is none. Raises on an entry that
-    cannot be read back exactly (corrupt, truncated, or written by other code)."""
+def load_entry(
+    directory: Path, key: str, names: tuple[str, ...] | None = None
+) -> dict[str, Any] | None:
+    """The objects of the entry `key` (only those `names`, when given: each frame is its own
+    file), or None when there is none. Raises on an entry that cannot be read back exactly."""
     entry = directory / key
     try:
         text = (entry / MANIFEST).read_text()
@@ -476,7 +478,8 @@ def load_entry(directory: Path, key: str) -> dict[str, Any] | None:
     manifest = json.loads(text)
     if manifest.get("format") != FORMAT or manifest.get("key") != key:
         raise ValueError(f"{entry} is not the entry it is named after")
-    return {name: _decode(entry, node) for name, node in manifest["objects"].items()}
+    objects = manifest["objects"].items()
+    return {k: _decode(entry, v) for k, v in objects if names is None or k in names}
 
 
 def _prune(directory: Path, keep: Path) -> None:
@@ -547,7 +550,13 @@ def load_or_compute(
     same_point = running_same_point(dataset, report)
     if write and key and report.as_of == as_of:  # (a day may have turned meanwhile)
         try:
-            objects = {"dataset": dataset, "report": report, "same_point": same_point}
+            kept = summaries_by_cycle(dataset, report)  # read by reporting/summaries.py
+            objects = {
+                "dataset": dataset,
+                "report": report,
+                "same_point": same_point,
+                "summaries": {c: json.dumps(v, default=str) for c, v in kept.items()},
+            }
             save_entry(folder, key, objects)
         except OSError as exc:  # a folder we cannot write: the report stays in memory
             log.debug("report cache: not written (%s)", exc)

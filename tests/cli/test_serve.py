@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from okr_health.cli import SERVE_DEFAULTS, streamlit_configured, streamlit_options
+from okr_health.serving import SERVE_DEFAULTS, streamlit_configured, streamlit_options
 
 
 def free_port() -> int:

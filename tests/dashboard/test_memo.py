@@ -1,0 +1,62 @@
+"""The pages' memo: the same input gives the same result without recomputing; a change
+of content, or a different large frame, computes again."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from dashboard import charts, transforms
+from dashboard.memo import SMALL_CELLS, memoized
+
+
+def counting() -> tuple[list[int], Callable[[pd.DataFrame, str], float]]:
+    calls: list[int] = []
+
+    @memoized(max_entries=4)
+    def total(frame: pd.DataFrame, column: str) -> float:
+        calls.append(1)
+        return float(frame[column].sum())
+
+    return calls, total
+
+
+def test_small_frames_are_keyed_by_content() -> None:
+    calls, total = counting()
+    assert total(pd.DataFrame({"a": [1, 2]}), "a") == 3.0
+    assert total(pd.DataFrame({"a": [1, 2]}), "a") == 3.0
+    assert len(calls) == 1
+    assert total(pd.DataFrame({"a": [1, 5]}), "a") == 6.0
+    assert len(calls) == 2
+
+
+def test_large_frames_are_keyed_by_identity_while_they_live() -> None:
+    calls, total = counting()
+    big = pd.DataFrame({"a": np.ones(SMALL_CELLS + 1)})
+    assert total(big, "a") == SMALL_CELLS + 1
+    assert total(big, "a") == SMALL_CELLS + 1
+    assert len(calls) == 1
+    other = big.copy()
+    other.loc[0, "a"] = 2.0
+    assert total(other, "a") == SMALL_CELLS + 2
+    del big, other
+    gc.collect()
+    again = pd.DataFrame({"a": np.zeros(SMALL_CELLS + 1)})  # may reuse a dead frame's id
+    assert total(again, "a") == 0.0
+
+
+def test_transforms_and_figures_are_the_same_objects_for_the_same_data() -> None:
+    objectives = pd.DataFrame(
+        {"objective_id": ["o1", "o2"], "department": ["Sales", "Ops"], "score": [0.5, 0.8],
+         "expected": [0.6, 0.6], "forecast": [0.7, 0.9], "pace": ["at risk", "on track"]}
+    )  # fmt: skip
+    first = transforms.department_progress(objectives)
+    assert transforms.department_progress(objectives.copy()) is first
+    assert list(first["department"]) == ["Sales", "Ops"]  # furthest behind first
+    histogram = charts.score_histogram(pd.Series([0.1, 0.65, 1.0]))
+    figure = charts.distribution_figure(histogram, "Key-result scores")
+    assert charts.distribution_figure(histogram.copy(), "Key-result scores") is figure
+    assert charts.distribution_figure(histogram, "Objective scores") is not figure
