@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines.asof import snapshot_groups
+from pipelines.asof import date_in_title, snapshot_groups
 from pipelines.map.apply import apply_mapping
 from pipelines.map.canonical import LOCATION, Canonical, archived_counts
 from pipelines.map.derive import derive_missing
@@ -309,6 +309,12 @@ def ingest_files(
     stage = progress or (lambda _name: None)
     stage("read")
     sources = read_sources(files, mapping_file, limits)
+    if as_of is None:  # neither given nor in the file's name: a title row may state it
+        as_of = date_in_title([line for lines in sources.titles.values() for line in lines])
+        if as_of is not None:
+            sources.notes.append(
+                f"values dated {as_of:%d %b %Y}, the day the sheet's title row states"
+            )
     mapping = suggest_mapping(sources.tables, mapping_file)
     stage("check")
     prepared = prepare(sources, mapping, db, mapping_file, conn=dry)
@@ -347,7 +353,7 @@ def ingest_snapshots(
     for day, group in groups:
         report = ingest_files(group, db, mapping_file, dry_run, day, dry, limits, progress)
         recorded = report.described.changes.check_ins_recorded if report.described else 0
-        if day is None and recorded:
+        if report.as_of is None and recorded:
             report.notes.append(
                 "values that changed are recorded as check-ins dated today, the day of the "
                 "import: no --as-of date was given and no file name states one"

@@ -10,20 +10,24 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.text import md, md_code
-from pipelines.asof import date_in_name
+from pipelines.asof import date_in_name, date_in_title
 from pipelines.ingest import Prepared, load
 from pipelines.store.connection import StoreBusy, StoreReadOnly, open_store
 from pipelines.store.undo import UndoError, history_rows, undo
 from pipelines.store.words import changes_lines, counts_lines, history_line
 
 
-def as_of_field(files: tuple[tuple[str, bytes], ...]) -> date | None:
-    """The day the uploaded values were true: the date in the file names, else empty (the
-    day of the import). Changed values are recorded as check-ins of that day."""
+def as_of_field(
+    files: tuple[tuple[str, bytes], ...], titles: dict[str, list[str]] | None = None
+) -> date | None:
+    """The day the uploaded values were true: the date in the file names, else the date a
+    title row states (`As of 5 Oct 2026`), else empty (the day of the import). Changed
+    values are recorded as check-ins of that day."""
     named = sorted({d for d in (date_in_name(name) for name, _ in files) if d is not None})
+    stated = date_in_title([line for lines in (titles or {}).values() for line in lines])
     found = st.date_input(
         "Values as of",
-        value=named[-1] if named else None,
+        value=named[-1] if named else stated,
         key="as_of",
         format="YYYY-MM-DD",
         help="Values that changed since the last import are recorded as check-ins of this "

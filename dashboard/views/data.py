@@ -215,7 +215,7 @@ if files:
         state.show_busy(exc)
     st.subheader("Validation")
     _show_report(prepared)
-    as_of = history_parts.as_of_field(files)
+    as_of = history_parts.as_of_field(files, sources.titles)
     history_parts.show_changes(prepared, db, as_of)
     if st.button("Load into the store", type="primary", disabled=not prepared.ok, key="load"):
         with st.status("Importing…", expanded=True) as box:

@@ -134,6 +134,7 @@ def read_csv_bytes(
         sources.problems.append(Problem(name, None, None, None, "the file is empty", "warning"))
         return
     h = find_header(head, is_header)
+    sources.keep_title(name, head[:h])
     lines_before = line_ends[h - 1] if h else 0
     body = _read_delimited(text, delimiter, lines_before)
     header = list(body.iloc[0]) if len(body) else head[h]
@@ -249,6 +250,7 @@ def _read_csv_fast(
     frame.columns = range(body.num_columns)
     frame.index = pd.RangeIndex(h + 2, h + 2 + len(frame))
     encoding = "utf-8-sig" if bom else "utf-8"
+    sources.keep_title(name, head[:h])
     _add_csv_table(name, frame, header, h, delimiter, encoding, sources, limits)
     return True
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -72,6 +73,24 @@ class Sources:
     documents: list[Document] = field(default_factory=list)  # JSON records, not yet tables
     recognised: list[str] = field(default_factory=list)  # "Viva Goals organisation export"
     not_scored: dict[str, int] = field(default_factory=dict)  # initiatives… by kind
+    # The text of the title rows above a table's header ("Sales OKRs — As of 5 Oct 2026"),
+    # by file: where a sheet states the day its values were true (pipelines/asof.py).
+    titles: dict[str, list[str]] = field(default_factory=dict)
+
+    def keep_title(self, name: str, rows: Sequence[Sequence[object]]) -> None:
+        """Remember the text cells of the rows above a header (`rows`), for the file `name`."""
+        for row in rows:  # a row's cells joined: `As of` | 2026-10-05 reads as one phrase
+            cells = [_title_cell(c) for c in row if c not in (None, "")]
+            text = " ".join(c for c in cells if c)
+            if text:
+                self.titles.setdefault(name, []).append(text)
+
+
+def _title_cell(cell: object) -> str:
+    """A title row's cell as text; a date cell (a workbook's) as its ISO day."""
+    if isinstance(cell, (date, datetime)):
+        return cell.strftime("%Y-%m-%d")
+    return str(cell).strip() if isinstance(cell, str) else ""
 
 
 class TextError(ValueError):

@@ -124,6 +124,7 @@ def read_workbook_bytes(
             continue
         top, left = sheet.start
         h = find_header(sheet.head, is_header)
+        sources.keep_title(name, sheet.head[:h])
         body = _sheet_body(sheet, h)
         frame, letters = table_below_header(body, list(sheet.head[h]), left)
         problems = check_size(name, sheet.name, len(frame), frame.shape[1], limits)

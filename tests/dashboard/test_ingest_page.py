@@ -165,3 +165,15 @@ def test_import_history_reads_in_words(page: AppTest) -> None:
     line = next(t for t in shown.splitlines() if "export.csv: loaded" in t)
     assert "#1" in line and "added: 1 cycle, 1 objective, 2 key results" in line, line
     assert "{" not in line and "hash" not in line
+
+
+def test_the_values_as_of_field_takes_the_date_a_title_row_states(page: AppTest) -> None:
+    titled = b"Sales OKRs - As of 5 Oct 2026\n\n" + EXPORT
+    page.file_uploader(key="uploads").set_value(("export.csv", titled, "text/csv")).run()
+    page.selectbox(key=FIELD.format("key_results.title")).set_value("Metric name").run()
+    page.selectbox(key=FIELD.format("key_results.current_value")).set_value("Now").run()
+    assert not page.exception
+    assert str(page.date_input(key="as_of").value) == "2026-10-05"
+    page.button(key="load").click().run()
+    shown = "\n".join(m.value for m in page.markdown).replace("\\", "")
+    assert "2 check-ins recorded dated 05 Oct 2026" in shown, shown
