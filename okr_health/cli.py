@@ -117,6 +117,12 @@ def _warm(path: Path, quiet: bool = False) -> str:
         return ""
     if outcome != "written":
         return ""
+    try:  # what the Overview's "Since the last import" compares with
+        from reporting.versions import before_latest
+
+        before_latest(path)
+    except Exception as exc:  # computed by the first reader instead
+        typer.echo(f"note: the state before this import not cached ({exc})", err=True)
     took = time.perf_counter() - started
     said = f"health report computed and cached for the dashboard in {took:.1f} s"
     if not quiet:
