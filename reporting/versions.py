@@ -20,7 +20,7 @@ from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.report import analyse
 from pipelines.store.connection import open_store, resolve_db_path
 from pipelines.store.dataset import read_dataset
-from pipelines.store.history import version_ids_after
+from pipelines.store.history import empty_before, version_ids_after
 from pipelines.store.undo import dataset_at, state_at
 from reporting.cache import (
     StoreReport,
@@ -61,7 +61,7 @@ def load_before_latest(
     path = resolve_db_path(db)
     with open_store(path, read_only=True) as conn:
         ids = version_ids_after(conn, 0)
-        if not ids:
+        if not ids or empty_before(conn, ids[0]):  # nothing before it: nothing to compare
             return None
         mem = state_at(conn, ids[0] - 1, store_as_of(conn))
     try:

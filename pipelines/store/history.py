@@ -199,6 +199,24 @@ def versions(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
 
 
+def empty_before(conn: duckdb.DuckDBPyConnection, import_id: int) -> bool:
+    """Whether the OKR tables were empty before the write `import_id`: it removed nothing and
+    every row they hold now is one it added (a first import into a new store). Counts only:
+    no copy of the store."""
+    for name in JOURNALED:
+        if name == "settings":
+            continue
+        row = conn.execute(
+            f"SELECT (SELECT count(*) FROM {name}), "
+            f"count(*) FILTER (change = 'added'), count(*) FILTER (change = 'removed') "
+            f"FROM history_{name} WHERE import_id = ?",
+            [import_id],
+        ).fetchone()
+        if row is None or row[2] or row[0] != row[1]:
+            return False
+    return True
+
+
 def version_ids_after(conn: duckdb.DuckDBPyConnection, import_id: int) -> list[int]:
     """The recorded writes after `import_id`, newest first (the order to revert them in)."""
     rows = (

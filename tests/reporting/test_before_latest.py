@@ -51,3 +51,17 @@ def test_ingest_keeps_the_state_before_it_and_readers_reuse_it(tmp_path: Path, m
     assert krs.set_index("kr_id")["score"].to_dict() == pytest.approx(scores.to_dict())
     assert sorted(krs.set_index("kr_id")["score"].round(2)) == [0.1, 0.2, 0.3, 0.4]  # week 1
     assert list(stale.columns) == versions.BEFORE_STALE_COLUMNS
+
+
+def test_a_first_import_has_nothing_before_it_and_copies_nothing(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("OKR_HEALTH_REPORT_CACHE", "0")
+    db = tmp_path / "store.duckdb"
+    first, values = next(iter(WEEKS.items()))
+    ingest(sheet(tmp_path / f"okrs-{first}.csv", values), db)
+    with mock.patch.object(versions, "state_at", side_effect=AssertionError("copied")):
+        assert versions.load_before_latest(db) is None
+    second, values = list(WEEKS.items())[1]
+    ingest(sheet(tmp_path / f"okrs-{second}.csv", values), db)
+    found = versions.load_before_latest(db)  # now there is a week before: computed
+    assert found is not None and found.report is not None
+    assert len(found.report.key_results) == 4
