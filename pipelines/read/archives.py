@@ -25,22 +25,29 @@ from pipelines.read.sources import TEXT_SUFFIXES, Document, IsHeader, Sources, S
 from pipelines.settings import Settings
 
 ARCHIVE_SUFFIXES = (".zip",)
-JSON_SUFFIXES = (".json",)
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+JSON_SUFFIXES = (".json", *JSON_LINES_SUFFIXES)
 NAME_KEYS = ("Name", "name", "Title", "title", "Email", "email", "ID", "id", "gid")
 MAX_DEPTH = 6  # levels of nesting flattened into column names; deeper is kept as JSON text
 
 
 def read_json_bytes(name: str, data: bytes, sources: Sources) -> None:
-    """One JSON file: a list of records, or an object holding one (`{"data": [...]}`)."""
+    """One JSON file: a list of records, or an object holding one (`{"data": [...]}`); or
+    JSON Lines (`.jsonl`, `.ndjson`, or a `.json` file of one object a line): a record a line."""
     try:
-        value = json.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
+        lines = name.lower().endswith(JSON_LINES_SUFFIXES)
+        value = _json_lines(text) if lines else json.loads(text)
     except UnicodeDecodeError as exc:
         sources.problems.append(Problem(name, None, None, None, f"not UTF-8 text ({exc})"))
         return
     except json.JSONDecodeError as exc:
-        message = f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-        sources.problems.append(Problem(name, None, None, None, message))
-        return
+        value = _json_lines_instead(text, exc) if not lines else None
+        if value is None:
+            where = f"line {exc.lineno}, column {exc.colno}"
+            message = f"not valid JSON: {exc.msg} ({where})"
+            sources.problems.append(Problem(name, None, None, None, message))
+            return
     records = _records(value)
     if records is None:
         message = "JSON without a list of records (objects); not loaded"
@@ -51,6 +58,35 @@ def read_json_bytes(name: str, data: bytes, sources: Sources) -> None:
         message = "record is not an object; skipped"
         sources.problems.append(Problem(name, None, i, None, message, "warning"))
     sources.documents.append(Document(name, [r if isinstance(r, dict) else {} for r in records]))
+
+
+def _json_lines(text: str) -> list[object]:
+    """JSON Lines: one value a line, blank lines skipped; a bad line raises with its line."""
+    values: list[object] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            try:
+                values.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise json.JSONDecodeError(exc.msg, text, _offset(text, number, exc.colno)) from exc
+    return values
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    """The character offset of `line`, `column` (1-based) in `text`."""
+    starts = [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+    return starts[min(line, len(starts)) - 1] + column - 1
+
+
+def _json_lines_instead(text: str, error: json.JSONDecodeError) -> list[object] | None:
+    """A `.json` file that is JSON Lines (records one a line, "Extra data" after the first):
+    its records; None when it is not that either."""
+    if error.msg != "Extra data":
+        return None
+    try:
+        return _json_lines(text)
+    except json.JSONDecodeError:
+        return None
 
 
 def _records(value: object) -> list[object] | None:

@@ -130,7 +130,7 @@ def _csv(sources: Sources, source: SourceTable) -> None:
         return data[header].map(blank_to_none)
 
     frame = pd.DataFrame(index=data.index)
-    frame["id"] = cells("id").map(lambda v: None if v is None else str(v).strip())
+    frame["id"] = cells("id").map(_id)  # 3104501.0 once a workbook typed it: 3104501
     frame["kind"] = cells("type").map(kind_of)
     frame["title"] = cells("title").map(lambda v: None if v is None else str(v).strip())
     frame["team_id"] = cells("team").map(first_name)
