@@ -235,8 +235,7 @@ def split_items(items: Items) -> Split:
     if len(orphans):
         listed = ", ".join(str(r) for r in orphans.index[:10])
         message = (
-            f"{counted(len(orphans), 'key result')} with no objective above them "
-            f"({unit}s {listed})"
+            f"{counted(len(orphans), 'key result')} with no objective above them ({unit}s {listed})"
         )
         out.problems.append(Problem(src.file, src.sheet, None, None, message))
         krs = krs[krs["objective_row"].notna()]
@@ -387,10 +386,13 @@ def _parse_labels(texts: pd.Series) -> pd.DataFrame | None:
     kind = parsed.map(lambda m: m and m["kind"] and kind_of(m["kind"]))
     out = pd.DataFrame({"number": number, "kind": kind}).reindex(texts.index)
     out = out.astype("object").where(out.notna(), None)
-    has_kinds = out["kind"].notna().any()
-    if not has_kinds and not out["number"].dropna().str.contains(".", regex=False).any():
-        return None
-    return out
+    # an outline has labels of both kinds (`O1`, `KR1.2`), or, when they name no kind, two
+    # levels somewhere (`1.2`); `O1`, `O2`… or `KR 1.1`, `KR 2.1`… alone number a table of
+    # objectives or of key results, which is not one
+    kinds = set(out["kind"].dropna())
+    if kinds:
+        return out if {OBJECTIVE, KEY_RESULT} <= kinds else None
+    return out if out["number"].dropna().str.contains(".", regex=False).any() else None
 
 
 def _labels(column: pd.Series) -> pd.DataFrame | None:

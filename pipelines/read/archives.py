@@ -35,7 +35,9 @@ def read_json_bytes(name: str, data: bytes, sources: Sources) -> None:
     """One JSON file: a list of records, or an object holding one (`{"data": [...]}`); or
     JSON Lines (`.jsonl`, `.ndjson`, or a `.json` file of one object a line): a record a line."""
     try:
-        text = data.decode("utf-8-sig")
+        # UTF-16 with its BOM: what Windows PowerShell's `ConvertTo-Json | Out-File` writes
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        text = data.decode("utf-16") if utf16 else data.decode("utf-8-sig")
         lines = name.lower().endswith(JSON_LINES_SUFFIXES)
         value = _json_lines(text) if lines else json.loads(text)
     except UnicodeDecodeError as exc:

@@ -144,7 +144,7 @@ GRADING_HEADER = ["Objective", "Key Result", "Owner", "Mid-Q Actual", "Mid-Q Pro
                   "Notes"]  # fmt: skip
 
 
-def _score(cell: str, form: str) -> object:
+def _score(cell: str, form: str) -> str | float:
     """A score as the sheet holds it: `percent` a 0.7 cell shown as 70%, `percent_text` the
     text "70%", `text` the text "0.7" (a column formatted as plain text)."""
     if not NUMBER.match(cell.lstrip(".").replace(".", "", 1) or "x") and not NUMBER.match(cell):
@@ -188,7 +188,7 @@ def grading_google_xlsx(folder: Path, *, fill_down: bool = False, header_row: in
                 sheet.cell(r, 1, row[0]).font = Font(bold=True)
             previous = row[0]
         r += 1
-        values = [None if fill_down else row[0], row[1], row[2] or None,
+        values: list[str | float | None] = [None if fill_down else row[0], row[1], row[2] or None,
                   _score(row[3], "percent"), _score(row[4], "percent_text"),
                   _score(row[5], "text"), row[6] or None]  # fmt: skip
         for j, value in enumerate(values, start=1):
@@ -291,3 +291,67 @@ def asana_wrapped(folder: Path, form: str) -> list[Path]:
             path.write_text(json.dumps(body, indent=2, ensure_ascii=False), encoding="utf-8")
         out.append(path)
     return out
+
+
+# --- any CSV fixture, opened and saved again by Excel ------------------------------------------
+
+STAMP = re.compile(r"^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d)(?::\d\d)?$")
+GENERAL = re.compile(r"^-?(?:\d+(?:\.\d*)?|\.\d+)$")  # what Excel reads as a number
+
+
+def read_fixture_csv(path: Path) -> Cells:
+    """A CSV fixture's cells, whatever its encoding and separator."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252")
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count)
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _shown(day: dt.date, style: str) -> str:
+    return day.strftime("%d.%m.%Y") if style == "german" else f"{day.month}/{day.day}/{day.year}"
+
+
+def excel_cell(cell: str, style: str) -> str:
+    """A cell as an Excel of `style` writes it back: `german` (10.03.2025, 10.03.2025 14:36,
+    0,7) or `us` (3/10/2025, 3/10/2025 14:36); numbers in Excel's General format (`.7` and
+    `0.70` become 0.7, `1.0` becomes 1); text Excel does not convert stays."""
+    if m := ISO_DAY.match(cell):
+        return _shown(dt.date(int(m[1]), int(m[2]), int(m[3])), style)
+    if m := STAMP.match(cell):
+        day = _shown(dt.date(int(m[1]), int(m[2]), int(m[3])), style)
+        return f"{day} {m[4]}:{m[5]}"  # Excel's default format drops the seconds
+    if GENERAL.match(cell):
+        shown = f"{float(cell):.15g}"
+        return shown.replace(".", ",") if style == "german" else shown
+    return cell
+
+
+def excel_resaved(source: Path, folder: Path, style: str) -> Path:
+    """`source` opened in Excel and saved again as CSV: `german` (semicolons, Windows-1252,
+    CRLF), `us` ("CSV UTF-8": a BOM, commas), `unicode` (UTF-16 tab-separated text, German
+    dates and decimals); every header row and title row kept."""
+    rows = [[excel_cell(c, "us" if style == "us" else "german") for c in row]
+            for row in read_fixture_csv(source)]  # fmt: skip
+    path = folder / source.name
+    if style == "german":
+        return write_csv(path, rows, delimiter=";", encoding="cp1252", errors="replace")
+    if style == "unicode":
+        return write_csv(path.with_suffix(".txt"), rows, delimiter="\t", encoding="utf-16")
+    return write_csv(path, rows, encoding="utf-8-sig")
+
+
+def xlsx_resaved(source: Path, folder: Path) -> Path:
+    """`source` opened in Excel and saved as a workbook: numbers and ISO days typed."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = source.stem[:31]
+    for row in read_fixture_csv(source):
+        sheet.append([None if c == "" else _typed(c) for c in row])
+    path = folder / f"{source.stem}.xlsx"
+    book.save(path)
+    return path
