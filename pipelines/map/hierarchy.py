@@ -42,10 +42,10 @@ KIND_WORDS: dict[str, str] = {
 NOT_SCORED_PLURAL = {"activity": "activities"}
 SAMPLE = 50  # labels tried on a table's first rows before all of them
 MAX_DEPTH = 64  # parent links followed before a loop is assumed
-# An outline label as people write it: `1.`, `1.2`, `1.1.a`, `O1`, `KR1.2`, `Objective 1`.
+# An outline label as people write it: `1.`, `1.2`, `1.1.a`, `1.2)`, `O1`, `KR1.2`, `Objective 1`.
 LABEL = re.compile(
     r"^\s*(?:(?P<kind>objective|obj|key\s*result|kr|o|k)\s*\.?\s*)?"
-    r"(?P<number>\d+(?:\s*\.\s*(?:\d+|[a-z]))*)\.?\s*$",
+    r"(?P<number>\d+(?:\s*\.\s*(?:\d+|[a-z]))*)\.?\)?\s*$",
     re.IGNORECASE,
 )
 # A title led by its label: `Objective 1: Grow…`, `KR 1.2 – Publish…`, `O2. Be…`.

@@ -58,6 +58,17 @@ def test_a_csv_export_saved_again_by_excel_loads_and_scores_the_same(
     load(fixture, resaved(fixture, style), tmp_path)
 
 
+@pytest.mark.parametrize("style", ["us", "xlsx"])
+def test_the_numbered_outline_saved_again_by_excel(style: str, tmp_path: Path):
+    # As a workbook, `1.1` comes back as the number 1.1 and `1.` as 1: still the outline.
+    # (A German Excel turns `1.1` into the date 1 January: not rebuilt, see the README.)
+    source = tv.TOOLS / "outline_numbered" / "Quillfeather_OKRs_2026_outline.csv"
+    if style == "xlsx":
+        load("outline_numbered", lambda f: tv.xlsx_resaved(source, f), tmp_path)
+    else:
+        load("outline_numbered", lambda f: tv.excel_resaved(source, f, style), tmp_path)
+
+
 VIVA_VARIANTS: dict[str, Build] = {
     "German Excel: ;, Windows-1252, 01.04.2025, 58,0": tv.viva_german_excel,
     "Unicode text: UTF-16, tabs": tv.viva_unicode_text,
