@@ -108,6 +108,11 @@ GRADING_VARIANTS: dict[str, Build] = {
     "objective on its own row, key results below (fill down)": lambda f: tv.grading_google_xlsx(
         f, fill_down=True
     ),
+    # before: the objective's row, holding its average grades, was skipped as a summary row
+    # and every key result below it refused ("key result without an objective")
+    "fill down, the objective's row with its average grades": lambda f: tv.grading_google_xlsx(
+        f, fill_down=True, averages=True
+    ),
 }
 
 

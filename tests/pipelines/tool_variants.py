@@ -157,7 +157,9 @@ def _score(cell: str, form: str) -> str | float:
     return f"{value:g}"
 
 
-def grading_google_xlsx(folder: Path, *, fill_down: bool = False, header_row: int = 3) -> Path:
+def grading_google_xlsx(
+    folder: Path, *, fill_down: bool = False, header_row: int = 3, averages: bool = False
+) -> Path:
     """The grading sheet as Google Sheets downloads it: a title merged across the columns,
     a frozen header on `header_row`, Mid-Q Actual as 0.4 cells formatted `0%`, Mid-Q
     Projection as "70%" text, End-Q as "0.7" text, a blank row between objectives, no
@@ -186,6 +188,9 @@ def grading_google_xlsx(folder: Path, *, fill_down: bool = False, header_row: in
             if fill_down:
                 r += 1
                 sheet.cell(r, 1, row[0]).font = Font(bold=True)
+                if averages:  # the objective's row carries its average grades
+                    for j, value in ((4, 0.35), (5, "70%"), (6, "0.7")):
+                        sheet.cell(r, j, value)
             previous = row[0]
         r += 1
         values: list[str | float | None] = [None if fill_down else row[0], row[1], row[2] or None,
