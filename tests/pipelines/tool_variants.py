@@ -189,8 +189,8 @@ def grading_google_xlsx(
                 r += 1
                 sheet.cell(r, 1, row[0]).font = Font(bold=True)
                 if averages:  # the objective's row carries its average grades
-                    for j, value in ((4, 0.35), (5, "70%"), (6, "0.7")):
-                        sheet.cell(r, j, value)
+                    for j, average in ((4, 0.35), (5, "70%"), (6, "0.7")):
+                        sheet.cell(r, j, average)
             previous = row[0]
         r += 1
         values: list[str | float | None] = [None if fill_down else row[0], row[1], row[2] or None,
