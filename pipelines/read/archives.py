@@ -15,6 +15,7 @@ import json
 import zipfile
 from io import BytesIO
 from pathlib import PurePosixPath
+from typing import cast
 
 import pandas as pd
 
@@ -91,16 +92,44 @@ def _json_lines_instead(text: str, error: json.JSONDecodeError) -> list[object] 
         return None
 
 
-def _records(value: object) -> list[object] | None:
+def _records(value: object, depth: int = 0) -> list[object] | None:
+    """The records of a JSON value: a list; the longest list of objects an object holds
+    (`{"data": [...]}`), one level down too (`{"data": {"goals": [...]}}`); objects keyed by
+    their id, as Firebase exports collections (`{"a1": {…}, "b2": {…}}` → records with `id`);
+    else an object alone is one record."""
     if isinstance(value, list):
         return value
-    if isinstance(value, dict):
-        lists = [v for v in value.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
-        if lists:
-            return max(lists, key=len)
-        if value and all(not isinstance(v, list) for v in value.values()):
-            return [value]  # one record on its own
+    if not isinstance(value, dict):
+        return None
+    lists = [v for v in value.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
+    if lists:
+        return max(lists, key=len)
+    keyed = _keyed(value)
+    if keyed is not None:
+        return keyed
+    if depth < 1:
+        inner = [r for v in value.values() if isinstance(v, dict)
+                 if (r := _records(v, depth + 1)) is not None and len(r) > 1]  # fmt: skip
+        if inner:
+            return max(inner, key=len)
+    if value and all(not isinstance(v, list) for v in value.values()):
+        return [value]  # one record on its own
     return None
+
+
+def _keyed(value: dict[str, object]) -> list[object] | None:
+    """Objects keyed by their ids (at least two, every value an object sharing a field with
+    the first): records with the key as `id` (unless they carry one)."""
+    items = list(value.values())
+    if len(items) < 2 or not all(isinstance(v, dict) and v for v in items):
+        return None
+    first = set(cast(dict[str, object], items[0]))
+    if not all(first & set(cast(dict[str, object], v)) for v in items[1:]):
+        return None
+    return [
+        {"id": key, **cast(dict[str, object], v)} if "id" not in cast(dict[str, object], v) else v
+        for key, v in value.items()
+    ]
 
 
 def check_archive(name: str, data: bytes, limits: Settings) -> list[Problem]:

@@ -308,3 +308,22 @@ def test_a_table_of_objectives_numbered_o1_o2_is_not_taken_for_an_outline(tmp_pa
     assert sorted(data.objectives["objective_id"]) == ["OBJ-7", "OBJ-9"]
     assert "Objective 1: Grow revenue" in set(data.objectives["title"])
     assert kr_scores(data)["KR-1"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("shape", ["data around objectives", "keyed by id (Firebase)"])
+def test_json_records_one_level_down_or_keyed_by_their_ids(shape: str, tmp_path: Path):
+    # Before: the whole file was one record (columns data.objectives…), no key results.
+    if shape.startswith("data"):
+        body: object = {"data": NESTED}
+    else:
+        body = {"objectives": {o["id"]: {k: v for k, v in o.items() if k != "id"}
+                               for o in NESTED["objectives"]}}  # fmt: skip
+    path = tmp_path / "okrs.json"
+    path.write_text(json.dumps(body), encoding="utf-8")
+    db = tmp_path / "okr.duckdb"
+    report = ingest_paths([path], db)
+    assert report.ok, [str(p) for p in report.problems]
+    data = dataset(db)
+    assert sorted(data.objectives["objective_id"]) == ["O-1", "O-2"]
+    assert len(data.key_results) == 3
+    assert kr_scores(data)["Reach 100 customers"] == pytest.approx(0.5)
