@@ -50,10 +50,10 @@ LABEL = re.compile(
 )
 # A title led by its label: `Objective 1: Grow…`, `KR 1.2 – Publish…`, `O2. Be…`.
 TITLE_LABEL = re.compile(
-    r"^\s*(?P<label>(?:objective|obj|key\s*result|kr|o)\s*\.?\s*\d+(?:\.(?:\d+|[a-z]))*)"
-    r"\s*[:.)\-–—]\s*(?P<title>\S.*)$",
+    r"^\s*(?:(?P<label>(?:objective|obj|key\s*result|kr|o)\s*\.?\s*\d+(?:\.(?:\d+|[a-z]))*)"
+    r"\s*[:.)\-–—]|(?P<number>\d+(?:\.(?:\d+|[a-z]))*)\.?\)?\s)\s*(?P<title>\S.*)$",
     re.IGNORECASE | re.S,
-)
+)  # or a title led by its number alone: `1.2 Publish…`, `1.2.a) Sign…`
 PERCENT_LEAD = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*%")
 DONE_WORDS = ("done", "achieved", "complete", "completed", "met", "yes", "shipped", "delivered")
 NOT_DONE_WORDS = ("not done", "not achieved", "missed", "not met", "no", "failed", "dropped")
@@ -409,7 +409,7 @@ def _title_labels(column: pd.Series) -> tuple[pd.Series, pd.DataFrame | None]:
     found = text.map(lambda t: TITLE_LABEL.match(t) if t else None)
     if text.dropna().empty or found[text.notna()].map(bool).mean() < 0.9:
         return column, None
-    labels = _parse_labels(found.map(lambda m: m["label"] if m else None))
+    labels = _parse_labels(found.map(lambda m: m and (m["label"] or m["number"])))
     if labels is None:
         return column, None
     return found.map(lambda m: m["title"] if m else None).where(found.map(bool), text), labels

@@ -126,6 +126,9 @@ OUTLINE_VARIANTS: dict[str, Build] = {
     "titles led by 'Objective 1:' / 'KR 1.2:', indented": lambda f: tv.outline_indented(
         f, typed=False, numbering="objective"
     ),
+    "titles led by '1.2 ', a Type column, not indented": lambda f: tv.outline_indented(
+        f, numbering="bare", indent=False
+    ),
     "No. column O1 / KR1.2, no Type column": lambda f: tv.outline_indented(
         f, typed=False, numbering="okr"
     ),

@@ -213,9 +213,9 @@ def outline_indented(
 ) -> Path:
     """The outline fixture's items as a workbook whose titles are indented by the cells'
     Indent format (Format Cells › Alignment › Indent), no leading spaces, no numbers; with a
-    `Type` column when `typed`. `numbering` prefixes the titles: "objective" writes
-    `Objective 1:` / `KR 1.2:`, "okr" writes `O1` / `KR1.2` in a `No.` column, "letters"
-    writes `1.`, `1.1.`, `1.1.a` in a `No.` column."""
+    `Type` column when `typed`. `numbering`: "objective" leads the titles with `Objective 1:`
+    / `KR 1.2:`, "bare" with `1.2 `; "okr" writes `O1` / `KR1.2` in a `No.` column, "letters"
+    `1.`, `1.1.`, `1.1.a` there."""
     from tests.fixtures.tools._outline_data import OUTLINE  # noqa: PLC0415
 
     book = Workbook()
@@ -232,6 +232,8 @@ def outline_indented(
         label = _label(counters, kind, numbering)
         if numbering == "objective":
             title = f"{label}: {title}"
+        elif numbering == "bare":
+            title = f"{label} {title}"
         cells = ([label] if numbering in ("okr", "letters") else []) + ([kind] if typed else [])
         sheet.append([*cells, title, owner, outcome or None])
         if indent:
