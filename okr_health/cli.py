@@ -117,6 +117,12 @@ def _warm(path: Path, quiet: bool = False) -> str:
         return ""
     if outcome != "written":
         return ""
+    try:  # what the Overview's "Since the last import" compares with
+        from reporting.versions import before_latest
+
+        before_latest(path)
+    except Exception as exc:  # computed by the first reader instead
+        typer.echo(f"note: the state before this import not cached ({exc})", err=True)
     took = time.perf_counter() - started
     said = f"health report computed and cached for the dashboard in {took:.1f} s"
     if not quiet:
@@ -332,6 +338,10 @@ def summary(
         return
     found = _store_report(db, at)
     dataset = found.dataset
+    if found.report is None:  # a new store, or every import undone
+        when = f" at {at}" if at else ""
+        _fail(f"error: the store holds no OKRs{when}; load some with `okr-health ingest "
+              "FILE` (or `okr-health demo`); `okr-health history` lists its imports")  # fmt: skip
     if cycle and cycle not in set(dataset.cycles["cycle_id"]):
         _fail(f"error: unknown cycle {cycle!r}; known: {', '.join(dataset.cycles['cycle_id'])}")
     result = build_summary(dataset, cycle, report=found.report)
@@ -452,6 +462,8 @@ def report(
     if suffix not in (".xlsx", ".html", ".htm"):
         _fail(f"error: --out must end in .xlsx or .html, not {out.name!r}")
     found = _store_report(db, at)
+    if found.report is None:
+        _fail("error: the store holds no OKRs; load some with `okr-health ingest FILE`")
     try:
         pack = build_closing_pack(found.dataset, cycle, team, found.report)
     except PackError as exc:

@@ -62,7 +62,7 @@ Progress = Callable[[str], None]
 
 def headline(recognised: list[str], not_scored: dict[str, int]) -> list[str]:
     """What an import report opens with: the tools recognised, then what is not scored."""
-    lines = [recognised_line(tool) for tool in recognised]
+    lines = [recognised_line(tool) for tool in dict.fromkeys(recognised)]  # once per tool
     line = not_scored_line(not_scored)
     return [*lines, line] if line else lines
 

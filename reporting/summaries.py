@@ -43,7 +43,7 @@ def _stamp(path: Path) -> list[Any]:
     return [files, date.today().isoformat(), code_fingerprint(), repr(DEFAULT_CONFIG)]
 
 
-def _key(path: Path) -> str:
+def current_key(path: Path) -> str:
     """The store's report key; from the memo while the store file is untouched."""
     memo = cache_dir(path) / KEY_MEMO
     stamp = _stamp(path)
@@ -73,7 +73,7 @@ def cached_summary(db: str | Path | None, cycle: str | None) -> dict[str, Any] |
         return None
     path = resolve_db_path(db)
     try:
-        found = load_entry(cache_dir(path), _key(path), names=("summaries",))
+        found = load_entry(cache_dir(path), current_key(path), names=("summaries",))
     except Exception as exc:  # no key, an unreadable entry: computed the usual way
         log.debug("summary: not from the cache (%s)", exc)
         return None

@@ -1,12 +1,20 @@
 """Reports of the store as it stood: `--at` and the Overview's "Since the last import".
 
-Computed from the change log (pipelines.store.history) in memory and not cached: an entry
-would replace the current content's in the report cache (reporting/cache.py).
+Computed from the change log (pipelines.store.history) in memory. `--at` is not cached (an
+entry would replace the current content's in the report cache, reporting/cache.py). What
+"Since the last import" compares with, the scored key results and stale list just before
+the latest write, is small and costly (a copy of the store in memory, reverted, analysed):
+it is kept beside the report cache under the current content's key (`before_latest`), so
+only the first reader after an import computes it (`okr-health ingest` does, warming).
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
+
+import pandas as pd
 
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.report import analyse
@@ -14,7 +22,21 @@ from pipelines.store.connection import open_store, resolve_db_path
 from pipelines.store.dataset import read_dataset
 from pipelines.store.history import version_ids_after
 from pipelines.store.undo import dataset_at, state_at
-from reporting.cache import StoreReport, running_same_point, store_as_of
+from reporting.cache import (
+    StoreReport,
+    cache_dir,
+    enabled,
+    running_same_point,
+    store_as_of,
+    writable,
+)
+from reporting.summaries import current_key
+
+log = logging.getLogger(__name__)
+# The columns "Since the last import" compares (metrics.since_import).
+BEFORE_KR_COLUMNS = ["kr_id", "objective_id", "title", "team", "score", "pace"]
+BEFORE_STALE_COLUMNS = ["kr_id", "days_silent"]
+BEFORE_PREFIX = "before-latest-"
 
 
 def load_at(db: str | Path | None, at: str, config: HealthConfig = DEFAULT_CONFIG) -> StoreReport:
@@ -49,3 +71,55 @@ def load_before_latest(
     if dataset.is_empty:
         return StoreReport(dataset, None, "", "computed")
     return StoreReport(dataset, analyse(dataset, config), "", "computed")
+
+
+def before_latest(db: str | Path | None) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The scored key results (BEFORE_KR_COLUMNS) and stale list (BEFORE_STALE_COLUMNS) of
+    the store just before its latest write, at today's as-of date; None when there is no
+    recorded write or nothing was scored. Read from beside the report cache when kept for
+    the current content, else computed and kept (where this process may write)."""
+    path = resolve_db_path(db)
+    key = ""
+    if enabled():
+        try:
+            key = current_key(path)
+        except Exception as exc:  # a store the cache cannot key: computed, not kept
+            log.debug("before-latest: no key (%s)", exc)
+    folder = cache_dir(path)
+    files = [folder / f"{BEFORE_PREFIX}{key}-{n}.parquet" for n in ("krs", "stale")]
+    nothing = folder / f"{BEFORE_PREFIX}{key}-none.parquet"  # kept: nothing to compare with
+    if key and nothing.exists():
+        return None
+    if key and all(f.exists() for f in files):
+        try:
+            return pd.read_parquet(files[0]), pd.read_parquet(files[1])
+        except (OSError, ValueError) as exc:
+            log.warning("before-latest: unreadable (%s); computing again", exc)
+    found = load_before_latest(path)
+    if found is None or found.report is None:
+        if key and writable():
+            _keep((pd.DataFrame(),), [nothing])
+        return None
+    frames = (
+        found.report.key_results.reindex(columns=BEFORE_KR_COLUMNS).reset_index(drop=True),
+        found.report.stale.reindex(columns=BEFORE_STALE_COLUMNS).reset_index(drop=True),
+    )
+    if key and writable():
+        _keep(frames, files)
+    return frames
+
+
+def _keep(frames: tuple[pd.DataFrame, ...], files: list[Path]) -> None:
+    """Write the frames atomically beside the report cache; remove older ones."""
+    folder = files[0].parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for frame, file in zip(frames, files, strict=True):
+            partial = file.with_name(f".{file.name}.{os.getpid()}")
+            frame.to_parquet(partial, index=False)
+            partial.replace(file)
+        for old in folder.glob(f"{BEFORE_PREFIX}*"):
+            if old not in files:
+                old.unlink(missing_ok=True)
+    except OSError as exc:  # a folder we cannot write: computed by each reader
+        log.debug("before-latest: not kept (%s)", exc)

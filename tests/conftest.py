@@ -22,4 +22,4 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     company = generate_demo()
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    return write_store(path, company.tables, as_of=company.as_of)
+    return write_store(path, company.tables, as_of=company.as_of, source="demo company")

@@ -10,15 +10,12 @@ import streamlit as st
 from dashboard import state
 from metrics.since_import import SinceImport, since_import
 from pipelines.store.connection import store_version
-from reporting.versions import load_before_latest
+from reporting.versions import before_latest
 
 
 @st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
 def _before(db_path: str, version: float, day: date) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    found = load_before_latest(db_path)
-    if found is None or found.report is None:
-        return None
-    return found.report.key_results, found.report.stale
+    return before_latest(db_path)  # kept beside the report cache: computed once per import
 
 
 def _table(frame: pd.DataFrame, before: str, after: str) -> None:

@@ -51,7 +51,8 @@ def with_entries(source: SourceTable, m: SourceMapping) -> tuple[SourceTable, di
                                  letters[header])  # fmt: skip
         if name.endswith(".archived"):
             cells = data[columns[name]]
-            stamped = cells.map(lambda v: "true" if _date_like(v) else v)
+            dated = {v: _date_like(v) for v in cells.dropna().unique()}  # a few distinct
+            stamped = cells.map(lambda v, d=dated: "true" if d.get(v, False) else v)
             if not stamped.equals(cells):
                 columns[name] = _add(data, letters, f"{header} (a date: archived)", stamped,
                                      letters[header])  # fmt: skip

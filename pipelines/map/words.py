@@ -69,10 +69,17 @@ SUMMARY_LABEL = (
 
 
 def word_key(text: pd.Series) -> pd.Series:
-    """`Stay Above X` → `stay above`; `Yes/No` → `yes no`; `From X to Y` → `from to`."""
-    key = text.astype("str").str.lower().str.replace(r"[\s_\-/]+", " ", regex=True).str.strip()
+    """`Stay Above X` → `stay above`; `Yes/No` → `yes no`; `From X to Y` → `from to`.
+
+    Computed once per distinct cell (a status column of 100,000 rows holds a handful of
+    words) and spread back over the rows; missing cells stay missing."""
+    text = text.astype("str")
+    codes, distinct = pd.factorize(text, use_na_sentinel=True)
+    words = pd.Series(distinct, dtype="str")
+    key = words.str.lower().str.replace(r"[\s_\-/]+", " ", regex=True).str.strip()
     key = key.str.replace(r"\b[xy]\b", " ", regex=True)
-    return key.str.replace(r"\s+", " ", regex=True).str.strip()
+    key = key.str.replace(r"\s+", " ", regex=True).str.strip()
+    return pd.Series(key.array.take(codes, allow_fill=True), index=text.index, name=text.name)
 
 
 def is_lifecycle_out(text: pd.Series) -> pd.Series:

@@ -108,16 +108,25 @@ def record(conn: duckdb.DuckDBPyConnection, import_id: int) -> Changes:
         cols = _cols(name)
         for kind, new, old in (("added", name, f"before_{name}"),
                                ("removed", f"before_{name}", name)):  # fmt: skip
+            if _empty(conn, new):
+                continue  # nothing there: nothing added (or removed)
+            # A first load (nothing before) adds every row: no set difference to hash.
+            rows = f"SELECT {cols} FROM {new}"
+            if not _empty(conn, old):
+                rows += f" EXCEPT ALL SELECT {cols} FROM {old}"
             conn.execute(
                 f"INSERT INTO history_{name} (import_id, change, {cols}) "
-                f"SELECT ?, '{kind}', * FROM (SELECT {cols} FROM {new} "
-                f"EXCEPT ALL SELECT {cols} FROM {old})",
+                f"SELECT ?, '{kind}', * FROM ({rows})",
                 [import_id],
             )
         conn.execute(f"DROP TABLE IF EXISTS before_{name}")
         changes.tables[name] = _count(conn, name, import_id)
     changes.tables = {t: c for t, c in changes.tables.items() if c.any}
     return changes
+
+
+def _empty(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return conn.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table})").fetchone() == (True,)
 
 
 def _count(conn: duckdb.DuckDBPyConnection, name: str, import_id: int) -> TableChanges:

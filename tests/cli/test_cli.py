@@ -106,6 +106,20 @@ def test_missing_store_is_a_clear_error(tmp_path: Path):
     assert "no store at" in result.stderr and "okr-health demo" in result.stderr
 
 
+def test_summary_of_a_store_whose_only_import_was_undone_says_it_is_empty(tmp_path: Path):
+    db = tmp_path / "s.duckdb"
+    sheet = tmp_path / "okrs.csv"
+    sheet.write_text("Quarter,Objective,Key Result,Start,Target,Current\n"
+                     "2026-Q4,Grow,Close 40 deals,0,40,10\n")  # fmt: skip
+    assert run("ingest", str(sheet), "--db", str(db)).returncode == 0
+    assert run("undo", "--db", str(db)).returncode == 0
+    for args in ((), ("--json",)):
+        result = run("summary", "--db", str(db), *args)
+        assert result.returncode == 1, result.stdout
+        assert result.stderr.strip().startswith("error: the store holds no OKRs;"), result.stderr
+        assert "Traceback" not in result.stderr
+
+
 def test_demo_then_summary_json(tmp_path: Path):
     db = tmp_path / "demo.duckdb"
     made = run("demo", "--db", str(db))

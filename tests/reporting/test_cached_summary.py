@@ -24,7 +24,8 @@ def summary(db: Path, *args: str, cache: bool = True) -> str:
 def test_cached_summary_reads_no_frame_and_matches_the_computed_one(tmp_path: Path) -> None:
     db = tmp_path / "okr.duckdb"
     subprocess.run([*CLI, "demo", "--db", str(db)], check=True, capture_output=True)
-    entries = [p for p in (tmp_path / "okr.duckdb.cache").iterdir() if not p.name.startswith(".")]
+    entries = [p for p in (tmp_path / "okr.duckdb.cache").iterdir()
+               if p.is_dir() and not p.name.startswith(".")]  # fmt: skip
     assert len(entries) == 1
     computed = {args: summary(db, *args, cache=False)
                 for args in [(), ("--json",), ("--cycle", "2026-Q2", "--json")]}  # fmt: skip

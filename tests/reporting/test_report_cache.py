@@ -74,7 +74,8 @@ def key_of(db: Path, **kwargs) -> str:
 
 def entries(db: Path) -> list[str]:
     folder = cache_dir(db)
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+    """The report entries (folders); the small files kept beside them are not entries."""
+    return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.exists() else []
 
 
 @pytest.fixture

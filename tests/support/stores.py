@@ -156,8 +156,11 @@ def small_company() -> dict[str, pd.DataFrame]:
     }
 
 
-def write_store(path: Path, tables: dict[str, pd.DataFrame], as_of: date | None = None) -> Path:
+def write_store(
+    path: Path, tables: dict[str, pd.DataFrame], as_of: date | None = None, source: str = "test"
+) -> Path:
+    """The tables written as one import whose files are named `source` in the history."""
     settings = {"as_of": as_of.isoformat()} if as_of else None
     with open_store(path) as conn:
-        write_tables(conn, tables, ["test"], settings=settings)
+        write_tables(conn, tables, [source], settings=settings)
     return path
