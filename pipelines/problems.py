@@ -24,8 +24,10 @@ class Problem:
 
     @property
     def location(self) -> str:
-        """`file[:sheet][:row][:column]`, the parts that are known."""
-        parts = [self.file, self.sheet, None if self.row is None else str(self.row), self.column]
+        """`file[:sheet][:row][:column]`, the parts that are known; in a JSON file the row
+        is a record: `goals.json:record 12:field Title`."""
+        row = _row_text(self.file, self.row)
+        parts = [self.file, self.sheet, row, self.column]
         return ":".join(p for p in parts if p)
 
     def __str__(self) -> str:
@@ -35,6 +37,23 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+
+RECORD_FILES = (".json", ".jsonl", ".ndjson")
+
+
+def row_word(file: str) -> str:
+    """`record` for a JSON file (its rows are records, numbered from 1), else nothing: a
+    sheet's or CSV file's row is the bare number Excel shows."""
+    return "record" if file.lower().endswith(RECORD_FILES) else ""
+
+
+def _row_text(file: str, row: int | None) -> str | None:
+    """`12`, or `record 12` in a JSON file; None for no row (or a JSON file's "header")."""
+    word = row_word(file)
+    if row is None or (word and row == 0):
+        return None
+    return f"{word} {row}" if word else str(row)
 
 
 def column_letter(index: int) -> str:
@@ -108,10 +127,12 @@ class ProblemGroup:
     def where(self) -> str:
         """`file:sheet: rows 2–212 (211 rows), J (key_result_type)`, or one problem's location."""
         place = ":".join(p for p in (self.file, self.sheet) if p)
+        word = row_word(self.file)
         if len(self.rows) <= 1:
-            row = str(self.rows[0]) if self.rows else None
+            row = _row_text(self.file, self.rows[0] if self.rows else None)
             return ":".join(p for p in (place, row, self.column) if p)
-        rows = f"rows {row_ranges(self.rows)} ({len(self.rows):,} rows)"
+        word = word or "row"
+        rows = f"{word}s {row_ranges(self.rows)} ({len(self.rows):,} {word}s)"
         return f"{place}: " + ", ".join(p for p in (rows, self.column) if p)
 
     def __str__(self) -> str:

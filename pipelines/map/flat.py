@@ -233,4 +233,10 @@ def _without_summary_rows(
         f"{source.label}: {int(summary.sum())} summary rows skipped (rows {lines}{more}): "
         "totals and averages, not objectives or key results"
     )
-    return rows[~summary]
+    # An objective's own row above its key results (their Objective cells empty) may carry
+    # its average grades: the grades are skipped, the row stays to name the objective.
+    heading = only_scores & ~labelled
+    heading &= rows[TITLE].notna() if TITLE in rows else pd.Series(False, index=rows.index)
+    if heading.any():
+        rows.loc[heading, scored] = None
+    return rows[~summary | heading]

@@ -40,8 +40,20 @@ KIND_WORDS: dict[str, str] = {
     "tasks": "task", "milestones": "milestone", "actions": "action", "epics": "epic",
 }  # fmt: skip
 NOT_SCORED_PLURAL = {"activity": "activities"}
+SAMPLE = 50  # labels tried on a table's first rows before all of them
 MAX_DEPTH = 64  # parent links followed before a loop is assumed
-OUTLINE = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s*$")
+# An outline label as people write it: `1.`, `1.2`, `1.1.a`, `1.2)`, `O1`, `KR1.2`, `Objective 1`.
+LABEL = re.compile(
+    r"^\s*(?:(?P<kind>objective|obj|key\s*result|kr|o|k)\s*\.?\s*)?"
+    r"(?P<number>\d+(?:\s*\.\s*(?:\d+|[a-z]))*)\.?\)?\s*$",
+    re.IGNORECASE,
+)
+# A title led by its label: `Objective 1: Grow…`, `KR 1.2 – Publish…`, `O2. Be…`.
+TITLE_LABEL = re.compile(
+    r"^\s*(?:(?P<label>(?:objective|obj|key\s*result|kr|o)\s*\.?\s*\d+(?:\.(?:\d+|[a-z]))*)"
+    r"\s*[:.)\-–—]|(?P<number>\d+(?:\.(?:\d+|[a-z]))*)\.?\)?\s)\s*(?P<title>\S.*)$",
+    re.IGNORECASE | re.S,
+)  # or a title led by its number alone: `1.2 Publish…`, `1.2.a) Sign…`
 PERCENT_LEAD = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*%")
 DONE_WORDS = ("done", "achieved", "complete", "completed", "met", "yes", "shipped", "delivered")
 NOT_DONE_WORDS = ("not done", "not achieved", "missed", "not met", "no", "failed", "dropped")
@@ -168,12 +180,13 @@ def split_items(items: Items) -> Split:
     src, rows = items.source, items.frame
     out = Split()
     kind = rows["kind"]
+    unit = "record" if src.records else "row"  # a JSON file's rows are records
     unknown = rows[kind.isna()]
     if len(unknown):
         listed = ", ".join(str(r) for r in unknown.index[:10])
         more = f" and {len(unknown) - 10:,} more" if len(unknown) > 10 else ""
         message = (
-            f"{counted(len(unknown), 'row')} of no known type (rows {listed}{more}); not loaded "
+            f"{counted(len(unknown), unit)} of no known type ({unit}s {listed}{more}); not loaded "
             "(types: Objective, Key result, KPI, Initiative, Deliverable, Project, Task…)"
         )
         out.problems.append(Problem(src.file, src.sheet, None, None, message, "warning"))
@@ -222,7 +235,7 @@ def split_items(items: Items) -> Split:
     if len(orphans):
         listed = ", ".join(str(r) for r in orphans.index[:10])
         message = (
-            f"{counted(len(orphans), 'key result')} with no objective above them (rows {listed})"
+            f"{counted(len(orphans), 'key result')} with no objective above them ({unit}s {listed})"
         )
         out.problems.append(Problem(src.file, src.sheet, None, None, message))
         krs = krs[krs["objective_row"].notna()]
@@ -305,21 +318,32 @@ def outline_items(source: SourceTable) -> Items | None:
     typed = kinds is not None and {OBJECTIVE, KEY_RESULT} <= set(kinds.dropna())
     if typed and kinds is not None and kinds[data[type_col].notna()].notna().mean() < 0.6:
         typed = False
-    if not typed and number_col is None or len(flat_titles) >= 2:
-        return None
     title_col = _find(headers, TITLE_HEADERS)
-    if title_col is None:
+    if title_col is None or len(flat_titles) >= 2:
+        return None
+    labels = _labels(data[number_col]) if number_col else None
+    titles, led = _title_labels(data[title_col])
+    labels = labels if labels is not None else led
+    indents = _indent_levels(source, title_col)
+    if not typed and labels is None and indents is None:
         return None
     frame = pd.DataFrame(index=data.index)
     letters = {"title": source.letters[title_col]}
     raw_titles = data[title_col].map(lambda v: None if v is None or pd.isna(v) else str(v))
-    frame["title"] = _text(data[title_col])
-    numbers = _text(data[number_col]).str.rstrip(".") if number_col else None
+    if indents is not None:  # the cells' Indent format, as leading spaces are read
+        raw_titles = raw_titles.map(lambda t: t and t.strip())
+        raw_titles = raw_titles.combine(indents, lambda t, n: t and " " * int(n) + t)
+    frame["title"] = _text(titles)
+    numbers = labels["number"] if labels is not None else None
     depth: pd.Series | None = None
     if numbers is not None:
         depth = numbers.map(lambda n: None if n is None else n.count(".") + 1)
+    elif indents is not None:
+        depth = indents + 1
     if kinds is not None and typed:
         frame["kind"] = kinds
+    elif labels is not None and labels["kind"].notna().mean() >= 0.9:  # O1 / KR1.2
+        frame["kind"] = labels["kind"]
     elif depth is not None:  # no types: objectives on odd levels, key results on even ones
         frame["kind"] = depth.map(_kind_by_depth)
     frame["parents"] = as_column(_parents(source, data, frame, numbers, raw_titles), frame.index)
@@ -339,19 +363,76 @@ def outline_items(source: SourceTable) -> Items | None:
     return Items(source, frame, letters, None, year.group(1) if year else None)
 
 
+def _label_text(value: object) -> str | None:
+    """An outline label cell as text: `1.2` typed into Excel comes back as the number 1.2."""
+    if missing(value):
+        return None
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value).strip() or None
+
+
+def _parse_labels(texts: pd.Series) -> pd.DataFrame | None:
+    """Labels (`1.`, `1.1.a`, `KR1.2`, `Objective 2`) as `number` (`1.1.a`, `1.2`, `2`) and
+    `kind` (from a leading O / KR / Objective / Key result, else None); None unless nearly
+    every label reads and the outline goes deeper than one level somewhere."""
+    present = texts.dropna()
+    if present.empty or present.head(SAMPLE).map(LABEL.match).map(bool).mean() < 0.9:
+        return None  # most tables are not outlines: a sample says so before every row is read
+    parsed = present.map(LABEL.match)
+    if parsed.map(bool).mean() < 0.9:
+        return None
+    number = parsed.map(lambda m: m and ".".join(re.split(r"\s*\.\s*", m["number"].lower())))
+    kind = parsed.map(lambda m: m and m["kind"] and kind_of(m["kind"]))
+    out = pd.DataFrame({"number": number, "kind": kind}).reindex(texts.index)
+    out = out.astype("object").where(out.notna(), None)
+    # an outline has labels of both kinds (`O1`, `KR1.2`), or, when they name no kind, two
+    # levels somewhere (`1.2`); `O1`, `O2`… or `KR 1.1`, `KR 2.1`… alone number a table of
+    # objectives or of key results, which is not one
+    kinds = set(out["kind"].dropna())
+    if kinds:
+        return out if {OBJECTIVE, KEY_RESULT} <= kinds else None
+    return out if out["number"].dropna().str.contains(".", regex=False).any() else None
+
+
+def _labels(column: pd.Series) -> pd.DataFrame | None:
+    return _parse_labels(column.map(_label_text))
+
+
+def _title_labels(column: pd.Series) -> tuple[pd.Series, pd.DataFrame | None]:
+    """Titles led by their label (`Objective 1: Grow…`, `KR 1.2 – Publish…`): the titles
+    without it and the labels, when nearly every title has one; else the titles as given."""
+    text = _text(column)
+    sample = text.dropna().head(SAMPLE)
+    if sample.empty or sample.map(TITLE_LABEL.match).map(bool).mean() < 0.9:
+        return column, None
+    found = text.map(lambda t: TITLE_LABEL.match(t) if t else None)
+    if text.dropna().empty or found[text.notna()].map(bool).mean() < 0.9:
+        return column, None
+    labels = _parse_labels(found.map(lambda m: m and (m["label"] or m["number"])))
+    if labels is None:
+        return column, None
+    return found.map(lambda m: m["title"] if m else None).where(found.map(bool), text), labels
+
+
+def _indent_levels(source: SourceTable, title_col: str) -> pd.Series | None:
+    """The titles' indent levels (the cells' Indent format; 0 where none), when they make
+    more than one level; None otherwise."""
+    levels = source.indents.get(title_col)
+    if not levels:
+        return None
+    depth = pd.Series([levels.get(row_number(r), 0) for r in source.data.index],
+                      index=source.data.index, dtype="int64")  # fmt: skip
+    return depth if depth.nunique() > 1 else None
+
+
 def _parent_headers(headers: list[str]) -> set[str]:
     wanted = set(PARENT_ROW_HEADERS + PARENT_ID_HEADERS + PARENT_TITLE_HEADERS)
     return {h for h in headers if normalise_header(h) in wanted}
 
 
 def _is_outline(column: pd.Series) -> bool:
-    text = _text(column).dropna()
-    if text.empty:
-        return False
-    return bool(
-        text.str.match(OUTLINE).mean() >= 0.9
-        and text.str.rstrip(".").str.contains(".", regex=False).any()
-    )
+    return _labels(column) is not None
 
 
 def _parents(

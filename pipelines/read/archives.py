@@ -15,6 +15,7 @@ import json
 import zipfile
 from io import BytesIO
 from pathlib import PurePosixPath
+from typing import cast
 
 import pandas as pd
 
@@ -25,22 +26,31 @@ from pipelines.read.sources import TEXT_SUFFIXES, Document, IsHeader, Sources, S
 from pipelines.settings import Settings
 
 ARCHIVE_SUFFIXES = (".zip",)
-JSON_SUFFIXES = (".json",)
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+JSON_SUFFIXES = (".json", *JSON_LINES_SUFFIXES)
 NAME_KEYS = ("Name", "name", "Title", "title", "Email", "email", "ID", "id", "gid")
 MAX_DEPTH = 6  # levels of nesting flattened into column names; deeper is kept as JSON text
 
 
 def read_json_bytes(name: str, data: bytes, sources: Sources) -> None:
-    """One JSON file: a list of records, or an object holding one (`{"data": [...]}`)."""
+    """One JSON file: a list of records, or an object holding one (`{"data": [...]}`); or
+    JSON Lines (`.jsonl`, `.ndjson`, or a `.json` file of one object a line): a record a line."""
     try:
-        value = json.loads(data.decode("utf-8-sig"))
+        # UTF-16 with its BOM: what Windows PowerShell's `ConvertTo-Json | Out-File` writes
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        text = data.decode("utf-16") if utf16 else data.decode("utf-8-sig")
+        lines = name.lower().endswith(JSON_LINES_SUFFIXES)
+        value = _json_lines(text) if lines else json.loads(text)
     except UnicodeDecodeError as exc:
         sources.problems.append(Problem(name, None, None, None, f"not UTF-8 text ({exc})"))
         return
     except json.JSONDecodeError as exc:
-        message = f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-        sources.problems.append(Problem(name, None, None, None, message))
-        return
+        value = _json_lines_instead(text, exc) if not lines else None
+        if value is None:
+            where = f"line {exc.lineno}, column {exc.colno}"
+            message = f"not valid JSON: {exc.msg} ({where})"
+            sources.problems.append(Problem(name, None, None, None, message))
+            return
     records = _records(value)
     if records is None:
         message = "JSON without a list of records (objects); not loaded"
@@ -53,16 +63,73 @@ def read_json_bytes(name: str, data: bytes, sources: Sources) -> None:
     sources.documents.append(Document(name, [r if isinstance(r, dict) else {} for r in records]))
 
 
-def _records(value: object) -> list[object] | None:
+def _json_lines(text: str) -> list[object]:
+    """JSON Lines: one value a line, blank lines skipped; a bad line raises with its line."""
+    values: list[object] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            try:
+                values.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise json.JSONDecodeError(exc.msg, text, _offset(text, number, exc.colno)) from exc
+    return values
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    """The character offset of `line`, `column` (1-based) in `text`."""
+    starts = [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+    return starts[min(line, len(starts)) - 1] + column - 1
+
+
+def _json_lines_instead(text: str, error: json.JSONDecodeError) -> list[object] | None:
+    """A `.json` file that is JSON Lines (records one a line, "Extra data" after the first):
+    its records; None when it is not that either."""
+    if error.msg != "Extra data":
+        return None
+    try:
+        return _json_lines(text)
+    except json.JSONDecodeError:
+        return None
+
+
+def _records(value: object, depth: int = 0) -> list[object] | None:
+    """The records of a JSON value: a list; the longest list of objects an object holds
+    (`{"data": [...]}`), one level down too (`{"data": {"goals": [...]}}`); objects keyed by
+    their id, as Firebase exports collections (`{"a1": {…}, "b2": {…}}` → records with `id`);
+    else an object alone is one record."""
     if isinstance(value, list):
         return value
-    if isinstance(value, dict):
-        lists = [v for v in value.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
-        if lists:
-            return max(lists, key=len)
-        if value and all(not isinstance(v, list) for v in value.values()):
-            return [value]  # one record on its own
+    if not isinstance(value, dict):
+        return None
+    lists = [v for v in value.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
+    if lists:
+        return max(lists, key=len)
+    keyed = _keyed(value)
+    if keyed is not None:
+        return keyed
+    if depth < 1:
+        inner = [r for v in value.values() if isinstance(v, dict)
+                 if (r := _records(v, depth + 1)) is not None and len(r) > 1]  # fmt: skip
+        if inner:
+            return max(inner, key=len)
+    if value and all(not isinstance(v, list) for v in value.values()):
+        return [value]  # one record on its own
     return None
+
+
+def _keyed(value: dict[str, object]) -> list[object] | None:
+    """Objects keyed by their ids (at least two, every value an object sharing a field with
+    the first): records with the key as `id` (unless they carry one)."""
+    items = list(value.values())
+    if len(items) < 2 or not all(isinstance(v, dict) and v for v in items):
+        return None
+    first = set(cast(dict[str, object], items[0]))
+    if not all(first & set(cast(dict[str, object], v)) for v in items[1:]):
+        return None
+    return [
+        {"id": key, **cast(dict[str, object], v)} if "id" not in cast(dict[str, object], v) else v
+        for key, v in value.items()
+    ]
 
 
 def check_archive(name: str, data: bytes, limits: Settings) -> list[Problem]:

@@ -33,7 +33,7 @@ def uncached_formulas(data: bytes) -> dict[str, list[tuple[int, str, str]]]:
         names = set(book.namelist())
         if "xl/workbook.xml" not in names:
             return {}
-        paths = _sheet_paths(book, names)
+        paths = sheet_paths(book, names)
     except (zipfile.BadZipFile, KeyError, OSError):
         return {}
     found: dict[str, list[tuple[int, str, str]]] = {}
@@ -47,7 +47,7 @@ def uncached_formulas(data: bytes) -> dict[str, list[tuple[int, str, str]]]:
     return found
 
 
-def _sheet_paths(book: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+def sheet_paths(book: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     rels: dict[str, str] = {}
     if "xl/_rels/workbook.xml.rels" in names:
         for tag in REL.findall(book.read("xl/_rels/workbook.xml.rels")):

@@ -17,6 +17,7 @@ from typing import TypeVar, cast
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from pipelines.read.formulas import uncached_formulas
+from pipelines.read.indents import indented_cells
 
 Merged = list[tuple[tuple[int, int], tuple[int, int]]]
 # A cell as python-calamine gives it (an empty cell is "").
@@ -86,6 +87,7 @@ class ColumnSheet:
     height: int
     has_data: bool
     uncached: list[tuple[int, str, str]] = field(default_factory=list)  # formulas, no value
+    indents: list[tuple[int, str, int]] = field(default_factory=list)  # row, letters, level
 
 
 def fill_merged_down(rows: list[list[C]], merged: Merged, top: int, left: int) -> None:
@@ -106,6 +108,7 @@ def workbook_columns(
     back as one block of bytes instead of a pickle of a hundred thousand Python floats."""
     sheets, notes = workbook_sheets(data, wanted, max_rows, max_columns)
     formulas = uncached_formulas(data)
+    indents = indented_cells(data, max_rows + TITLE_ROWS)
     out: list[ColumnSheet] = []
     for raw in sheets:
         rows = raw.rows
@@ -128,6 +131,7 @@ def workbook_columns(
             columns.append(_typed_cells(list(map(itemgetter(j), below))))
         sheet = ColumnSheet(raw.name, head, columns, width, raw.start, raw.height, True)
         sheet.uncached = formulas.get(raw.name, [])
+        sheet.indents = indents.get(raw.name, [])
         out.append(sheet)
     return out, notes
 

@@ -38,6 +38,8 @@ class SourceTable:
     role: str | None = None  # a canonical table already known (a tool profile's output)
     part: str | None = None  # which part of a split source this is ("objectives", …)
     records: bool = False  # rows are JSON records: columns are fields, not letters
+    # Cells indented by their format (a workbook's outline), by header: {Excel row: level}.
+    indents: dict[str, dict[int, int]] = field(default_factory=dict)
 
     @property
     def label(self) -> str:

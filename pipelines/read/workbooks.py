@@ -131,12 +131,26 @@ def read_workbook_bytes(
         if problems:
             sources.problems.extend(problems)
             continue
-        sources.tables.append(SourceTable(name, sheet.name, frame, letters, top + h + 1))
+        table = SourceTable(name, sheet.name, frame, letters, top + h + 1)
+        table.indents = _indents(sheet, letters, set(frame.index))
+        sources.tables.append(table)
         sources.problems.extend(_uncached_problems(name, sheet, letters))
         read += 1
     if not read and not any(p.file == name for p in sources.problems):
         message = "no sheet with data in this workbook (empty, hidden and chart sheets skipped)"
         sources.problems.append(Problem(name, None, None, None, message, "warning"))
+
+
+def _indents(
+    sheet: ColumnSheet, letters: dict[str, str], rows: set[int]
+) -> dict[str, dict[int, int]]:
+    """The indent level of each indented cell of the table, by header and Excel row."""
+    headers = {letter: header for header, letter in letters.items()}
+    out: dict[str, dict[int, int]] = {}
+    for row, letter, level in sheet.indents:
+        if letter in headers and row in rows:
+            out.setdefault(headers[letter], {})[row] = level
+    return out
 
 
 def _uncached_problems(name: str, sheet: ColumnSheet, letters: dict[str, str]) -> list[Problem]:

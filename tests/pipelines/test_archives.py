@@ -75,7 +75,7 @@ def test_a_broken_record_is_located_by_file_in_archive_and_record(tmp_path: Path
     report = ingest_paths([write_zip(tmp_path / "Organization_x.zip", entries)], db)
     assert not report.ok
     located = [str(p) for p in report.problems if p.is_error]
-    assert any(t.startswith(f"Organization_x.zip/{name}:2:") for t in located), located
+    assert any(t.startswith(f"Organization_x.zip/{name}:record 2:") for t in located), located
     assert stored_rows(db) == 0
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipelines.map.hierarchy import outline_items, split_items
+from pipelines.map.nested import unnest
 from pipelines.map.profiles import (
     asana,
     databases,
@@ -47,7 +48,17 @@ def recognise(sources: Sources, named: set[str] | None = None) -> Sources:
     for profile in PROFILES:
         profile(sources)
     for document in sources.documents:
-        sources.tables.append(flatten(document))
+        nested = unnest(document)  # objectives holding their key results
+        if nested is None:
+            sources.tables.append(flatten(document))
+            continue
+        table = flatten(nested[0])
+        table.sheet = f"{nested[1]}, a row each"  # not a sheet name of a canonical table
+        sources.tables.append(table)
+        sources.notes.append(
+            f"{document.file}: objectives with their key results in `{nested[1]}`: "
+            "read as a row per key result"
+        )
     sources.documents = []
     tables = []
     for source in sources.tables:

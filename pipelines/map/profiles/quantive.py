@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.map.synonyms import normalise_header
+from pipelines.map.values import parse_number
 from pipelines.read.sources import Sources, SourceTable
 
 TOOL = "Quantive (Gtmhub) import workbook"
@@ -64,12 +65,11 @@ def recognise(sources: Sources) -> None:
     sources.recognised.append(TOOL)
 
 
-def _number(value: object) -> float | None:
-    try:
-        number = float(str(value).replace(",", ""))
-    except (TypeError, ValueError):
-        return None
-    return None if pd.isna(number) else number
+def _numbers(column: pd.Series, hint: str | None) -> list[float | None]:
+    """A column's numbers, the decimal separator decided per column (`4,5` from a European
+    Excel is 4.5, not 45); no number: None."""
+    values = parse_number(column, "number", hint).values
+    return [None if pd.isna(v) else float(v) for v in values]
 
 
 def _okrs(source: SourceTable) -> SourceTable:
@@ -88,7 +88,10 @@ def _okrs(source: SourceTable) -> SourceTable:
         target = data.get("key_results.target_value", pd.Series(None, index=data.index))
         progress: list[float | None] = []
         for side, value, bound in zip(
-            phrase, actual.map(_number), target.map(_number), strict=True
+            phrase,
+            _numbers(actual, source.decimal_hint),
+            _numbers(target, source.decimal_hint),
+            strict=True,
         ):
             if side not in ("above", "below") or value is None or bound is None:
                 progress.append(None)

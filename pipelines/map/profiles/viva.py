@@ -26,6 +26,7 @@ from pipelines.map.hierarchy import (
     split_items,
 )
 from pipelines.map.synonyms import normalise_header
+from pipelines.map.values import parse_number
 from pipelines.read.sources import Document, Sources, SourceTable
 
 CSV_TOOL = "Viva Goals list-view CSV"
@@ -75,6 +76,14 @@ def number(text: object) -> float | None:
         return float(cleaned)
     except ValueError:
         return None
+
+
+def numbers(column: pd.Series, kind: str, hint: str | None) -> pd.Series:
+    """A column's numbers as the file writes them, the decimal separator decided per column:
+    `1.8`, or `1,8` once a European Excel saved the file again (read cell by cell, `1,8` was
+    18). `kind` "progress" reads 0–100, 0–1 and `25%` alike as a fraction. No number: None."""
+    values = parse_number(column, kind, hint).values
+    return values.astype("object").where(values.notna(), None)
 
 
 def first_name(text: object) -> str | None:
@@ -130,7 +139,7 @@ def _csv(sources: Sources, source: SourceTable) -> None:
         return data[header].map(blank_to_none)
 
     frame = pd.DataFrame(index=data.index)
-    frame["id"] = cells("id").map(lambda v: None if v is None else str(v).strip())
+    frame["id"] = cells("id").map(_id)  # 3104501.0 once a workbook typed it: 3104501
     frame["kind"] = cells("type").map(kind_of)
     frame["title"] = cells("title").map(lambda v: None if v is None else str(v).strip())
     frame["team_id"] = cells("team").map(first_name)
@@ -138,12 +147,13 @@ def _csv(sources: Sources, source: SourceTable) -> None:
     frame["cycle_id"] = cells("period")
     frame["description"] = cells("description")
     frame["unit"] = cells("unit")
-    frame["start_value"] = cells("start").map(number)
-    frame["target_value"] = cells("target").map(number)
-    progress = cells("progress").map(number)
-    frame["reported_progress"] = progress / 100
+    hint = source.decimal_hint
+    frame["start_value"] = numbers(cells("start"), "number", hint)
+    frame["target_value"] = numbers(cells("target"), "number", hint)
+    # 0–100 as downloaded; 25% or 0.25 once a person retyped it (decided per column)
+    frame["reported_progress"] = numbers(cells("progress"), "progress", hint)
     closed = cells("status").map(lambda v: str(v).strip().casefold() == "closed")
-    score = cells("score").map(number)
+    score = numbers(cells("score"), "number", hint)
     frame["manual_score"] = score.where(closed & (frame["kind"] != OBJECTIVE))
     by_id = {str(v): row_number(r) for r, v in frame["id"].items() if v}
     aligned = [_aligned(v, by_id) for v in cells("aligned")]
