@@ -7,9 +7,12 @@ import pandas as pd
 
 
 def numbers(values: pd.Series, spec: str = "%g") -> pd.Series:
-    """Numbers as text with a printf-style `spec` ('%g', '%.2f'), as a str Series."""
+    """Numbers as text with a printf-style `spec` ('%g', '%.2f'), as a str Series.
+
+    Rounded to 9 decimals first, so that a mean summed in another row order (0.525 or
+    0.52499999999999991) reads the same."""
     text: np.ndarray | list[str] = (
-        np.char.mod(spec, values.astype("float64").to_numpy()) if len(values) else []
+        np.char.mod(spec, values.astype("float64").round(9).to_numpy()) if len(values) else []
     )
     return pd.Series(text, index=values.index, dtype="str")
 
