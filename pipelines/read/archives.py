@@ -21,7 +21,7 @@ import pandas as pd
 
 from pipelines.problems import Problem
 from pipelines.read.delimited import read_csv_bytes
-from pipelines.read.safety import MB, RATIO_CHECKED_FROM, ZIP_MAGIC
+from pipelines.read.safety import MB, ZIP_MAGIC, zip_directory_problem
 from pipelines.read.sources import TEXT_SUFFIXES, Document, IsHeader, Sources, SourceTable
 from pipelines.settings import Settings
 
@@ -141,7 +141,7 @@ def check_archive(name: str, data: bytes, limits: Settings) -> list[Problem]:
     if len(data) > limits.max_upload_mb * MB:
         return refuse(
             f"the file is larger than {limits.max_upload_mb} MB, the limit per file "
-            f"({Settings.variable('max_upload_mb')})"
+            f"({limits.limit_variable('max_upload_mb')})"
         )
     if not data.startswith(ZIP_MAGIC):
         return refuse("not a zip archive (a .zip name, but other content)")
@@ -149,42 +149,18 @@ def check_archive(name: str, data: bytes, limits: Settings) -> list[Problem]:
         infos = zipfile.ZipFile(BytesIO(data)).infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
         return refuse(f"the archive is damaged or incomplete and cannot be read ({exc})")
-    if len(infos) > limits.max_zip_entries:
-        return refuse(
-            f"the archive holds {len(infos):,} files, over the limit of "
-            f"{limits.max_zip_entries:,} ({Settings.variable('max_zip_entries')})"
-        )
-    names = [i.filename for i in infos]
-    if len(set(names)) != len(names):
-        twice = sorted({n for n in names if names.count(n) > 1})[0]
-        return refuse(f"the archive names the file {twice!r} twice: refused as malformed")
-    unpacked = sum(i.file_size for i in infos)
-    if unpacked > limits.max_unzipped_mb * MB:
-        return refuse(
-            f"the archive would unpack to {unpacked / MB:,.1f} MB, over the limit of "
-            f"{limits.max_unzipped_mb:,} MB ({Settings.variable('max_unzipped_mb')}): "
-            "a decompression bomb, or far more data than an OKR export holds"
-        )
+    found = zip_directory_problem(infos, limits, "archive", "file")
+    if found:
+        return refuse(*found)
     for info in infos:
         if info.is_dir():
             continue
         if info.filename.lower().endswith(ARCHIVE_SUFFIXES):
             return refuse("an archive inside the archive: refused (unpack it first)", info.filename)
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            return refuse(f"unusual compression (method {info.compress_type})", info.filename)
-        if info.flag_bits & 0x1:
-            return refuse("the file is encrypted", info.filename)
         if info.file_size > limits.max_upload_mb * MB:
             return refuse(
                 f"unpacks to {info.file_size / MB:,.1f} MB, over the limit of "
-                f"{limits.max_upload_mb} MB per file ({Settings.variable('max_upload_mb')})",
-                info.filename,
-            )
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > RATIO_CHECKED_FROM and ratio > limits.max_zip_ratio:
-            return refuse(
-                f"expands {ratio:,.0f} times, over the limit of {limits.max_zip_ratio} "
-                f"({Settings.variable('max_zip_ratio')}): a decompression bomb?",
+                f"{limits.max_upload_mb} MB per file ({limits.limit_variable('max_upload_mb')})",
                 info.filename,
             )
     return []

@@ -150,41 +150,60 @@ def check_zip(name: str, data: bytes, limits: Settings, scan_parts: bool = True)
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
         return refuse(f"the file is damaged or incomplete and cannot be read as a workbook ({exc})")
-    if len(infos) > limits.max_zip_entries:
-        return refuse(
-            f"the workbook holds {len(infos):,} parts, over the limit of "
-            f"{limits.max_zip_entries:,} ({limits.limit_variable('max_zip_entries')})"
-        )
-    names = [i.filename for i in infos]
-    if len(set(names)) != len(names):
-        twice = sorted({n for n in names if names.count(n) > 1})[0]
-        return refuse(f"the archive names the part {twice!r} twice: refused as malformed")
-    unpacked = sum(i.file_size for i in infos)
-    if unpacked > limits.max_unzipped_mb * MB:
-        return refuse(
-            f"the workbook would unpack to {_mb(unpacked)}, over the limit of "
-            f"{limits.max_unzipped_mb:,} MB ({limits.limit_variable('max_unzipped_mb')}): "
-            "a decompression bomb, or far more data than an OKR import holds"
-        )
-    if not {"xl/workbook.xml", "xl/workbook.bin", "content.xml"} & set(names):
+    found = zip_directory_problem(infos, limits, "workbook", "part")
+    if found:
+        return refuse(*found)
+    names = {i.filename for i in infos}
+    if not {"xl/workbook.xml", "xl/workbook.bin", "content.xml"} & names:
         return refuse(
             "a zip archive, but not an Excel or OpenDocument workbook "
             "(it has no xl/workbook.xml or content.xml)"
         )
+    return _scan_parts(name, archive, limits) if scan_parts else []
+
+
+def zip_directory_problem(
+    infos: list[zipfile.ZipInfo], limits: Settings, whole: str, entry: str
+) -> tuple[str, str | None] | None:
+    """The first reason to refuse a zip from its directory alone, before anything is
+    unpacked: too many entries, a name given twice, too much unpacked in all, unusual
+    compression, encryption, an entry that expands beyond the ratio limit. Returns the
+    message and the entry it is about (None: the whole), or None. `whole` and `entry` name
+    them in the message ("workbook" and "part", "archive" and "file")."""
+    if len(infos) > limits.max_zip_entries:
+        return (
+            f"the {whole} holds {len(infos):,} {entry}s, over the limit of "
+            f"{limits.max_zip_entries:,} ({limits.limit_variable('max_zip_entries')})",
+            None,
+        )
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})[0]
+        return f"the archive names the {entry} {twice!r} twice: refused as malformed", None
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked > limits.max_unzipped_mb * MB:
+        return (
+            f"the {whole} would unpack to {_mb(unpacked)}, over the limit of "
+            f"{limits.max_unzipped_mb:,} MB ({limits.limit_variable('max_unzipped_mb')}): "
+            "a decompression bomb, or far more data than an OKR file holds",
+            None,
+        )
     for info in infos:
+        if info.is_dir():
+            continue
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            return refuse(f"unusual compression (method {info.compress_type})", info.filename)
+            return f"unusual compression (method {info.compress_type})", info.filename
         if info.flag_bits & 0x1:
-            return refuse("the part is encrypted", info.filename)
+            return f"the {entry} is encrypted", info.filename
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_CHECKED_FROM and ratio > limits.max_zip_ratio:
-            return refuse(
+            return (
                 f"expands {ratio:,.0f} times ({_mb(info.compress_size)} → "
                 f"{_mb(info.file_size)}), over the limit of {limits.max_zip_ratio} "
                 f"({limits.limit_variable('max_zip_ratio')}): a decompression bomb?",
                 info.filename,
             )
-    return _scan_parts(name, archive, limits) if scan_parts else []
+    return None
 
 
 def scan_zip_parts(name: str, data: bytes, limits: Settings) -> list[Problem]:

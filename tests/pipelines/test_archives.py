@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from pipelines.ingest import ingest_paths
-from pipelines.read.archives import flatten
+from pipelines.read.archives import check_archive, flatten
 from pipelines.read.sources import Document
+from pipelines.settings import operator_settings
 from pipelines.store.connection import open_store
 
 VIVA = Path(__file__).parents[1] / "fixtures" / "tools" / "viva_goals_org_export"
@@ -134,3 +135,14 @@ def test_a_damaged_zip_is_refused(tmp_path: Path):
     report = ingest_paths([path], tmp_path / "okr.duckdb")
     assert not report.ok
     assert "export.zip: the archive is damaged" in str(report.problems[0])
+
+
+def test_an_archive_over_the_command_lines_limit_names_the_command_lines_variable(
+    tmp_path: Path,
+) -> None:
+    """`okr-health ingest` runs under the operator's limits: an archive too large for them
+    names the variable that raises them there, as a workbook does."""
+    archive = write_zip(tmp_path / "big.zip", {"a.json": b"[" + b"0," * 700_000 + b"0]"})
+    limits = operator_settings({"OKR_HEALTH_INGEST_MAX_UNZIPPED_MB": "1"})
+    (problem,) = check_archive("big.zip", archive.read_bytes(), limits)
+    assert "over the limit of 1 MB (OKR_HEALTH_INGEST_MAX_UNZIPPED_MB)" in str(problem)
