@@ -149,19 +149,16 @@ def kind_of(column: str, dtype: Any) -> str:
     return "text"
 
 
+# The number format of each numeric kind of column (Streamlit's printf-style or named).
+NUMBER_FORMATS = {"score": "%.2f", "attainment": "%.2f", "delta": "%+.2f", "share": "percent",
+                  "int": "%d", "number": "%.4g"}  # fmt: skip
+
+
 def _config(label: str, kind: str) -> Any:
     """The Streamlit column configuration of one kind."""
     cc = st.column_config
-    if kind in ("score", "attainment"):
-        return cc.NumberColumn(label, format="%.2f")
-    if kind == "delta":
-        return cc.NumberColumn(label, format="%+.2f")
-    if kind == "share":
-        return cc.NumberColumn(label, format="percent")
-    if kind == "int":
-        return cc.NumberColumn(label, format="%d")
-    if kind == "number":
-        return cc.NumberColumn(label, format="%.4g")
+    if kind in NUMBER_FORMATS:
+        return cc.NumberColumn(label, format=NUMBER_FORMATS[kind])
     if kind == "date":
         return cc.DateColumn(label, format="D MMM YYYY")
     if kind == "datetime":

@@ -9,6 +9,7 @@ stands for its Monday); a date a title row above the header states (`As of 5 Oct
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 
 _ISO = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
@@ -39,6 +40,11 @@ def date_in_name(name: str) -> date | None:
             except ValueError:  # 2026-13-45: not a date
                 continue
     return None
+
+
+def date_in_titles(titles: Mapping[str, list[str]]) -> date | None:
+    """The day the title rows of any file state (`Sources.titles`: file → its title lines)."""
+    return date_in_title([line for lines in titles.values() for line in lines])
 
 
 def date_in_title(lines: list[str]) -> date | None:

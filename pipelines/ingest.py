@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines.asof import date_in_title, snapshot_groups
+from pipelines.asof import date_in_titles, snapshot_groups
 from pipelines.map.apply import apply_mapping
 from pipelines.map.canonical import LOCATION, Canonical, archived_counts
 from pipelines.map.derive import derive_missing
@@ -310,7 +310,7 @@ def ingest_files(
     stage("read")
     sources = read_sources(files, mapping_file, limits)
     if as_of is None:  # neither given nor in the file's name: a title row may state it
-        as_of = date_in_title([line for lines in sources.titles.values() for line in lines])
+        as_of = date_in_titles(sources.titles)
         if as_of is not None:
             sources.notes.append(
                 f"values dated {as_of:%d %b %Y}, the day the sheet's title row states"

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.text import md, md_code
-from pipelines.asof import date_in_name, date_in_title
+from pipelines.asof import date_in_name, date_in_titles
 from pipelines.ingest import Prepared, load
 from pipelines.store.connection import StoreBusy, StoreReadOnly, open_store
 from pipelines.store.undo import UndoError, history_rows, undo
@@ -24,7 +24,7 @@ def as_of_field(
     title row states (`As of 5 Oct 2026`), else empty (the day of the import). Changed
     values are recorded as check-ins of that day."""
     named = sorted({d for d in (date_in_name(name) for name, _ in files) if d is not None})
-    stated = date_in_title([line for lines in (titles or {}).values() for line in lines])
+    stated = date_in_titles(titles or {})
     found = st.date_input(
         "Values as of",
         value=named[-1] if named else stated,

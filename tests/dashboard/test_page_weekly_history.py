@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.pipelines.test_store_history import ok, weekly
 from tests.support.pages import open_app
+from tests.support.weekly import ok, weekly
 
 
 @pytest.fixture

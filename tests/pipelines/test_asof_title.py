@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from pipelines.asof import date_in_title
-from tests.pipelines.test_store_history import HEADER, check_ins, ok
+from tests.support.weekly import HEADER, check_ins, ok
 
 
 @pytest.mark.parametrize(

@@ -25,26 +25,9 @@ import pipelines.store.load
 from pipelines.ingest import ingest_files
 from pipelines.store.connection import open_store
 from pipelines.store.rows import import_history, upsert_rows
-from pipelines.store.schema import ENTITY_TABLES
-from tests.support.stores import small_company, write_store
+from tests.support.stores import assert_same, contents, small_company, write_store
 
 CLI = [sys.executable, "-m", "okr_health.cli"]
-TABLES = [t.name for t in ENTITY_TABLES] + ["settings"]
-
-
-def contents(db: Path) -> dict[str, pd.DataFrame]:
-    """Every table but the import log, sorted, to compare a store before and after."""
-    with open_store(db, read_only=True) as conn:
-        out = {}
-        for table in TABLES:
-            frame = conn.execute(f"SELECT * FROM {table}").df()
-            out[table] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
-    return out
-
-
-def assert_same(before: dict[str, pd.DataFrame], after: dict[str, pd.DataFrame]) -> None:
-    for table in TABLES:
-        pd.testing.assert_frame_equal(before[table], after[table], check_dtype=False)
 
 
 def flat_csv(rows: int, cycle: str = "2026-Q2", team: str = "Sales") -> bytes:

@@ -17,63 +17,10 @@ import pandas as pd
 
 from pipelines.store.connection import open_store
 from pipelines.store.rows import import_history
+from tests.support.stores import assert_same, contents
+from tests.support.weekly import HEADER, check_ins, ok, run, sheet, weekly
 
 CLI = [sys.executable, "-m", "okr_health.cli"]
-HEADER = ["Quarter", "Team", "Objective", "Key Result", "Owner", "Start", "Target", "Current"]
-# The `Current` column of one flat sheet, updated each week (two values change a week).
-WEEKS = {
-    "2026-11-09": [10, 20, 30, 40],
-    "2026-11-16": [15, 20, 35, 40],
-    "2026-11-23": [15, 25, 35, 50],
-}
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "OKR_HEALTH_REPORT_CACHE": "0"}
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=300, env=env)
-
-
-def ok(*args: str) -> str:
-    done = run(*args)
-    assert done.returncode == 0, done.stderr + done.stdout
-    return done.stdout
-
-
-def sheet(path: Path, values: list[int]) -> Path:
-    with path.open("w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(HEADER)
-        for i, value in enumerate(values):
-            writer.writerow(["2026-Q4", "Sales", f"Objective {i // 2}", f"KR {i}", "Ann", 0, 100,
-                             value])  # fmt: skip
-    return path
-
-
-def weekly(folder: Path) -> list[Path]:
-    folder.mkdir(exist_ok=True)
-    return [sheet(folder / f"okrs-{day}.csv", values) for day, values in WEEKS.items()]
-
-
-def check_ins(db: Path) -> pd.DataFrame:
-    with open_store(db, read_only=True) as conn:
-        return conn.execute(
-            "SELECT k.title, CAST(c.checked_at AS DATE)::VARCHAR AS day, c.value "
-            "FROM check_ins c JOIN key_results k USING (kr_id) ORDER BY day, title"
-        ).df()
-
-
-def contents(db: Path) -> dict[str, pd.DataFrame]:
-    with open_store(db, read_only=True) as conn:
-        out = {}
-        for table in ("cycles", "teams", "objectives", "key_results", "check_ins", "settings"):
-            frame = conn.execute(f"SELECT * FROM {table}").df()
-            out[table] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
-    return out
-
-
-def same(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
-    for table in a:
-        pd.testing.assert_frame_equal(a[table], b[table], check_dtype=False)
 
 
 def scores(db: Path, *extra: str) -> str:
@@ -171,7 +118,7 @@ def test_dry_run_names_the_key_result_a_sheet_lacks_and_writes_nothing(tmp_path:
     assert removal < next(i for i, line in enumerate(lines) if "would be changed" in line)
     assert "KR 1: 25 → 30 on 30 Nov 2026" in out
     assert "dry run: nothing was written." in out
-    same(before, contents(db))
+    assert_same(before, contents(db))
     with open_store(db, read_only=True) as conn:
         assert len(import_history(conn)) == logged
     # The real load prints the same, in the past tense, and removes it.
@@ -193,10 +140,10 @@ def test_undo_brings_back_the_scores_and_counts_and_undoing_it_restores(tmp_path
     assert out.startswith("undone: #4 (recorded as #5)")
     assert scores(db) == before_scores
     assert ok("summary", "--db", str(db), "--cycle", "2026-Q4") == summary_before
-    same(before, contents(db))
+    assert_same(before, contents(db))
     ok("undo", "--db", str(db), "--no-warm")  # undo the undo
     assert scores(db) == after_scores
-    same(after, contents(db))
+    assert_same(after, contents(db))
     history = ok("history", "--db", str(db))
     assert "#6" in history and "undid import #5" in history and "undone by #5" in history
     # After an undo, the file undone loads again (it is not "unchanged").
@@ -275,13 +222,13 @@ def test_sigkill_during_undo_leaves_the_store_before_or_after(tmp_path: Path) ->
         if len(found["check_ins"]) == len(before["check_ins"]) and found["key_results"].equals(
             before["key_results"]
         ):
-            same(before, found)
+            assert_same(before, found)
             last = log.iloc[0]
             if last["import_id"] == 3:  # the attempt was logged before it died
                 assert last["outcome"] == "interrupted"
             outcomes.append("before")
         else:
-            same(undone, found)
+            assert_same(undone, found)
             assert log.iloc[0]["outcome"] == "undo"
             outcomes.append("after")
     assert "before" in outcomes, outcomes  # at least one kill landed inside the undo

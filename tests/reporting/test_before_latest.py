@@ -14,7 +14,7 @@ import pytest
 
 from reporting import versions
 from reporting.cache import cache_dir
-from tests.pipelines.test_store_history import WEEKS, sheet
+from tests.support.weekly import WEEKS, sheet
 
 CLI = [sys.executable, "-m", "okr_health.cli"]
 

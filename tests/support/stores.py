@@ -9,7 +9,7 @@ import pandas as pd
 
 from pipelines.store.connection import open_store
 from pipelines.store.load import write_tables
-from pipelines.store.schema import TABLES_BY_NAME
+from pipelines.store.schema import ENTITY_TABLES, TABLES_BY_NAME
 
 
 def canonical(table: str, rows: list[dict]) -> pd.DataFrame:
@@ -164,3 +164,22 @@ def write_store(
     with open_store(path) as conn:
         write_tables(conn, tables, [source], settings=settings)
     return path
+
+
+STORE_TABLES = [t.name for t in ENTITY_TABLES] + ["settings"]
+
+
+def contents(db: Path) -> dict[str, pd.DataFrame]:
+    """Every table but the logs, sorted, to compare a store before and after."""
+    with open_store(db, read_only=True) as conn:
+        out = {}
+        for table in STORE_TABLES:
+            frame = conn.execute(f"SELECT * FROM {table}").df()
+            out[table] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
+    return out
+
+
+def assert_same(before: dict[str, pd.DataFrame], after: dict[str, pd.DataFrame]) -> None:
+    """The two `contents` hold the same rows in every table."""
+    for table in STORE_TABLES:
+        pd.testing.assert_frame_equal(before[table], after[table], check_dtype=False)
