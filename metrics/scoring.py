@@ -17,6 +17,7 @@ import pandas as pd
 
 from metrics.bands import band_of
 from metrics.checkins import KeyedCheckIns, keyed_check_ins, latest_per_key_result
+from metrics.tables import first_match
 
 KR_SCORE_COLUMNS = [
     "kr_id",
@@ -204,12 +205,12 @@ def score_key_results(
         ["manual", "grade", "reported", "computed"],
         "",
     )
-    cycle_of = objectives.set_index("objective_id")["cycle_id"]
+    cycles = objectives["cycle_id"]
     out = pd.DataFrame(
         {
             "kr_id": kr["kr_id"],
             "objective_id": kr["objective_id"],
-            "cycle_id": kr["objective_id"].map(cycle_of),
+            "cycle_id": first_match(kr["objective_id"], objectives["objective_id"], cycles),
             "title": kr["title"],
             "kr_type": kr_type,
             "owner": kr["owner"],
@@ -295,7 +296,9 @@ def score_all(
         children = links.merge(objs[["objective_id", "score"]], on="objective_id")
         child_scores = children.groupby("parent_kr_id")["score"].mean()
         takes = krs["score_source"].isna() | (krs["score_source"] == "linked")
-        linked = krs["kr_id"].map(child_scores).where(takes)
+        parents = pd.Series(child_scores.index)
+        linked = first_match(krs["kr_id"], parents, child_scores.reset_index(drop=True))
+        linked = linked.where(takes)
         changed = linked.notna() & ~np.isclose(linked.fillna(-1.0), krs["score"].fillna(-2.0))
         if not changed.any():
             break

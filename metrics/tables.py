@@ -96,10 +96,12 @@ def first_match(keys: pd.Series, ids: pd.Series, values: pd.Series) -> pd.Series
     first = ~ids.duplicated().to_numpy()
     unique_ids, unique_values = ids[first], values[first]
     found = positions(keys, unique_ids)
-    if found is None or (found < 0).any():
+    dtype = unique_values.dtype
+    can_be_missing = isinstance(dtype, pd.api.extensions.ExtensionDtype) or dtype.kind in "fMm"
+    if found is None or ((found < 0).any() and not can_be_missing):
         table = pd.Series(unique_values.to_numpy(), index=pd.Index(unique_ids))
         return pd.Series(table.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
-    return pd.Series(unique_values.array.take(found), index=keys.index)
+    return pd.Series(unique_values.array.take(found, allow_fill=True), index=keys.index)
 
 
 def attach(left: pd.DataFrame, right: pd.DataFrame, on: str) -> pd.DataFrame:
