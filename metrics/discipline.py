@@ -90,7 +90,8 @@ def team_weeks(
     keyed = keyed_check_ins(check_ins, kr_units["kr_id"])
     seen_code, seen_week = checked_weeks(keyed)
     group_of_code = np.full(len(keyed.kr_ids), -1, dtype=np.int64)
-    codes = keyed.codes(active["kr_id"])
+    # Codes of every key result (in the store's order: no lookup), then of the active ones.
+    codes = keyed.codes(kr_units["kr_id"])[~kr_units["strict_linked"].to_numpy(bool)]
     group_of_code[codes[codes >= 0]] = group[codes >= 0]
     rows["week_start"] = rows["week_start"].astype("datetime64[us]")
     wanted_week = week_numbers(rows["week_start"].to_numpy())
