@@ -30,7 +30,7 @@ from metrics.checkins import (
     week_starts,
 )
 from metrics.config import DEFAULT_CONFIG, HealthConfig
-from metrics.tables import lookup
+from metrics.tables import first_match
 
 TEAM_WEEK_COLUMNS = [
     "cycle_id",
@@ -178,18 +178,21 @@ def stale_key_results(
     today = as_timestamp(as_of)
     cal = calendar.set_index("cycle_id")
     running = kr_units["cycle_id"].map(cal["state"]).eq("running") & ~kr_units["strict_linked"]
-    krs = kr_units[running]
-    last = pd.to_datetime(krs["last_check_in_at"]).dt.normalize()
-    since = last.fillna(lookup(krs["cycle_id"], cal["start"]))
+    # Days silent for every key result, then only the stale rows copied (most key results of
+    # a large company are running: copying all their columns first cost more than the rest).
+    last = pd.to_datetime(kr_units["last_check_in_at"]).dt.normalize()
+    since = last.fillna(first_match(kr_units["cycle_id"], calendar["cycle_id"], calendar["start"]))
     silent = (today - since).dt.days
-    stale = krs[silent > config.stale_days].copy()
-    stale["days_silent"] = silent[stale.index].astype("int64")
+    is_stale = running & (silent > config.stale_days)
+    cols = ["kr_id", "objective_id", "cycle_id", "title", "owner", "team_id", "team"]
+    cols += ["department", "last_check_in_at"]
+    stale = kr_units.loc[is_stale, cols]
+    stale["days_silent"] = silent[is_stale].astype("int64")
     never = stale["last_check_in_at"].isna()
     stale["reason"] = np.where(
         never,
         "never checked in; the cycle began " + stale["days_silent"].astype(str) + " days ago",
         "last checked in " + stale["days_silent"].astype(str) + " days ago",
     )
-    cols = ["kr_id", "objective_id", "cycle_id", "title", "owner", "team_id", "team"]
-    cols += ["department", "last_check_in_at", "days_silent", "reason"]
+    cols += ["days_silent", "reason"]
     return stale[cols].sort_values("days_silent", ascending=False).reset_index(drop=True)

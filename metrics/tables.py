@@ -82,13 +82,6 @@ def conform_dataset(dataset: Dataset) -> Dataset:
     return dataclasses.replace(dataset, **frames)
 
 
-def lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
-    """`table[key]` for each key, aligned with `keys` and keeping `table`'s dtype even when
-    empty (`Series.map` turns an empty datetime lookup into floats). `table` has a unique
-    index; unknown keys give missing values."""
-    return pd.Series(table.reindex(keys.to_numpy()).to_numpy(), index=keys.index, name=table.name)
-
-
 def first_match(keys: pd.Series, ids: pd.Series, values: pd.Series) -> pd.Series:
     """For each key, `values` at the first row of `ids` equal to it (missing when none),
     aligned with `keys`: `values.set_axis(ids).drop_duplicates-by-id.reindex(keys)`, with
