@@ -102,8 +102,15 @@ def attach(left: pd.DataFrame, right: pd.DataFrame, on: str) -> pd.DataFrame:
     holds exactly `left`'s keys in `left`'s order (a per-row result computed from `left`),
     its columns are attached by position: the same frame without hashing text ids."""
     keys, other = left[on], right[on]
-    if len(keys) == len(other) and keys.is_unique and same_values(keys, other):
+    if len(keys) == len(other) and same_values(keys, other) and keys.is_unique:
         out = left.reset_index(drop=True)
         extra = right.drop(columns=on).reset_index(drop=True)
         return pd.concat([out, extra], axis=1)
-    return left.merge(right, on=on, how="left")
+    extra = right.drop(columns=on).reset_index(drop=True)
+    found = positions(keys, other) if other.is_unique else None
+    if found is None or set(extra.columns) & set(left.columns):
+        return left.merge(right, on=on, how="left")
+    # Each left row's match by position (found in C++); a row with none gets missing values,
+    # whole numbers becoming floats, as in the merge.
+    matched = extra.reindex(found).reset_index(drop=True)
+    return pd.concat([left.reset_index(drop=True), matched], axis=1)

@@ -21,7 +21,17 @@ LEFT = pd.DataFrame({"kr_id": pd.Series(["a", "b", np.nan, "d"], dtype="str"), "
     ],
 )
 def test_attach_is_a_left_merge(keys):
-    right = pd.DataFrame({"kr_id": pd.Series(keys, dtype="str"), "y": np.arange(len(keys)) * 10})
+    n = len(keys)
+    right = pd.DataFrame(
+        {
+            "kr_id": pd.Series(keys, dtype="str"),
+            "y": np.arange(n) * 10,  # whole numbers: floats once a row has no match
+            "share": np.linspace(0.1, 0.9, n),
+            "flag": np.arange(n) % 2 == 0,
+            "when": pd.date_range("2026-01-01", periods=n).astype("datetime64[us]"),
+            "name": pd.Series([f"n{i}" for i in range(n)], dtype="str"),
+        }
+    )
     expected = LEFT.merge(right, on="kr_id", how="left")
     pd.testing.assert_frame_equal(attach(LEFT, right, "kr_id"), expected)
 
