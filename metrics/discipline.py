@@ -176,8 +176,8 @@ def stale_key_results(
     there was none), reason.
     """
     today = as_timestamp(as_of)
-    cal = calendar.set_index("cycle_id")
-    running = kr_units["cycle_id"].map(cal["state"]).eq("running") & ~kr_units["strict_linked"]
+    state = first_match(kr_units["cycle_id"], calendar["cycle_id"], calendar["state"])
+    running = state.eq("running") & ~kr_units["strict_linked"]
     # Days silent for every key result, then only the stale rows copied (most key results of
     # a large company are running: copying all their columns first cost more than the rest).
     last = pd.to_datetime(kr_units["last_check_in_at"]).dt.normalize()
