@@ -57,6 +57,7 @@ def metric_trends(
     """
     extra = list(by or [])
     keys = ["cycle_id", *extra]
+
     def with_units(frame: pd.DataFrame) -> pd.DataFrame:
         missing = [c for c in extra if c not in frame.columns]
         if not missing:
