@@ -42,7 +42,8 @@ def scores_at_same_point(
         objectives["objective_id"])]  # fmt: skip
     if cutoff is None or objectives.empty:
         return objectives.iloc[0:0], key_results.iloc[0:0]
-    then = scores_at(objectives, key_results, dataset.check_ins, pd.Series({previous: cutoff}))
+    check_ins = dataset.keyed_check_ins or dataset.check_ins  # keyed by the store: no re-sort
+    then = scores_at(objectives, key_results, check_ins, pd.Series({previous: cutoff}))
     objective_units = attach_units(then.objectives, dataset.teams)
     kr_units = key_result_units(then.key_results, then.objectives, dataset.teams)
     return objective_units, kr_units

@@ -18,7 +18,9 @@ import numpy as np
 import pandas as pd
 
 from metrics.bands import band_of
+from metrics.checkins import KeyedCheckIns
 from metrics.scoring import Scores, score_all
+from metrics.tables import first_match
 
 # What every movement row carries after its identifying columns.
 _MOVEMENT_FIGURES = [
@@ -80,15 +82,40 @@ def check_ins_until(
     return check_ins[keep.fillna(False).astype(bool)]
 
 
+def keyed_until(
+    keyed: KeyedCheckIns,
+    key_results: pd.DataFrame,
+    objectives: pd.DataFrame,
+    cutoffs: pd.Series,
+) -> KeyedCheckIns:
+    """`check_ins_until` on check-ins keyed already: the same rows, still keyed and sorted,
+    found by code (one cutoff per key result, then one comparison per check-in)."""
+    cycle = first_match(key_results["objective_id"], objectives["objective_id"],
+                        objectives["cycle_id"])  # fmt: skip
+    days = pd.Series(pd.to_datetime(cutoffs).to_numpy("datetime64[us]"))
+    cutoff = first_match(cycle, pd.Series(cutoffs.index, dtype="str"), days)
+    day_after = np.full(len(keyed.kr_ids), np.datetime64("NaT"), dtype="datetime64[us]")
+    codes = keyed.codes(key_results["kr_id"])
+    known = codes >= 0
+    day_after[codes[known]] = cutoff.to_numpy("datetime64[us]")[known] + np.timedelta64(1, "D")
+    frame = keyed.frame
+    keep = frame["checked_at"].to_numpy("datetime64[us]") < day_after[frame["kr_code"].to_numpy()]
+    return KeyedCheckIns(keyed.kr_ids, frame[keep].reset_index(drop=True))
+
+
 def scores_at(
     objectives: pd.DataFrame,
     key_results: pd.DataFrame,
-    check_ins: pd.DataFrame,
+    check_ins: pd.DataFrame | KeyedCheckIns,
     cutoffs: pd.Series,
 ) -> Scores:
     """Scores as they stood on each cycle's cutoff day (check-ins only; no closing grades)."""
     known_then = key_results.assign(current_value=np.nan, manual_score=np.nan)
-    early = check_ins_until(check_ins, key_results, objectives, cutoffs)
+    if isinstance(check_ins, KeyedCheckIns):
+        early: pd.DataFrame | KeyedCheckIns = keyed_until(check_ins, key_results, objectives,
+                                                          cutoffs)  # fmt: skip
+    else:
+        early = check_ins_until(check_ins, key_results, objectives, cutoffs)
     return score_all(objectives, known_then, early)
 
 

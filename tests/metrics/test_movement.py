@@ -193,3 +193,22 @@ def test_movement_invariants(values):
     assert np.allclose(
         now.key_results["score"].to_numpy(dtype=float), [kr["score"]], equal_nan=True
     )
+
+
+def test_scores_at_a_cutoff_are_the_same_from_the_stores_keyed_check_ins(demo_store):
+    """The Overview's same-point comparison scores the previous cycle from the check-ins the
+    store keyed and sorted; the figures equal those from the plain check-in frame."""
+    from metrics.movement import cycle_midpoints, scores_at
+    from pipelines.store.connection import open_store
+    from pipelines.store.dataset import read_dataset
+
+    with open_store(demo_store, read_only=True) as conn:
+        data = read_dataset(conn)
+    cutoffs = cycle_midpoints(data.cycles)
+    plain = scores_at(data.objectives, data.key_results, data.check_ins, cutoffs)
+    keyed = scores_at(data.objectives, data.key_results, data.keyed_check_ins, cutoffs)
+    pd.testing.assert_frame_equal(plain.key_results, keyed.key_results)
+    pd.testing.assert_frame_equal(plain.objectives, keyed.objectives)
+    counted = keyed.key_results["check_in_count"]
+    everything = score_all(data.objectives, data.key_results, data.keyed_check_ins)
+    assert 0 < counted.sum() < everything.key_results["check_in_count"].sum()
