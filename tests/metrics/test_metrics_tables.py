@@ -58,6 +58,6 @@ def test_first_match_takes_the_first_row_of_each_id_and_leaves_unknown_ids_missi
     # whole numbers cannot hold a gap: an unknown id turns them into floats, as reindex does
     counts = first_match(pd.Series(["o3", "o2"], dtype="str"), ids, pd.Series([1, 2, 3]))
     assert pd.isna(counts[0]) and counts[1] == 2
-    times = first_match(pd.Series(["o3", "o2"], dtype="str"), ids,
-                        pd.Series(pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01"])))  # fmt: skip
+    days = pd.Series(pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01"]))
+    times = first_match(pd.Series(["o3", "o2"], dtype="str"), ids, days)
     assert pd.isna(times[0]) and times[1] == pd.Timestamp("2026-02-01")
