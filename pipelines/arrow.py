@@ -10,8 +10,9 @@ position.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -123,3 +124,33 @@ def only_bytes(cells: pa.ChunkedArray | pa.Array, allowed: bytes) -> bool:
     table = np.zeros(256, dtype=bool)
     table[list(allowed)] = True
     return all(bool(table[part].all()) for part in parts)
+
+
+def per_distinct(column: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """`fn(column)` for a function that reads each cell on its own (a word looked up, a
+    pattern matched), computed once per distinct value of a text column and spread back over
+    its rows: a status or owner column of 100,000 rows holds a few thousand values at most.
+
+    Columns that are not text (a workbook's typed cells, where `True == 1` would merge two
+    values) and columns of mostly distinct values get `fn(column)` itself."""
+    codes, distinct = distinct_codes(column)
+    if distinct is None:
+        return fn(column)
+    out = fn(distinct)
+    return pd.Series(out.array.take(codes), index=column.index, name=out.name)
+
+
+def distinct_codes(column: pd.Series) -> tuple[np.ndarray, pd.Series | None]:
+    """Each row's position in the column's distinct values, and those values (a missing one
+    last, whether or not the column has one), for a text column of repeated values; the
+    distinct values are None when the column is not text or holds mostly different values."""
+    if not isinstance(column.array, pd.arrays.ArrowStringArray) or len(column) < 64:
+        return np.empty(0, dtype=np.intp), None
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    if len(uniques) * 2 > len(column):
+        return np.empty(0, dtype=np.intp), None
+    found: pa.Array = pa.array(uniques, type=pa.large_string())
+    values = pa.concat_arrays([found, pa.nulls(1, pa.large_string())])
+    dtype: Any = column.dtype  # `str`, or `string[pyarrow]`: kept as the column has it
+    distinct = pd.Series(pd.array(values, dtype=dtype), name=column.name)
+    return np.where(codes < 0, len(uniques), codes).astype(np.intp), distinct
