@@ -44,6 +44,8 @@ def _as_arrow(values: object) -> pa.Array | pa.ChunkedArray | None:
 def isin(values: pd.Series, allowed: Iterable[object]) -> pd.Series:
     """`values.isin(allowed)` as a boolean Series on `values`' index (a missing value matches
     only a missing value), through pyarrow when both sides are text."""
+    if values.empty:  # nothing to look up (as in an empty store): no lookup set to build
+        return pd.Series(False, index=values.index, dtype=bool)
     left = _as_arrow(values)
     right = _as_arrow(allowed) if left is not None else None
     if left is None or right is None:
@@ -114,6 +116,36 @@ def value_bytes(cells: pa.ChunkedArray | pa.Array) -> list[np.ndarray] | None:
         if high > low and data is not None:
             out.append(np.frombuffer(data, dtype=np.uint8, count=high)[low:])
     return out
+
+
+def untrimmed(cells: pa.ChunkedArray | pa.Array) -> bool:
+    """Whether no value of a text array starts or ends with a byte that could begin or end
+    whitespace (ASCII 0–32 or 127, or any byte of a non-ASCII character): then trimming
+    whitespace would change nothing. Two gathers over the offsets; no value is read whole.
+    False (trim to find out) for anything but (large_)string arrays."""
+    chunks = cells.chunks if isinstance(cells, pa.ChunkedArray) else [cells]
+    for chunk in chunks:
+        width: type[np.int64] | type[np.int32]
+        if pa.types.is_large_string(chunk.type):
+            width = np.int64
+        elif pa.types.is_string(chunk.type):
+            width = np.int32
+        else:
+            return False
+        _, offsets, data = chunk.buffers()
+        if len(chunk) == 0 or data is None:
+            continue
+        count = chunk.offset + len(chunk) + 1
+        bounds: np.ndarray[Any, np.dtype[np.int64]] = np.frombuffer(
+            offsets, dtype=width, count=count
+        )[chunk.offset :].astype(np.int64)
+        starts, ends = bounds[:-1], bounds[1:]
+        filled = ends > starts
+        raw = np.frombuffer(data, dtype=np.uint8)
+        for edge in (raw[starts[filled]], raw[ends[filled] - 1]):
+            if ((edge <= 0x20) | (edge >= 0x7F)).any():
+                return False
+    return True
 
 
 def only_bytes(cells: pa.ChunkedArray | pa.Array, allowed: bytes) -> bool:

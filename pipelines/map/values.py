@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.arrow import distinct_codes, no_text, only_bytes
+from pipelines.arrow import distinct_codes, no_text, only_bytes, untrimmed
 from pipelines.map.dates import parse_dates
 
 MILESTONE_WORDS = {
@@ -75,7 +75,8 @@ def _arrow_text_cells(column: pd.Series) -> pd.Series:
     if cells.null_count < len(cells) and not pc.max(pc.binary_length(cells)).as_py():
         nothing = pa.nulls(len(cells), pa.large_string())  # only empty text: an unused column
         return pd.Series(pd.array(nothing, dtype=column.dtype), index=column.index)
-    cells = pc.utf8_trim_whitespace(cells)
+    if not untrimmed(cells):  # ids, dates and numbers as exports write them: nothing to trim
+        cells = pc.utf8_trim_whitespace(cells)
     empty = pc.equal(cells, "")
     if pc.any(empty).as_py():
         cells = pc.if_else(empty, pa.scalar(None, cells.type), cells)

@@ -194,7 +194,7 @@ def describe(conn: duckdb.DuckDBPyConnection, import_id: int) -> Described:
             [import_id, import_id],
         ).fetchall()
         names.extend(str(r[0]) for r in gone)
-    values = conn.execute(
+    values = conn.sql(
         """
         SELECT k.title, CASE WHEN NOT isnan(b.current_value) THEN b.current_value END,
                CASE WHEN NOT isnan(c.value) THEN c.value END, CAST(c.checked_at AS DATE)
@@ -205,7 +205,7 @@ def describe(conn: duckdb.DuckDBPyConnection, import_id: int) -> Described:
         WHERE c.import_id = ? AND c.change = 'added' AND c.note LIKE 'recorded from %'
         ORDER BY k.title
         """,
-        [import_id],
+        params=[import_id],
     ).to_arrow_table()
     # Column by column (a flat sheet records a check-in for each of its 100,000 rows): the
     # titles as text, NaN and NULL as None, the days as dates, as fetchall gives them.

@@ -5,14 +5,18 @@ values, messages and rows; typed workbook cells (where `True == 1`) are parsed r
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
-from pipelines.arrow import per_distinct
+from pipelines.arrow import per_distinct, untrimmed
 from pipelines.map import hierarchy
 from pipelines.map.canonical import Canonical, first_of_many, parse_lifecycle
-from pipelines.map.values import Parsed, _parse_flag, parse_flag
-from pipelines.read.sources import SourceTable
+from pipelines.map.values import Parsed, _parse_flag, parse_flag, text_cells
+from pipelines.read.sources import SourceTable, blank_cells
 
 # CSV cells as the reader gives them: text in Arrow (`str`), empty cells as "".
 WORDS = ["yes", " No ", "TRUE", "x", "", "0", "maybe", "archived", "1.0", "Active"]
@@ -123,3 +127,66 @@ def test_title_labels_look_past_leading_blank_rows(blank_rows: int) -> None:
     text, labels = hierarchy._title_labels(column)
     assert labels is not None
     assert text.dropna().iloc[0] == "Grow" and labels["number"].dropna().iloc[1] == "1.1"
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["KR-1", "2025-07-01T09:00:00", "0.5", "", None],
+        [" KR-1", "b"],
+        ["a ", None, "c"],
+        ["a\u00a0", "b"],  # a no-break space: Unicode whitespace, trimmed
+        ["é", "x\t"],
+        ["\u2003wide", "ok"],
+        [None, None],
+        ["", ""],
+    ],
+)
+def test_text_cells_trim_only_what_needs_trimming(cells: list[str | None]) -> None:
+    column = pd.Series(cells * 40, dtype="str")
+    for part in (column, column.iloc[3:]):  # a slice starts inside the Arrow buffers
+        expected = part.str.strip()
+        expected = expected.where(expected != "")
+        pd.testing.assert_series_equal(text_cells(part), expected)
+    arrow = pa.array(cells, pa.large_string())
+    if untrimmed(arrow):  # it may ask for a trim that changes nothing, never skip one
+        assert pc.utf8_trim_whitespace(arrow).equals(arrow)
+    assert untrimmed(arrow) is (cells[0] in ("KR-1", None, ""))
+
+
+def test_a_first_load_counts_what_it_added(tmp_path: Path) -> None:
+    from pipelines.store.connection import open_store
+    from pipelines.store.history import record, snapshot
+
+    with open_store(tmp_path / "s.duckdb") as conn:
+        conn.execute("BEGIN TRANSACTION")
+        snapshot(conn)
+        conn.execute("INSERT INTO cycles (cycle_id, name) VALUES ('c1', 'Q1'), ('c2', 'Q2')")
+        conn.execute(
+            "INSERT INTO check_ins (kr_id, checked_at, value) VALUES ('k', '2025-01-01', 1), "
+            "('k', '2025-01-01', 2), ('k', '2025-01-02', 3)"
+        )  # a repeated key result and moment is one key, as a later write counts it
+        changes = record(conn, 7)
+        conn.execute("COMMIT")
+        logged = conn.execute("SELECT count(*) FROM history_check_ins WHERE import_id = 7")
+        assert logged.fetchone() == (3,)
+    assert {t: (c.added, c.changed, c.removed) for t, c in changes.tables.items()} == {
+        "cycles": (2, 0, 0),
+        "check_ins": (2, 0, 0),
+    }
+
+
+@pytest.mark.parametrize(
+    "cells", [["a", "", None, " ", "b"], ["a", "", None, "b"], [None, None], ["x\u00a0", "y"]]
+)
+def test_blank_cells_of_csv_text_are_those_strip_leaves_empty(cells: list[str | None]) -> None:
+    column = pd.Series(cells * 40, dtype="str").iloc[3:]
+    expected = column.isna() | column.astype("str").str.strip().eq("").fillna(True)
+    pd.testing.assert_series_equal(blank_cells(column), expected)
+
+
+def test_isin_of_nothing_is_nothing() -> None:
+    from pipelines.arrow import isin
+
+    found = isin(pd.Series([], dtype="str"), pd.Series(["a", "b"], dtype="str"))
+    assert found.dtype == bool and found.empty
