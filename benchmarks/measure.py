@@ -157,14 +157,36 @@ def xlsx_peer(ctx: Context) -> Result:
 # --- summary ------------------------------------------------------------------------------
 
 
-def _summarise(dataset: Any) -> dict[str, Any]:
+def _summarise(dataset: Any, keep: list[Any] | None = None) -> dict[str, Any]:
+    """analyse + build_summary; the report is appended to `keep` when given."""
     from metrics.report import analyse
     from metrics.summary import build_summary
 
     report = analyse(dataset)
+    if keep is not None:
+        keep.append(report)
     if "report" in inspect.signature(build_summary).parameters:
         return build_summary(dataset, report=report)
     return build_summary(dataset)
+
+
+EXPECTED_DIR = Path(__file__).resolve().parent / "expected"
+
+
+def report_check(ctx: Context, report: Any) -> dict[str, Any]:
+    """The report against the digest kept in `benchmarks/expected/` for these files (taken
+    before the engine changed): the frames that differ, or nothing to compare with."""
+    expected = EXPECTED_DIR / f"{ctx.files.folder.name}-report.json"
+    if not expected.exists():
+        return {}
+    from reporting.digest import report_digest
+
+    kept = json.loads(expected.read_text())
+    actual = report_digest(report)
+    frames = kept["frames"]
+    changed = sorted(k for k in frames.keys() | actual.keys() if frames.get(k) != actual.get(k))
+    return {"report_reference": kept["commit"], "report_frames": len(frames),
+            "report_changed": changed}  # fmt: skip
 
 
 def _read_store(ctx: Context) -> Any:
@@ -180,12 +202,14 @@ def summary(ctx: Context) -> Result:
     job's peak memory is the summary's own)."""
     reading = timed(lambda: _read_store(ctx))
     dataset = reading.value
-    summarising = timed(lambda: _summarise(dataset))
+    reports: list[Any] = []
+    summarising = timed(lambda: _summarise(dataset, reports))
     cold = Timing(reading.seconds + summarising.seconds, reading.cpu + summarising.cpu)
     rows = len(dataset.key_results) + len(dataset.check_ins)
+    checked = report_check(ctx, reports[0])  # after the clock: not part of the figure
     return {
         "summary_cold": one(cold, rows, read_seconds=reading.seconds,
-                            analyse_and_summary_seconds=summarising.seconds),
+                            analyse_and_summary_seconds=summarising.seconds, **checked),
     }  # fmt: skip
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.checkins import KeyedCheckIns, check_in_span, keyed_check_ins
+from metrics.tables import first_match
 
 CALENDAR_COLUMNS = [
     "cycle_id",
@@ -134,10 +135,15 @@ def _check_in_span(
             {"first": pd.Series(dtype="datetime64[us]"), "last": pd.Series(dtype="datetime64[us]")}
         )
     span = check_in_span(keyed)
-    krs = key_results.drop_duplicates("kr_id").set_index("kr_id")["objective_id"]
-    objective_of = krs.reindex(keyed.kr_ids[span.index]).to_numpy()
-    cycle_of = objectives.drop_duplicates("objective_id").set_index("objective_id")["cycle_id"]
-    cycle = pd.Series(cycle_of.reindex(objective_of).to_numpy(), index=span.index)
+    # The first key-result row of each code (the store's rows are in code order already).
+    codes = keyed.codes(key_results["kr_id"])
+    row_of_code = np.full(len(keyed.kr_ids), -1, dtype=np.intp)
+    known = np.flatnonzero(codes >= 0)[::-1]  # written last to first: the first row wins
+    row_of_code[codes[known]] = known
+    rows = row_of_code[span.index.to_numpy()]
+    objective_of = pd.Series(key_results["objective_id"].array.take(rows, allow_fill=True))
+    cycle_of = first_match(objective_of, objectives["objective_id"], objectives["cycle_id"])
+    cycle = pd.Series(cycle_of.array, index=span.index)
     first = span["first_check_in_at"].dt.normalize().groupby(cycle).min()
     last = span["last_check_in_at"].dt.normalize().groupby(cycle).max()
     return pd.DataFrame({"first": first, "last": last})

@@ -119,13 +119,32 @@ def week_starts(moments: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
     return np.where(np.isnat(moments), np.datetime64("NaT", "us"), monday.view("datetime64[us]"))
 
 
-def checked_weeks(keyed: KeyedCheckIns) -> pd.DataFrame:
-    """Distinct (kr_code, week_start) pairs: the weeks in which each key result was
-    checked in (a week runs Monday to Sunday)."""
+def week_numbers(moments: pd.Series | np.ndarray) -> np.ndarray:
+    """The week of each moment as a number (week k starts on Monday 1970-01-05 + 7k days;
+    weeks before it are negative), −2**63 for a missing moment: the integer form of
+    `week_starts`, for counting millions of check-ins."""
+    micros = np.asarray(moments, dtype="datetime64[us]").view("int64")
+    missing = micros == np.iinfo("int64").min
+    weeks = (micros - _MONDAY * _DAY_US) // (7 * _DAY_US)
+    weeks[missing] = np.iinfo("int64").min
+    return weeks
+
+
+def week_start_of(weeks: np.ndarray) -> np.ndarray:
+    """The Monday (midnight, datetime64[us]) of each week number of `week_numbers`."""
+    monday = (weeks * 7 + _MONDAY) * _DAY_US
+    return np.where(weeks == np.iinfo("int64").min, np.datetime64("NaT", "us"),
+                    monday.view("datetime64[us]"))  # fmt: skip
+
+
+def checked_weeks(keyed: KeyedCheckIns) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (kr_code, week number) pairs, as two arrays: the weeks in which each key
+    result was checked in (a week runs Monday to Sunday; see `week_numbers`; a check-in
+    with no time gives the missing week)."""
     ci = keyed.frame
     code = ci["kr_code"].to_numpy()
-    week = week_starts(ci["checked_at"])
+    week = week_numbers(ci["checked_at"].to_numpy())
     # Rows are in (code, time) order, so a new pair is one that differs from the row before.
     new = np.ones(len(code), dtype=bool)
     new[1:] = (code[1:] != code[:-1]) | (week[1:] != week[:-1])
-    return pd.DataFrame({"kr_code": code[new], "week_start": week[new]})
+    return code[new], week[new]

@@ -22,7 +22,13 @@ import pandas as pd
 
 from metrics.arrowtext import groups, text
 from metrics.calendar import as_timestamp
-from metrics.checkins import KeyedCheckIns, checked_weeks, keyed_check_ins, week_starts
+from metrics.checkins import (
+    KeyedCheckIns,
+    checked_weeks,
+    keyed_check_ins,
+    week_numbers,
+    week_starts,
+)
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.tables import lookup
 
@@ -82,18 +88,44 @@ def team_weeks(
     rows = units.merge(cycle_weeks(calendar, as_of), on="cycle_id")
 
     keyed = keyed_check_ins(check_ins, kr_units["kr_id"])
-    seen = checked_weeks(keyed)
+    seen_code, seen_week = checked_weeks(keyed)
     group_of_code = np.full(len(keyed.kr_ids), -1, dtype=np.int64)
     codes = keyed.codes(active["kr_id"])
     group_of_code[codes[codes >= 0]] = group[codes >= 0]
-    seen_group = group_of_code[seen["kr_code"].to_numpy()]
-    seen = pd.DataFrame({"_group": seen_group, "week_start": seen["week_start"]})
-    checked = seen[seen_group >= 0].groupby(["_group", "week_start"]).size()
-    checked = checked.rename("checked_krs").reset_index()
-    rows["week_start"] = rows["week_start"].astype(checked["week_start"].dtype)
-    rows = rows.merge(checked, on=["_group", "week_start"], how="left")
-    rows["checked_krs"] = rows["checked_krs"].fillna(0).astype("int64")
+    rows["week_start"] = rows["week_start"].astype("datetime64[us]")
+    wanted_week = week_numbers(rows["week_start"].to_numpy())
+    rows["checked_krs"] = _pairs_counted(
+        group_of_code[seen_code], seen_week, rows["_group"].to_numpy("int64"), wanted_week
+    )
     return rows[TEAM_WEEK_COLUMNS].reset_index(drop=True)
+
+
+_BINS = 50_000_000  # up to this many (group, week) cells are counted by bincount
+
+
+def _pairs_counted(
+    group: np.ndarray, week: np.ndarray, wanted_group: np.ndarray, wanted_week: np.ndarray
+) -> np.ndarray:
+    """For each wanted (group, week), how many of the (group, week) pairs given name it
+    (pairs with group −1 or a missing week count for none). Counted on integers: a group
+    number and a week number make one key, so millions of pairs need no grouping by two
+    columns."""
+    missing = np.iinfo("int64").min
+    valid = (group >= 0) & (week != missing)
+    asked = wanted_week != missing
+    if len(wanted_group) == 0 or not valid.any():
+        return np.zeros(len(wanted_group), dtype="int64")
+    weeks = np.concatenate([week[valid], wanted_week[asked]])
+    low, span = int(weeks.min()), int(weeks.max() - weeks.min()) + 1
+    key = group[valid] * span + (week[valid] - low)
+    wanted_key = np.where(asked, wanted_group * span + (wanted_week - low), -1)
+    groups = int(max(group.max(), wanted_group.max())) + 1
+    if groups * span <= _BINS:
+        counts = np.bincount(key, minlength=groups * span)
+        return np.where(asked, counts[np.maximum(wanted_key, 0)], 0).astype("int64")
+    found, counted = np.unique(key, return_counts=True)
+    at = np.minimum(np.searchsorted(found, wanted_key), len(found) - 1)
+    return np.where(asked & (found[at] == wanted_key), counted[at], 0).astype("int64")
 
 
 def check_in_discipline(

@@ -44,10 +44,15 @@ def check_in_scores(
     Rows are ordered by key result and time; check-ins of unknown key results are dropped.
     """
     keyed = keyed_check_ins(check_ins, key_results["kr_id"])
-    ci = keyed.frame
-    carries = (ci["value"].notna() | ci["grade"].notna()).to_numpy()
+    # Plain numpy columns: a frame-level row mask would first stack millions of rows of every
+    # column into one block; these are copied one column at a time, and only when needed.
+    frame = keyed.frame
+    columns = {"kr_code": frame["kr_code"].to_numpy(), "checked_at": frame["checked_at"].to_numpy()}
+    for name in ("value", "grade"):
+        columns[name] = frame[name].to_numpy("float64", na_value=np.nan)
+    carries = ~(np.isnan(columns["value"]) & np.isnan(columns["grade"]))
     if not carries.all():  # copying millions of rows only when some carry nothing
-        ci = ci[carries].reset_index(drop=True)
+        columns = {c: v[carries] for c, v in columns.items()}
     # One row of key-result attributes per code; the path takes them by position.
     n = len(keyed.kr_ids)
     scored = keyed.codes(kr_scores["kr_id"])
@@ -66,7 +71,7 @@ def check_in_scores(
     type_codes, kr_types = pd.factorize(kr_scores["kr_type"])
     cycle_codes, cycles = pd.factorize(kr_scores["cycle_id"])
     spans = calendar.drop_duplicates("cycle_id").set_index("cycle_id")
-    code: npt.NDArray[np.intp] = ci["kr_code"].to_numpy()
+    code: npt.NDArray[np.intp] = columns["kr_code"]
 
     def taken(per_row: np.ndarray) -> np.ndarray:  # a key-result code per row of the path
         by_code = np.full(n, -1, dtype=np.int64)
@@ -87,21 +92,16 @@ def check_in_scores(
     has_cycle = cycle_of_row >= 0
     row_start = np.where(has_cycle, cycle_start[np.maximum(cycle_of_row, 0)], np.datetime64("NaT"))
     row_days = np.where(has_cycle, cycle_days[np.maximum(cycle_of_row, 0)], np.nan)
-    raw = attainment(kr, kr_type, ci["value"])
-    grade = ci["grade"]
-    score = grade.where(grade.notna(), raw.clip(0.0, 1.0)).clip(0.0, 1.0)
-    # Times less times are durations: the stubs cannot tell from untyped columns.
-    elapsed = cast("pd.Series[pd.Timedelta]", ci["checked_at"] - pd.Series(row_start))
-    day = elapsed / pd.Timedelta(days=1)
-    days = pd.Series(row_days)
+    raw = attainment(kr, kr_type, pd.Series(columns["value"])).to_numpy()
+    grade = columns["grade"]
+    score = np.clip(np.where(np.isnan(grade), np.clip(raw, 0.0, 1.0), grade), 0.0, 1.0)
+    checked_at = columns["checked_at"]
+    day = (checked_at - row_start) / np.timedelta64(1, "D")  # NaT gives NaN
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = day / np.where(row_days > 0, row_days, np.nan)
     path = pd.DataFrame(
-        {
-            "kr_code": code,
-            "checked_at": ci["checked_at"],
-            "score": score,
-            "day": day,
-            "share": day / days.where(days > 0),
-        }
+        {"kr_code": code, "checked_at": checked_at, "score": score, "day": day, "share": share},
+        copy=False,
     )
     return KeyedCheckIns(kr_ids=keyed.kr_ids, frame=path)
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from pipelines.arrow import same_values
+from pipelines.arrow import positions, same_values
 from pipelines.store.dataset import CHECK_IN_METRIC_COLUMNS, Dataset
 from pipelines.store.schema import BOOLEAN, DATE, NUMBER, TABLES_BY_NAME, TEXT, TIMESTAMP
 
@@ -87,6 +87,19 @@ def lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
     empty (`Series.map` turns an empty datetime lookup into floats). `table` has a unique
     index; unknown keys give missing values."""
     return pd.Series(table.reindex(keys.to_numpy()).to_numpy(), index=keys.index, name=table.name)
+
+
+def first_match(keys: pd.Series, ids: pd.Series, values: pd.Series) -> pd.Series:
+    """For each key, `values` at the first row of `ids` equal to it (missing when none),
+    aligned with `keys`: `values.set_axis(ids).drop_duplicates-by-id.reindex(keys)`, with
+    text ids matched by position in C++ rather than through a pandas index of strings."""
+    first = ~ids.duplicated().to_numpy()
+    unique_ids, unique_values = ids[first], values[first]
+    found = positions(keys, unique_ids)
+    if found is None or (found < 0).any():
+        table = pd.Series(unique_values.to_numpy(), index=pd.Index(unique_ids))
+        return pd.Series(table.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
+    return pd.Series(unique_values.array.take(found), index=keys.index)
 
 
 def attach(left: pd.DataFrame, right: pd.DataFrame, on: str) -> pd.DataFrame:

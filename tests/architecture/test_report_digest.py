@@ -14,7 +14,7 @@ from pathlib import Path
 from metrics.report import analyse
 from pipelines.store.connection import open_store
 from pipelines.store.dataset import read_dataset
-from tests.architecture.report_digest import report_digest
+from reporting.digest import report_digest
 
 DIGEST = Path(__file__).resolve().parents[1] / "data" / "demo_report_digest.json"
 

@@ -69,3 +69,34 @@ def test_targets_are_judged_only_where_they_apply():
     (row,) = rows
     assert row["of_limit"] == pytest.approx(1.0) and row["vs_peer"] == pytest.approx(4.0)
     assert row["met"] is True  # 1M rows/s and 100% of the limit
+
+
+def test_the_report_is_checked_frame_by_frame_against_its_kept_digest(
+    results, tmp_path, monkeypatch
+):
+    from benchmarks import measure
+    from benchmarks.sizes import ensure
+    from metrics.report import analyse
+    from reporting.digest import report_digest
+
+    out, result = results
+    ctx = measure.Context(ensure("T", 7, out / "data"), out / "work" / "T")
+    report = analyse(measure._read_store(ctx))
+    monkeypatch.setattr(measure, "EXPECTED_DIR", tmp_path)
+    assert measure.report_check(ctx, report) == {}  # no digest kept for these files
+
+    kept = tmp_path / f"{ctx.files.folder.name}-report.json"
+    frames = report_digest(report)
+    kept.write_text(json.dumps({"commit": "abc1234", "frames": frames}))
+    assert measure.report_check(ctx, report)["report_changed"] == []
+
+    frames["trends"] = "0" * 64  # as if the trends had been computed differently
+    kept.write_text(json.dumps({"commit": "abc1234", "frames": frames}))
+    checked = measure.report_check(ctx, report)
+    assert checked["report_changed"] == ["trends"]
+    assert checked["report_frames"] == len(frames) and checked["report_reference"] == "abc1234"
+
+    rows = [{**r, "detail": {**(r.get("detail") or {}), **checked}}
+            if r["measurement"] == "summary_cold" else r for r in result["rows"]]  # fmt: skip
+    table = bench.markdown({**result, "rows": rows})
+    assert f"- T: **differs** in trends ({len(frames)} frames, digest taken at abc1234)" in table

@@ -10,7 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metrics.checkins import checked_weeks, keyed_check_ins, week_starts
+from metrics.checkins import (
+    checked_weeks,
+    keyed_check_ins,
+    week_numbers,
+    week_start_of,
+    week_starts,
+)
 from metrics.report import analyse
 from pipelines.store.connection import open_store
 from pipelines.store.dataset import read_dataset
@@ -96,10 +102,16 @@ def test_weeks_start_on_monday_and_each_counts_once():
             "confidence": np.nan,
         }
     )
-    weeks = checked_weeks(keyed_check_ins(check_ins, pd.Series(["a", "b"])))
-    days = pd.DatetimeIndex(weeks["week_start"]).strftime("%m-%d")
-    assert list(zip(weeks["kr_code"], days, strict=True)) == [
+    codes, weeks = checked_weeks(keyed_check_ins(check_ins, pd.Series(["a", "b"])))
+    days = pd.DatetimeIndex(week_start_of(weeks)).strftime("%m-%d")
+    assert list(zip(codes, days, strict=True)) == [
         (0, "01-05"),
         (0, "01-12"),
         (1, "01-05"),
     ]
+    # week numbers and week starts name the same Mondays, NaT included
+    numbers = week_numbers(np.append(moments.to_numpy(), np.datetime64("NaT")))
+    assert list(pd.DatetimeIndex(week_start_of(numbers))[:3]) == list(
+        pd.DatetimeIndex(week_starts(moments))
+    )
+    assert pd.isna(week_start_of(numbers)[3])

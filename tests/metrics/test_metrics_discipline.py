@@ -50,6 +50,21 @@ def test_weekly_share_of_active_key_results_checked_in():
     assert weekly["checked_krs"].tolist() == [1, 3, 1, 1]
 
 
+def test_weeks_are_counted_the_same_when_there_are_too_many_to_bin(monkeypatch):
+    """A company with very many teams and weeks counts its (team, week) pairs by sorting
+    instead of one bin per pair: the same figures."""
+    import metrics.discipline
+
+    binned = discipline_report().team_weeks
+    monkeypatch.setattr(metrics.discipline, "_BINS", 0)
+    sorted_ = discipline_report().team_weeks
+    pd.testing.assert_frame_equal(binned, sorted_)
+    checked = sorted_.set_index(["team_id", "week_start"])["checked_krs"]
+    assert checked[("t1", pd.Timestamp("2026-01-05"))] == 2  # a and b
+    assert checked[("t2", pd.Timestamp("2026-01-19"))] == 1  # c1, on the child objective
+    assert checked[("t2", pd.Timestamp("2025-12-29"))] == 0
+
+
 def test_weekly_share_per_team_and_per_cycle():
     rep = discipline_report()
     teams = rep.team_discipline.set_index(["team_id", "week_start"])["share"]

@@ -30,3 +30,18 @@ def test_attach_keeps_the_values_of_a_matching_row():
     right = pd.DataFrame({"kr_id": pd.Series(["d", "b", "a"], dtype="str"), "y": [40, 20, 10]})
     out = attach(LEFT, right, "kr_id").set_index("x")["y"]
     assert out.tolist()[:2] == [10, 20] and out[4] == 40 and np.isnan(out[3])
+
+
+def test_first_match_takes_the_first_row_of_each_id_and_leaves_unknown_ids_missing():
+    from metrics.tables import first_match
+
+    ids = pd.Series(["o1", "o2", "o1"], dtype="str")
+    cycles = pd.Series(["Q1", "Q2", "Q9"], dtype="str")
+    keys = pd.Series(["o2", "o1", "o1"], dtype="str", index=[10, 11, 12])
+    found = first_match(keys, ids, cycles)
+    assert list(found.index) == [10, 11, 12] and list(found) == ["Q2", "Q1", "Q1"]
+    # an id that is nowhere, and ids that are not text, take pandas' own lookup
+    unknown = first_match(pd.Series(["o3", "o1"], dtype="str"), ids, cycles)
+    assert pd.isna(unknown[0]) and unknown[1] == "Q1"
+    numbers = first_match(pd.Series([2, 1]), pd.Series([1, 2, 1]), pd.Series([0.5, 0.7, 0.9]))
+    assert list(numbers) == [0.7, 0.5]

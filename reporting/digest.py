@@ -1,5 +1,8 @@
 """A digest of every frame of a health report, to prove a refactoring changes no number.
 
+The demo's digest is pinned by tests/architecture/test_report_digest.py; the benchmark's M
+and L4 companies' by benchmarks/expected/ (checked by every `make bench`).
+
 Each frame is reduced to its columns, dtypes and a SHA-256 of its values, with floats
 rounded to 9 decimals (so a change in summation order is not a change). Scalars and lists
 are digested from their `repr`.
