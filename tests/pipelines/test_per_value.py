@@ -190,3 +190,24 @@ def test_isin_of_nothing_is_nothing() -> None:
 
     found = isin(pd.Series([], dtype="str"), pd.Series(["a", "b"], dtype="str"))
     assert found.dtype == bool and found.empty
+
+
+def test_a_command_line_import_prefers_jemalloc_unless_a_pool_is_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pipelines.arrow import POOL_VARIABLE, prefer_jemalloc
+
+    before = pa.default_memory_pool()
+    try:
+        pa.set_memory_pool(pa.system_memory_pool())
+        monkeypatch.setenv(POOL_VARIABLE, "system")
+        assert prefer_jemalloc() == "system"  # the operator's choice stands
+        monkeypatch.delenv(POOL_VARIABLE)
+        try:
+            pa.jemalloc_memory_pool()
+        except NotImplementedError:
+            pytest.skip("this pyarrow has no jemalloc")
+        assert prefer_jemalloc() == "jemalloc"
+        assert pa.default_memory_pool().backend_name == "jemalloc"
+    finally:
+        pa.set_memory_pool(before)
