@@ -30,7 +30,7 @@ from metrics.checkins import (
     week_starts,
 )
 from metrics.config import DEFAULT_CONFIG, HealthConfig
-from metrics.tables import lookup
+from metrics.tables import first_match
 
 TEAM_WEEK_COLUMNS = [
     "cycle_id",
@@ -90,7 +90,8 @@ def team_weeks(
     keyed = keyed_check_ins(check_ins, kr_units["kr_id"])
     seen_code, seen_week = checked_weeks(keyed)
     group_of_code = np.full(len(keyed.kr_ids), -1, dtype=np.int64)
-    codes = keyed.codes(active["kr_id"])
+    # Codes of every key result (in the store's order: no lookup), then of the active ones.
+    codes = keyed.codes(kr_units["kr_id"])[~kr_units["strict_linked"].to_numpy(bool)]
     group_of_code[codes[codes >= 0]] = group[codes >= 0]
     rows["week_start"] = rows["week_start"].astype("datetime64[us]")
     wanted_week = week_numbers(rows["week_start"].to_numpy())
@@ -175,20 +176,23 @@ def stale_key_results(
     there was none), reason.
     """
     today = as_timestamp(as_of)
-    cal = calendar.set_index("cycle_id")
-    running = kr_units["cycle_id"].map(cal["state"]).eq("running") & ~kr_units["strict_linked"]
-    krs = kr_units[running]
-    last = pd.to_datetime(krs["last_check_in_at"]).dt.normalize()
-    since = last.fillna(lookup(krs["cycle_id"], cal["start"]))
+    state = first_match(kr_units["cycle_id"], calendar["cycle_id"], calendar["state"])
+    running = state.eq("running") & ~kr_units["strict_linked"]
+    # Days silent for every key result, then only the stale rows copied (most key results of
+    # a large company are running: copying all their columns first cost more than the rest).
+    last = pd.to_datetime(kr_units["last_check_in_at"]).dt.normalize()
+    since = last.fillna(first_match(kr_units["cycle_id"], calendar["cycle_id"], calendar["start"]))
     silent = (today - since).dt.days
-    stale = krs[silent > config.stale_days].copy()
-    stale["days_silent"] = silent[stale.index].astype("int64")
+    is_stale = running & (silent > config.stale_days)
+    cols = ["kr_id", "objective_id", "cycle_id", "title", "owner", "team_id", "team"]
+    cols += ["department", "last_check_in_at"]
+    stale = kr_units.loc[is_stale, cols]
+    stale["days_silent"] = silent[is_stale].astype("int64")
     never = stale["last_check_in_at"].isna()
     stale["reason"] = np.where(
         never,
         "never checked in; the cycle began " + stale["days_silent"].astype(str) + " days ago",
         "last checked in " + stale["days_silent"].astype(str) + " days ago",
     )
-    cols = ["kr_id", "objective_id", "cycle_id", "title", "owner", "team_id", "team"]
-    cols += ["department", "last_check_in_at", "days_silent", "reason"]
+    cols += ["days_silent", "reason"]
     return stale[cols].sort_values("days_silent", ascending=False).reset_index(drop=True)

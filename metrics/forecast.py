@@ -17,6 +17,7 @@ from pandas.api.typing import DataFrameGroupBy
 
 from metrics.checkins import KeyedCheckIns
 from metrics.config import DEFAULT_CONFIG, HealthConfig
+from metrics.tables import first_match
 
 FORECAST_COLUMNS = ["kr_id", "cycle_id", "forecast", "method", "check_ins_used", "slope_per_week"]
 
@@ -37,7 +38,7 @@ def trend_forecast(
     """
     krs = kr_scores[["kr_id", "cycle_id", "score"]]
     fit = history.per_key_result(_least_squares(history), krs["kr_id"])
-    span = krs["cycle_id"].map(calendar.set_index("cycle_id")["days"]).astype("float64")
+    span = first_match(krs["cycle_id"], calendar["cycle_id"], calendar["days"]).astype("float64")
     trended = fit["intercept"] + fit["slope"] * span
     has_trend = fit["slope"].notna() & span.notna()
     carried = fit["last_score"].where(fit["last_score"].notna(), krs["score"])

@@ -73,11 +73,11 @@ def check_in_scores(
     spans = calendar.drop_duplicates("cycle_id").set_index("cycle_id")
     code: npt.NDArray[np.intp] = columns["kr_code"]
 
-    def taken(per_row: np.ndarray) -> np.ndarray:  # a key-result code per row of the path
-        by_code = np.full(n, -1, dtype=np.int64)
+    def by_code(per_row: np.ndarray) -> np.ndarray:  # kr_scores' rows laid out by code
+        out = np.full(n, -1, dtype=np.int64)
         known = scored >= 0
-        by_code[scored[known]] = per_row[known]
-        return by_code[code]
+        out[scored[known]] = per_row[known]
+        return out
 
     kr = {  # attainment reads these columns; a dict spares stacking them into one block
         "start_value": start_value[code],
@@ -85,13 +85,14 @@ def check_in_scores(
         "range_low": range_low[code],
         "range_high": range_high[code],
     }
-    kr_type = pd.Series(pd.Categorical.from_codes(taken(type_codes), pd.Index(kr_types)))
-    cycle_of_row = taken(cycle_codes)
-    cycle_start = spans["start"].reindex(cycles).to_numpy()
+    kr_type = pd.Series(pd.Categorical.from_codes(by_code(type_codes)[code], pd.Index(kr_types)))
+    # Each key result's cycle start and length, then one gather per check-in.
+    # Code −1 (no cycle) takes the missing value appended last.
+    cycle_of_code = by_code(cycle_codes)
+    cycle_start = spans["start"].reindex(cycles).to_numpy("datetime64[us]")
     cycle_days = spans["days"].reindex(cycles).to_numpy("float64")
-    has_cycle = cycle_of_row >= 0
-    row_start = np.where(has_cycle, cycle_start[np.maximum(cycle_of_row, 0)], np.datetime64("NaT"))
-    row_days = np.where(has_cycle, cycle_days[np.maximum(cycle_of_row, 0)], np.nan)
+    row_start = np.append(cycle_start, np.datetime64("NaT", "us"))[cycle_of_code][code]
+    row_days = np.append(cycle_days, np.nan)[cycle_of_code][code]
     raw = attainment(kr, kr_type, pd.Series(columns["value"])).to_numpy()
     grade = columns["grade"]
     score = np.clip(np.where(np.isnan(grade), np.clip(raw, 0.0, 1.0), grade), 0.0, 1.0)

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.config import DEFAULT_CONFIG, HealthConfig
+from metrics.tables import first_match
 
 PACE_STATUSES = ("on track", "behind", "at risk", "no data")
 _EPS = 1e-9
@@ -32,10 +33,10 @@ def pace_status(score: pd.Series, expected: pd.Series, config: HealthConfig) -> 
 
 
 def _pace(frame: pd.DataFrame, calendar: pd.DataFrame, config: HealthConfig) -> pd.DataFrame:
-    cal = calendar.set_index("cycle_id")
     out = frame.copy()
-    out["cycle_state"] = out["cycle_id"].map(cal["state"])
-    out["expected"] = out["cycle_id"].map(cal["elapsed_share"]).astype("float64")
+    cycles, ids = out["cycle_id"], calendar["cycle_id"]
+    out["cycle_state"] = first_match(cycles, ids, calendar["state"])
+    out["expected"] = first_match(cycles, ids, calendar["elapsed_share"]).astype("float64")
     out["gap"] = out["score"] - out["expected"]
     status = pace_status(out["score"], out["expected"], config)
     out["pace"] = status.where(out["cycle_state"] == "running", None)

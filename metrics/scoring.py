@@ -9,7 +9,7 @@ linking: the key result *is* an objective of the level below and takes its score
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +17,7 @@ import pandas as pd
 
 from metrics.bands import band_of
 from metrics.checkins import KeyedCheckIns, keyed_check_ins, latest_per_key_result
+from metrics.tables import first_match
 
 KR_SCORE_COLUMNS = [
     "kr_id",
@@ -64,12 +65,19 @@ def resolve_kr_type(key_results: pd.DataFrame) -> pd.Series:
     return stated.where(stated.notna() & (stated != ""), pd.Series(implied, index=stated.index))
 
 
-def _progress(current: pd.Series, start: pd.Series, goal: pd.Series) -> pd.Series:
+Values = np.ndarray  # float64, one per row; NaN where missing
+
+
+def _progress(current: Values, start: Values, goal: Values) -> Values:
     """(current − start) / (goal − start); when goal == start, 1 once reached, else 0."""
     span = goal - start
-    ratio = (current - start) / span.where(span != 0)
-    reached = pd.Series(np.where(current >= goal, 1.0, 0.0), index=current.index)
-    return ratio.where(span != 0, reached.where(current.notna()))
+    ratio = (current - start) / np.where(span != 0, span, np.nan)
+    return np.where(span != 0, ratio, _met(current, current >= goal))
+
+
+def _met(current: Values, met: np.ndarray) -> Values:
+    """1.0 where `met`, else 0.0; missing where there is no current value."""
+    return np.where(np.isnan(current), np.nan, np.where(met, 1.0, 0.0))
 
 
 def attainment(
@@ -96,64 +104,57 @@ def attainment(
     values = [np.asarray(kr[c], dtype="float64") for c in columns]
     now = current.to_numpy("float64", na_value=np.nan)
     result = np.full(len(current), np.nan)
-    for name, formula in _FORMULAS.items():
-        rows = (kr_type == name).to_numpy(dtype=bool, na_value=False)
-        if rows.any():  # each formula only on the rows of its type
-            parts = (pd.Series(v[rows]) for v in (*values, now))
-            result[rows] = formula(*parts).to_numpy()
+    types = pd.Categorical(kr_type)  # one comparison of small codes per type
+    codes = types.codes
+    start, target, low, high = values
+    for code, name in enumerate(types.categories):
+        formula = _FORMULAS.get(name)
+        rows = codes == code
+        if formula is None or not rows.any():  # each formula only on the rows of its type
+            continue
+        with np.errstate(all="ignore"):  # NaN and inf propagate, as pandas lets them
+            if rows.all():
+                result = formula(start, target, low, high, now)
+            else:
+                part = formula(start[rows], target[rows], low[rows], high[rows], now[rows])
+                result[rows] = part
     return pd.Series(result, index=current.index)
 
 
-def _increase(
-    start: pd.Series, target: pd.Series, _low: pd.Series, _high: pd.Series, current: pd.Series
-) -> pd.Series:
-    start = start.fillna(0.0)
+def _increase(start: Values, target: Values, _low: Values, _high: Values, now: Values) -> Values:
+    start = np.where(np.isnan(start), 0.0, start)
     # A target on the wrong side of the start asks for no progress: met or not met.
-    met = pd.Series(np.where(current >= target, 1.0, 0.0), index=current.index)
-    progress = _progress(current, start, target)
-    return progress.mask(target < start, met.where(current.notna()))
+    return np.where(target < start, _met(now, now >= target), _progress(now, start, target))
 
 
-def _decrease(
-    start: pd.Series, target: pd.Series, _low: pd.Series, _high: pd.Series, current: pd.Series
-) -> pd.Series:
-    met = pd.Series(np.where(current <= target, 1.0, 0.0), index=current.index)
-    progress = _progress(-current, -start, -target)
-    return progress.mask(target > start, met.where(current.notna()))
+def _decrease(start: Values, target: Values, _low: Values, _high: Values, now: Values) -> Values:
+    progress = _progress(-now, -start, -target)
+    return np.where(target > start, _met(now, now <= target), progress)
 
 
-def _range(
-    start: pd.Series, _target: pd.Series, low: pd.Series, high: pd.Series, current: pd.Series
-) -> pd.Series:
-    below, above = current < low, current > high  # False against a missing (open) bound
-    inside = current.notna() & ~below & ~above
-    nearest = low.where(below, high)
+def _range(start: Values, _target: Values, low: Values, high: Values, now: Values) -> Values:
+    below, above = now < low, now > high  # False against a missing (open) bound
+    inside = ~np.isnan(now) & ~below & ~above
+    nearest = np.where(below, low, high)
     started_out = (below & (start < low)) | (above & (start > high))
-    toward = _progress(current, start, nearest).where(started_out, 0.0)
-    toward = toward.where(below | above)
-    return pd.Series(np.where(inside, 1.0, toward), index=current.index).where(current.notna())
+    toward = np.where(started_out, _progress(now, start, nearest), 0.0)
+    toward = np.where(below | above, toward, np.nan)
+    return np.where(np.isnan(now), np.nan, np.where(inside, 1.0, toward))
 
 
-def _milestone(
-    _start: pd.Series, _target: pd.Series, _low: pd.Series, _high: pd.Series, current: pd.Series
-) -> pd.Series:
-    done = pd.Series(np.where(current >= 0.5, 1.0, 0.0), index=current.index)
-    return done.where(current.notna())
+def _milestone(_start: Values, _target: Values, _low: Values, _high: Values, now: Values) -> Values:
+    return _met(now, now >= 0.5)
 
 
-def _graded(
-    _start: pd.Series, _target: pd.Series, _low: pd.Series, _high: pd.Series, current: pd.Series
-) -> pd.Series:
-    return current.astype("float64")
+def _graded(_start: Values, _target: Values, _low: Values, _high: Values, now: Values) -> Values:
+    return now.copy()
 
 
-def _baseline(
-    _start: pd.Series, _target: pd.Series, _low: pd.Series, _high: pd.Series, current: pd.Series
-) -> pd.Series:
-    return pd.Series(1.0, index=current.index).where(current.notna())
+def _baseline(_start: Values, _target: Values, _low: Values, _high: Values, now: Values) -> Values:
+    return np.where(np.isnan(now), np.nan, 1.0)
 
 
-_FORMULAS = {
+_FORMULAS: dict[str, Callable[[Values, Values, Values, Values, Values], Values]] = {
     "increase": _increase,
     "decrease": _decrease,
     "range": _range,
@@ -204,12 +205,12 @@ def score_key_results(
         ["manual", "grade", "reported", "computed"],
         "",
     )
-    cycle_of = objectives.set_index("objective_id")["cycle_id"]
+    cycles = objectives["cycle_id"]
     out = pd.DataFrame(
         {
             "kr_id": kr["kr_id"],
             "objective_id": kr["objective_id"],
-            "cycle_id": kr["objective_id"].map(cycle_of),
+            "cycle_id": first_match(kr["objective_id"], objectives["objective_id"], cycles),
             "title": kr["title"],
             "kr_type": kr_type,
             "owner": kr["owner"],
@@ -295,7 +296,9 @@ def score_all(
         children = links.merge(objs[["objective_id", "score"]], on="objective_id")
         child_scores = children.groupby("parent_kr_id")["score"].mean()
         takes = krs["score_source"].isna() | (krs["score_source"] == "linked")
-        linked = krs["kr_id"].map(child_scores).where(takes)
+        parents = pd.Series(child_scores.index)
+        linked = first_match(krs["kr_id"], parents, child_scores.reset_index(drop=True))
+        linked = linked.where(takes)
         changed = linked.notna() & ~np.isclose(linked.fillna(-1.0), krs["score"].fillna(-2.0))
         if not changed.any():
             break

@@ -82,13 +82,6 @@ def conform_dataset(dataset: Dataset) -> Dataset:
     return dataclasses.replace(dataset, **frames)
 
 
-def lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
-    """`table[key]` for each key, aligned with `keys` and keeping `table`'s dtype even when
-    empty (`Series.map` turns an empty datetime lookup into floats). `table` has a unique
-    index; unknown keys give missing values."""
-    return pd.Series(table.reindex(keys.to_numpy()).to_numpy(), index=keys.index, name=table.name)
-
-
 def first_match(keys: pd.Series, ids: pd.Series, values: pd.Series) -> pd.Series:
     """For each key, `values` at the first row of `ids` equal to it (missing when none),
     aligned with `keys`: `values.set_axis(ids).drop_duplicates-by-id.reindex(keys)`, with
@@ -96,10 +89,12 @@ def first_match(keys: pd.Series, ids: pd.Series, values: pd.Series) -> pd.Series
     first = ~ids.duplicated().to_numpy()
     unique_ids, unique_values = ids[first], values[first]
     found = positions(keys, unique_ids)
-    if found is None or (found < 0).any():
+    dtype = unique_values.dtype
+    can_be_missing = isinstance(dtype, pd.api.extensions.ExtensionDtype) or dtype.kind in "fMm"
+    if found is None or ((found < 0).any() and not can_be_missing):
         table = pd.Series(unique_values.to_numpy(), index=pd.Index(unique_ids))
         return pd.Series(table.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
-    return pd.Series(unique_values.array.take(found), index=keys.index)
+    return pd.Series(unique_values.array.take(found, allow_fill=True), index=keys.index)
 
 
 def attach(left: pd.DataFrame, right: pd.DataFrame, on: str) -> pd.DataFrame:
@@ -107,8 +102,15 @@ def attach(left: pd.DataFrame, right: pd.DataFrame, on: str) -> pd.DataFrame:
     holds exactly `left`'s keys in `left`'s order (a per-row result computed from `left`),
     its columns are attached by position: the same frame without hashing text ids."""
     keys, other = left[on], right[on]
-    if len(keys) == len(other) and keys.is_unique and same_values(keys, other):
+    if len(keys) == len(other) and same_values(keys, other) and keys.is_unique:
         out = left.reset_index(drop=True)
         extra = right.drop(columns=on).reset_index(drop=True)
         return pd.concat([out, extra], axis=1)
-    return left.merge(right, on=on, how="left")
+    extra = right.drop(columns=on).reset_index(drop=True)
+    found = positions(keys, other) if other.is_unique else None
+    if found is None or set(extra.columns) & set(left.columns):
+        return left.merge(right, on=on, how="left")
+    # Each left row's match by position (found in C++); a row with none gets missing values,
+    # whole numbers becoming floats, as in the merge.
+    matched = extra.reindex(found).reset_index(drop=True)
+    return pd.concat([left.reset_index(drop=True), matched], axis=1)

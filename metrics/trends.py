@@ -10,6 +10,7 @@ from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.discipline import discipline_by_cycle
 from metrics.distribution import score_distribution
 from metrics.patterns import goal_setting_patterns
+from metrics.tables import first_match
 
 TREND_COLUMNS = [
     "kr_mean",
@@ -56,13 +57,15 @@ def metric_trends(
     """
     extra = list(by or [])
     keys = ["cycle_id", *extra]
-    team_units = objective_units.drop_duplicates("team_id").set_index("team_id")
 
     def with_units(frame: pd.DataFrame) -> pd.DataFrame:
         missing = [c for c in extra if c not in frame.columns]
         if not missing:
             return frame
-        return frame.assign(**{c: frame["team_id"].map(team_units[c]) for c in missing})
+        teams = objective_units["team_id"]
+        return frame.assign(
+            **{c: first_match(frame["team_id"], teams, objective_units[c]) for c in missing}
+        )
 
     krs = score_distribution(kr_units, keys).set_index(keys)
     out = krs[["mean", "sweet_spot_share", *[f"{b}_share" for b in BANDS], "ungraded"]]

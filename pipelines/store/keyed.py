@@ -65,6 +65,8 @@ def _code_type(n: int) -> type:
 
 def codes_of(values: pd.Series, kr_ids: pd.Index) -> np.ndarray:
     """Position of each value in the unique index `kr_ids` (-1 when absent)."""
+    if len(values) == 0:  # nothing to look up: do not hash 1M ids for it
+        return np.zeros(0, dtype=np.intp)
     if isinstance(values.dtype, pd.CategoricalDtype):  # look the categories up, once each
         per_category = codes_of(pd.Series(values.cat.categories), kr_ids)
         codes = values.cat.codes.to_numpy()

@@ -21,7 +21,17 @@ LEFT = pd.DataFrame({"kr_id": pd.Series(["a", "b", np.nan, "d"], dtype="str"), "
     ],
 )
 def test_attach_is_a_left_merge(keys):
-    right = pd.DataFrame({"kr_id": pd.Series(keys, dtype="str"), "y": np.arange(len(keys)) * 10})
+    n = len(keys)
+    right = pd.DataFrame(
+        {
+            "kr_id": pd.Series(keys, dtype="str"),
+            "y": np.arange(n) * 10,  # whole numbers: floats once a row has no match
+            "share": np.linspace(0.1, 0.9, n),
+            "flag": np.arange(n) % 2 == 0,
+            "when": pd.date_range("2026-01-01", periods=n).astype("datetime64[us]"),
+            "name": pd.Series([f"n{i}" for i in range(n)], dtype="str"),
+        }
+    )
     expected = LEFT.merge(right, on="kr_id", how="left")
     pd.testing.assert_frame_equal(attach(LEFT, right, "kr_id"), expected)
 
@@ -45,3 +55,9 @@ def test_first_match_takes_the_first_row_of_each_id_and_leaves_unknown_ids_missi
     assert pd.isna(unknown[0]) and unknown[1] == "Q1"
     numbers = first_match(pd.Series([2, 1]), pd.Series([1, 2, 1]), pd.Series([0.5, 0.7, 0.9]))
     assert list(numbers) == [0.7, 0.5]
+    # whole numbers cannot hold a gap: an unknown id turns them into floats, as reindex does
+    counts = first_match(pd.Series(["o3", "o2"], dtype="str"), ids, pd.Series([1, 2, 3]))
+    assert pd.isna(counts[0]) and counts[1] == 2
+    times = first_match(pd.Series(["o3", "o2"], dtype="str"), ids,
+                        pd.Series(pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01"])))  # fmt: skip
+    assert pd.isna(times[0]) and times[1] == pd.Timestamp("2026-02-01")
