@@ -10,8 +10,10 @@ position.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,6 +45,8 @@ def _as_arrow(values: object) -> pa.Array | pa.ChunkedArray | None:
 def isin(values: pd.Series, allowed: Iterable[object]) -> pd.Series:
     """`values.isin(allowed)` as a boolean Series on `values`' index (a missing value matches
     only a missing value), through pyarrow when both sides are text."""
+    if values.empty:  # nothing to look up (as in an empty store): no lookup set to build
+        return pd.Series(False, index=values.index, dtype=bool)
     left = _as_arrow(values)
     right = _as_arrow(allowed) if left is not None else None
     if left is None or right is None:
@@ -115,6 +119,36 @@ def value_bytes(cells: pa.ChunkedArray | pa.Array) -> list[np.ndarray] | None:
     return out
 
 
+def untrimmed(cells: pa.ChunkedArray | pa.Array) -> bool:
+    """Whether no value of a text array starts or ends with a byte that could begin or end
+    whitespace (ASCII 0–32 or 127, or any byte of a non-ASCII character): then trimming
+    whitespace would change nothing. Two gathers over the offsets; no value is read whole.
+    False (trim to find out) for anything but (large_)string arrays."""
+    chunks = cells.chunks if isinstance(cells, pa.ChunkedArray) else [cells]
+    for chunk in chunks:
+        width: type[np.int64] | type[np.int32]
+        if pa.types.is_large_string(chunk.type):
+            width = np.int64
+        elif pa.types.is_string(chunk.type):
+            width = np.int32
+        else:
+            return False
+        _, offsets, data = chunk.buffers()
+        if len(chunk) == 0 or data is None:
+            continue
+        count = chunk.offset + len(chunk) + 1
+        bounds: np.ndarray[Any, np.dtype[np.int64]] = np.frombuffer(
+            offsets, dtype=width, count=count
+        )[chunk.offset :].astype(np.int64)
+        starts, ends = bounds[:-1], bounds[1:]
+        filled = ends > starts
+        raw = np.frombuffer(data, dtype=np.uint8)
+        for edge in (raw[starts[filled]], raw[ends[filled] - 1]):
+            if ((edge <= 0x20) | (edge >= 0x7F)).any():
+                return False
+    return True
+
+
 def only_bytes(cells: pa.ChunkedArray | pa.Array, allowed: bytes) -> bool:
     """Whether every value is made of the ASCII characters in `allowed` only."""
     parts = value_bytes(cells)
@@ -123,3 +157,54 @@ def only_bytes(cells: pa.ChunkedArray | pa.Array, allowed: bytes) -> bool:
     table = np.zeros(256, dtype=bool)
     table[list(allowed)] = True
     return all(bool(table[part].all()) for part in parts)
+
+
+def per_distinct(column: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """`fn(column)` for a function that reads each cell on its own (a word looked up, a
+    pattern matched), computed once per distinct value of a text column and spread back over
+    its rows: a status or owner column of 100,000 rows holds a few thousand values at most.
+
+    Columns that are not text (a workbook's typed cells, where `True == 1` would merge two
+    values) and columns of mostly distinct values get `fn(column)` itself."""
+    codes, distinct = distinct_codes(column)
+    if distinct is None:
+        return fn(column)
+    out = fn(distinct)
+    return pd.Series(out.array.take(codes), index=column.index, name=out.name)
+
+
+def distinct_codes(column: pd.Series) -> tuple[np.ndarray, pd.Series | None]:
+    """Each row's position in the column's distinct values, and those values (a missing one
+    last, whether or not the column has one), for a text column of repeated values; the
+    distinct values are None when the column is not text or holds mostly different values."""
+    if not isinstance(column.array, pd.arrays.ArrowStringArray) or len(column) < 64:
+        return np.empty(0, dtype=np.intp), None
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    if len(uniques) * 2 > len(column):
+        return np.empty(0, dtype=np.intp), None
+    found: pa.Array = pa.array(uniques, type=pa.large_string())
+    values = pa.concat_arrays([found, pa.nulls(1, pa.large_string())])
+    dtype: Any = column.dtype  # `str`, or `string[pyarrow]`: kept as the column has it
+    distinct = pd.Series(pd.array(values, dtype=dtype), name=column.name)
+    return np.where(codes < 0, len(uniques), codes).astype(np.intp), distinct
+
+
+POOL_VARIABLE = "ARROW_DEFAULT_MEMORY_POOL"
+
+
+def prefer_jemalloc() -> str:
+    """Arrow's jemalloc memory pool for the rest of this process, unless
+    ARROW_DEFAULT_MEMORY_POOL names one or this pyarrow has no jemalloc; returns the pool's
+    name. An import of files from the command line allocates and frees its columns in a
+    fresh process: with the default mimalloc pool the CSV ingest of M spent about a sixth of
+    its time (0.6 s of 4) more, most of it in the kernel handing pages back and again.
+    Buffers keep the pool they came from, so switching mid-process is safe."""
+    current = str(pa.default_memory_pool().backend_name)
+    if os.environ.get(POOL_VARIABLE) or current == "jemalloc":
+        return current
+    try:
+        jemalloc = pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without it
+        return current
+    pa.set_memory_pool(jemalloc)
+    return str(jemalloc.backend_name)

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines.arrow import prefer_jemalloc
 from pipelines.asof import date_in_titles, snapshot_groups
 from pipelines.map.apply import apply_mapping
 from pipelines.map.canonical import LOCATION, Canonical, archived_counts
@@ -381,6 +382,7 @@ def ingest_paths(
     Returns a report whose `ok` is false when any error was found; then nothing was written
     to the OKR tables (the attempt is logged in `imports` unless `dry_run`).
     """
+    prefer_jemalloc()  # a command-line import: see pipelines.arrow
     missing = [p for p in paths if not p.exists()]
     if missing:
         problems = [Problem(str(p), None, None, None, "no such file or folder") for p in missing]
@@ -405,6 +407,7 @@ def ingest_snapshot_paths(
     progress: Progress | None = None,
 ) -> list[IngestReport]:
     """`ingest_snapshots` of files and folders (see `ingest_paths` for missing ones)."""
+    prefer_jemalloc()
     if any(not p.exists() for p in paths):
         return [ingest_paths(paths, db, mapping, dry_run, as_of, limits, progress)]
     files = expand_paths(paths, limits)

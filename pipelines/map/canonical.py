@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pipelines.arrow import per_distinct
 from pipelines.map.values import (
     MILESTONE_WORDS,
     Parsed,
@@ -19,6 +20,7 @@ from pipelines.map.values import (
     parse_flag,
     parse_number,
     parse_text,
+    per_cell,
     text_cells,
 )
 from pipelines.map.words import (
@@ -113,6 +115,10 @@ def parse_lifecycle(column: pd.Series) -> Parsed:
     """An archived/deleted flag, or a state or status word: archived, deleted, draft and
     cancelled rows are True; yes/no as flags; statuses (On Track, Done…) False; any other
     word is a warning and the row stays in."""
+    return per_cell(column, _parse_lifecycle)
+
+
+def _parse_lifecycle(column: pd.Series) -> Parsed:
     parsed = parse_flag(column)
     text = parse_text(column).values
     out = is_lifecycle_out(text)
@@ -224,13 +230,21 @@ def first_of_many(
     or e-mail addresses (`Ana Lopez, Ben Okoye`), so `Smith, John` stays one person."""
     values = typed[name]
     text = values.astype("str")
-    has_many = text.str.contains(_SEPARATED, regex=True).fillna(False).astype(bool)
-    if name == "objectives.team_id":
-        has_many |= text.str.contains(",", regex=False).fillna(False).astype(bool)
+    pattern = r"\s*[;,]\s*" if name == "objectives.team_id" else _SEPARATED
+
+    def several(cells: pd.Series) -> pd.Series:  # Python's re (a lookahead): once per name
+        found = cells.str.contains(_SEPARATED, regex=True).fillna(False).astype(bool)
+        if name == "objectives.team_id":
+            found |= cells.str.contains(",", regex=False).fillna(False).astype(bool)
+        return found
+
+    def first_named(cells: pd.Series) -> pd.Series:
+        return cells.str.split(pattern, n=1, regex=True).str[0].str.strip()
+
+    has_many = per_distinct(text, several)
     if not has_many.any():
         return values
-    pattern = r"\s*[;,]\s*" if name == "objectives.team_id" else _SEPARATED
-    first = text[has_many].str.split(pattern, n=1, regex=True).str[0].str.strip()
+    first = per_distinct(text[has_many], first_named)
     what = "team" if name.endswith("team_id") else "owner"
     rows = typed.loc[has_many, "_row"].astype("int64").tolist()
     examples = "; ".join(

@@ -52,6 +52,8 @@ def with_entries(source: SourceTable, m: SourceMapping) -> tuple[SourceTable, di
         if name.endswith(".archived"):
             cells = data[columns[name]]
             dated = {v: _date_like(v) for v in cells.dropna().unique()}  # a few distinct
+            if not any(dated.values()) and isinstance(cells.array, pd.arrays.ArrowStringArray):
+                continue  # no date: the column as it is (text stays text through a map)
             stamped = cells.map(lambda v, d=dated: "true" if d.get(v, False) else v)
             if not stamped.equals(cells):
                 columns[name] = _add(data, letters, f"{header} (a date: archived)", stamped,

@@ -304,6 +304,17 @@ def _text(column: pd.Series) -> pd.Series:
     return column.map(lambda v: None if v is None or pd.isna(v) else str(v).strip() or None)
 
 
+def _first_texts(column: pd.Series, count: int) -> pd.Series:
+    """`_text(column).dropna().head(count)`, reading only as many rows as that takes (most
+    tables are not outlines, and their first rows say so)."""
+    rows = 4 * count
+    while True:
+        found = _text(column.iloc[:rows]).dropna()
+        if len(found) >= count or rows >= len(column):
+            return found.head(count)
+        rows *= 8
+
+
 def outline_items(source: SourceTable) -> Items | None:
     """A generic outline (a type column naming objectives and key results, or outline numbers
     1, 1.1, 1.1.2), or None when the table is not one."""
@@ -402,11 +413,11 @@ def _labels(column: pd.Series) -> pd.DataFrame | None:
 def _title_labels(column: pd.Series) -> tuple[pd.Series, pd.DataFrame | None]:
     """Titles led by their label (`Objective 1: Grow…`, `KR 1.2 – Publish…`): the titles
     without it and the labels, when nearly every title has one; else the titles as given."""
-    text = _text(column)
-    sample = text.dropna().head(SAMPLE)
+    sample = _first_texts(column, SAMPLE)
     if sample.empty or sample.map(TITLE_LABEL.match).map(bool).mean() < 0.9:
         return column, None
-    found = text.map(lambda t: TITLE_LABEL.match(t) if t else None)
+    text = _text(column)
+    found = text.map(lambda t: TITLE_LABEL.match(t) if isinstance(t, str) else None)
     if text.dropna().empty or found[text.notna()].map(bool).mean() < 0.9:
         return column, None
     labels = _parse_labels(found.map(lambda m: m and (m["label"] or m["number"])))

@@ -10,6 +10,7 @@ so `1.234` cannot mean 1.234 on one row and 1234 on the next.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -18,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.arrow import no_text, only_bytes
+from pipelines.arrow import distinct_codes, no_text, only_bytes, untrimmed
 from pipelines.map.dates import parse_dates
 
 MILESTONE_WORDS = {
@@ -74,7 +75,8 @@ def _arrow_text_cells(column: pd.Series) -> pd.Series:
     if cells.null_count < len(cells) and not pc.max(pc.binary_length(cells)).as_py():
         nothing = pa.nulls(len(cells), pa.large_string())  # only empty text: an unused column
         return pd.Series(pd.array(nothing, dtype=column.dtype), index=column.index)
-    cells = pc.utf8_trim_whitespace(cells)
+    if not untrimmed(cells):  # ids, dates and numbers as exports write them: nothing to trim
+        cells = pc.utf8_trim_whitespace(cells)
     empty = pc.equal(cells, "")
     if pc.any(empty).as_py():
         cells = pc.if_else(empty, pa.scalar(None, cells.type), cells)
@@ -337,15 +339,38 @@ def parse_choice(column: pd.Series, vocabulary: dict[str, str], what: str) -> Pa
     return Parsed(values, _messages(text, bad, "{} is not " + what + f" ({allowed})"))
 
 
+def per_cell(column: pd.Series, parser: Callable[[pd.Series], Parsed]) -> Parsed:
+    """`parser(column)` for a parser that reads every cell on its own (no decision per
+    column), run once per distinct value of a text column and spread back over its rows."""
+    codes, distinct = distinct_codes(column)
+    if distinct is None:
+        return parser(column)
+    parsed = parser(distinct)
+
+    def spread(values: pd.Series) -> pd.Series:
+        if len(values) != len(distinct):  # an empty default: nothing to spread
+            return values
+        return pd.Series(values.array.take(codes), index=column.index, name=values.name)
+
+    return Parsed(
+        spread(parsed.values), spread(parsed.errors), spread(parsed.warnings), parsed.note
+    )
+
+
 def parse_flag(column: pd.Series) -> Parsed:
     """A yes/no cell (`yes`, `TRUE`, `x`, `1`, `archived` / `no`, `FALSE`, `0`, empty)."""
+    return per_cell(column, _parse_flag)
+
+
+def _parse_flag(column: pd.Series) -> Parsed:
     typed = typed_cells(column)
     text = parse_text(column).values
     key = text.str.strip().str.lower()
     words = key.map(FLAG_WORDS)
     flags = pd.Series(words.to_numpy(dtype=object), index=column.index, dtype="object")
-    booleans = typed.map(lambda v: v if isinstance(v, bool) else None)
-    flags = flags.where(flags.notna(), booleans)
+    if typed.notna().any():  # a workbook's TRUE/FALSE cells (a CSV has none)
+        booleans = typed.map(lambda v: v if isinstance(v, bool) else None)
+        flags = flags.where(flags.notna(), booleans)
     bad = text.notna() & flags.isna()
     values = flags.where(~bad).astype("boolean")
     return Parsed(values, _messages(text, bad, "{} is not yes or no"))

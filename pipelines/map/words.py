@@ -66,6 +66,7 @@ SUMMARY_LABEL = (
     r"(?i)\s*(?:(?:objective|team|sheet|grand|overall|sub|okr|department)\s*)?"
     r"(?:total|average|avg|mean|summary)s?\s*:?\s*"
 )
+SUMMARY_WORDS = "total|average|avg|mean|summary"  # one of them is in every summary label
 
 
 def word_key(text: pd.Series) -> pd.Series:
@@ -92,4 +93,11 @@ def is_lifecycle_out(text: pd.Series) -> pd.Series:
 
 def is_summary_label(text: pd.Series) -> pd.Series:
     """Whether a title cell labels a summary row: `Total`, `Objective average`, `Summary`."""
-    return text.astype("str").str.fullmatch(SUMMARY_LABEL).fillna(False).astype(bool)
+    text = text.astype("str")
+    # pandas runs the label's pattern with Python's re, a row at a time: only on the cells
+    # holding one of its words, which pyarrow's RE2 finds in C++ (case folded as re folds).
+    worded = text.str.contains(SUMMARY_WORDS, case=False, regex=True).fillna(False).astype(bool)
+    found = pd.Series(False, index=text.index)
+    if worded.any():
+        found[worded] = text[worded].str.fullmatch(SUMMARY_LABEL).fillna(False).astype(bool)
+    return found

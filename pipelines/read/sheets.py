@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from array import array
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import itemgetter
@@ -106,8 +107,12 @@ def workbook_columns(
     """`workbook_sheets`, with merged cells filled down and the cells below the first
     HEAD_ROWS rows sorted into typed columns here, in the child: a column of numbers comes
     back as one block of bytes instead of a pickle of a hundred thousand Python floats."""
-    sheets, notes = workbook_sheets(data, wanted, max_rows, max_columns)
-    formulas = uncached_formulas(data)
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        # The formula scan unzips and searches the sheets' XML while python-calamine (which
+        # lets go of the GIL) parses them: the same work, on both cores.
+        scanned = beside.submit(uncached_formulas, data)
+        sheets, notes = workbook_sheets(data, wanted, max_rows, max_columns)
+        formulas = scanned.result()
     indents = indented_cells(data, max_rows + TITLE_ROWS)
     out: list[ColumnSheet] = []
     for raw in sheets:

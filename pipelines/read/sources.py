@@ -11,8 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
+from pipelines.arrow import untrimmed
 from pipelines.problems import Problem, column_letter
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -170,4 +173,9 @@ def table_below_header(
 
 def blank_cells(column: pd.Series) -> pd.Series:
     """Cells that are missing, empty or only whitespace."""
+    if isinstance(column.array, pd.arrays.ArrowStringArray):
+        cells = column.array.__arrow_array__()
+        if untrimmed(cells):  # no cell has whitespace to strip: blank is missing or empty
+            empty = pc.fill_null(pc.equal(pc.binary_length(cells), 0), True)
+            return pd.Series(np.asarray(empty, dtype=bool), index=column.index)
     return column.isna() | column.astype("str").str.strip().eq("").fillna(True)

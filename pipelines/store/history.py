@@ -106,6 +106,7 @@ def record(conn: duckdb.DuckDBPyConnection, import_id: int) -> Changes:
     changes = Changes()
     for name in JOURNALED:
         cols = _cols(name)
+        first = _empty(conn, f"before_{name}")  # nothing before: every row now was added
         for kind, new, old in (("added", name, f"before_{name}"),
                                ("removed", f"before_{name}", name)):  # fmt: skip
             if _empty(conn, new):
@@ -120,13 +121,21 @@ def record(conn: duckdb.DuckDBPyConnection, import_id: int) -> Changes:
                 [import_id],
             )
         conn.execute(f"DROP TABLE IF EXISTS before_{name}")
-        changes.tables[name] = _count(conn, name, import_id)
+        changes.tables[name] = _count_all(conn, name) if first else _count(conn, name, import_id)
     changes.tables = {t: c for t, c in changes.tables.items() if c.any}
     return changes
 
 
 def _empty(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
     return conn.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table})").fetchone() == (True,)
+
+
+def _count_all(conn: duckdb.DuckDBPyConnection, name: str) -> TableChanges:
+    """`_count` of a write into an empty table: every key it holds now was added, none
+    changed or removed. Counted on the table itself, not on the rows just logged."""
+    key = ", ".join(f'"{k}"' for k in KEYS[name])
+    row = conn.execute(f"SELECT count(*) FROM (SELECT DISTINCT {key} FROM {name})").fetchone()
+    return TableChanges(int(row[0]) if row else 0)
 
 
 def _count(conn: duckdb.DuckDBPyConnection, name: str, import_id: int) -> TableChanges:

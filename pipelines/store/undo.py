@@ -194,9 +194,10 @@ def describe(conn: duckdb.DuckDBPyConnection, import_id: int) -> Described:
             [import_id, import_id],
         ).fetchall()
         names.extend(str(r[0]) for r in gone)
-    values = conn.execute(
+    values = conn.sql(
         """
-        SELECT k.title, b.current_value, c.value, CAST(c.checked_at AS DATE)
+        SELECT k.title, CASE WHEN NOT isnan(b.current_value) THEN b.current_value END,
+               CASE WHEN NOT isnan(c.value) THEN c.value END, CAST(c.checked_at AS DATE)
         FROM history_check_ins AS c
         JOIN key_results AS k USING (kr_id)
         LEFT JOIN history_key_results AS b ON b.import_id = c.import_id
@@ -204,16 +205,14 @@ def describe(conn: duckdb.DuckDBPyConnection, import_id: int) -> Described:
         WHERE c.import_id = ? AND c.change = 'added' AND c.note LIKE 'recorded from %'
         ORDER BY k.title
         """,
-        [import_id],
-    ).fetchall()
-    out.value_changes = [(str(t), _num(old), _num(new), d) for t, old, new, d in values]
+        params=[import_id],
+    ).to_arrow_table()
+    # Column by column (a flat sheet records a check-in for each of its 100,000 rows): the
+    # titles as text, NaN and NULL as None, the days as dates, as fetchall gives them.
+    assert values is not None  # a SELECT always gives a table
+    titles, before, now, days = (values.column(i).to_pylist() for i in range(4))
+    out.value_changes = list(zip(map(str, titles), before, now, days, strict=True))
     return out
-
-
-def _num(value: object) -> float | None:
-    if isinstance(value, (int, float)) and not _missing(value):
-        return float(value)
-    return None
 
 
 def history_rows(conn: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:

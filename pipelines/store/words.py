@@ -44,12 +44,11 @@ def changes_lines(described: Described, *, dry_run: bool = False) -> list[str]:
         n = len(described.value_changes)
         verb = "would become" if dry_run else "recorded as"
         lines.append(f"{counted(n, 'value change')} {verb} check-ins:")
-        lines += _listed(
-            [
-                f"{title}: {_values(old, new)} on {day:%d %b %Y}"
-                for title, old, new, day in described.value_changes
-            ]  # fmt: skip
-        )
+        shown = [
+            f"{title}: {_values(old, new)} on {day:%d %b %Y}"
+            for title, old, new, day in described.value_changes[:SHOWN]
+        ]  # the first SHOWN written out, the others counted
+        lines += _listed(shown + [""] * (n - len(shown)))
     if not lines:
         lines.append(f"nothing {would or 'was '}changed")
     return lines
