@@ -205,10 +205,12 @@ def test_scores_at_a_cutoff_are_the_same_from_the_stores_keyed_check_ins(demo_st
     with open_store(demo_store, read_only=True) as conn:
         data = read_dataset(conn)
     cutoffs = cycle_midpoints(data.cycles)
+    keyed_check_ins = data.keyed_check_ins
+    assert keyed_check_ins is not None  # the store keys them
     plain = scores_at(data.objectives, data.key_results, data.check_ins, cutoffs)
-    keyed = scores_at(data.objectives, data.key_results, data.keyed_check_ins, cutoffs)
+    keyed = scores_at(data.objectives, data.key_results, keyed_check_ins, cutoffs)
     pd.testing.assert_frame_equal(plain.key_results, keyed.key_results)
     pd.testing.assert_frame_equal(plain.objectives, keyed.objectives)
     counted = keyed.key_results["check_in_count"]
-    everything = score_all(data.objectives, data.key_results, data.keyed_check_ins)
+    everything = score_all(data.objectives, data.key_results, keyed_check_ins)
     assert 0 < counted.sum() < everything.key_results["check_in_count"].sum()
