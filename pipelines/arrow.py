@@ -102,21 +102,33 @@ def value_bytes(cells: pa.ChunkedArray | pa.Array) -> list[np.ndarray] | None:
     chunks = cells.chunks if isinstance(cells, pa.ChunkedArray) else [cells]
     out = []
     for chunk in chunks:
-        width: type[np.int64] | type[np.int32]
-        if pa.types.is_large_string(chunk.type):
-            width = np.int64
-        elif pa.types.is_string(chunk.type):
-            width = np.int32
-        else:
+        bounds = _bounds(chunk)
+        if bounds is None:
             return None
-        if len(chunk) == 0:
+        data = chunk.buffers()[2]
+        if len(chunk) == 0 or data is None:
             continue
-        _, offsets, data = chunk.buffers()
-        bounds = np.frombuffer(offsets, dtype=width, count=chunk.offset + len(chunk) + 1)
-        low, high = int(bounds[chunk.offset]), int(bounds[-1])
-        if high > low and data is not None:
+        low, high = int(bounds[0]), int(bounds[-1])
+        if high > low:
             out.append(np.frombuffer(data, dtype=np.uint8, count=high)[low:])
     return out
+
+
+def _bounds(chunk: pa.Array) -> np.ndarray[Any, np.dtype[np.int64]] | None:
+    """Where each value of a (large_)string array starts and ends in its data buffer (one
+    more bound than values), or None for any other type."""
+    width: type[np.int64] | type[np.int32]
+    if pa.types.is_large_string(chunk.type):
+        width = np.int64
+    elif pa.types.is_string(chunk.type):
+        width = np.int32
+    else:
+        return None
+    offsets = chunk.buffers()[1]
+    if len(chunk) == 0 or offsets is None:
+        return np.zeros(1, dtype=np.int64)
+    count = chunk.offset + len(chunk) + 1
+    return np.frombuffer(offsets, dtype=width, count=count)[chunk.offset :].astype(np.int64)
 
 
 def untrimmed(cells: pa.ChunkedArray | pa.Array) -> bool:
@@ -126,20 +138,12 @@ def untrimmed(cells: pa.ChunkedArray | pa.Array) -> bool:
     False (trim to find out) for anything but (large_)string arrays."""
     chunks = cells.chunks if isinstance(cells, pa.ChunkedArray) else [cells]
     for chunk in chunks:
-        width: type[np.int64] | type[np.int32]
-        if pa.types.is_large_string(chunk.type):
-            width = np.int64
-        elif pa.types.is_string(chunk.type):
-            width = np.int32
-        else:
+        bounds = _bounds(chunk)
+        if bounds is None:
             return False
-        _, offsets, data = chunk.buffers()
+        data = chunk.buffers()[2]
         if len(chunk) == 0 or data is None:
             continue
-        count = chunk.offset + len(chunk) + 1
-        bounds: np.ndarray[Any, np.dtype[np.int64]] = np.frombuffer(
-            offsets, dtype=width, count=count
-        )[chunk.offset :].astype(np.int64)
         starts, ends = bounds[:-1], bounds[1:]
         filled = ends > starts
         raw = np.frombuffer(data, dtype=np.uint8)
