@@ -101,7 +101,7 @@ def team_weeks(
     return rows[TEAM_WEEK_COLUMNS].reset_index(drop=True)
 
 
-_BINS = 50_000_000  # up to this many (group, week) cells are counted by bincount
+_BINS = 10_000_000  # up to this many (group, week) cells (80 MB) are counted by bincount
 
 
 def _pairs_counted(
@@ -112,12 +112,15 @@ def _pairs_counted(
     number and a week number make one key, so millions of pairs need no grouping by two
     columns."""
     missing = np.iinfo("int64").min
-    valid = (group >= 0) & (week != missing)
     asked = wanted_week != missing
-    if len(wanted_group) == 0 or not valid.any():
+    if not asked.any():
         return np.zeros(len(wanted_group), dtype="int64")
-    weeks = np.concatenate([week[valid], wanted_week[asked]])
-    low, span = int(weeks.min()), int(weeks.max() - weeks.min()) + 1
+    # Only weeks someone asks about can count: a stray check-in years away widens nothing.
+    low, high = int(wanted_week[asked].min()), int(wanted_week[asked].max())
+    span = high - low + 1
+    valid = (group >= 0) & (week >= low) & (week <= high)
+    if not valid.any():
+        return np.zeros(len(wanted_group), dtype="int64")
     key = group[valid] * span + (week[valid] - low)
     wanted_key = np.where(asked, wanted_group * span + (wanted_week - low), -1)
     groups = int(max(group.max(), wanted_group.max())) + 1

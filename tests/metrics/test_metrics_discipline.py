@@ -150,3 +150,19 @@ def test_confidence_calibration_brier_per_team():
     curve = rep.calibration_curve.set_index("bin")
     assert curve.loc["0.8–1.0", "key_results"] == 2  # 0.8 and 0.9
     assert curve.loc["0.8–1.0", "hit_rate"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("bins", [10_000_000, 0])
+def test_pairs_are_counted_only_in_the_weeks_asked_about(monkeypatch, bins):
+    """A check-in decades away from every cycle neither counts nor widens the count."""
+    import numpy as np
+
+    import metrics.discipline
+    from metrics.checkins import week_numbers
+
+    monkeypatch.setattr(metrics.discipline, "_BINS", bins)
+    weeks = week_numbers(pd.to_datetime(["2026-01-05", "2026-01-06", "1990-01-01", "2026-01-12"]))
+    groups = np.array([0, 0, 0, 1])
+    wanted_weeks = week_numbers(pd.to_datetime(["2026-01-05", "2026-01-12", "2026-01-12", "NaT"]))
+    counted = metrics.discipline._pairs_counted(groups, weeks, np.array([0, 0, 1, 1]), wanted_weeks)
+    assert counted.tolist() == [2, 0, 1, 0]
