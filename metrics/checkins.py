@@ -119,7 +119,7 @@ def week_starts(moments: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
     return np.where(np.isnat(moments), np.datetime64("NaT", "us"), monday.view("datetime64[us]"))
 
 
-def week_numbers(moments: pd.Series | np.ndarray) -> np.ndarray:
+def week_numbers(moments: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
     """The week of each moment as a number (week k starts on Monday 1970-01-05 + 7k days;
     weeks before it are negative), −2**63 for a missing moment: the integer form of
     `week_starts`, for counting millions of check-ins."""
