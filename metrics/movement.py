@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.bands import band_of
-from metrics.checkins import KeyedCheckIns
+from metrics.checkins import KeyedCheckIns, keyed_check_ins
 from metrics.scoring import Scores, score_all
 from metrics.tables import first_match
 
@@ -72,14 +72,8 @@ def check_ins_until(
 
     `cutoffs` maps cycle_id to a day; check-ins of cycles without a cutoff are dropped.
     """
-    cycle_of_objective = objectives.drop_duplicates("objective_id").set_index("objective_id")
-    kr_cycle = key_results.drop_duplicates("kr_id").set_index("kr_id")["objective_id"]
-    kr_cycle = kr_cycle.map(cycle_of_objective["cycle_id"])
-    cycle = check_ins["kr_id"].map(kr_cycle)
-    cutoff = pd.to_datetime(cutoffs).reindex(cycle.to_numpy())  # NaT where no cutoff
-    day_after = pd.Series(cutoff.to_numpy(), index=check_ins.index) + pd.Timedelta(days=1)
-    keep = pd.to_datetime(check_ins["checked_at"]) < day_after
-    return check_ins[keep.fillna(False).astype(bool)]
+    keyed = keyed_check_ins(check_ins, key_results["kr_id"])
+    return keyed_until(keyed, key_results, objectives, cutoffs).as_check_ins()
 
 
 def keyed_until(
@@ -88,8 +82,8 @@ def keyed_until(
     objectives: pd.DataFrame,
     cutoffs: pd.Series,
 ) -> KeyedCheckIns:
-    """`check_ins_until` on check-ins keyed already: the same rows, still keyed and sorted,
-    found by code (one cutoff per key result, then one comparison per check-in)."""
+    """`check_ins_until` on keyed check-ins: the same rows, still keyed and sorted, found by
+    code (one cutoff per key result, then one comparison per check-in)."""
     cycle = first_match(key_results["objective_id"], objectives["objective_id"],
                         objectives["cycle_id"])  # fmt: skip
     days = pd.Series(pd.to_datetime(cutoffs).to_numpy("datetime64[us]"))
@@ -109,14 +103,11 @@ def scores_at(
     check_ins: pd.DataFrame | KeyedCheckIns,
     cutoffs: pd.Series,
 ) -> Scores:
-    """Scores as they stood on each cycle's cutoff day (check-ins only; no closing grades)."""
+    """Scores as they stood on each cycle's cutoff day (check-ins only; no closing grades).
+    Check-ins keyed already (the store's) are cut as they are; others are keyed first."""
     known_then = key_results.assign(current_value=np.nan, manual_score=np.nan)
-    if isinstance(check_ins, KeyedCheckIns):
-        early: pd.DataFrame | KeyedCheckIns = keyed_until(check_ins, key_results, objectives,
-                                                          cutoffs)  # fmt: skip
-    else:
-        early = check_ins_until(check_ins, key_results, objectives, cutoffs)
-    return score_all(objectives, known_then, early)
+    keyed = keyed_check_ins(check_ins, key_results["kr_id"])
+    return score_all(objectives, known_then, keyed_until(keyed, key_results, objectives, cutoffs))
 
 
 def _change(mid: pd.Series, now: pd.Series) -> pd.Series:

@@ -58,13 +58,15 @@ def metric_trends(
     extra = list(by or [])
     keys = ["cycle_id", *extra]
 
+    team_units = objective_units.drop_duplicates("team_id")  # a team's units, once
+
     def with_units(frame: pd.DataFrame) -> pd.DataFrame:
         missing = [c for c in extra if c not in frame.columns]
         if not missing:
             return frame
-        teams = objective_units["team_id"]
+        teams = team_units["team_id"]
         return frame.assign(
-            **{c: first_match(frame["team_id"], teams, objective_units[c]) for c in missing}
+            **{c: first_match(frame["team_id"], teams, team_units[c]) for c in missing}
         )
 
     krs = score_distribution(kr_units, keys).set_index(keys)

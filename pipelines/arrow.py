@@ -173,8 +173,12 @@ def per_distinct(column: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.
     codes, distinct = distinct_codes(column)
     if distinct is None:
         return fn(column)
-    out = fn(distinct)
-    return pd.Series(out.array.take(codes), index=column.index, name=out.name)
+    return spread(fn(distinct), codes, column.index)
+
+
+def spread(per_value: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """One result per distinct value (`distinct_codes`) laid back out over the rows."""
+    return pd.Series(per_value.array.take(codes), index=index, name=per_value.name)
 
 
 def distinct_codes(column: pd.Series) -> tuple[np.ndarray, pd.Series | None]:

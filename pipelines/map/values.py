@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.arrow import distinct_codes, no_text, only_bytes, untrimmed
+from pipelines.arrow import distinct_codes, no_text, only_bytes, spread, untrimmed
 from pipelines.map.dates import parse_dates
 
 MILESTONE_WORDS = {
@@ -347,14 +347,12 @@ def per_cell(column: pd.Series, parser: Callable[[pd.Series], Parsed]) -> Parsed
         return parser(column)
     parsed = parser(distinct)
 
-    def spread(values: pd.Series) -> pd.Series:
+    def rows(values: pd.Series) -> pd.Series:
         if len(values) != len(distinct):  # an empty default: nothing to spread
             return values
-        return pd.Series(values.array.take(codes), index=column.index, name=values.name)
+        return spread(values, codes, column.index)
 
-    return Parsed(
-        spread(parsed.values), spread(parsed.errors), spread(parsed.warnings), parsed.note
-    )
+    return Parsed(rows(parsed.values), rows(parsed.errors), rows(parsed.warnings), parsed.note)
 
 
 def parse_flag(column: pd.Series) -> Parsed:

@@ -19,8 +19,10 @@ def _values(old: float | None, new: float | None) -> str:
     return f"{num(new)} (new)" if old is None else f"{num(old)} → {num(new)}"
 
 
-def _listed(items: list[str], shown: int = SHOWN) -> list[str]:
-    more = len(items) - shown
+def _listed(items: list[str], shown: int = SHOWN, total: int | None = None) -> list[str]:
+    """The first `shown` items indented, then how many more of `total` (default: all the
+    items given) there are."""
+    more = (len(items) if total is None else total) - shown
     return [f"    {item}" for item in items[:shown]] + (
         [f"    … and {more} more"] if more > 0 else []
     )
@@ -48,7 +50,7 @@ def changes_lines(described: Described, *, dry_run: bool = False) -> list[str]:
             f"{title}: {_values(old, new)} on {day:%d %b %Y}"
             for title, old, new, day in described.value_changes[:SHOWN]
         ]  # the first SHOWN written out, the others counted
-        lines += _listed(shown + [""] * (n - len(shown)))
+        lines += _listed(shown, total=n)
     if not lines:
         lines.append(f"nothing {would or 'was '}changed")
     return lines
