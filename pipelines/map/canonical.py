@@ -12,6 +12,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipelines.arrow import per_distinct
+from pipelines.map.identity_text import (
+    KEY_FIELDS,
+    identity_collisions,
+    identity_keys,
+    is_id_field,
+)
 from pipelines.map.values import (
     MILESTONE_WORDS,
     Parsed,
@@ -204,6 +210,10 @@ def typed_source(
         canonical.refs[(source.label, name)] = source.ref(header)
         parsed = parse_column(source.data[header], name, source.decimal_hint)
         out[name] = parsed.values
+        if name in KEY_FIELDS:
+            out[name] = identity_keys(parsed.values, is_id_field(name))
+            twins = identity_collisions(parsed.values, out[name])
+            canonical.report(out, twins.notna(), name, twins, "warning")
         canonical.report(out, parsed.errors.notna(), name, parsed.errors)
         canonical.report(out, parsed.warnings.notna(), name, parsed.warnings, "warning")
         if parsed.note:
