@@ -251,6 +251,9 @@ def score_objectives(objectives: pd.DataFrame, kr_scores: pd.DataFrame) -> pd.Da
     kr_code = kr_code.where(kr_code >= 0)  # a key result without an objective counts nowhere
     graded = kr_scores["score"].notna()
     weight = kr_scores["weight"]
+    largest = weight.abs().max() if len(weight) else 0.0
+    if largest > 1e6:  # a store loaded before weights were bounded: relative, so scaled down
+        weight = weight / largest
     weighted = (kr_scores["score"] * weight)[graded].groupby(kr_code[graded]).sum()
     weights = weight[graded].groupby(kr_code[graded]).sum()
     mean = weighted / weights.where(weights > 0)

@@ -17,6 +17,7 @@ from pipelines.map.canonical import Canonical
 from pipelines.problems import Severity
 from pipelines.store.schema import CHECK_INS, TABLES_BY_NAME
 
+MAX_WEIGHT = 1e6  # weights are relative; a larger one is a typo (or an attempt to overflow)
 UNIT_RANGE = {
     "key_results.manual_score": "score",
     "key_results.projected_score": "projected score",
@@ -202,6 +203,14 @@ def value_ranges(canonical: Canonical) -> None:
         if frame is not None:
             negative = frame[column] < 0
             canonical.report(frame, negative, f"{table}.{column}", "weight cannot be negative")
+            weight = frame[column]
+            huge = _quoted(weight[weight > MAX_WEIGHT].map("{:g}".format))
+            message = (
+                "weight " + huge + f" is above {MAX_WEIGHT:,.0f} (weights are relative: 1–100)"
+            )
+            canonical.report(frame, weight > MAX_WEIGHT, f"{table}.{column}", message)
+            zero = "weight 0: counts for nothing in the score it is part of"
+            canonical.report(frame, weight == 0, f"{table}.{column}", zero, "warning")
     krs = canonical.tables.get("key_results")
     if krs is not None:
         inverted = krs["range_low"] > krs["range_high"]

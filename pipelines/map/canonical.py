@@ -18,6 +18,7 @@ from pipelines.map.identity_text import (
     identity_keys,
     is_id_field,
 )
+from pipelines.map.sane_numbers import bounded
 from pipelines.map.values import (
     MILESTONE_WORDS,
     Parsed,
@@ -90,7 +91,7 @@ def parse_column(column: pd.Series, name: str, hint: str | None) -> Parsed:
             parsed.warnings, parsed.errors = parsed.errors, parsed.errors.iloc[0:0]
         return parsed
     if sql_type == NUMBER:
-        return parse_number(column, NUMBER_KINDS.get(name, "number"), hint)
+        return bounded(parse_number(column, NUMBER_KINDS.get(name, "number"), hint), column)
     if sql_type in (DATE, TIMESTAMP):
         return parse_date(column, with_time=sql_type == TIMESTAMP)
     if sql_type == TEXT:
