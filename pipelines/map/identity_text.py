@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import numpy as np
 import pandas as pd
 
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
@@ -61,11 +62,14 @@ def identity_keys(values: pd.Series, fold_width: bool = False) -> pd.Series:
     if values.empty or not pd.api.types.is_string_dtype(values.dtype):
         return values
     odd = values.notna() & ~values.str.isascii().fillna(True).astype(bool)
-    if not odd.any():
+    positions = np.flatnonzero(odd.to_numpy(dtype=bool))
+    if not len(positions):
         return values
-    distinct = pd.unique(values[odd])
-    forms = {v: identity_text(v, fold_width) or None for v in distinct}
-    return values.mask(odd, values[odd].map(forms)).astype(values.dtype)
+    cells = values.iloc[positions]
+    forms = {v: identity_text(v, fold_width) or None for v in pd.unique(cells)}
+    out = values.copy()
+    out.iloc[positions] = pd.Series([forms[v] for v in cells], dtype=values.dtype).to_numpy()
+    return out
 
 
 def visible(text: str) -> str:
@@ -84,21 +88,26 @@ def visible(text: str) -> str:
 def identity_collisions(raw: pd.Series, keys: pd.Series) -> pd.Series:
     """For each row whose written form differs from another written form of the same key in
     this column, the message saying so (missing elsewhere)."""
-    changed = raw.notna() & keys.notna() & (raw.astype("str") != keys.astype("str"))
     none = pd.Series(pd.NA, index=raw.index, dtype="str")
+    text = raw.astype("str")
+    changed = (text.notna() & keys.notna() & (text != keys)).to_numpy(dtype=bool, na_value=False)
     if not changed.any():
         return none
-    involved = keys.isin(set(keys[changed]))
-    pairs = pd.DataFrame({"raw": raw[involved].astype("str"), "key": keys[involved]})
-    forms = pairs.drop_duplicates().groupby("key")["raw"].agg(list)
-    several = forms[forms.map(len) > 1]
-    if several.empty:
+    involved = np.flatnonzero(keys.isin(set(keys.iloc[np.flatnonzero(changed)])).to_numpy())
+    rows = list(zip(involved, text.iloc[involved], keys.iloc[involved], strict=True))
+    forms: dict[str, list[str]] = {}
+    for _, written, key in rows:
+        seen = forms.setdefault(key, [])
+        if written not in seen:
+            seen.append(written)
+    plain = {k: k if k in v else v[0] for k, v in forms.items() if len(v) > 1}  # as typed
+    hits = [(at, w, k) for at, w, k in rows if k in plain and w != plain[k]]
+    if not hits:
         return none
-    first: dict[str, str] = {str(k): str(k) if k in v else str(v[0]) for k, v in several.items()}
-    hit = involved & keys.isin(set(several.index)) & (raw.astype("str") != keys.map(first))
-    text = [
-        f'"{visible(r)}" is written differently from "{visible(first[k])}" on another row but '
+    out = none.copy()
+    out.iloc[[int(at) for at, _, _ in hits]] = [
+        f'"{visible(w)}" is written differently from "{visible(plain[k])}" on another row but '
         f'prints the same: both are read as one id "{k}" (retype one if they are two)'
-        for r, k in zip(raw[hit].astype("str"), keys[hit], strict=True)
+        for _, w, k in hits
     ]
-    return none.mask(hit, pd.Series(text, index=raw.index[hit], dtype="str"))
+    return out
