@@ -46,6 +46,20 @@ MAX_DEPTH = 64  # parent links followed before a loop is assumed
 Parents = dict[int, int]  # row → its first parent's row
 
 
+def row_ids(prefix: str, parts: list[pd.Series]) -> pd.Series:
+    """Ids derived from content (`flat.stable_ids`), one per row: in an outline every row is
+    an item of its own, so a row whose content repeats an earlier row's (the same title under
+    the same team and cycle) is told apart by its occurrence (2, 3…); the first keeps the
+    plain id, so a re-import gives the same ids."""
+    ids = stable_ids(prefix, parts)
+    occurrence = ids.groupby(ids, sort=False).cumcount()
+    again = occurrence > 0
+    if not again.any():
+        return ids
+    nth = occurrence.astype("str").where(again, "")
+    return stable_ids(prefix, [*parts, nth]).where(again, ids)
+
+
 def _objective_above(row: int, kind: pd.Series, parent: Parents) -> int | None:
     seen = 0
     current: int | None = parent.get(row)
@@ -74,9 +88,11 @@ def split_items(items: Items) -> Split:
         )
     objectives = _objectives(items, rows[kind == OBJECTIVE].copy(), first_parent)
     ids = dict(zip(objectives.index, objectives["id"].astype("str"), strict=True))
-    krs = _key_results(items, rows[kind == KEY_RESULT].copy(), first_parent, ids, out)
+    krs, holders = _key_results(items, rows[kind == KEY_RESULT].copy(), first_parent, ids, out)
     ids.update(zip(krs.index, krs["id"].astype("str"), strict=True))
     _links(objectives, krs, kind, first_parent, link_weight, ids)
+    if len(holders):
+        objectives = pd.concat([objectives, holders])
     out.tables.append(_table(src, objectives, OBJECTIVES.column_names, "objectives", items))
     out.tables.append(_table(src, krs, KEY_RESULTS.column_names, "key_results", items))
     if items.check_ins is not None and len(items.check_ins):
@@ -124,9 +140,7 @@ def _objectives(items: Items, objectives: pd.DataFrame, first_parent: Parents) -
     objectives["cycle_id"] = as_column(list(cycles.values()), objectives.index)
     if "id" not in objectives or objectives["id"].isna().any():
         team = objectives.get("team_id", pd.Series(pd.NA, index=objectives.index, dtype="str"))
-        derived = stable_ids(
-            "O-", [objectives["cycle_id"].astype("str"), team, objectives["title"]]
-        )
+        derived = row_ids("O-", [objectives["cycle_id"].astype("str"), team, objectives["title"]])
         given = objectives.get("id", pd.Series(pd.NA, index=objectives.index, dtype="object"))
         objectives["id"] = given.where(given.notna(), derived)
     return objectives
@@ -134,26 +148,64 @@ def _objectives(items: Items, objectives: pd.DataFrame, first_parent: Parents) -
 
 def _key_results(
     items: Items, krs: pd.DataFrame, first_parent: Parents, ids: dict[int, str], out: Split
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Key results under the objective above them, with an id (their own, else derived from
-    the objective's and their title); those with no objective above are refused, listed."""
-    src, kind = items.source, items.frame["kind"]
-    unit = "record" if src.records else "row"
+    the objective's and their title); those with no objective above go under objectives
+    made to hold them (`holders`), listed."""
+    kind = items.frame["kind"]
     krs["objective_row"] = [_objective_above(r, kind, first_parent) for r in krs.index]
-    orphans = krs[krs["objective_row"].isna()]
-    if len(orphans):
-        listed = ", ".join(str(r) for r in orphans.index[:10])
-        message = (
-            f"{counted(len(orphans), 'key result')} with no objective above them ({unit}s {listed})"
-        )
-        out.problems.append(Problem(src.file, src.sheet, None, None, message))
-        krs = krs[krs["objective_row"].notna()]
-    krs["objective_id"] = [ids[int(r)] for r in krs["objective_row"]]
+    orphan = krs["objective_row"].isna()
+    holders, held = _holders(items, krs[orphan], out)
+    krs["objective_id"] = [
+        ids[int(o)] if not missing(o) else held[r]
+        for r, o in zip(krs.index, krs["objective_row"], strict=True)
+    ]
     if "id" not in krs or krs["id"].isna().any():
-        derived = stable_ids("KR-", [krs["objective_id"], krs["title"]])
+        derived = row_ids("KR-", [krs["objective_id"], krs["title"]])
         given = krs.get("id", pd.Series(pd.NA, index=krs.index, dtype="object"))
         krs["id"] = given.where(given.notna(), derived)
-    return krs
+    return krs, holders
+
+
+HOLDER_TITLE = "Key results with no objective"
+
+
+def _holder_names(items: Items, orphans: pd.DataFrame) -> pd.Series:
+    """The name of the objective holding each orphan: the parent it names when that is no
+    row of the table (`CEO: Grow revenue` in a `Parent Title`), else one for the file."""
+    named = orphans.get("parent_name", pd.Series(None, index=orphans.index, dtype="object"))
+    return named.map(lambda n: f"{n} (no objective row)" if blank_to_none(n) else HOLDER_TITLE)
+
+
+def _holders(
+    items: Items, orphans: pd.DataFrame, out: Split
+) -> tuple[pd.DataFrame, dict[int, str]]:
+    """One objective per name and cycle holding key results that have no objective above
+    them, at the first of their rows; a warning lists the rows, so nothing is silent and no
+    good row is refused for them."""
+    if orphans.empty:
+        return pd.DataFrame(columns=["title", "cycle_id", "id"]), {}
+    src = items.source
+    unit = "record" if src.records else "row"
+    cycle = orphans.get("cycle_id", pd.Series(None, index=orphans.index, dtype="object"))
+    cycle = cycle.map(lambda c: items.default_cycle if missing(c) else c)
+    team = orphans.get("team_id", pd.Series(None, index=orphans.index, dtype="object"))
+    held = pd.DataFrame(
+        {"title": _holder_names(items, orphans), "cycle_id": cycle, "team_id": team}
+    )
+    held["id"] = stable_ids("O-", [held["cycle_id"].astype("str"), held["title"]])
+    first = held.groupby(["title", "cycle_id"], sort=False, dropna=False).head(1).copy()
+    first["objective_id"] = first["id"]
+    first["kind"] = OBJECTIVE
+    for (title, _cycle), group in held.groupby(["title", "cycle_id"], sort=False, dropna=False):
+        listed = ", ".join(str(r) for r in group.index[:10])
+        more = f" and {len(group) - 10:,} more" if len(group) > 10 else ""
+        message = (
+            f"{counted(len(group), 'key result')} with no objective above them ({unit}s "
+            f'{listed}{more}): loaded under "{title}", an objective made to hold them'
+        )
+        out.problems.append(Problem(src.file, src.sheet, None, None, message, "warning"))
+    return first, {row_number(r): str(i) for r, i in held["id"].items()}
 
 
 def _links(

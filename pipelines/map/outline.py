@@ -50,6 +50,7 @@ TITLE_HEADERS = OUTLINE_COLUMNS["title"]
 LEVEL_HEADERS = OUTLINE_COLUMNS["level"]
 OUTCOME_HEADERS = OUTLINE_COLUMNS["outcome"]
 PROGRESS_HEADERS = OUTLINE_COLUMNS["progress"]
+OWN_ID_HEADERS = OUTLINE_COLUMNS["own_id"]
 
 
 def _find(headers: list[str], wanted: tuple[str, ...]) -> str | None:
@@ -115,6 +116,9 @@ def outline_items(source: SourceTable) -> Items | None:
     elif depth is not None:  # no types: objectives on odd levels, key results on even ones
         frame["kind"] = depth.map(_kind_by_depth)
     frame["parents"] = as_column(_parents(source, data, frame, numbers, raw_titles), frame.index)
+    parent_title = _find(headers, PARENT_TITLE_HEADERS)
+    if parent_title is not None:  # names a holder for rows whose parent is no row here
+        frame["parent_name"] = _text(data[parent_title])
     for name, synonyms in OUTLINE.items():
         header = _find([h for h in headers if h not in (title_col, type_col, number_col)], synonyms)
         if header is not None and header not in _parent_headers(headers):
@@ -216,12 +220,14 @@ def _parents(
     parent_row = _find(headers, PARENT_ROW_HEADERS)
     if parent_row is not None:
         numbers_given = pd.to_numeric(data[parent_row], errors="coerce")
+        by_row = _own_rows(headers, data)
         return [
-            [(int(p), None)] if pd.notna(p) and int(p) in data.index else [] for p in numbers_given
+            [(by_row[int(p)], None)] if pd.notna(p) and int(p) in by_row else []
+            for p in numbers_given
         ]
     parent_col = _find(headers, PARENT_ID_HEADERS) or _find(headers, PARENT_TITLE_HEADERS)
     if parent_col is not None:  # ids where the table has an id column, else titles
-        id_col = _find(headers, ("id", "key", "itemid"))
+        id_col = _find(headers, OWN_ID_HEADERS)
         by_ref: dict[str, int] = {}
         for r, t in frame["title"].items():
             if t:
@@ -254,6 +260,18 @@ def _parents(
         else:
             out.append([(last, None)] if last is not None else [])
     return out
+
+
+def _own_rows(headers: list[str], data: pd.DataFrame) -> dict[int, int]:
+    """Row numbers a `Parent Row` refers to → the rows: the table's own `Row` (or id)
+    column when it numbers every row once, else the spreadsheet's rows."""
+    own = _find(headers, OWN_ID_HEADERS)
+    if own is not None:
+        numbers = pd.to_numeric(data[own], errors="coerce")
+        whole = numbers.notna() & (numbers == numbers.round())
+        if whole.all() and numbers.is_unique:
+            return {int(n): row_number(r) for r, n in numbers.items()}
+    return {row_number(r): row_number(r) for r in data.index}
 
 
 def _refs(value: object, by_ref: dict[str, int]) -> list[tuple[int, float | None]]:

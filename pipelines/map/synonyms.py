@@ -184,6 +184,8 @@ OUTLINE_COLUMNS: dict[str, tuple[str, ...]] = {
     "type": ("type", "object type", "item type", "kind", "row type", "okr type", "category"),
     "number": ("no", "number", "outline", "outline number", "wbs", "ref", "index", "item", "id"),
     "parent_row": ("parent row", "parent row number", "parent line"),
+    # the table's own numbering of its rows, which a parent row or id refers to first
+    "own_id": ("row", "row number", "row no", "line", "id", "key", "item id", "okr id"),
     "parent_id": ("parent id", "parent ids", "parent", "parent key", "aligned to", "aligns to"),
     "parent_title": ("parent title", "parent name", "parent objective", "parent goal"),
     "title": ("title", "name", "summary", "okr", "description title", "item title"),
