@@ -5,8 +5,8 @@ presentation-ready frames and headline figures out. The Excel and HTML writers l
 frames out and add nothing of their own, so both formats always say the same thing.
 
 A department covers its own objectives and those of every team below it; the company covers
-every objective of the cycle. Column names stay snake_case; `COLUMNS` gives each table's
-headers and kinds (text, score, share, int, number, date, band, delta) for the writers.
+every objective of the cycle (`pack_units.py`). Column names stay snake_case; `COLUMNS`
+(`pack_columns.py`) gives each table's headers and kinds for the writers.
 """
 
 from __future__ import annotations
@@ -19,90 +19,20 @@ import numpy as np
 import pandas as pd
 
 from exports.findings import closing_findings
+from exports.pack_columns import COLUMNS, COMPARED, HEADLINE, Col
+from exports.pack_units import (
+    PackError,
+    known_units,
+    resolve_cycle,
+    resolve_unit,
+    unit_team_ids,
+)
 from metrics.bands import BAND_LABELS, BANDS, band_of, sweet_spot_share
 from metrics.movement import cycle_midpoints, movement_since_midcycle
 from metrics.report import HealthReport, analyse
 from metrics.rollups import attach_units
 from metrics.scoring import Scores
-from metrics.summary import default_cycle, ordered_cycles
 from pipelines.store.dataset import Dataset
-
-
-class PackError(ValueError):
-    """The cycle or unit asked for is not in the store (the message lists the known ones)."""
-
-
-@dataclass(frozen=True)
-class Col:
-    key: str
-    header: str
-    kind: str = "text"  # text | score | share | int | number | date | band | delta
-
-
-COLUMNS: dict[str, list[Col]] = {
-    "objectives": [
-        Col("objective", "Objective"),
-        Col("team", "Team"),
-        Col("owner", "Owner"),
-        Col("score", "Score", "score"),
-        Col("band", "Band", "band"),
-        Col("key_results", "Key results", "int"),
-        Col("graded", "Graded", "int"),
-        Col("aligned_to", "Aligned to"),
-        Col("link", "Link"),
-        Col("objective_id", "ID"),
-    ],
-    "key_results": [
-        Col("objective", "Objective"),
-        Col("title", "Key result"),
-        Col("kr_type", "Type"),
-        Col("owner", "Owner"),
-        Col("start_value", "Start", "number"),
-        Col("target_value", "Target", "number"),
-        Col("current", "Current", "number"),
-        Col("score", "Score", "score"),
-        Col("band", "Band", "band"),
-        Col("attainment", "Attainment", "score"),
-        Col("score_source", "Score source"),
-        Col("last_check_in", "Last check-in", "date"),
-        Col("confidence", "Confidence", "share"),
-        Col("kr_id", "ID"),
-    ],
-    "movement": [
-        Col("objective", "Objective"),
-        Col("key_result", "Key result"),
-        Col("owner", "Owner"),
-        Col("mid_score", "Mid-cycle", "score"),
-        Col("score", "Now", "score"),
-        Col("delta", "Change", "delta"),
-        Col("change", "Movement"),
-    ],
-    "findings": [
-        Col("category", "Category"),
-        Col("finding", "Finding"),
-        Col("subject", "About"),
-        Col("team", "Team"),
-        Col("detail", "Evidence"),
-    ],
-    "bands": [
-        Col("label", "Band"),
-        Col("key_results", "Key results", "int"),
-        Col("kr_share", "Share of key results", "share"),
-        Col("objectives", "Objectives", "int"),
-        Col("objective_share", "Share of objectives", "share"),
-    ],
-}
-# Headline figures: (key, label, kind).
-HEADLINE = [
-    ("objectives", "Objectives", "int"),
-    ("graded_objectives", "Objectives graded", "int"),
-    ("key_results", "Key results", "int"),
-    ("graded_key_results", "Key results graded", "int"),
-    ("objective_mean", "Mean objective score", "score"),
-    ("kr_mean", "Mean key-result score", "score"),
-    ("sweet_spot_share", "Key results in the 0.6–0.7 sweet spot", "share"),
-]
-COMPARED = ("objective_mean", "kr_mean", "sweet_spot_share")
 
 
 @dataclass(frozen=True)
@@ -138,75 +68,6 @@ class ClosingPack:
             [(k, label, kind, self.headline.get(k)) for k, label, kind in HEADLINE],
             columns=["key", "figure", "kind", "value"],
         )
-
-
-# --- which objectives a unit covers --------------------------------------------------------
-
-
-def known_units(teams: pd.DataFrame, objectives: pd.DataFrame) -> pd.DataFrame:
-    """Every unit a pack can be made for: unit_id, name, level (teams named only by
-    objectives are teams)."""
-    listed = teams[["team_id", "name", "level"]].drop_duplicates("team_id")
-    named = pd.Series(objectives["team_id"].dropna().unique(), dtype="object")
-    extra = named[~named.isin(listed["team_id"])]
-    frame = pd.concat(
-        [listed, pd.DataFrame({"team_id": extra, "name": extra, "level": "team"})],
-        ignore_index=True,
-    )
-    frame["name"] = frame["name"].astype("object").fillna(frame["team_id"].astype("object"))
-    frame["level"] = frame["level"].astype("object").fillna("team")
-    order = frame["level"].map({"company": 0, "department": 1, "team": 2}).fillna(3)
-    frame = frame.assign(_order=order).sort_values(["_order", "team_id"], kind="stable")
-    return frame.drop(columns="_order").rename(columns={"team_id": "unit_id"})
-
-
-def _units_listing(units: pd.DataFrame) -> str:
-    return ", ".join(f"{u.unit_id} ({u.name}, {u.level})" for u in units.itertuples())
-
-
-def resolve_unit(teams: pd.DataFrame, objectives: pd.DataFrame, unit: str) -> pd.Series:
-    """The unit row (unit_id, name, level) for an id, or for a name matched ignoring case."""
-    units = known_units(teams, objectives)
-    hit = units[units["unit_id"] == unit]
-    if hit.empty:
-        names = units["name"].astype(str).str.casefold()
-        hit = units[names == str(unit).casefold()]
-    if len(hit) != 1:
-        problem = "ambiguous" if len(hit) > 1 else "unknown"
-        raise PackError(f"{problem} team {unit!r}; known: {_units_listing(units)}")
-    return hit.iloc[0]
-
-
-def unit_team_ids(teams: pd.DataFrame, unit_id: str) -> set[str]:
-    """The unit and every team below it (following parent_team_id down, loops ignored)."""
-    members = {unit_id}
-    links = teams[["team_id", "parent_team_id"]].dropna()
-    for _ in range(len(links)):
-        below = links["parent_team_id"].isin(members) & ~links["team_id"].isin(members)
-        if not below.any():
-            break
-        members |= set(links.loc[below, "team_id"])
-    return members
-
-
-def resolve_cycle(
-    cycles: pd.DataFrame, objectives: pd.DataFrame, cycle: str | None, as_of: date
-) -> str:
-    """A cycle id (or a cycle name, ignoring case); None means the cycle running at `as_of`."""
-    known = ordered_cycles(cycles) or sorted(objectives["cycle_id"].dropna().unique())
-    if cycle is None:
-        found = default_cycle(cycles, as_of) if not cycles.empty else None
-        if found is None and known:
-            found = known[-1]
-        if found is None:
-            raise PackError("there are no cycles in the store")
-        return found
-    if cycle in known:
-        return cycle
-    names = cycles.set_index(cycles["name"].astype(str).str.casefold())["cycle_id"]
-    if str(cycle).casefold() in names.index:
-        return str(names.loc[[str(cycle).casefold()]].iloc[0])
-    raise PackError(f"unknown cycle {cycle!r}; known: {', '.join(known)}")
 
 
 # --- the tables -----------------------------------------------------------------------------
@@ -448,3 +309,9 @@ def _first(values: pd.Series) -> Any:
 def _day(values: pd.Series) -> date | None:
     value = _first(values)
     return None if value is None else pd.Timestamp(value).date()
+
+
+__all__ = [  # the parts, for callers that knew them here
+    "COLUMNS", "COMPARED", "HEADLINE", "ClosingPack", "Col", "PackError", "build_closing_pack",
+    "known_units", "resolve_cycle", "resolve_unit", "unit_team_ids",
+]  # fmt: skip

@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exports.closing_pack import COLUMNS, ClosingPack, Col
+from exports.spreadsheet_safe import FORMULA_START
 from metrics.bands import BAND_COLORS, BANDS
 
 NUMBER_FORMATS = {
@@ -47,7 +48,6 @@ BAND_TEXT = {
     "high": "000000",
     "maxed": "FFFFFF",
 }
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 MAX_CELL_TEXT = 32_767
 WIDTH = {"text": (8, 60), "band": (7, 9), "date": (11, 12)}  # (min, max) characters
 HEADER_FONT = Font(bold=True, color="FFFFFF")

@@ -24,7 +24,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics import arrowtext as at
-from metrics.bands import band_of
+from metrics.alignment_tree import alignment_tree
+from metrics.graph_loops import on_loop
 
 LINK_COLUMNS = [
     "objective_id",
@@ -115,7 +116,7 @@ def objective_links(
     out["unsupported_top"] = is_top & (children == 0)
     strict = at.positions(strict_parent, ids)
     child = np.arange(len(objs))
-    in_loop = _on_loop(
+    in_loop = on_loop(
         np.concatenate([child[pobj_ok], child[pkr_ok & (strict >= 0)]]),
         np.concatenate([directional[pobj_ok], strict[pkr_ok & (strict >= 0)]]),
         len(objs),
@@ -131,78 +132,6 @@ def objective_links(
     ends_top = np.append(is_top, False)[np.maximum(root, 0)]  # root n: outside the table
     out["anchored"] = np.where(stuck, stuck_top, ends_top)
     return out[LINK_COLUMNS]
-
-
-def _on_loop(child: np.ndarray, parent: np.ndarray, n: int) -> np.ndarray:
-    """Which of `n` nodes lie on a loop of the (child → parent) edges.
-
-    Nodes that cannot reach a loop, or be reached from one, are peeled off first (all at
-    once, one layer per round); the strongly connected components of what is left (in real
-    data, the loops themselves) are then found one node at a time.
-    """
-    alive = np.zeros(n, dtype=bool)
-    alive[child] = alive[parent] = True
-    while True:
-        edge = alive[child] & alive[parent]
-        keep = (
-            alive
-            & (np.bincount(child[edge], minlength=n) > 0)
-            & (np.bincount(parent[edge], minlength=n) > 0)
-        )
-        if (keep == alive).all():
-            break
-        alive = keep
-    edge = alive[child] & alive[parent]
-    on_loop = np.zeros(n, dtype=bool)
-    on_loop[child[edge & (child == parent)]] = True
-    for component in _strong_components(child[edge].tolist(), parent[edge].tolist()):
-        if len(component) > 1:
-            on_loop[component] = True
-    return on_loop
-
-
-def _strong_components(child: list[int], parent: list[int]) -> list[list[int]]:
-    """Strongly connected components of a small graph (Tarjan's algorithm, iterative)."""
-    follows: dict[int, list[int]] = {}
-    for a, b in zip(child, parent, strict=True):
-        follows.setdefault(a, []).append(b)
-    order: dict[int, int] = {}
-    low: dict[int, int] = {}
-    stack: list[int] = []
-    on_stack: set[int] = set()
-    components = []
-    for start in follows:
-        if start in order:
-            continue
-        order[start] = low[start] = len(order)
-        stack.append(start)
-        on_stack.add(start)
-        work = [(start, iter(follows.get(start, ())))]
-        while work:
-            node, todo = work[-1]
-            for nxt in todo:
-                if nxt not in order:
-                    order[nxt] = low[nxt] = len(order)
-                    stack.append(nxt)
-                    on_stack.add(nxt)
-                    work.append((nxt, iter(follows.get(nxt, ()))))
-                    break
-                if nxt in on_stack:
-                    low[node] = min(low[node], order[nxt])
-            else:
-                work.pop()
-                if work:
-                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
-                if low[node] == order[node]:
-                    component = []
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        component.append(member)
-                        if member == node:
-                            break
-                    components.append(component)
-    return components
 
 
 def _edges(
@@ -226,8 +155,8 @@ def alignment_loops_from_edges(edges: pd.DataFrame) -> list[str]:
     code, names = at.codes(both)
     code = np.where(code >= 0, code, len(names))  # the missing id, as one more node
     names = [*names.to_pylist(), None]
-    on_loop = _on_loop(code[: len(edges)], code[len(edges) :], len(names))
-    return sorted(str(names[i]) for i in np.flatnonzero(on_loop))
+    looped = on_loop(code[: len(edges)], code[len(edges) :], len(names))
+    return sorted(str(names[i]) for i in np.flatnonzero(looped))
 
 
 def alignment_loops(objectives: pd.DataFrame, key_results: pd.DataFrame) -> list[str]:
@@ -305,119 +234,7 @@ def alignment_coverage(links: pd.DataFrame) -> pd.DataFrame:
     return out[order + rest].reset_index()
 
 
-def alignment_tree(objective_scores: pd.DataFrame, teams: pd.DataFrame) -> pd.DataFrame:
-    """The org tree per cycle, company → departments → teams → objectives, for a Plotly
-    sunburst or treemap (`ids`, `parents`, `labels`, `values`, colour by `score`).
-
-    Columns: cycle_id, id, parent ('' for a root), label, kind (the team's level, or
-    objective, or unassigned for objectives whose team is unknown), team_id, objective_id,
-    value (objectives in the subtree; use branchvalues='total'), score (mean objective score
-    of the subtree, the SPEC §5 roll-up), band. Ids are prefixed with the cycle, so the rows
-    of one cycle form a tree on their own. Team rows come in the order each (cycle, team)
-    is first met going through the objectives, each objective's teams from its own up.
-    """
-    columns = ["cycle_id", "id", "parent", "label", "kind", "team_id", "objective_id"]
-    columns += ["value", "score", "band"]
-    if objective_scores.empty:
-        return pd.DataFrame(columns=columns)
-    team_table = teams.drop_duplicates("team_id")
-    team_ids = at.text(team_table["team_id"])
-    unassigned = len(team_table)  # one more node for objectives of unknown teams
-    objs = objective_scores[["objective_id", "cycle_id", "title", "team_id", "score"]]
-    node = at.positions(at.text(objs["team_id"]), team_ids, nulls_match=True)
-    node = np.where(node >= 0, node, unassigned)
-    parent = np.append(at.positions(at.text(team_table["parent_team_id"]), team_ids), -1)
-
-    # every (objective, team above it) pair, objectives in order, each one's teams upward
-    origin, ancestor = _team_ancestors(parent)
-    by_origin = np.argsort(origin, kind="stable")
-    first = np.searchsorted(origin[by_origin], np.arange(unassigned + 1))
-    count = np.bincount(origin, minlength=unassigned + 1)[node]
-    row = np.repeat(np.arange(len(objs)), count)
-    offset = np.arange(len(row)) - np.repeat(np.cumsum(count) - count, count)
-    above = ancestor[by_origin[first[node][row] + offset]]
-
-    cycle_code, cycles = at.codes(at.text(objs["cycle_id"]))
-    team_known = np.append(at.mask(pc.is_valid(team_ids)), True)
-    kept = (cycle_code[row] >= 0) & team_known[above]  # units without an id are not nodes
-    row, above = row[kept], above[kept]
-    has_id = at.mask(pc.is_valid(at.text(objs["objective_id"])))
-    grouped = pd.DataFrame(
-        {
-            "group": cycle_code[row] * (unassigned + 1) + above,
-            "objective": np.where(has_id[row], 1.0, np.nan),
-            "score": objs["score"].to_numpy(dtype="float64")[row],
-        }
-    ).groupby("group", sort=False)
-    nodes = grouped.agg(value=("objective", "count"), score=("score", "mean"))
-    team = nodes.index.to_numpy() % (unassigned + 1)
-    cycle = cycles.take(pa.array(nodes.index.to_numpy() // (unassigned + 1)))
-    is_unassigned = team == unassigned
-    team_text = at.take(team_ids, np.where(is_unassigned, -1, team))
-    team_text = team_text.fill_null("__unassigned__") if is_unassigned.any() else team_text
-    up = parent[team]
-    parent_text = at.join(cycle, "/t/", at.take(team_ids, up))
-    names = at.take(at.text(team_table["name"]), np.where(is_unassigned, -1, team))
-    levels = at.take(at.text(team_table["level"]), np.where(is_unassigned, -1, team))
-    nodes = pd.DataFrame(
-        {
-            "cycle_id": at.series(cycle),
-            "id": at.series(at.join(cycle, "/t/", team_text)),
-            "parent": at.series(pc.if_else(pa.array(up >= 0), parent_text, "")),
-            "label": at.series(pc.coalesce(names, team_text)).astype("object"),
-            "kind": at.series(levels.fill_null("team")).astype("object"),
-            "team_id": at.series(at.take(team_ids, np.where(is_unassigned, -1, team))),
-            "objective_id": None,
-            "value": nodes["value"].to_numpy(dtype="int64"),
-            "score": nodes["score"].to_numpy(),
-        }
-    )
-    nodes.loc[is_unassigned, ["label", "kind"]] = ["Unassigned", "unassigned"]
-
-    node_text = at.take(team_ids, np.where(node < unassigned, node, -1))
-    node_text = pc.if_else(pa.array(node < unassigned), node_text, "__unassigned__")
-    cycle_text = at.text(objs["cycle_id"])
-    leaves = pd.DataFrame(
-        {
-            "cycle_id": objs["cycle_id"],
-            "id": at.series(at.join(cycle_text, "/o/", at.text(objs["objective_id"])), objs.index),
-            "parent": at.series(at.join(cycle_text, "/t/", node_text), objs.index),
-            "label": objs["title"],
-            "kind": "objective",
-            "team_id": objs["team_id"],
-            "objective_id": objs["objective_id"],
-            "value": 1,
-            "score": objs["score"],
-        }
-    )
-    out = pd.concat([nodes, leaves], ignore_index=True)
-    out["band"] = band_of(out["score"])
-    return out[columns]
-
-
-def _team_ancestors(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every (team, ancestor) pair as positions, a team being its own ancestor; loop-safe.
-
-    `parent` is each team's parent position (-1: none, or not a known team). Pairs come
-    level by level (the teams themselves, then their parents, ...), in team order within
-    a level. A walk ends at the top, back at its team, or, when it runs into a loop of
-    teams above it, once around that loop.
-    """
-    n = len(parent)
-    team = np.arange(n)
-    has_parent = parent >= 0
-    looped = _on_loop(team[has_parent], parent[has_parent], n)
-    origins, ancestors = [team], [team]
-    origin, current = team, team
-    entry = np.where(looped, team, -1)  # where each walk entered a loop
-    for _ in range(n):
-        current = parent[current]
-        keep = current >= 0
-        keep[keep] = (current[keep] != origin[keep]) & (current[keep] != entry[keep])
-        if not keep.any():
-            break
-        origin, current, entry = origin[keep], current[keep], entry[keep]
-        entry = np.where((entry < 0) & looped[current], current, entry)
-        origins.append(origin)
-        ancestors.append(current)
-    return np.concatenate(origins), np.concatenate(ancestors)
+__all__ = [  # alignment_tree lives in metrics/alignment_tree.py
+    "LINK_COLUMNS", "alignment_coverage", "alignment_loops", "alignment_loops_from_edges",
+    "alignment_tree", "objective_links",
+]  # fmt: skip

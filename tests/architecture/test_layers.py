@@ -31,7 +31,10 @@ FORBIDDEN = {
     "demo_company": ("metrics", "reporting", "exports", "dashboard", "okr_health", "streamlit"),
     "dashboard": ("okr_health",),
 }  # fmt: skip
-MAX_LINES = 600
+MAX_LINES = 400
+# Being split on other branches (the unseen-files work reshapes the reader): allowed up to the
+# old limit until those branches land. Remove an entry once its module is under MAX_LINES.
+SPLITTING = {"pipelines.ingest": 600, "pipelines.map.hierarchy": 600}
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,8 @@ def import_cycles(root: Path, packages: tuple[str, ...] = PACKAGES) -> list[list
 
 def long_modules(root: Path, packages: tuple[str, ...] = PACKAGES) -> list[str]:
     return [f"{name}: {n} lines" for name, path in source_files(root, packages).items()
-            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES]  # fmt: skip
+            if (n := len(path.read_text(encoding="utf-8").splitlines()))
+            > SPLITTING.get(name, MAX_LINES)]  # fmt: skip
 
 
 def test_no_module_imports_a_layer_above_it() -> None:
@@ -140,7 +144,7 @@ def test_no_import_cycles() -> None:
     assert import_cycles(ROOT) == []
 
 
-def test_no_module_is_over_600_lines() -> None:
+def test_no_module_is_over_400_lines() -> None:
     assert long_modules(ROOT) == []
 
 
@@ -186,5 +190,6 @@ def test_a_cycle_is_found(tmp_path: Path) -> None:
 
 
 def test_a_long_module_is_found(tmp_path: Path) -> None:
-    root = plant(tmp_path, {"metrics/__init__.py": "", "metrics/big.py": "x = 1\n" * 601})
-    assert long_modules(root, ("metrics",)) == ["metrics.big: 601 lines"]
+    root = plant(tmp_path, {"metrics/__init__.py": "", "metrics/big.py": "x = 1\n" * 401,
+                            "metrics/fits.py": "x = 1\n" * 400})  # fmt: skip
+    assert long_modules(root, ("metrics",)) == ["metrics.big: 401 lines"]

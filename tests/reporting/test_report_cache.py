@@ -27,6 +27,7 @@ from pipelines.store.dataset import read_dataset
 from pipelines.store.load import write_tables
 from pipelines.store.rows import clear_store
 from reporting import cache as report_cache
+from reporting import cache_key
 from reporting.cache import cache_dir, load_entry, load_or_compute, report_key, save_entry
 from tests.support.pages import open_app
 from tests.support.stores import canonical, small_company, write_store
@@ -247,7 +248,7 @@ def test_the_config_and_the_code_are_in_the_key(small_store: Path,
                                                 monkeypatch: pytest.MonkeyPatch):  # fmt: skip
     key = key_of(small_store)
     assert key_of(small_store, config=HealthConfig(stale_days=7)) != key
-    monkeypatch.setattr(report_cache, "code_fingerprint", lambda: "metrics edited")
+    monkeypatch.setattr(cache_key, "code_fingerprint", lambda: "metrics edited")
     assert key_of(small_store) != key
 
 

@@ -1,0 +1,182 @@
+"""The commands that read the store's report: `summary`, `scores` and `report` (the
+closing-meeting pack)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from okr_health.options import (
+    AtOption,
+    CycleOption,
+    DbOption,
+    dataset_of,
+    existing,
+    fail,
+    store_report,
+)
+from okr_health.output import summary_text
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from metrics.scoring import Scores
+    from pipelines.store.dataset import Dataset
+
+
+def summary(
+    cycle: CycleOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    at: AtOption = None,
+    db: DbOption = None,
+) -> None:
+    """Headline figures of a cycle: counts, scores, bands, alignment and flags."""
+    from metrics.summary import build_summary
+    from reporting.summaries import cached_summary
+
+    kept = None if at else cached_summary(existing(db), cycle)  # no data read
+    if kept is not None:
+        typer.echo(json.dumps(kept, indent=2, default=str) if as_json else summary_text(kept))
+        return
+    found = store_report(db, at)
+    dataset = found.dataset
+    if found.report is None:  # a new store, or every import undone
+        when = f" at {at}" if at else ""
+        fail(f"error: the store holds no OKRs{when}; load some with `okr-health ingest "
+              "FILE` (or `okr-health demo`); `okr-health history` lists its imports")  # fmt: skip
+    if cycle and cycle not in set(dataset.cycles["cycle_id"]):
+        fail(f"error: unknown cycle {cycle!r}; known: {', '.join(dataset.cycles['cycle_id'])}")
+    result = build_summary(dataset, cycle, report=found.report)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2, default=str))
+        return
+    typer.echo(summary_text(result))
+
+
+SCORE_LEVELS = ("key_result", "objective")
+
+
+def scores(
+    cycle: CycleOption = None,
+    level: Annotated[str, typer.Option("--level", help="key_result or objective.")] = "key_result",
+    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    safe: Annotated[
+        bool,
+        typer.Option(
+            "--excel-safe",
+            help="Prefix text starting with = + - @ tab or CR with ' so a spreadsheet opening "
+            "the CSV cannot run it as a formula (changes the text; see SECURITY.md).",
+        ),
+    ] = False,
+    include_archived: Annotated[
+        bool,
+        typer.Option(
+            "--include-archived",
+            help="Also score the rows their source archived, deleted, drafted or cancelled "
+            "(left out of every figure otherwise), with an `archived` column saying which.",
+        ),
+    ] = False,
+    at: AtOption = None,
+    db: DbOption = None,
+) -> None:
+    """One row per key result (or objective) with its score, band and score source.
+
+    Text is written exactly as stored: the CSV is data for programs. A title such as
+    `=HYPERLINK(...)` would run as a formula in a spreadsheet that opens the file; use
+    --excel-safe for a CSV meant for Excel, or `okr-health report` for a workbook.
+    """
+    from exports.spreadsheet_safe import excel_safe
+    from metrics.scoring import KR_SCORE_COLUMNS, OBJECTIVE_SCORE_COLUMNS
+
+    if level not in SCORE_LEVELS:
+        fail(f"error: --level must be one of {', '.join(SCORE_LEVELS)}, not {level!r}")
+    if fmt not in ("csv", "json"):
+        fail(f"error: --format must be csv or json, not {fmt!r}")
+    dataset, scored = _scored(db, include_archived, at)
+    frame, columns = (
+        (scored.key_results, KR_SCORE_COLUMNS)
+        if level == "key_result"
+        else (scored.objectives, OBJECTIVE_SCORE_COLUMNS)
+    )
+    if cycle:
+        frame = frame[frame["cycle_id"] == cycle]
+    if include_archived:
+        frame = frame.assign(archived=_archived_rows(dataset, frame, level))
+        columns = [*columns, "archived"]
+    frame = frame[columns].copy()
+    frame["band"] = frame["band"].astype("object")
+    if fmt == "csv":
+        # CRLF line ends (RFC 4180): the csv writer then quotes any value holding a CR.
+        (excel_safe(frame) if safe else frame).to_csv(
+            sys.stdout, index=False, float_format="%.4f", lineterminator="\r\n"
+        )
+    else:
+        rows = json.loads(frame.to_json(orient="records", double_precision=6))
+        typer.echo(json.dumps(rows, indent=1, ensure_ascii=False))
+
+
+def _scored(db: Path | None, include_archived: bool, at: str | None) -> tuple[Dataset, Scores]:
+    """The scores of the store's health report (read from its cache when the store is
+    unchanged); with the archived rows, which the report leaves out, scored here."""
+    import pandas as pd
+
+    from metrics.report import check_ins_known_on
+    from metrics.scoring import score_all
+
+    if not include_archived:
+        found = store_report(db, at)
+        if found.report is not None:
+            return found.dataset, found.report.scores
+    dataset = dataset_of(db, include_archived, at)
+    # Check-ins dated after the store's as-of day have not happened yet (as on every page).
+    known = check_ins_known_on(dataset.check_ins, pd.Timestamp(dataset.reference_date()))
+    return dataset, score_all(dataset.objectives, dataset.key_results, known)
+
+
+def _archived_rows(dataset: Dataset, frame: pd.DataFrame, level: str) -> pd.Series:
+    """Whether each scored row is archived: by its own flag or, for a key result, its
+    objective's."""
+    objectives = dataset.objectives.set_index("objective_id")["archived"].fillna(False)
+    by_objective = frame["objective_id"].map(objectives).fillna(False).astype(bool)
+    if level == "objective":
+        return by_objective
+    own = dataset.key_results.set_index("kr_id")["archived"].fillna(False).astype(bool)
+    return frame["kr_id"].map(own).fillna(False).astype(bool) | by_objective
+
+
+def report(
+    team: Annotated[
+        str, typer.Option("--team", help="Team or department id (or name); the company id for all.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="File to write: FILE.xlsx or FILE.html.")],
+    cycle: CycleOption = None,
+    at: AtOption = None,
+    db: DbOption = None,
+) -> None:
+    """The closing-meeting pack of a team or department for a cycle, as Excel or HTML."""
+    from exports import PackError, build_closing_pack, pack_to_html, pack_to_xlsx_bytes
+
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".html", ".htm"):
+        fail(f"error: --out must end in .xlsx or .html, not {out.name!r}")
+    found = store_report(db, at)
+    if found.report is None:
+        fail("error: the store holds no OKRs; load some with `okr-health ingest FILE`")
+    try:
+        pack = build_closing_pack(found.dataset, cycle, team, found.report)
+    except PackError as exc:
+        fail(f"error: {exc}")
+        return
+    data = pack_to_xlsx_bytes(pack) if suffix == ".xlsx" else pack_to_html(pack).encode()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.partial")  # a failed write leaves no half file
+    partial.write_bytes(data)
+    partial.replace(out)
+    typer.echo(
+        f"Closing pack of {pack.unit_name} for {pack.cycle_name} written to {out}: "
+        f"{pack.headline['objectives']} objectives, {pack.headline['key_results']} key results."
+    )

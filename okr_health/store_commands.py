@@ -1,0 +1,212 @@
+"""The commands that write the store: `demo`, `ingest`, `undo`, and `history`, which lists
+what they wrote. Each keeps the report cache warm after it writes (see reporting/cache.py)."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from okr_health.ingest_output import ingest_lines
+from okr_health.options import DbOption, existing, fail
+from okr_health.output import json_reports
+from pipelines.store.connection import open_store, resolve_db_path
+from pipelines.store.schema import row_counts
+
+REPORT_STAGE = "compute the report"
+
+
+def _warm(path: Path, quiet: bool = False) -> str:
+    """Compute and cache the health report of the store just written, so the dashboard's
+    next render and `summary` read it instead of computing it. Never fails the command.
+    Returns what it did in words (printed unless `quiet`), or "" when it did nothing."""
+    from reporting import cache as report_cache
+
+    if not report_cache.writable():
+        return ""
+    started = time.perf_counter()
+    try:
+        outcome = report_cache.warm(path)
+    except Exception as exc:  # the data is written; the report is computed on first read
+        typer.echo(f"note: health report not cached ({exc})", err=True)
+        return ""
+    if outcome != "written":
+        return ""
+    try:  # what the Overview's "Since the last import" compares with
+        from reporting.versions import before_latest
+
+        before_latest(path)
+    except Exception as exc:  # computed by the first reader instead
+        typer.echo(f"note: the state before this import not cached ({exc})", err=True)
+    took = time.perf_counter() - started
+    said = f"health report computed and cached for the dashboard in {took:.1f} s"
+    if not quiet:
+        typer.echo(said)
+    return said
+
+
+def demo(
+    db: DbOption = None,
+    if_missing: Annotated[
+        bool, typer.Option("--if-missing", help="Do nothing when the store already has data.")
+    ] = False,
+) -> None:
+    """Write the demo company (Acme Corp, four quarters, the last one running) into the store."""
+    from demo_company.generate import generate_demo
+    from pipelines.store.load import write_tables
+
+    path = resolve_db_path(db)
+    with open_store(path) as conn:
+        count = conn.execute("SELECT count(*) FROM objectives").fetchone()
+        assert count is not None  # count(*) always gives a row
+        has_data = count[0] > 0
+        if if_missing and has_data:
+            typer.echo(f"{path} already holds data; left as it is.")
+            company = None
+        else:
+            company = generate_demo()
+            rows = write_tables(  # the old content goes in the same transaction
+                conn,
+                company.tables,
+                ["demo company"],
+                settings={"as_of": company.as_of.isoformat()},
+                replace_all=True,
+            )
+    if company is not None:
+        counts = row_counts(rows)
+        typer.echo(f"Demo company written to {path}: {counts} (as of {company.as_of}).")
+    _warm(path)
+
+
+def _as_of(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"error: --as-of takes a date as YYYY-MM-DD, not {text!r}")
+        return None
+
+
+def ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(help="CSV/XLSX/JSON files, zip exports, or folders of them.")
+    ],
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", help="TOML file mapping source columns.")
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Validate and say what would change; write nothing."),
+    ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="The day the files' values were true (YYYY-MM-DD): values that changed are "
+            "recorded as check-ins of that day. Default: a date in the file name, else today. "
+            "Files with different dates in their names are loaded one date at a time, "
+            "earliest first.",
+        ),
+    ] = None,
+    warm: Annotated[
+        bool,
+        typer.Option(
+            "--warm/--no-warm",
+            help="After a load, compute the health report once and cache it beside the store, "
+            "so the dashboard and `summary` open at once (--no-warm: the first read does it).",
+        ),
+    ] = True,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print one JSON object: outcome, rows, archived, notes and every problem "
+            "with its location (file, sheet, row, column letter, header, severity, message).",
+        ),
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Validate and load OKR files; on any error list every problem and write nothing.
+
+    The per-file limits are the operator's (`OKR_HEALTH_INGEST_MAX_UPLOAD_MB`,
+    `OKR_HEALTH_INGEST_MAX_ROWS`, …), sized for a 100,000-person company's exports.
+    Prints what the load changed: removed objectives and key results by title first, rows
+    added and changed per table, and the value changes recorded as check-ins."""
+    from okr_health.progress import StageProgress
+    from pipelines.ingest import ingest_snapshot_paths
+    from pipelines.settings import operator_settings
+
+    path = resolve_db_path(db)
+    day = _as_of(as_of)
+    warming, cached = warm and not dry_run, ""
+    stages = ["read", "check", *([] if dry_run else ["load"]), *([REPORT_STAGE] if warming else [])]
+    with StageProgress(stages) as progress:  # on stderr: --json's stdout stays one object
+        reports = ingest_snapshot_paths(
+            paths, db=path, mapping=mapping, dry_run=dry_run, as_of=day,
+            limits=operator_settings(), progress=progress,
+        )  # fmt: skip
+        loaded = any(r.ok and r.outcome == "loaded" for r in reports)
+        if warming and loaded:
+            progress(REPORT_STAGE)
+            cached = _warm(path, quiet=True)
+    if as_json:
+        typer.echo(json.dumps(json_reports(reports), indent=2, ensure_ascii=False))
+        if not all(r.ok for r in reports):
+            raise typer.Exit(1)
+        return
+    lines, rejected = ingest_lines(reports, dry_run)
+    for line in lines:
+        typer.echo(line.text, err=line.err)
+    if rejected:
+        raise typer.Exit(1)
+    if cached:
+        typer.echo(cached)
+
+
+def history(
+    limit: Annotated[int, typer.Option("--limit", help="How many, newest first.")] = 30,
+    db: DbOption = None,
+) -> None:
+    """The imports into the store, newest first: when, which files, the outcome, rows
+    added, changed and removed, check-ins recorded, and undos."""
+    from pipelines.store.undo import history_rows
+    from pipelines.store.words import history_line
+
+    with open_store(existing(db), read_only=True) as conn:
+        rows = history_rows(conn)
+    if not rows:
+        typer.echo("No imports yet.")
+    for row in rows[:limit]:
+        typer.echo(history_line(row))
+
+
+def undo(
+    import_id: Annotated[
+        int | None,
+        typer.Argument(
+            help="The import to undo (its number in `okr-health history`; "
+            "default: the latest). Every import after it is undone too."
+        ),
+    ] = None,
+    warm: Annotated[bool, typer.Option("--warm/--no-warm", help="As for ingest.")] = True,
+    db: DbOption = None,
+) -> None:
+    """Return the store to the state just before an import, in one transaction. The undo
+    is recorded in the history; undoing it restores what it undid."""
+    from pipelines.store.undo import undo as undo_import
+    from pipelines.store.words import counts_lines
+
+    path = existing(db)
+    with open_store(path) as conn:
+        result = undo_import(conn, import_id)
+    undid = ", ".join(f"#{i}" for i in sorted(result.undid))
+    typer.echo(f"undone: {undid} (recorded as #{result.import_id})")
+    for line in counts_lines(result.changes):
+        typer.echo(f"  {line}")
+    if warm:
+        _warm(path)
