@@ -161,6 +161,8 @@ def report(
     from exports import PackError, build_closing_pack, pack_to_html, pack_to_xlsx_bytes
 
     suffix = out.suffix.lower()
+    if out.is_dir():
+        fail(f"error: --out names a folder ({out}): give a file in it, e.g. {out / 'pack.xlsx'}")
     if suffix not in (".xlsx", ".html", ".htm"):
         fail(f"error: --out must end in .xlsx or .html, not {out.name!r}")
     found = store_report(db, at)
@@ -172,10 +174,14 @@ def report(
         fail(f"error: {exc}")
         return
     data = pack_to_xlsx_bytes(pack) if suffix == ".xlsx" else pack_to_html(pack).encode()
-    out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.partial")  # a failed write leaves no half file
-    partial.write_bytes(data)
-    partial.replace(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        partial.replace(out)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        fail(f"error: could not write {out} ({exc.strerror or exc}): choose another --out")
     typer.echo(
         f"Closing pack of {pack.unit_name} for {pack.cycle_name} written to {out}: "
         f"{pack.headline['objectives']} objectives, {pack.headline['key_results']} key results."

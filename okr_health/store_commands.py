@@ -15,6 +15,7 @@ from okr_health.ingest_output import ingest_lines
 from okr_health.options import DbOption, existing, fail
 from okr_health.output import json_reports
 from pipelines.store.connection import open_store, resolve_db_path
+from pipelines.store.faults import INTERRUPTED_NOTHING_WRITTEN
 from pipelines.store.schema import row_counts
 
 REPORT_STAGE = "compute the report"
@@ -143,17 +144,26 @@ def ingest(
 
     path = resolve_db_path(db)
     day = _as_of(as_of)
-    warming, cached = warm and not dry_run, ""
+    warming = warm and not dry_run
+    cached: str | None = ""  # None while the report is being cached
     stages = ["read", "check", *([] if dry_run else ["load"]), *([REPORT_STAGE] if warming else [])]
-    with StageProgress(stages) as progress:  # on stderr: --json's stdout stays one object
-        reports = ingest_snapshot_paths(
-            paths, db=path, mapping=mapping, dry_run=dry_run, as_of=day,
-            limits=operator_settings(), progress=progress,
-        )  # fmt: skip
-        loaded = any(r.ok and r.outcome == "loaded" for r in reports)
-        if warming and loaded:
-            progress(REPORT_STAGE)
-            cached = _warm(path, quiet=True)
+    try:
+        with StageProgress(stages) as progress:  # on stderr: --json's stdout stays one object
+            reports = ingest_snapshot_paths(
+                paths, db=path, mapping=mapping, dry_run=dry_run, as_of=day,
+                limits=operator_settings(), progress=progress,
+            )  # fmt: skip
+            loaded = any(r.ok and r.outcome == "loaded" for r in reports)
+            if warming and loaded:
+                progress(REPORT_STAGE)
+                cached = None
+                cached = _warm(path, quiet=True)
+    except KeyboardInterrupt:  # Ctrl-C: the load under way was rolled back and recorded
+        if cached is None:  # the load had finished; only the report's cache was under way
+            fail("interrupted after the load: the data is written, the report is computed "
+                 "on first read", 130)  # fmt: skip
+        fail(f"error: {INTERRUPTED_NOTHING_WRITTEN}", 130)
+        return
     if as_json:
         typer.echo(json.dumps(json_reports(reports), indent=2, ensure_ascii=False))
         if not all(r.ok for r in reports):
