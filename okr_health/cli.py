@@ -10,6 +10,7 @@ from typing import Any
 import typer
 
 from okr_health import report_commands, serve_command, store_commands
+from okr_health.terminal import echo
 from pipelines.settings import SettingsError
 from pipelines.store.connection import StoreBusy, StoreReadOnly
 from pipelines.store.faults import StoreUnusable
@@ -24,7 +25,7 @@ class _App(typer.Typer):
         try:
             return super().__call__(*args, **kwargs)
         except (StoreBusy, StoreReadOnly, StoreUnusable, SettingsError, UndoError) as exc:
-            typer.echo(f"error: {exc}", err=True)
+            echo(f"error: {exc}", err=True)
             sys.exit(1)
 
 

@@ -4,7 +4,6 @@ closing-meeting pack)."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,6 +19,7 @@ from okr_health.options import (
     store_report,
 )
 from okr_health.output import summary_text
+from okr_health.terminal import echo, write_data
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,7 +40,7 @@ def summary(
 
     kept = None if at else cached_summary(existing(db), cycle)  # no data read
     if kept is not None:
-        typer.echo(json.dumps(kept, indent=2, default=str) if as_json else summary_text(kept))
+        echo(json.dumps(kept, indent=2, default=str) if as_json else summary_text(kept))
         return
     found = store_report(db, at)
     dataset = found.dataset
@@ -52,9 +52,9 @@ def summary(
         fail(f"error: unknown cycle {cycle!r}; known: {', '.join(dataset.cycles['cycle_id'])}")
     result = build_summary(dataset, cycle, report=found.report)
     if as_json:
-        typer.echo(json.dumps(result, indent=2, default=str))
+        echo(json.dumps(result, indent=2, default=str))
         return
-    typer.echo(summary_text(result))
+    echo(summary_text(result))
 
 
 SCORE_LEVELS = ("key_result", "objective")
@@ -111,12 +111,13 @@ def scores(
     frame["band"] = frame["band"].astype("object")
     if fmt == "csv":
         # CRLF line ends (RFC 4180): the csv writer then quotes any value holding a CR.
-        (excel_safe(frame) if safe else frame).to_csv(
-            sys.stdout, index=False, float_format="%.4f", lineterminator="\r\n"
+        text = (excel_safe(frame) if safe else frame).to_csv(
+            index=False, float_format="%.4f", lineterminator="\r\n"
         )
+        write_data(text)
     else:
         rows = json.loads(frame.to_json(orient="records", double_precision=6))
-        typer.echo(json.dumps(rows, indent=1, ensure_ascii=False))
+        echo(json.dumps(rows, indent=1, ensure_ascii=False))
 
 
 def _scored(db: Path | None, include_archived: bool, at: str | None) -> tuple[Dataset, Scores]:
@@ -182,7 +183,7 @@ def report(
     except OSError as exc:
         partial.unlink(missing_ok=True)
         fail(f"error: could not write {out} ({exc.strerror or exc}): choose another --out")
-    typer.echo(
+    echo(
         f"Closing pack of {pack.unit_name} for {pack.cycle_name} written to {out}: "
         f"{pack.headline['objectives']} objectives, {pack.headline['key_results']} key results."
     )

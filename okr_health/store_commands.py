@@ -14,6 +14,7 @@ import typer
 from okr_health.ingest_output import ingest_lines
 from okr_health.options import DbOption, existing, fail
 from okr_health.output import json_reports
+from okr_health.terminal import echo
 from pipelines.store.connection import open_store, resolve_db_path
 from pipelines.store.faults import INTERRUPTED_NOTHING_WRITTEN
 from pipelines.store.schema import row_counts
@@ -33,7 +34,7 @@ def _warm(path: Path, quiet: bool = False) -> str:
     try:
         outcome = report_cache.warm(path)
     except Exception as exc:  # the data is written; the report is computed on first read
-        typer.echo(f"note: health report not cached ({exc})", err=True)
+        echo(f"note: health report not cached ({exc})", err=True)
         return ""
     if outcome != "written":
         return ""
@@ -42,11 +43,11 @@ def _warm(path: Path, quiet: bool = False) -> str:
 
         before_latest(path)
     except Exception as exc:  # computed by the first reader instead
-        typer.echo(f"note: the state before this import not cached ({exc})", err=True)
+        echo(f"note: the state before this import not cached ({exc})", err=True)
     took = time.perf_counter() - started
     said = f"health report computed and cached for the dashboard in {took:.1f} s"
     if not quiet:
-        typer.echo(said)
+        echo(said)
     return said
 
 
@@ -66,7 +67,7 @@ def demo(
         assert count is not None  # count(*) always gives a row
         has_data = count[0] > 0
         if if_missing and has_data:
-            typer.echo(f"{path} already holds data; left as it is.")
+            echo(f"{path} already holds data; left as it is.")
             company = None
         else:
             company = generate_demo()
@@ -79,7 +80,7 @@ def demo(
             )
     if company is not None:
         counts = row_counts(rows)
-        typer.echo(f"Demo company written to {path}: {counts} (as of {company.as_of}).")
+        echo(f"Demo company written to {path}: {counts} (as of {company.as_of}).")
     _warm(path)
 
 
@@ -165,17 +166,17 @@ def ingest(
         fail(f"error: {INTERRUPTED_NOTHING_WRITTEN}", 130)
         return
     if as_json:
-        typer.echo(json.dumps(json_reports(reports), indent=2, ensure_ascii=False))
+        echo(json.dumps(json_reports(reports), indent=2, ensure_ascii=False))
         if not all(r.ok for r in reports):
             raise typer.Exit(1)
         return
     lines, rejected = ingest_lines(reports, dry_run)
     for line in lines:
-        typer.echo(line.text, err=line.err)
+        echo(line.text, err=line.err)
     if rejected:
         raise typer.Exit(1)
     if cached:
-        typer.echo(cached)
+        echo(cached)
 
 
 def history(
@@ -190,9 +191,9 @@ def history(
     with open_store(existing(db), read_only=True) as conn:
         rows = history_rows(conn)
     if not rows:
-        typer.echo("No imports yet.")
+        echo("No imports yet.")
     for row in rows[:limit]:
-        typer.echo(history_line(row))
+        echo(history_line(row))
 
 
 def undo(
@@ -215,8 +216,8 @@ def undo(
     with open_store(path) as conn:
         result = undo_import(conn, import_id)
     undid = ", ".join(f"#{i}" for i in sorted(result.undid))
-    typer.echo(f"undone: {undid} (recorded as #{result.import_id})")
+    echo(f"undone: {undid} (recorded as #{result.import_id})")
     for line in counts_lines(result.changes):
-        typer.echo(f"  {line}")
+        echo(f"  {line}")
     if warm:
         _warm(path)
