@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from exports.findings import closing_findings
-from metrics.bands import BAND_LABELS, BANDS, band_of, sweet_spot_share
+from metrics.bands import BANDS, band_labels, band_of, score_bands, sweet_spot_share
 from metrics.movement import cycle_midpoints, movement_since_midcycle
 from metrics.report import HealthReport, analyse
 from metrics.rollups import attach_units
@@ -92,7 +92,7 @@ COLUMNS: dict[str, list[Col]] = {
         Col("objective_share", "Share of objectives", "share"),
     ],
 }
-# Headline figures: (key, label, kind).
+# Headline figures: (key, label, kind); "{sweet}" is the sweet spot in force (headline_figures).
 HEADLINE = [
     ("objectives", "Objectives", "int"),
     ("graded_objectives", "Objectives graded", "int"),
@@ -100,7 +100,7 @@ HEADLINE = [
     ("graded_key_results", "Key results graded", "int"),
     ("objective_mean", "Mean objective score", "score"),
     ("kr_mean", "Mean key-result score", "score"),
-    ("sweet_spot_share", "Key results in the 0.6–0.7 sweet spot", "share"),
+    ("sweet_spot_share", "Key results in the {sweet} sweet spot", "share"),
 ]
 COMPARED = ("objective_mean", "kr_mean", "sweet_spot_share")
 
@@ -135,7 +135,7 @@ class ClosingPack:
     def headline_frame(self) -> pd.DataFrame:
         """The headline figures as rows: key, figure (label), kind, value."""
         return pd.DataFrame(
-            [(k, label, kind, self.headline.get(k)) for k, label, kind in HEADLINE],
+            [(k, label, kind, self.headline.get(k)) for k, label, kind in headline_figures()],
             columns=["key", "figure", "kind", "value"],
         )
 
@@ -231,7 +231,7 @@ def _figures(objectives: pd.DataFrame, key_results: pd.DataFrame) -> dict[str, A
 
 def _comparison(unit: dict[str, Any], company: dict[str, Any]) -> pd.DataFrame:
     rows = []
-    for key, label, kind in HEADLINE:
+    for key, label, kind in headline_figures():
         if key not in COMPARED:
             continue
         a, b = unit.get(key), company.get(key)
@@ -246,7 +246,7 @@ def _band_table(kr_scores: pd.Series, objective_scores: pd.Series) -> pd.DataFra
     frame = pd.DataFrame(
         {
             "band": list(BANDS),
-            "label": [BAND_LABELS[b] for b in BANDS],
+            "label": list(band_labels().values()),
             "key_results": kr.to_numpy(dtype="int64"),
             "objectives": ob.to_numpy(dtype="int64"),
         }
@@ -448,3 +448,9 @@ def _first(values: pd.Series) -> Any:
 def _day(values: pd.Series) -> date | None:
     value = _first(values)
     return None if value is None else pd.Timestamp(value).date()
+
+
+def headline_figures() -> list[tuple[str, str, str]]:
+    """The headline figures (key, label, kind), labels written with the sweet spot in force."""
+    sweet = score_bands().sweet_text()
+    return [(key, label.format(sweet=sweet), kind) for key, label, kind in HEADLINE]

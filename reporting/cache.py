@@ -11,7 +11,7 @@ The key cannot go stale: it is a digest of
   outside this program all give a new key (the import log is not part of it: a rejected or
   unchanged import keeps the report);
 - the as-of date actually used (the store's pinned date, else today: a new day is a new key);
-- the HealthConfig, and the code: the source of `metrics/` and of the pipelines modules the
+- the HealthConfig and the bands in force; the code: `metrics/` and the pipelines modules the
   report is read and computed with, and the versions of Python, pandas, numpy, pyarrow, DuckDB.
 The key and the dataset are read within one read-only connection, so an entry always holds
 the report of the content its key names.
@@ -54,6 +54,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.feather as feather
 
+from metrics.bands import score_bands
 from metrics.comparison import scores_at_same_point
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.report import HealthReport, analyse
@@ -222,7 +223,7 @@ def report_key(
         "format": FORMAT,
         "content": content_digest(conn),
         "as_of": as_of.isoformat(),
-        "config": repr(config),
+        "config": repr((config, score_bands())),  # the sweet spot is a setting
         "code": code_fingerprint(),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest(), as_of

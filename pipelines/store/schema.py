@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipelines.kr_types import KrType
+
 TEXT = "VARCHAR"
 NUMBER = "DOUBLE"
 DATE = "DATE"
@@ -129,7 +131,7 @@ CHECK_INS = Table(
 
 ENTITY_TABLES: tuple[Table, ...] = (CYCLES, TEAMS, OBJECTIVES, KEY_RESULTS, CHECK_INS)
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in ENTITY_TABLES}
-KR_TYPES = ("increase", "decrease", "range", "milestone", "baseline")
+KR_TYPES = tuple(t.value for t in KrType)  # every type, as the store holds it
 # Tables whose rows a source can archive; the metrics read only the active ones.
 ARCHIVABLE = ("objectives", "key_results")
 TEAM_LEVELS = ("company", "department", "team", "individual")
