@@ -1,4 +1,5 @@
-"""Alignment (SPEC §6): how objectives hang together, and the tree the Alignment page draws.
+"""Alignment (docs/metrics.md, "Alignment"): how objectives hang together, and the tree the
+Alignment page draws.
 
 Definitions used throughout:
 
@@ -312,8 +313,8 @@ def alignment_tree(objective_scores: pd.DataFrame, teams: pd.DataFrame) -> pd.Da
     Columns: cycle_id, id, parent ('' for a root), label, kind (the team's level, or
     objective, or unassigned for objectives whose team is unknown), team_id, objective_id,
     value (objectives in the subtree; use branchvalues='total'), score (mean objective score
-    of the subtree, the SPEC §5 roll-up), band. Ids are prefixed with the cycle, so the rows
-    of one cycle form a tree on their own. Team rows come in the order each (cycle, team)
+    of the subtree, the roll-up of docs/scoring.md), band. Ids are prefixed with the cycle, so the
+    rows of one cycle form a tree on their own. Team rows come in the order each (cycle, team)
     is first met going through the objectives, each objective's teams from its own up.
     """
     columns = ["cycle_id", "id", "parent", "label", "kind", "team_id", "objective_id"]

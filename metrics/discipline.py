@@ -1,4 +1,5 @@
-"""Check-in discipline (SPEC §6): are key results updated every week, and which went quiet?
+"""Check-in discipline (docs/metrics.md, "Check-ins"): are key results updated every week, and
+which went quiet?
 
 Definitions:
 

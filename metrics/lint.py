@@ -1,4 +1,5 @@
-"""Quality lint (SPEC §6): OKR writing rules, each finding readable aloud by a coach.
+"""Quality lint (docs/metrics.md, "Quality lint"): OKR writing rules, each finding readable aloud
+by a coach.
 
 Every rule is a vectorised query that returns the offending rows as findings with the same
 columns: rule, kind (objective, key_result or owner), id, title, owner, team_id, cycle_id,

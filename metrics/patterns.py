@@ -1,4 +1,4 @@
-"""Goal-setting patterns (SPEC §6): sandbagging and over-ambition, per owner and per team.
+"""Goal-setting patterns (docs/metrics.md): sandbagging and over-ambition, per owner and per team.
 
 A flag is a judgement about how someone sets goals, so it rests on several key results
 across cycles and always says its evidence in words. Only *graded* key results count:

@@ -1,4 +1,4 @@
-"""Roll-ups of objective scores to teams, departments and the company (SPEC §5).
+"""Roll-ups of objective scores to teams, departments and the company (docs/scoring.md, "Roll-ups").
 
 Team ids are matched once, as positions in the team table (`metrics.arrowtext`); the
 department walk and the units attached to each objective and key result are numpy work on

@@ -1,4 +1,4 @@
-"""Key-result and objective scores (SPEC §5), as pure functions of canonical frames.
+"""Key-result and objective scores (docs/scoring.md), as pure functions of canonical frames.
 
 A key result's score is its progress toward the target on 0–1; its *attainment* is the same
 ratio unclipped (1.3 means the target was beaten by 30% of the planned distance). Every

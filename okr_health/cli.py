@@ -1,4 +1,5 @@
-"""`okr-health`: the command line (SPEC §8). Thin: it parses, calls pipelines/metrics, prints."""
+"""`okr-health`: the command line (docs/cli.md). Thin: it parses, calls pipelines/metrics,
+prints."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The canonical data model (SPEC §3): table names, columns, types and required columns.
+"""The canonical data model (docs/model.md): table names, columns, types and required columns.
 
 Every other module refers to these definitions instead of spelling column names again:
 the readers map source headers onto them, the store creates its tables from them, and the
@@ -94,7 +94,7 @@ KEY_RESULTS = Table(
         Column("kr_id", TEXT, True),
         Column("objective_id", TEXT, True),
         Column("title", TEXT, True),
-        Column("kr_type", TEXT),  # increase | decrease | range | milestone | baseline
+        Column("kr_type", TEXT),  # a KrType value (pipelines/kr_types.py)
         Column("owner", TEXT),
         Column("unit", TEXT),
         Column("start_value", NUMBER),

@@ -53,7 +53,8 @@ def scored(demo: DemoCompany) -> pd.DataFrame:
 
 
 def _attainment(kr: pd.DataFrame) -> pd.Series:
-    """SPEC §5 attainment; a target equal to the start counts as reached once current ≥ it."""
+    """Attainment (docs/scoring.md); a target equal to the start counts as reached once current ≥
+    it."""
     cur = kr["current"]
     start = kr["start_value"].fillna(0.0)
     target = kr["target_value"]
