@@ -24,8 +24,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from metrics import arrowtext as at
 from metrics.bands import band_of
+from pipelines import arrow as at
 
 LINK_COLUMNS = [
     "objective_id",
@@ -80,10 +80,10 @@ def objective_links(
 
     has_pobj = _given(objs["parent_objective_id"])
     has_pkr = _given(objs["parent_kr_id"])
-    directional = at.positions(at.text(objs["parent_objective_id"]), ids)
+    directional = at.key_positions(at.text(objs["parent_objective_id"]), ids)
     pobj_ok = has_pobj & (directional >= 0)
     # the objective owning the linked key result (the first key result of that id)
-    owning = at.positions(at.text(objs["parent_kr_id"]), kr_ids)
+    owning = at.key_positions(at.text(objs["parent_kr_id"]), kr_ids)
     strict_parent = at.take(at.text(key_results["objective_id"]), np.where(has_pkr, owning, -1))
     pkr_ok = at.mask(pc.is_valid(strict_parent))
     parent_id = pc.if_else(
@@ -93,7 +93,7 @@ def objective_links(
     level = pc.utf8_lower(at.strip(at.text(objs["level"]).fill_null("")))
     team_level = at.take(
         at.text(team_table["level"]),
-        at.positions(at.text(objs["team_id"]), at.text(team_table["team_id"]), True),
+        at.key_positions(at.text(objs["team_id"]), at.text(team_table["team_id"]), True),
     )
     team_is_company = at.mask(pc.equal(team_level, "company"))
     is_top = at.mask(pc.equal(level, "company")) | (team_is_company & ~has_pobj & ~has_pkr)
@@ -110,11 +110,11 @@ def objective_links(
     out["link"] = link
     out["status"] = status
     out["broken"] = broken
-    parent = at.positions(parent_id, ids)  # -1: no parent, or one outside the table
+    parent = at.key_positions(parent_id, ids)  # -1: no parent, or one outside the table
     children = np.bincount(parent[parent >= 0], minlength=len(objs))
     out["children"] = children.astype("int64")
     out["unsupported_top"] = is_top & (children == 0)
-    strict = at.positions(strict_parent, ids)
+    strict = at.key_positions(strict_parent, ids)
     child = np.arange(len(objs))
     in_loop = _on_loop(
         np.concatenate([child[pobj_ok], child[pkr_ok & (strict >= 0)]]),
@@ -325,9 +325,9 @@ def alignment_tree(objective_scores: pd.DataFrame, teams: pd.DataFrame) -> pd.Da
     team_ids = at.text(team_table["team_id"])
     unassigned = len(team_table)  # one more node for objectives of unknown teams
     objs = objective_scores[["objective_id", "cycle_id", "title", "team_id", "score"]]
-    node = at.positions(at.text(objs["team_id"]), team_ids, nulls_match=True)
+    node = at.key_positions(at.text(objs["team_id"]), team_ids, nulls_match=True)
     node = np.where(node >= 0, node, unassigned)
-    parent = np.append(at.positions(at.text(team_table["parent_team_id"]), team_ids), -1)
+    parent = np.append(at.key_positions(at.text(team_table["parent_team_id"]), team_ids), -1)
 
     # every (objective, team above it) pair, objectives in order, each one's teams upward
     origin, ancestor = _team_ancestors(parent)

@@ -21,7 +21,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from metrics.arrowtext import groups, text
 from metrics.calendar import as_timestamp
 from metrics.checkins import (
     KeyedCheckIns,
@@ -32,6 +31,7 @@ from metrics.checkins import (
 )
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.tables import first_match
+from pipelines.arrow import groups, text
 
 TEAM_WEEK_COLUMNS = [
     "cycle_id",
