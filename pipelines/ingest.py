@@ -1,4 +1,4 @@
-"""Ingest: files → read → map → validate → load, as one all-or-nothing step (SPEC §2, §8).
+"""Ingest: files → read → map → validate → load, as one all-or-nothing step (docs/ingestion.md).
 
 `ingest_paths` is what the command line calls. The Data page walks the same stages one at a
 time on uploaded bytes: `read_sources` → `suggest_mapping` (editable) → `prepare` (apply the

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipelines.arrow import per_distinct
+from pipelines.kr_types import KrType
 from pipelines.map.values import (
     MILESTONE_WORDS,
     Parsed,
@@ -285,7 +286,7 @@ def one_sided_ranges(krs: pd.DataFrame) -> pd.DataFrame:
     krs["range_high"] = krs["range_high"].mask(
         below & krs["range_high"].isna(), krs["target_value"]
     )
-    krs["kr_type"] = krs["kr_type"].mask(above | below, "range")
+    krs["kr_type"] = krs["kr_type"].mask(above | below, KrType.RANGE.value)
     return krs
 
 
@@ -293,7 +294,7 @@ def milestones_not_done(krs: pd.DataFrame, words_used: bool) -> pd.DataFrame:
     """An empty cell means "not done" (0) for a milestone key result: one typed as such, or,
     where the column is written in done/not-done words, one without a target or range."""
     implied = words_used & krs["target_value"].isna() & krs["range_low"].isna()
-    milestone = (krs["kr_type"] == "milestone").fillna(False) | implied
+    milestone = (krs["kr_type"] == KrType.MILESTONE).fillna(False) | implied
     krs = krs.copy()
     krs["current_value"] = krs["current_value"].mask(milestone & krs["current_value"].isna(), 0.0)
     return krs

@@ -1,4 +1,5 @@
-"""The synonym table (SPEC §4): the headers other tools and people use for each canonical column.
+"""The synonym table (docs/ingestion.md): the headers other tools and people use for each canonical
+column.
 
 Two views of it: `ENTITY` for a sheet that holds one canonical table (where a plain `title` or
 `id` is unambiguous), and `FLAT` for one row per key result with its objective repeated (where

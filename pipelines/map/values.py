@@ -1,4 +1,5 @@
-"""Cell values as people type them (SPEC §4), parsed a whole column at a time.
+"""Cell values as people type them (docs/ingestion.md, "Values as people type them"), parsed a
+whole column at a time.
 
 Every parser takes one source column (text from a CSV, or typed cells from a workbook) and
 returns a `Parsed`: the values, a per-row error message (missing where the cell was fine), a

@@ -1,5 +1,5 @@
-"""Ingest of the spreadsheets people really have (SPEC §4): each built as a real file in its
-real format, loaded into a real DuckDB file, and checked by the rows, values and scores."""
+"""Ingest of the spreadsheets people really have (docs/ingestion.md): each built as a real file in
+its real format, loaded into a real DuckDB file, and checked by the rows, values and scores."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Values as people type them (SPEC §4): one line per spelling, read a whole column at a time."""
+"""Values as people type them (docs/ingestion.md): one line per spelling, read a whole column at a
+time."""
 
 from __future__ import annotations
 
