@@ -19,6 +19,7 @@ import pandas as pd
 
 from metrics.bands import band_of
 from metrics.checkins import KeyedCheckIns, keyed_check_ins, latest_per_key_result
+from metrics.strict_links import linked_scores
 from metrics.tables import first_match
 from pipelines.kr_types import DONE_OR_NOT_TYPES, KrType
 
@@ -273,6 +274,9 @@ def score_objectives(objectives: pd.DataFrame, kr_scores: pd.DataFrame) -> pd.Da
     kr_code = kr_code.where(kr_code >= 0)  # a key result without an objective counts nowhere
     graded = kr_scores["score"].notna()
     weight = kr_scores["weight"]
+    largest = weight.abs().max() if len(weight) else 0.0
+    if largest > 1e6:  # a store loaded before weights were bounded: relative, so scaled down
+        weight = weight / largest
     weighted = (kr_scores["score"] * weight)[graded].groupby(kr_code[graded]).sum()
     weights = weight[graded].groupby(kr_code[graded]).sum()
     mean = weighted / weights.where(weights > 0)
@@ -306,27 +310,17 @@ def score_all(
     """Score key results and objectives, applying strict linking bottom-up.
 
     A key result with no score of its own that an objective links to through
-    `parent_kr_id` takes that objective's score (source `linked`). Chains of links are
-    followed level by level until nothing changes (bounded by the number of objectives).
+    `parent_kr_id` takes that objective's score (source `linked`), chains of links followed
+    in one topological pass (`metrics.strict_links`).
     """
     krs = score_key_results(key_results, check_ins, objectives)
-    links = objectives.loc[objectives["parent_kr_id"].notna(), ["objective_id", "parent_kr_id"]]
     objs = score_objectives(objectives, krs)
-    for _ in range(max(1, len(links))):
-        if links.empty:
-            break
-        children = links.merge(objs[["objective_id", "score"]], on="objective_id")
-        child_scores = children.groupby("parent_kr_id")["score"].mean()
-        takes = krs["score_source"].isna() | (krs["score_source"] == "linked")
-        parents = pd.Series(child_scores.index)
-        linked = first_match(krs["kr_id"], parents, child_scores.reset_index(drop=True))
-        linked = linked.where(takes)
-        changed = linked.notna() & ~np.isclose(linked.fillna(-1.0), krs["score"].fillna(-2.0))
-        if not changed.any():
-            break
-        krs.loc[changed, "score"] = linked[changed]
-        krs.loc[changed, "attainment"] = linked[changed]
-        krs.loc[changed, "score_source"] = "linked"
+    linked = linked_scores(objectives, krs, objs)
+    taken = linked.notna()
+    if taken.any():
+        krs.loc[taken, "score"] = linked[taken]
+        krs.loc[taken, "attainment"] = linked[taken]
+        krs.loc[taken, "score_source"] = "linked"
         objs = score_objectives(objectives, krs)
     krs["band"] = band_of(krs["score"])
     return Scores(key_results=krs, objectives=objs)

@@ -26,6 +26,7 @@ OPERATOR_PREFIX = "OKR_HEALTH_INGEST_"
 OPERATOR_LIMITS: dict[str, int | float] = {
     "max_upload_mb": 4096,
     "max_rows": 50_000_000,
+    "max_cells": 2_000_000_000,
     "max_unzipped_mb": 8192,
     "parse_memory_mb": 16384,
     "parse_timeout_s": 3600.0,
@@ -43,6 +44,8 @@ class Settings:
     max_upload_mb: int = 50  # one uploaded or ingested file; also Streamlit's upload limit
     max_rows: int = 500_000  # rows of one sheet or CSV file
     max_columns: int = 500  # columns of one sheet or CSV file
+    max_cells: int = 50_000_000  # rows × columns of one CSV file, counted before reading it
+    max_nesting: int = 100  # levels of brackets in one JSON file, counted before parsing it
     max_zip_entries: int = 10_000  # parts inside one workbook (.xlsx/.ods are zip archives)
     max_unzipped_mb: int = 1024  # what one workbook's parts add up to, unpacked
     max_zip_ratio: int = 200  # how many times a part may expand (parts over 1 MB unpacked)

@@ -17,6 +17,7 @@ from pipelines.map.canonical import Canonical
 from pipelines.problems import Severity
 from pipelines.store.schema import CHECK_INS, TABLES_BY_NAME
 
+MAX_WEIGHT = 1e6  # weights are relative; a larger one is a typo (or an attempt to overflow)
 UNIT_RANGE = {
     "key_results.manual_score": "score",
     "key_results.projected_score": "projected score",
@@ -184,6 +185,35 @@ def alignment_loops(canonical: Canonical, stored: dict[str, pd.DataFrame]) -> No
         canonical.report(frame, in_loop, f"{table}.{column}", message)
 
 
+def strict_link_loops(canonical: Canonical, stored: dict[str, pd.DataFrame]) -> None:
+    """An objective that is a key result of an objective below itself (O0 is a key result of
+    O1, O1 of O0), through strict links (`parent_kr_id`), is an error like a directional loop."""
+    frame = canonical.tables.get("objectives")
+    if frame is None or frame["parent_kr_id"].isna().all():
+        return
+    parts = [stored["key_results"][["kr_id", "objective_id"]]]
+    if "key_results" in canonical.tables:
+        parts.append(canonical.tables["key_results"][["kr_id", "objective_id"]])
+    krs = pd.concat(parts).drop_duplicates("kr_id", keep="last").dropna()
+    owner = dict(zip(krs["kr_id"], krs["objective_id"], strict=True))
+    links = pd.concat([stored["objectives"][["objective_id", "parent_kr_id"]],
+                       frame[["objective_id", "parent_kr_id"]]])  # fmt: skip
+    links = links.drop_duplicates("objective_id", keep="last").dropna()
+    up = {o: owner[k] for o, k in zip(links["objective_id"], links["parent_kr_id"], strict=True)
+          if k in owner}  # fmt: skip
+    members = loop_members(up)
+    if not members:
+        return
+    in_loop = frame["objective_id"].isin(members.keys()) & frame["parent_kr_id"].notna()
+    paths = pd.Series(
+        [" → ".join(_loop_from(members.get(k, []), k)) for k in frame["objective_id"]],
+        index=frame.index,
+    )
+    message = "strict-link loop: " + paths + " (rejected: an objective cannot be a key result"
+    message += " of an objective it contributes to)"
+    canonical.report(frame, in_loop, "objectives.parent_kr_id", message)
+
+
 def value_ranges(canonical: Canonical) -> None:
     for name, what in UNIT_RANGE.items():
         table, column = name.split(".", 1)
@@ -202,6 +232,14 @@ def value_ranges(canonical: Canonical) -> None:
         if frame is not None:
             negative = frame[column] < 0
             canonical.report(frame, negative, f"{table}.{column}", "weight cannot be negative")
+            weight = frame[column]
+            huge = _quoted(weight[weight > MAX_WEIGHT].map("{:g}".format))
+            message = (
+                "weight " + huge + f" is above {MAX_WEIGHT:,.0f} (weights are relative: 1–100)"
+            )
+            canonical.report(frame, weight > MAX_WEIGHT, f"{table}.{column}", message)
+            zero = "weight 0: counts for nothing in the score it is part of"
+            canonical.report(frame, weight == 0, f"{table}.{column}", zero, "warning")
     krs = canonical.tables.get("key_results")
     if krs is not None:
         inverted = krs["range_low"] > krs["range_high"]
@@ -222,4 +260,5 @@ def validate(canonical: Canonical, stored: dict[str, pd.DataFrame]) -> None:
     duplicate_ids(canonical)
     references(canonical, stored)
     alignment_loops(canonical, stored)
+    strict_link_loops(canonical, stored)
     value_ranges(canonical)

@@ -13,6 +13,13 @@ import pandas as pd
 
 from pipelines.arrow import per_distinct
 from pipelines.kr_types import KrType
+from pipelines.map.identity_text import (
+    KEY_FIELDS,
+    identity_collisions,
+    identity_keys,
+    is_id_field,
+)
+from pipelines.map.sane_numbers import bounded
 from pipelines.map.values import (
     MILESTONE_WORDS,
     Parsed,
@@ -85,7 +92,7 @@ def parse_column(column: pd.Series, name: str, hint: str | None) -> Parsed:
             parsed.warnings, parsed.errors = parsed.errors, parsed.errors.iloc[0:0]
         return parsed
     if sql_type == NUMBER:
-        return parse_number(column, NUMBER_KINDS.get(name, "number"), hint)
+        return bounded(parse_number(column, NUMBER_KINDS.get(name, "number"), hint), column)
     if sql_type in (DATE, TIMESTAMP):
         return parse_date(column, with_time=sql_type == TIMESTAMP)
     if sql_type == TEXT:
@@ -205,6 +212,10 @@ def typed_source(
         canonical.refs[(source.label, name)] = source.ref(header)
         parsed = parse_column(source.data[header], name, source.decimal_hint)
         out[name] = parsed.values
+        if name in KEY_FIELDS:
+            out[name] = identity_keys(parsed.values, is_id_field(name))
+            twins = identity_collisions(parsed.values, out[name])
+            canonical.report(out, twins.notna(), name, twins, "warning")
         canonical.report(out, parsed.errors.notna(), name, parsed.errors)
         canonical.report(out, parsed.warnings.notna(), name, parsed.warnings, "warning")
         if parsed.note:

@@ -23,6 +23,7 @@ from pipelines.problems import Problem
 from pipelines.read.delimited import read_csv_bytes
 from pipelines.read.safety import MB, ZIP_MAGIC, zip_directory_problem
 from pipelines.read.sources import TEXT_SUFFIXES, Document, IsHeader, Sources, SourceTable
+from pipelines.read.text_limits import json_nesting_problems, text_shape_problems
 from pipelines.settings import Settings
 
 ARCHIVE_SUFFIXES = (".zip",)
@@ -192,7 +193,11 @@ def read_archive(
             message = f"the file is damaged and cannot be read ({exc})"
             sources.problems.append(Problem(inner, None, None, None, message))
             continue
-        if suffix in JSON_SUFFIXES:
+        is_json = suffix in JSON_SUFFIXES
+        shape = (json_nesting_problems if is_json else text_shape_problems)(inner, body, limits)
+        if shape:
+            sources.problems.extend(shape)
+        elif is_json:
             read_json_bytes(inner, body, sources)
         else:
             read_csv_bytes(inner, body, is_header, sources, limits)

@@ -31,11 +31,13 @@ from io import BytesIO
 from pathlib import Path
 
 from pipelines.problems import Problem
+from pipelines.read.text_limits import json_nesting_problems, text_shape_problems
 from pipelines.settings import Settings
 
 ZIP_WORKBOOKS = (".xlsx", ".xlsm", ".xlsb", ".ods")
 OLE_WORKBOOKS = (".xls",)
 TEXT_FILES = (".csv", ".tsv", ".txt", "")
+JSON_FILES = (".json", ".jsonl", ".ndjson")
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
@@ -132,6 +134,10 @@ def check_file(name: str, data: bytes, limits: Settings, scan_parts: bool = True
         )
     if suffix in TEXT_FILES and kind != "text":
         return refuse(f"not a CSV text file: the file is {kind}")
+    if suffix in TEXT_FILES:
+        return text_shape_problems(name, data, limits)
+    if suffix in JSON_FILES:
+        return json_nesting_problems(name, data, limits)
     return []
 
 

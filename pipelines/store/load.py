@@ -21,7 +21,7 @@ from pipelines.store.schema import ENTITY_TABLES, Table
 STORED_KEYS = {
     "cycles": ["cycle_id"],
     "teams": ["team_id", "name", "parent_team_id"],
-    "objectives": ["objective_id", "cycle_id", "team_id", "parent_objective_id"],
+    "objectives": ["objective_id", "cycle_id", "team_id", "parent_objective_id", "parent_kr_id"],
     "key_results": ["kr_id", "objective_id"],
 }
 

@@ -318,7 +318,7 @@ def test_settings_come_from_the_environment_with_clear_errors() -> None:
         ("OKR_HEALTH_MAX_ROWS", "rows.csv", b"objective,cycle\n" + b"Grow,2025-Q3\n" * 10,
          "rows.csv: 10 rows, over the limit of 5 rows per sheet or file (OKR_HEALTH_MAX_ROWS)"),
         ("OKR_HEALTH_MAX_COLUMNS", "columns.csv", b"a,b,c,d,e,f\n1,2,3,4,5,6\n",
-         "columns.csv: 6 columns, over the limit of 5 columns per sheet or file "
+         "columns.csv:1: 6 columns, over the limit of 5 columns per sheet or file "
          "(OKR_HEALTH_MAX_COLUMNS)"),
         ("OKR_HEALTH_MAX_ROWS", "rows.xlsx", xlsx(sheet_xml(ROWS + "".join(
             f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(3, 12)))),
