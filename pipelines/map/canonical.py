@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipelines.arrow import per_distinct
+from pipelines.map.units import with_units
 from pipelines.map.values import (
     MILESTONE_WORDS,
     Parsed,
@@ -208,6 +209,7 @@ def typed_source(
         canonical.report(out, parsed.warnings.notna(), name, parsed.warnings, "warning")
         if parsed.note:
             canonical.notes.append(f"{source.label}: {source.ref(header)}: {parsed.note}")
+    with_units(out, source.data, columns)  # `4.3 sec`: the unit kept beside the number
     for name in MULTI_VALUED:
         if name in out:
             out[name] = first_of_many(out, name, source, canonical)
