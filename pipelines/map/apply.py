@@ -13,6 +13,7 @@ from pipelines.map.entries import (
 )
 from pipelines.map.flat import split_flat
 from pipelines.map.implied import key_sheet_check_ins, progress_as_value
+from pipelines.map.levels import with_levels
 from pipelines.map.lifecycle import mark_lifecycle
 from pipelines.map.mapping import Mapping, is_documentation, loaded_columns, required_fields
 from pipelines.map.synonyms import not_okr_kind
@@ -72,6 +73,7 @@ def apply_mapping(sources: list[SourceTable], mapping: Mapping) -> Canonical:
         if supplement:
             supplements[m.role].append(to_table(typed, m.role))
         elif m.role == "flat":
+            typed = with_levels(typed, source, canonical)  # Objective | Sub-objective | …
             for table, frame in split_flat(typed, source, canonical).items():
                 parts[table].append(frame)
         else:

@@ -1,0 +1,67 @@
+"""A key result's id or row repeated on a flat sheet, when that is not a duplicate.
+
+- Key-result ids `KR1`, `KR2` that restart in each objective are resolved within it: a given
+  id used by several objectives is stored qualified by its objective (`<objective id>/KR1`).
+- A dated check-in log keeps the key-result definitions and their check-ins in one sheet:
+  one row per key result per date. Rows of one key result on distinct dates are its
+  history: each is a check-in, and the latest dated row defines the key result. Two rows of
+  one key result with the same date (or with no date) stay a duplicate.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipelines.map.canonical import Canonical
+
+OBJECTIVE = "objectives.objective_id"
+KR_ID = "key_results.kr_id"
+CHECKED_AT = "check_ins.checked_at"
+
+
+def scoped_kr_ids(krs: pd.DataFrame, canonical: Canonical, label: str) -> pd.Series:
+    """Given key-result ids, qualified by their objective where one id is used by several
+    objectives; other ids as given."""
+    given = krs[KR_ID]
+    per_id = krs[given.notna()].groupby(KR_ID)[OBJECTIVE].nunique()
+    local = given.isin(per_id[per_id > 1].index)
+    if not local.any():
+        return given
+    names = sorted(given[local].astype("str").unique())
+    listed = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+    canonical.notes.append(
+        f"{label}: key-result ids restart in each objective ({listed}): each is resolved "
+        "within its objective"
+    )
+    scoped = krs[OBJECTIVE].astype("str") + "/" + given.astype("str")
+    return given.mask(local, scoped)
+
+
+def log_rows(krs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(rows of a dated check-in log, those of them that are not their key result's latest
+    row). A key result's rows form a log when it has several, all dated, on distinct dates."""
+    none = pd.Series(False, index=krs.index)
+    if CHECKED_AT not in krs:
+        return none, none
+    ids, dates = krs[KR_ID], krs[CHECKED_AT]
+    repeated = ids.duplicated(keep=False)
+    if not repeated.any():
+        return none, none
+    frame = pd.DataFrame({"id": ids[repeated], "at": dates[repeated]})
+    groups = frame.groupby("id", sort=False)["at"]
+    is_log = groups.transform(lambda at: bool(at.notna().all() and at.is_unique)).astype(bool)
+    in_log = none.copy()
+    in_log[is_log.index] = is_log
+    latest = frame[is_log].groupby("id", sort=False)["at"].transform("max")
+    older = none.copy()
+    older[latest.index] = frame.loc[latest.index, "at"] < latest
+    return in_log, older
+
+
+def log_note(krs: pd.DataFrame, in_log: pd.Series, label: str) -> str:
+    """`OKRs: a dated check-in log: 8 rows of 2 key results read as their history`."""
+    n_krs = krs.loc[in_log, KR_ID].nunique()
+    return (
+        f"{label}: a dated check-in log: {int(in_log.sum()):,} rows of {n_krs:,} key results "
+        "read as their history (the latest row defines each key result)"
+    )
