@@ -1,0 +1,181 @@
+"""Shapes seen in real OKR files (issue 21, item 6, and numbers with units of item 5): each
+written here by the test in that shape, loaded through the real ingest into a real store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pipelines.ingest import IngestReport, ingest_paths
+from tests.support.ingest import audit, kr_scores, write_xlsx
+
+
+def load(tmp_path: Path, rows: list[list[object]], sheet: str = "OKRs") -> IngestReport:
+    path = write_xlsx(tmp_path / "okrs.xlsx", {sheet: rows})
+    report = ingest_paths([path], tmp_path / "okr.duckdb")
+    assert report.ok, [str(p) for p in report.problems]
+    assert not any(audit(tmp_path / "okr.duckdb").values())
+    return report
+
+
+def table(tmp_path: Path, sql: str) -> pd.DataFrame:
+    with duckdb.connect(str(tmp_path / "okr.duckdb"), read_only=True) as conn:
+        return conn.sql(sql).df()
+
+
+def test_objective_levels_as_columns_make_a_tree_and_repeated_titles_stay_apart(
+    tmp_path: Path,
+) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Sub-objective", "Sub-sub-objective", "Key result", "Start",
+         "Target", "Current"],
+        ["2026-Q1", "Grow revenue", "Sales", "EMEA", "Close 10 deals", 0, 10, 5],
+        [None, None, None, "Americas", "Close 10 deals", 0, 10, 2],
+        [None, None, "Marketing", None, "Close 10 deals", 0, 10, 8],
+        [None, "Keep customers", None, None, "Churn below 2%", 5, 2, 3],
+    ]  # fmt: skip
+    report = load(tmp_path, rows)
+    assert report.rows["key_results"] == 4
+    objectives = table(tmp_path, "SELECT objective_id, title, parent_objective_id FROM objectives")
+    assert sorted(objectives["title"]) == [
+        "Americas", "EMEA", "Grow revenue", "Keep customers", "Marketing", "Sales"
+    ]  # fmt: skip
+    title = dict(zip(objectives["objective_id"], objectives["title"], strict=True))
+    parent = {
+        t: title.get(p) for t, p in zip(objectives["title"], objectives["parent_objective_id"],
+                                        strict=True)
+    }  # fmt: skip
+    assert parent == {
+        "Grow revenue": None, "Keep customers": None, "Sales": "Grow revenue",
+        "Marketing": "Grow revenue", "EMEA": "Sales", "Americas": "Sales",
+    }  # fmt: skip
+    krs = table(
+        tmp_path,
+        "SELECT o.title AS objective, k.title, k.current_value FROM key_results k "
+        "JOIN objectives o USING (objective_id) ORDER BY ALL",
+    )
+    assert krs.values.tolist() == [
+        ["Americas", "Close 10 deals", 2.0],
+        ["EMEA", "Close 10 deals", 5.0],
+        ["Keep customers", "Churn below 2%", 3.0],
+        ["Marketing", "Close 10 deals", 8.0],
+    ]
+    assert any("objective levels in columns" in n for n in report.notes)
+
+
+def test_key_result_ids_that_restart_in_each_objective_resolve_within_it(
+    tmp_path: Path,
+) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "KR ID", "Key result", "Start", "Target", "Current"],
+        ["2026-Q1", "Grow", "KR1", "Close deals", 0, 10, 5],
+        ["2026-Q1", "Grow", "KR2", "Hire two people", 0, 2, 1],
+        ["2026-Q1", "Ship", "KR1", "Release v2", 0, 1, 1],
+        ["2026-Q1", "Ship", "KR2", "Fix bugs", 0, 100, 25],
+    ]
+    report = load(tmp_path, rows)
+    krs = table(
+        tmp_path,
+        "SELECT o.title AS objective, k.title, k.kr_id FROM key_results k "
+        "JOIN objectives o USING (objective_id) ORDER BY 1, 2",
+    )
+    assert krs[["objective", "title"]].values.tolist() == [
+        ["Grow", "Close deals"], ["Grow", "Hire two people"], ["Ship", "Fix bugs"],
+        ["Ship", "Release v2"],
+    ]  # fmt: skip
+    assert krs["kr_id"].str.endswith(("/KR1", "/KR2")).all()
+    scores = kr_scores(tmp_path / "okr.duckdb")
+    by_title = dict(zip(krs["title"], krs["kr_id"], strict=True))
+    assert scores[by_title["Close deals"]] == pytest.approx(0.5)
+    assert scores[by_title["Fix bugs"]] == pytest.approx(0.25)
+    assert any("restart in each objective (KR1, KR2)" in n for n in report.notes)
+
+
+def test_a_repeated_key_result_with_the_same_id_in_one_objective_is_still_refused(
+    tmp_path: Path,
+) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Key result", "Start", "Target", "Current"],
+        ["2026-Q1", "Grow", "Close deals", 0, 10, 5],
+        ["2026-Q1", "Grow", "Close deals", 0, 10, 6],
+    ]
+    path = write_xlsx(tmp_path / "okrs.xlsx", {"OKRs": rows})
+    report = ingest_paths([path], tmp_path / "okr.duckdb")
+    assert not report.ok
+    assert [p.message for p in report.problems] == [
+        'key result "Close deals" appears twice in objective "Grow" (first on row 2)'
+    ]
+
+
+def test_a_dated_check_in_log_in_the_key_result_sheet_is_history(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Key result", "Date", "Start", "Target", "Current"],
+        ["2026-Q1", "Grow", "Close deals", "2026-01-15", 0, 10, 2],
+        ["2026-Q1", "Grow", "Hire", "2026-01-15", 0, 4, 1],
+        ["2026-Q1", "Grow", "Close deals", "2026-03-01", 0, 10, 6],
+        ["2026-Q1", "Grow", "Close deals", "2026-02-15", 0, 10, 5],
+        ["2026-Q1", "Grow", "Hire", "2026-02-15", 0, 4, 3],
+    ]
+    report = load(tmp_path, rows)
+    assert report.rows["key_results"] == 2 and report.rows["check_ins"] == 5
+    krs = table(tmp_path, "SELECT title, current_value FROM key_results ORDER BY title")
+    assert krs.values.tolist() == [["Close deals", 6.0], ["Hire", 3.0]]
+    history = table(
+        tmp_path,
+        "SELECT k.title, strftime(c.checked_at, '%Y-%m-%d') AS at, c.value FROM check_ins c "
+        "JOIN key_results k USING (kr_id) ORDER BY 1, 2",
+    )
+    assert history.values.tolist() == [
+        ["Close deals", "2026-01-15", 2.0], ["Close deals", "2026-02-15", 5.0],
+        ["Close deals", "2026-03-01", 6.0], ["Hire", "2026-01-15", 1.0],
+        ["Hire", "2026-02-15", 3.0],
+    ]  # fmt: skip
+    assert any("dated check-in log: 5 rows of 2 key results" in n for n in report.notes)
+
+
+def test_numbers_with_units_load_as_numbers_with_their_unit(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Key result", "Start", "Target", "Current"],
+        ["2026-Q1", "Be fast", "Page load time", "10 sec", "4 sec", "4.3 sec"],
+        ["2026-Q1", "Be fast", "Lead time", "120 dias", "90 dias", "93 dias"],
+        ["2026-Q1", "Grow", "Monthly users", "0", "20k", "12k"],
+        ["2026-Q1", "Grow", "Revenue", "0", "2M", "1.2M"],
+        ["2026-Q1", "Grow", "Share of market", "0 %", "50 %", "45 %"],
+    ]
+    load(tmp_path, rows)
+    krs = table(
+        tmp_path,
+        "SELECT title, start_value, target_value, current_value, unit FROM key_results",
+    ).set_index("title")
+    assert krs.loc["Page load time"].tolist() == [10.0, 4.0, 4.3, "sec"]
+    assert krs.loc["Lead time"].tolist() == [120.0, 90.0, 93.0, "dias"]
+    assert krs.loc["Monthly users", "current_value"] == 12_000.0
+    assert krs.loc["Revenue", ["target_value", "current_value"]].tolist() == [2e6, 1.2e6]
+    assert krs.loc["Share of market", "current_value"] == pytest.approx(0.45)
+    assert pd.isna(krs.loc["Revenue", "unit"])  # a scale word is not a unit
+    scores = dict(
+        zip(
+            table(tmp_path, "SELECT title FROM key_results")["title"],
+            table(tmp_path, "SELECT kr_id FROM key_results")["kr_id"],
+            strict=True,
+        )
+    )
+    assert kr_scores(tmp_path / "okr.duckdb")[scores["Monthly users"]] == pytest.approx(0.6)
+
+
+def test_a_euro_amount_with_decimal_comma_and_a_grade_with_two_readings(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Key result", "Target", "Current", "Grade"],
+        ["2026-Q1", "Sell", "Invoice", "€ 5.000,00", "€ 3.400,50", "0.7 (70%)"],
+        ["2026-Q1", "Sell", "Upsell", "€ 1.000,00", "€ 250,00", "3/5"],
+    ]
+    load(tmp_path, rows)
+    krs = table(tmp_path, "SELECT title, target_value, current_value, unit, manual_score "
+                          "FROM key_results ORDER BY title")  # fmt: skip
+    assert krs.values.tolist() == [
+        ["Invoice", 5000.0, 3400.5, "€", 0.7],
+        ["Upsell", 1000.0, 250.0, "€", pytest.approx(0.6)],
+    ]
