@@ -16,6 +16,7 @@ from pipelines.map.implied import key_sheet_check_ins, progress_as_value
 from pipelines.map.levels import with_levels
 from pipelines.map.lifecycle import mark_lifecycle
 from pipelines.map.mapping import Mapping, is_documentation, loaded_columns, required_fields
+from pipelines.map.struck import mark_struck
 from pipelines.map.synonyms import not_okr_kind
 from pipelines.problems import Problem
 from pipelines.read.sources import SourceTable
@@ -68,6 +69,7 @@ def apply_mapping(sources: list[SourceTable], mapping: Mapping) -> Canonical:
             )
         typed = shared_range_columns(typed_source(source, columns, canonical), m)
         mark_lifecycle(typed, source, m.role)
+        mark_struck(typed, source, columns, m.role, canonical)  # a row drawn struck through
         if missing:
             continue
         if supplement:

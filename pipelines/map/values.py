@@ -24,9 +24,11 @@ from pipelines.map.dates import parse_dates
 from pipelines.map.units import strip_units
 
 MILESTONE_WORDS = {
-    **dict.fromkeys(("done", "yes", "y", "true", "x", "✓", "✔", "complete", "completed"), 1.0),
-    **dict.fromkeys(("no", "n", "false", "open", "not done", "todo", "to do", "pending"), 0.0),
-}
+    **dict.fromkeys(("done", "yes", "y", "true", "x", "✓", "✔", "complete", "completed",
+                     "[x]", "☑", "☒", "✅", "[✓]"), 1.0),
+    **dict.fromkeys(("no", "n", "false", "open", "not done", "todo", "to do", "pending", "[ ]",
+                     "[]", "☐"), 0.0),
+}  # fmt: skip
 # Yes/no cells, and the lifecycle words a source writes in an "archived" or "deleted" column.
 FLAG_WORDS = {
     **dict.fromkeys(("yes", "y", "true", "x", "1", "1.0", "✓", "✔", "archived", "deleted",

@@ -133,6 +133,7 @@ def read_workbook_bytes(
             continue
         table = SourceTable(name, sheet.name, frame, letters, top + h + 1)
         table.indents = _indents(sheet, letters, set(frame.index))
+        table.struck = _struck(sheet, letters, set(frame.index))
         sources.tables.append(table)
         sources.problems.extend(_uncached_problems(name, sheet, letters))
         read += 1
@@ -150,6 +151,16 @@ def _indents(
     for row, letter, level in sheet.indents:
         if letter in headers and row in rows:
             out.setdefault(headers[letter], {})[row] = level
+    return out
+
+
+def _struck(sheet: ColumnSheet, letters: dict[str, str], rows: set[int]) -> dict[str, set[int]]:
+    """The Excel rows of each column's struck-through cells, by header."""
+    headers = {letter: header for header, letter in letters.items()}
+    out: dict[str, set[int]] = {}
+    for row, letter in sheet.struck:
+        if letter in headers and row in rows:
+            out.setdefault(headers[letter], set()).add(row)
     return out
 
 

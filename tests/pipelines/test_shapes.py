@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.styles import Font
 
 from pipelines.ingest import IngestReport, ingest_paths
 from tests.support.ingest import audit, kr_scores, write_xlsx
@@ -179,3 +181,42 @@ def test_a_euro_amount_with_decimal_comma_and_a_grade_with_two_readings(tmp_path
         ["Invoice", 5000.0, 3400.5, "€", 0.7],
         ["Upsell", 1000.0, 250.0, "€", pytest.approx(0.6)],
     ]
+
+
+def test_tick_columns_are_milestones(tmp_path: Path) -> None:
+    ticks: list[object] = ["x", "✓", "[x]", True, "Done", "Yes", None, "[ ]"]
+    rows: list[list[object]] = [["Cycle", "Objective", "Key result", "Done"]]
+    rows += [["2026-Q1", "Launch", f"Step {i}", tick] for i, tick in enumerate(ticks, 1)]
+    load(tmp_path, rows)
+    krs = table(tmp_path, "SELECT kr_id, title, current_value FROM key_results ORDER BY title")
+    assert krs["current_value"].tolist() == [1.0] * 6 + [0.0, 0.0]
+    scores = kr_scores(tmp_path / "okr.duckdb")
+    assert [scores[k] for k in krs["kr_id"]] == [1.0] * 6 + [0.0, 0.0]
+
+
+def test_cancelled_and_struck_through_rows_are_set_aside_and_listed(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Key result", "Status", "Start", "Target", "Current"],
+        ["2026-Q1", "Grow", "Close deals", "On track", 0, 10, 5],
+        ["2026-Q1", "Grow", "Open an office", "Cancelled", 0, 1, 0],
+        ["2026-Q1", "Grow", "Hire a team", "Dropped", 0, 4, 0],
+        ["2026-Q1", "Grow", "Sponsor a fair", "On track", 0, 1, 0],
+    ]
+    path = write_xlsx(tmp_path / "okrs.xlsx", {"OKRs": rows})
+    book = openpyxl.load_workbook(path)
+    book["OKRs"]["C5"].font = Font(strike=True)  # "Sponsor a fair", cancelled by a strike
+    book.save(path)
+    report = ingest_paths([path], tmp_path / "okr.duckdb")
+    assert report.ok, [str(p) for p in report.problems]
+    krs = table(tmp_path, "SELECT title, archived FROM key_results ORDER BY title")
+    assert dict(zip(krs["title"], krs["archived"], strict=True)) == {
+        "Close deals": False, "Hire a team": True, "Open an office": True,
+        "Sponsor a fair": True,
+    }  # fmt: skip
+    assert any(
+        '1 key result(s) struck through (rows 5): set aside as archived, not scored '
+        '("Sponsor a fair")' in n
+        for n in report.notes
+    )
+    scores = kr_scores(tmp_path / "okr.duckdb")
+    assert list(scores.values()) == [pytest.approx(0.5)]  # only the live key result scores
