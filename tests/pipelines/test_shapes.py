@@ -157,7 +157,7 @@ def test_numbers_with_units_load_as_numbers_with_their_unit(tmp_path: Path) -> N
     assert krs.loc["Monthly users", "current_value"] == 12_000.0
     assert krs.loc["Revenue", ["target_value", "current_value"]].tolist() == [2e6, 1.2e6]
     assert krs.loc["Share of market", "current_value"] == pytest.approx(0.45)
-    assert pd.isna(krs.loc["Revenue", "unit"])  # a scale word is not a unit
+    assert krs["unit"].isna()["Revenue"]  # a scale word is not a unit
     scores = dict(
         zip(
             table(tmp_path, "SELECT title FROM key_results")["title"],
@@ -214,7 +214,7 @@ def test_cancelled_and_struck_through_rows_are_set_aside_and_listed(tmp_path: Pa
         "Sponsor a fair": True,
     }  # fmt: skip
     assert any(
-        '1 key result(s) struck through (rows 5): set aside as archived, not scored '
+        "1 key result(s) struck through (rows 5): set aside as archived, not scored "
         '("Sponsor a fair")' in n
         for n in report.notes
     )
