@@ -220,3 +220,30 @@ def test_cancelled_and_struck_through_rows_are_set_aside_and_listed(tmp_path: Pa
     )
     scores = kr_scores(tmp_path / "okr.duckdb")
     assert list(scores.values()) == [pytest.approx(0.5)]  # only the live key result scores
+
+
+@pytest.mark.parametrize(
+    ("cell", "owner"),
+    [
+        ("Smith, John A.", "Smith, John A."),  # Last, First M.: one person, as written
+        ("Ann Lee; Bob Ray", "Ann Lee"),
+        ("Ann Lee and Bob Ray", "Ann Lee"),
+        ("Ann & Bob", "Ann"),
+        ("Ann/Bob", "Ann"),
+        ("Smith, John A.; Doe, Jane", "Smith, John A."),
+        ("Ana Lopez, Ben Okoye", "Ana Lopez"),
+        ("N/A", "N/A"),
+    ],
+)
+def test_owner_cells_split_the_same_way_for_objectives_and_key_results(
+    tmp_path: Path, cell: str, owner: str
+) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Objective owner", "Key result", "Owner", "Target", "Current"],
+        ["2026-Q1", "Grow", cell, "Close deals", cell, 10, 5],
+    ]
+    report = load(tmp_path, rows)
+    assert table(tmp_path, "SELECT owner FROM objectives")["owner"].tolist() == [owner]
+    assert table(tmp_path, "SELECT owner FROM key_results")["owner"].tolist() == [owner]
+    listed = [n for n in report.notes if "name several" in n]
+    assert len(listed) == (0 if owner == cell else 2)
