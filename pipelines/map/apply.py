@@ -15,6 +15,7 @@ from pipelines.map.flat import split_flat
 from pipelines.map.implied import key_sheet_check_ins, progress_as_value
 from pipelines.map.levels import with_levels
 from pipelines.map.lifecycle import mark_lifecycle
+from pipelines.map.links import resolve_title_links
 from pipelines.map.mapping import Mapping, is_documentation, loaded_columns, required_fields
 from pipelines.map.struck import mark_struck
 from pipelines.map.synonyms import not_okr_kind
@@ -91,4 +92,5 @@ def apply_mapping(sources: list[SourceTable], mapping: Mapping) -> Canonical:
             canonical.tables[table] = merge_supplements(
                 table, canonical.tables[table], extra, canonical.problems, canonical.sources
             )
+    resolve_title_links(canonical)  # `Aligned to: Grow revenue`
     return canonical

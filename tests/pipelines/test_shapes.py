@@ -247,3 +247,30 @@ def test_owner_cells_split_the_same_way_for_objectives_and_key_results(
     assert table(tmp_path, "SELECT owner FROM key_results")["owner"].tolist() == [owner]
     listed = [n for n in report.notes if "name several" in n]
     assert len(listed) == (0 if owner == cell else 2)
+
+
+@pytest.mark.parametrize("header", ["Aligned to", "Supports", "Contributes to"])
+def test_alignment_columns_written_as_titles_are_links(tmp_path: Path, header: str) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Key result", header, "Target", "Current"],
+        ["2026-Q1", "Grow revenue", "Close deals", None, 10, 5],
+        ["2026-Q1", "Win in EMEA", "Open Berlin", "grow  revenue", 1, 0],
+        ["2026-Q1", "Hire sellers", "Hire 4", "Close deals", 4, 2],
+        ["2026-Q1", "Be loved", "NPS 50", "Nothing by this name", 50, 40],
+    ]
+    report = load(tmp_path, rows)
+    links = table(
+        tmp_path,
+        "SELECT o.title, p.title AS parent, k.title AS parent_kr FROM objectives o "
+        "LEFT JOIN objectives p ON p.objective_id = o.parent_objective_id "
+        "LEFT JOIN key_results k ON k.kr_id = o.parent_kr_id ORDER BY o.title",
+    )
+    assert links.fillna("-").values.tolist() == [
+        ["Be loved", "-", "-"],
+        ["Grow revenue", "-", "-"],
+        ["Hire sellers", "-", "Close deals"],
+        ["Win in EMEA", "Grow revenue", "-"],
+    ]
+    broken = [p.message for p in report.problems]
+    assert broken == ['parent objective "Nothing by this name" not found (a broken link: '
+                      "loaded, and shown as broken)"]  # fmt: skip
