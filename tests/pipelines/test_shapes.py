@@ -3,6 +3,8 @@ written here by the test in that shape, loaded through the real ingest into a re
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -274,3 +276,51 @@ def test_alignment_columns_written_as_titles_are_links(tmp_path: Path, header: s
     broken = [p.message for p in report.problems]
     assert broken == ['parent objective "Nothing by this name" not found (a broken link: '
                       "loaded, and shown as broken)"]  # fmt: skip
+
+
+def _with_cached_text(path: Path, cells: dict[str, str]) -> None:
+    """Mark formula cells (by reference) as calculated to the given text, as Excel saves
+    them: `t="str"` and the result in `<v>` (the empty string: `<v></v>`)."""
+    with zipfile.ZipFile(path) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    xml = parts[sheet].decode()
+    for ref, text in cells.items():
+        xml, n = re.subn(
+            rf'<c r="{ref}"([^>]*)><f>(.*?)</f><v ?/>', rf'<c r="{ref}"\1 t="str"><f>\2</f>'
+            rf"<v>{text}</v>", xml,
+        )  # fmt: skip
+        assert n == 1
+    parts[sheet] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+
+
+def test_a_formula_whose_saved_value_is_empty_text_is_an_empty_cell(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Key result", "Target", "Current", "Note"],
+        ["2026-Q1", "Grow", "Close deals", 10, 5, '=IF(E2>100,"check","")'],
+        ["2026-Q1", "Grow", "Hire", 4, '=IF(D3="","",D3/2)', None],
+    ]
+    path = write_xlsx(tmp_path / "okrs.xlsx", {"OKRs": rows})
+    _with_cached_text(path, {"F2": "", "E3": ""})
+    report = ingest_paths([path], tmp_path / "okr.duckdb")
+    assert report.ok, [str(p) for p in report.problems]
+    krs = table(tmp_path, "SELECT title, current_value FROM key_results ORDER BY title")
+    assert krs.fillna(-1).values.tolist() == [["Close deals", 5.0], ["Hire", -1]]
+    assert not [p for p in report.problems if "formula" in p.message]
+
+
+def test_a_formula_saved_without_its_value_is_still_refused(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Key result", "Target", "Current"],
+        ["2026-Q1", "Grow", "Hire", 4, "=D2/2"],
+    ]
+    path = write_xlsx(tmp_path / "okrs.xlsx", {"OKRs": rows})
+    report = ingest_paths([path], tmp_path / "okr.duckdb")
+    assert not report.ok
+    assert [str(p) for p in report.problems] == [
+        "okrs.xlsx:OKRs:2:E (Current): formula without a cached value (=D2/2): the file was "
+        "saved without calculating it; open it in Excel and save it again, or type the value"
+    ]
