@@ -32,6 +32,7 @@ from pipelines.map.mapping import (
 from pipelines.map.profiles import recognise
 from pipelines.map.profiles.common import recognised_line
 from pipelines.map.synonyms import normalise_header
+from pipelines.map.untitled import name_untitled
 from pipelines.problems import Problem, count_errors, sort_problems
 from pipelines.read.files import expand_paths, read_files
 from pipelines.read.sources import Sources
@@ -161,6 +162,7 @@ def read_sources(
         if (mapping_file)
         else set()
     )
+    sources = name_untitled(sources)  # a title column with no header of its own
     return recognise(sources, named)  # other tools' exports, outlines and JSON documents
 
 

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.problems import Problem
+from pipelines.read.headers import header_below, two_row_header
 from pipelines.read.safety import check_size
 from pipelines.read.sandbox import start_in_child
 from pipelines.read.sheets import SEPARATOR, ColumnSheet, fill_merged_down, workbook_columns
@@ -123,10 +124,11 @@ def read_workbook_bytes(
         if not sheet.has_data:
             continue
         top, left = sheet.start
-        h = find_header(sheet.head, is_header)
+        h = header_below(sheet.head, find_header(sheet.head, is_header), is_header)
         sources.keep_title(name, sheet.head[:h])
         body = _sheet_body(sheet, h)
-        frame, letters = table_below_header(body, list(sheet.head[h]), left)
+        header = two_row_header(sheet.head, h)  # a group label merged above the names
+        frame, letters = table_below_header(body, header, left)
         problems = check_size(name, sheet.name, len(frame), frame.shape[1], limits)
         if problems:
             sources.problems.extend(problems)

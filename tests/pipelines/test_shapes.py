@@ -324,3 +324,58 @@ def test_a_formula_saved_without_its_value_is_still_refused(tmp_path: Path) -> N
         "okrs.xlsx:OKRs:2:E (Current): formula without a cached value (=D2/2): the file was "
         "saved without calculating it; open it in Excel and save it again, or type the value"
     ]
+
+
+def _merged_header_book(path: Path, rows: list[list[object]], merges: list[str]) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "OKRs"
+    for row in rows:
+        sheet.append(row)
+    for cells in merges:
+        sheet.merge_cells(cells)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("first_row", "merges"),
+    [
+        # the group label merged over the numbers; the other names on the first row only
+        (["Cycle", "Objective", None, "Numbers", None, None], ["D1:F1"]),
+        # … and the other names merged down over both header rows
+        (["Cycle", "Objective", None, "Numbers", None, None], ["D1:F1", "A1:A2", "B1:B2"]),
+        # the title column named on the first row, the header found there first
+        (["Cycle", "Objective", "Key result", "Numbers", None, None], ["D1:F1"]),
+    ],
+)
+def test_two_row_merged_headers_and_an_untitled_title_column(
+    tmp_path: Path, first_row: list[object], merges: list[str]
+) -> None:
+    rows: list[list[object]] = [
+        first_row,
+        [None, None, None, "Start", "Target", "Current"],
+        ["2026-Q1", "Grow", "Close deals", 0, 10, 5],
+        [None, None, "Hire", 0, 4, 1],
+        ["2026-Q1", "Ship", "Release", 0, 1, 1],
+    ]
+    path = _merged_header_book(tmp_path / "okrs.xlsx", rows, merges)
+    report = ingest_paths([path], tmp_path / "okr.duckdb")
+    assert report.ok, [str(p) for p in report.problems]
+    assert report.unmapped_columns == []
+    krs = table(
+        tmp_path,
+        "SELECT o.title AS objective, k.title, k.start_value, k.target_value, k.current_value "
+        "FROM key_results k JOIN objectives o USING (objective_id) ORDER BY k.title",
+    )
+    assert krs.values.tolist() == [
+        ["Grow", "Close deals", 0.0, 10.0, 5.0],
+        ["Grow", "Hire", 0.0, 4.0, 1.0],
+        ["Ship", "Release", 0.0, 1.0, 1.0],
+    ]
+    untitled = [n for n in report.notes if "has no header" in n]
+    assert untitled == (
+        [] if first_row[2] else
+        ["okrs.xlsx:OKRs: column C has no header; its cells are titles, read as Key result"]
+    )  # fmt: skip
