@@ -19,6 +19,7 @@ from pipelines.arrow import prefer_jemalloc
 from pipelines.asof import date_in_titles, snapshot_groups
 from pipelines.map.apply import apply_mapping
 from pipelines.map.canonical import LOCATION, Canonical, archived_counts
+from pipelines.map.consumed import still_unused
 from pipelines.map.derive import derive_missing
 from pipelines.map.hierarchy import not_scored_line
 from pipelines.map.mapping import (
@@ -210,7 +211,7 @@ def prepare(
     return Prepared(
         canonical,
         sort_problems(problems),
-        unmapped_columns(sources.tables, mapping),
+        still_unused(sources.tables, mapping, unmapped_columns(sources.tables, mapping)),
         removals,
         files,
         [*sources.notes, *canonical.notes],

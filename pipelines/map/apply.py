@@ -17,6 +17,7 @@ from pipelines.map.levels import with_levels
 from pipelines.map.lifecycle import mark_lifecycle
 from pipelines.map.links import resolve_title_links
 from pipelines.map.mapping import Mapping, is_documentation, loaded_columns, required_fields
+from pipelines.map.periods import with_periods
 from pipelines.map.struck import mark_struck
 from pipelines.map.synonyms import not_okr_kind
 from pipelines.problems import Problem
@@ -76,6 +77,7 @@ def apply_mapping(sources: list[SourceTable], mapping: Mapping) -> Canonical:
         if supplement:
             supplements[m.role].append(to_table(typed, m.role))
         elif m.role == "flat":
+            typed = with_periods(typed, source, set(columns.values()), canonical)  # Week 1 …
             typed = with_levels(typed, source, canonical)  # Objective | Sub-objective | …
             for table, frame in split_flat(typed, source, canonical).items():
                 parts[table].append(frame)

@@ -68,6 +68,7 @@ def test_objective_levels_as_columns_make_a_tree_and_repeated_titles_stay_apart(
         ["Marketing", "Close 10 deals", 8.0],
     ]
     assert any("objective levels in columns" in n for n in report.notes)
+    assert report.unmapped_columns == []  # the level columns feed the objectives
 
 
 def test_key_result_ids_that_restart_in_each_objective_resolve_within_it(
@@ -379,3 +380,68 @@ def test_two_row_merged_headers_and_an_untitled_title_column(
         [] if first_row[2] else
         ["okrs.xlsx:OKRs: column C has no header; its cells are titles, read as Key result"]
     )  # fmt: skip
+
+
+def _history(tmp_path: Path) -> list[list[object]]:
+    frame = table(
+        tmp_path,
+        "SELECT k.title, strftime(c.checked_at, '%Y-%m-%d') AS at, c.value FROM check_ins c "
+        "JOIN key_results k USING (kr_id) ORDER BY 1, 2",
+    )
+    return frame.values.tolist()
+
+
+def test_weekly_columns_are_check_ins_dated_within_the_cycle(tmp_path: Path) -> None:
+    weeks = [f"Week {n}" for n in range(1, 14)]
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Key result", "Start", "Target", *weeks],
+        ["2026-Q1", "Grow", "Weekly signups", 0, 130, *range(10, 140, 10)],
+        ["2026-Q1", "Grow", "Demos held", 0, 20, 2, 5, None, 8, *[None] * 9],
+    ]
+    report = load(tmp_path, rows)
+    history = _history(tmp_path)
+    assert history[:2] == [["Demos held", "2026-01-07", 2.0], ["Demos held", "2026-01-14", 5.0]]
+    assert history[2] == ["Demos held", "2026-01-28", 8.0]  # week 3 had no value
+    signups = [h for h in history if h[0] == "Weekly signups"]
+    assert len(signups) == 13
+    assert signups[-1] == ["Weekly signups", "2026-03-31", 130.0]  # week 13 ends with Q1
+    krs = table(tmp_path, "SELECT title, current_value FROM key_results ORDER BY title")
+    assert krs.values.tolist() == [["Demos held", 8.0], ["Weekly signups", 130.0]]
+    assert any("weekly columns (Week 1 … Week 13) read as check-ins: 16 values" in n
+               for n in report.notes)  # fmt: skip
+    assert report.unmapped_columns == []
+
+
+def test_monthly_columns_are_check_ins_at_each_month_end(tmp_path: Path) -> None:
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Key result", "Start", "Target", *months],
+        ["2026", "Grow", "Customers", 100, 220, *range(110, 230, 10)],
+    ]
+    load(tmp_path, rows)
+    history = _history(tmp_path)
+    assert len(history) == 12
+    assert history[0] == ["Customers", "2026-01-31", 110.0]
+    assert history[1] == ["Customers", "2026-02-28", 120.0]
+    assert history[-1] == ["Customers", "2026-12-31", 220.0]
+    (score,) = kr_scores(tmp_path / "okr.duckdb").values()
+    assert score == pytest.approx(1.0)
+
+
+def test_quarter_blocks_are_check_ins_with_the_first_baseline_and_last_target(
+    tmp_path: Path,
+) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Key result", "Q1 Baseline", "Q1 Real", "Q1 Target",
+         "Q2 Baseline", "Q2 Real", "Q2 Target", "Q3 Baseline", "Q3 Real", "Q3 Target"],
+        ["2026", "Grow", "Paying teams", 10, 18, 20, 18, 26, 30, 26, None, 40],
+    ]  # fmt: skip
+    report = load(tmp_path, rows)
+    assert _history(tmp_path) == [
+        ["Paying teams", "2026-03-31", 18.0], ["Paying teams", "2026-06-30", 26.0]
+    ]  # fmt: skip
+    krs = table(tmp_path, "SELECT start_value, target_value, current_value FROM key_results")
+    assert krs.values.tolist() == [[10.0, 40.0, 26.0]]
+    (score,) = kr_scores(tmp_path / "okr.duckdb").values()
+    assert score == pytest.approx(16 / 30)
+    assert report.unmapped_columns == []
