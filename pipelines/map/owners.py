@@ -1,9 +1,10 @@
 """Owner cells that name several people, split the same way for objectives and key results.
 
-People are separated by `;`, a line break, ` and `, ` & `, ` + ` or `/` between names
-(`Ann/Bob`; `N/A` stays one), and by commas only between full names or e-mail addresses
-(`Ana Lopez, Ben Okoye`). A name written `Last, First M.` (`Smith, John A.`) is one person,
-kept as written. The first person named is the owner; the import report lists them all.
+People are separated by `;`, a line break, ` and `, ` & `, ` + `, by `/` between names of
+as many words each (`Ann/Bob`; `N/A`, `CI/CD`, `Sales Ops/Enablement` stay one), and by
+commas only between full names or e-mail addresses (`Ana Lopez, Ben Okoye`). A name written
+`Last, First M.` (`Smith, John A.`) is one person, kept as written. The first person named
+is the owner; the import report lists them all.
 """
 
 from __future__ import annotations
@@ -12,7 +13,25 @@ import re
 
 import pandas as pd
 
-BETWEEN = re.compile(r"\s*[;\n]\s*|\s+(?:and|&|\+)\s+|(?<=\w\w)\s*/\s*(?=\w\w)", re.IGNORECASE)
+BETWEEN = re.compile(r"\s*[;\n]\s*|\s+(?:and|&|\+)\s+", re.IGNORECASE)
+SLASH = re.compile(r"\s*/\s*")
+
+
+def _joined(word: str) -> bool:
+    """A word a slash joins rather than separates: `N/A`, `CI/CD` (short capitals)."""
+    return len(word) < 2 or (word.isupper() and len(word) <= 4)
+
+
+def _slash_split(part: str) -> list[str]:
+    """`Ann/Bob`, `parkan / autonome` → two names; `N/A`, `Director, CI/CD` → one."""
+    out: list[str] = []
+    for piece in SLASH.split(part):
+        words, last = piece.split(), out[-1].split() if out else []
+        if out and (len(words) != len(last) or not words or _joined(last[-1]) or _joined(words[0])):
+            out[-1] = f"{out[-1]}/{piece}"
+        else:
+            out.append(piece)
+    return out
 
 
 def _full(name: str) -> bool:
@@ -23,7 +42,7 @@ def _full(name: str) -> bool:
 def owner_names(cell: str) -> list[str]:
     """The people an owner cell names, in order (see the module docstring)."""
     names: list[str] = []
-    for part in BETWEEN.split(cell):
+    for part in (p for chunk in BETWEEN.split(cell) for p in _slash_split(chunk)):
         pieces = [p.strip() for p in part.split(",") if p.strip()]
         if len(pieces) > 1 and all(_full(p) for p in pieces):
             names += pieces

@@ -236,6 +236,7 @@ def test_cancelled_and_struck_through_rows_are_set_aside_and_listed(tmp_path: Pa
         ("Smith, John A.; Doe, Jane", "Smith, John A."),
         ("Ana Lopez, Ben Okoye", "Ana Lopez"),
         ("N/A", "N/A"),
+        ("Director of Engineering, CI/CD", "Director of Engineering, CI/CD"),  # a job title
     ],
 )
 def test_owner_cells_split_the_same_way_for_objectives_and_key_results(
