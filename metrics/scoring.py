@@ -3,8 +3,10 @@
 A key result's score is its progress toward the target on 0–1; its *attainment* is the same
 ratio unclipped (1.3 means the target was beaten by 30% of the planned distance). Every
 score records where it came from: `manual` (the grade given at closing), `grade` (a zone or
-grade given at a check-in), `computed` (from the current value), or `linked` (strict
-linking: the key result *is* an objective of the level below and takes its score).
+grade given at a check-in), `computed` (from the current value), `reported` (the tool's own
+progress figure), `no check-in yet` (a numeric key result never checked in, at its start),
+or `linked` (strict linking: the key result *is* an objective of the level below and takes
+its score).
 """
 
 from __future__ import annotations
@@ -200,9 +202,14 @@ def score_key_results(
     raw = raw.where(~from_reported, reported)
     computed = computed.where(~from_reported, reported.clip(0.0, 1.0))
     score = manual.where(manual.notna(), kr["latest_grade"].where(grade_newer, computed))
+    at_start = score.isna() & not_checked_in(kr, kr_type, current)
+    from_zero = kr["start_value"].isna() & (kr_type == "increase")
+    start = attainment(kr, kr_type, kr["start_value"].astype("float64").mask(from_zero, 0.0))
+    score = score.where(~at_start, start.clip(0.0, 1.0))
+    raw = raw.where(~at_start, start)
     source = np.select(
-        [manual.notna(), grade_newer, from_reported, computed.notna()],
-        ["manual", "grade", "reported", "computed"],
+        [manual.notna(), grade_newer, from_reported, computed.notna(), at_start],
+        ["manual", "grade", "reported", "computed", NO_CHECK_IN],
         "",
     )
     cycles = objectives["cycle_id"]
@@ -228,6 +235,20 @@ def score_key_results(
         }
     )
     return out
+
+
+NO_CHECK_IN = "no check-in yet"
+NUMERIC = ("increase", "decrease")
+
+
+def not_checked_in(kr: pd.DataFrame, kr_type: pd.Series, current: pd.Series) -> pd.Series:
+    """A numeric key result (increase or decrease, with a target) never checked in and with
+    no current value: it is at its start, so it scores as its start value does (0, or 1 when
+    the start already meets the target) and counts in its objective's mean."""
+    count = kr["check_in_count"].fillna(0) if "check_in_count" in kr else 0
+    numeric = kr_type.isin(NUMERIC) & kr["target_value"].notna()
+    has_start = kr["start_value"].notna() | (kr_type == "increase")  # increase: from 0
+    return numeric & has_start & current.isna() & (count == 0)
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:

@@ -21,7 +21,8 @@ import pyarrow.compute as pc
 from pipelines.map.canonical import LOCATION, Canonical, to_table
 from pipelines.map.derive import cycle_in_name
 from pipelines.map.implied import dated_check_ins, midpoint_check_ins, progress_as_value
-from pipelines.map.repeats import log_note, log_rows, scoped_kr_ids
+from pipelines.map.repeats import log_note, log_rows, restart_note
+from pipelines.map.scope import scoped_ids
 from pipelines.map.words import is_summary_label
 from pipelines.problems import Problem
 from pipelines.read.sources import SourceTable
@@ -180,13 +181,17 @@ def split_flat(
     no_team = pd.Series(pd.NA, index=rows.index, dtype="str")
     team = rows.get("objectives.team_id", no_team)
     derived = stable_ids("O-", [rows[CYCLE], team, rows[TITLE]])
+    if OBJECTIVE in rows:  # `Objective #` restarting on each team's sheet: read in its scope
+        rows[OBJECTIVE] = scoped_ids(rows[OBJECTIVE], [rows[CYCLE], team], rows[TITLE])
     rows[OBJECTIVE] = rows[OBJECTIVE].fillna(derived) if OBJECTIVE in rows else derived
     objectives = to_table(_objectives(rows, canonical), "objectives")
 
     krs = rows[rows[KR_TITLE].notna()].copy()
     kr_ids = stable_ids("KR-", [krs[OBJECTIVE], krs[KR_TITLE]])
-    if "key_results.kr_id" in krs:
-        kr_ids = scoped_kr_ids(krs, canonical, source.label).fillna(kr_ids)
+    if "key_results.kr_id" in krs:  # `KR1`, `KR2` restarting inside each objective
+        given = scoped_ids(krs["key_results.kr_id"], [krs[OBJECTIVE]], krs[KR_TITLE])
+        canonical.notes += restart_note(krs["key_results.kr_id"], given, source.label)
+        kr_ids = given.fillna(kr_ids)
     krs["key_results.kr_id"] = kr_ids
     krs["key_results.objective_id"] = krs[OBJECTIVE]
     first_row = krs.groupby("key_results.kr_id")["_row"].transform("first").astype("str")

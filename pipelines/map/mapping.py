@@ -84,10 +84,31 @@ def known_header(text: str) -> bool:
     return bool(key) and any(key in synonym_index(role) for role in (*ENTITY, "flat"))
 
 
+@cache
+def _percent_index(role: str) -> dict[str, str]:
+    """`synonym_index` with `%` read as a word: `Result %` is not `Result`."""
+    return {_with_percent(s): f for s, f in _synonyms(role)}
+
+
+def _synonyms(role: str) -> list[tuple[str, str]]:
+    if role == "flat":
+        return [(s, name) for name, synonyms in FLAT.items() for s in synonyms]
+    if role in ENTITY:
+        return [(s, f"{role}.{c}") for c, synonyms in ENTITY[role].items() for s in synonyms]
+    return []
+
+
+def _with_percent(header: str) -> str:
+    return normalise_header(header.replace("%", " percent "))
+
+
 def suggest_columns(headers: list[str], role: str) -> dict[str, str]:
-    index = synonym_index(role)
+    """Field → header by the synonym table; a header that names its field with the `%` it
+    is written with (`Result %`) claims it before one that matches only once `%` is dropped
+    (a prose `Result` beside it)."""
+    index, exact = synonym_index(role), _percent_index(role)
     columns: dict[str, str] = {}
-    for header in headers:
+    for header in sorted(headers, key=lambda h: "%" not in h or _with_percent(h) not in exact):
         name = index.get(normalise_header(header))
         if name and name not in columns:
             columns[name] = header

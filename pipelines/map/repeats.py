@@ -1,7 +1,7 @@
 """A key result's id or row repeated on a flat sheet, when that is not a duplicate.
 
-- Key-result ids `KR1`, `KR2` that restart in each objective are resolved within it: a given
-  id used by several objectives is stored qualified by its objective (`<objective id>/KR1`).
+- Key-result ids `KR1`, `KR2` that restart in each objective are resolved within it by
+  `pipelines.map.scope`; `restart_note` says so on the report.
 - A dated check-in log keeps the key-result definitions and their check-ins in one sheet:
   one row per key result per date. Rows of one key result on distinct dates are its
   history: each is a check-in, and the latest dated row defines the key result. Two rows of
@@ -12,29 +12,22 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.map.canonical import Canonical
-
-OBJECTIVE = "objectives.objective_id"
 KR_ID = "key_results.kr_id"
 CHECKED_AT = "check_ins.checked_at"
 
 
-def scoped_kr_ids(krs: pd.DataFrame, canonical: Canonical, label: str) -> pd.Series:
-    """Given key-result ids, qualified by their objective where one id is used by several
-    objectives; other ids as given."""
-    given = krs[KR_ID]
-    per_id = krs[given.notna()].groupby(KR_ID)[OBJECTIVE].nunique()
-    local = given.isin(per_id[per_id > 1].index)
+def restart_note(given: pd.Series, scoped: pd.Series, label: str) -> list[str]:
+    """The report's line when given key-result ids were read within their objective
+    (`pipelines.map.scope.scoped_ids`): which ids restart."""
+    local = given.notna() & (given.astype("str") != scoped.astype("str"))
     if not local.any():
-        return given
+        return []
     names = sorted(given[local].astype("str").unique())
     listed = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
-    canonical.notes.append(
+    return [
         f"{label}: key-result ids restart in each objective ({listed}): each is resolved "
         "within its objective"
-    )
-    scoped = krs[OBJECTIVE].astype("str") + "/" + given.astype("str")
-    return given.mask(local, scoped)
+    ]
 
 
 def log_rows(krs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:

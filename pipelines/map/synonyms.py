@@ -162,6 +162,38 @@ FLAT: dict[str, tuple[str, ...]] = {
     "check_ins.author": AUTHOR,
 }
 
+# A hierarchical table (objectives and key results in one outline): the columns that feed
+# canonical fields of either kind (`pipelines.map.outline`) …
+OUTLINE: dict[str, tuple[str, ...]] = {
+    "owner": OWNER,
+    "cycle_id": CYCLE,
+    "team_id": TEAM,
+    "description": ("description", "details", "notes", "why"),
+    "weight": ("weight", "weighting"),
+    "start_value": START,
+    "target_value": TARGET,
+    "current_value": CURRENT,
+    "manual_score": SCORE,
+    "unit": KR_COMMON["unit"],
+    "due_date": KR_COMMON["due_date"],
+    "kr_type": tuple(h for h in KR_COMMON["kr_type"] if h != "type"),  # `Type` tells the kinds
+}
+# … and the outline's own columns: what kind a row is, its number, level and parent, and the
+# outcome a person wrote (`Done`, `80%: shipped`) or the tool's progress figure.
+OUTLINE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "type": ("type", "object type", "item type", "kind", "row type", "okr type", "category"),
+    "number": ("no", "number", "outline", "outline number", "wbs", "ref", "index", "item", "id"),
+    "parent_row": ("parent row", "parent row number", "parent line"),
+    # the table's own numbering of its rows, which a parent row or id refers to first
+    "own_id": ("row", "row number", "row no", "line", "id", "key", "item id", "okr id"),
+    "parent_id": ("parent id", "parent ids", "parent", "parent key", "aligned to", "aligns to"),
+    "parent_title": ("parent title", "parent name", "parent objective", "parent goal"),
+    "title": ("title", "name", "summary", "okr", "description title", "item title"),
+    "level": ("level", "depth", "indent", "outline level"),
+    "outcome": ("outcome", "result", "results", "achievement", "assessment"),
+    "progress": PROGRESS,
+}
+
 TABLE_ALIASES: dict[str, tuple[str, ...]] = {
     "cycles": ("cycles", "cycle", "quarters", "periods"),
     "teams": ("teams", "team", "departments", "org", "organisation", "organization"),

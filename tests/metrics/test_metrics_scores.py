@@ -55,8 +55,8 @@ def test_roll_up_objective_team_department_company_and_ungraded_apart():
             kr("kx", "x", current_value=0.2, target_value=1.0),
             kr("kx2", "x", current_value=0.6, target_value=1.0, weight=3.0),
             kr("ky", "y", current_value=0.9, target_value=1.0),
-            kr("ky-ungraded", "y", target_value=1.0),
-            kr("k-empty", "empty", target_value=1.0),
+            kr("ky-ungraded", "y", kr_type="graded"),  # scored only by grades, none yet
+            kr("k-empty", "empty", kr_type="graded"),
         ],
     )
     objectives = rep.objectives.set_index("objective_id")

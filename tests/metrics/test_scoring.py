@@ -144,7 +144,7 @@ def test_attainment_is_kept_unclipped():
     assert scored["score_source"] == "computed"
 
 
-def test_no_data_is_ungraded_and_left_out_of_objective_mean():
+def test_a_numeric_key_result_never_checked_in_is_at_its_start_and_counts():
     krs = frame(
         KEY_RESULTS,
         [
@@ -162,9 +162,28 @@ def test_no_data_is_ungraded_and_left_out_of_objective_mean():
     scores = score_all(OBJ, krs, NO_CHECK_INS)
     b = scores.key_results.set_index("kr_id").loc["b"]
     assert isinstance(b, pd.Series)  # one row: kr_id is unique
-    assert math.isnan(b["score"]) and pd.isna(b["score_source"])
-    assert scores.objectives.iloc[0]["score"] == pytest.approx(0.5)
-    assert scores.objectives.iloc[0]["graded_krs"] == 1
+    assert b["score"] == 0.0 and b["score_source"] == "no check-in yet"
+    assert scores.objectives.iloc[0]["score"] == pytest.approx(0.25)  # (0.5 + 0) / 2
+    assert scores.objectives.iloc[0]["graded_krs"] == 2
+
+
+def test_a_key_result_scored_only_by_grades_and_ungraded_is_left_out():
+    krs = frame(
+        KEY_RESULTS,
+        [
+            {"kr_id": "a", "objective_id": "o", "title": "a", "kr_type": "graded",
+             "current_value": 0.6},
+            {"kr_id": "b", "objective_id": "o", "title": "b", "kr_type": "graded"},
+            {"kr_id": "c", "objective_id": "o", "title": "c"},  # no target: nothing to score
+        ],
+    )  # fmt: skip
+    scores = score_all(OBJ, krs, NO_CHECK_INS)
+    by_id = scores.key_results.set_index("kr_id")
+    assert math.isnan(by_id.at["b", "score"]) and pd.isna(by_id.at["b", "score_source"])
+    assert math.isnan(by_id.at["c", "score"])
+    objective = scores.objectives.iloc[0]
+    assert objective["score"] == pytest.approx(0.6)
+    assert (objective["graded_krs"], objective["kr_count"]) == (1, 3)  # "1 of 3 graded"
 
 
 def test_objective_is_weighted_mean_of_key_results():

@@ -123,7 +123,7 @@ def test_indentation_gives_the_tree_when_nothing_else_does(tmp_path: Path):
     assert shop[2] is not None  # under "Sell more", a key result: strict
 
 
-def test_key_results_with_no_objective_above_are_one_located_error(tmp_path: Path):
+def test_key_results_with_no_objective_above_go_under_a_holder_listed(tmp_path: Path):
     path = write(
         tmp_path,
         "2026.csv",
@@ -132,8 +132,19 @@ def test_key_results_with_no_objective_above_are_one_located_error(tmp_path: Pat
     )
     db = tmp_path / "okr.duckdb"
     report = ingest_paths([path], db)
-    assert not report.ok
-    errors = [str(p) for p in report.problems if p.is_error]
-    assert errors == ["2026.csv: 2 key results with no objective above them (rows 2, 3)"]
+    assert report.ok  # two orphans never refuse the good rows
+    warnings = [str(p) for p in report.problems if "no objective above" in p.message]
+    assert warnings == [
+        "2026.csv: warning: 2 key results with no objective above them (rows 2, 3): loaded "
+        'under "Key results with no objective", an objective made to hold them'
+    ]
     with open_store(db, read_only=True) as conn:
-        assert conn.execute("SELECT count(*) FROM objectives").fetchone() == (0,)
+        held = conn.execute(
+            "SELECT o.title, k.title FROM key_results k JOIN objectives o USING (objective_id) "
+            "ORDER BY k.title"
+        ).fetchall()
+    assert held == [
+        ("Key results with no objective", "Orphan one"),
+        ("Key results with no objective", "Orphan two"),
+        ("Grow", "Sell"),
+    ]

@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 import pytest
 
 from pipelines.arrow import per_distinct, untrimmed
-from pipelines.map import hierarchy
+from pipelines.map import outline
 from pipelines.map.canonical import Canonical, first_of_many, parse_lifecycle
 from pipelines.map.values import Parsed, _parse_flag, parse_flag, text_cells
 from pipelines.read.sources import SourceTable, blank_cells
@@ -122,9 +122,9 @@ def test_title_labels_look_past_leading_blank_rows(blank_rows: int) -> None:
               for k in range(3)]  # fmt: skip
     cells = [None] * blank_rows + ["   "] * 3 + titles
     column = pd.Series(cells, index=pd.RangeIndex(2, 2 + len(cells)), dtype="object")
-    sample = hierarchy._first_texts(column, hierarchy.SAMPLE)
-    pd.testing.assert_series_equal(sample, hierarchy._text(column).dropna().head(hierarchy.SAMPLE))
-    text, labels = hierarchy._title_labels(column)
+    sample = outline._first_texts(column, outline.SAMPLE)
+    pd.testing.assert_series_equal(sample, outline._text(column).dropna().head(outline.SAMPLE))
+    text, labels = outline._title_labels(column)
     assert labels is not None
     assert text.dropna().iloc[0] == "Grow" and labels["number"].dropna().iloc[1] == "1.1"
 

@@ -238,14 +238,7 @@ def _recognise_org_export(sources: Sources) -> None:
     cols["cycle_id"] = [_name(r.get("Time Period")) for r in records]
     cols["description"] = [r.get("Description") or None for r in records]
     by_id = {_id(v): i for i, v in zip(index, cols["id"], strict=True)}
-    cols["parents"] = [
-        [
-            (by_id[_id(a.get("ID"))], weight(a.get("Weight")))
-            for a in _list(r.get("Alignment"))
-            if isinstance(a, dict) and _id(a.get("ID")) in by_id
-        ]
-        for r in records
-    ]
+    cols["parents"] = [_org_parents(r, by_id) for r in records]
     outcome = [_outcome(r) for r in records]
     for name in ("kr_type", "unit", "start_value", "target_value", "range_low", "range_high",
                  "current_value", "reported_progress", "manual_score"):  # fmt: skip
@@ -301,6 +294,20 @@ def _recognise_org_export(sources: Sources) -> None:
     _announce(sources, ORG_TOOL, split.not_scored)
 
 
+def _org_parents(
+    record: dict[str, object], by_id: dict[str | None, int]
+) -> list[tuple[int, float | None]]:
+    """An item's parents: its `Alignment` (with weights), else its `Parent IDs`."""
+    aligned = [
+        (by_id[_id(a.get("ID"))], weight(a.get("Weight")))
+        for a in _list(record.get("Alignment"))
+        if isinstance(a, dict) and _id(a.get("ID")) in by_id
+    ]
+    if aligned:
+        return aligned
+    return [(by_id[_id(p)], None) for p in _list(record.get("Parent IDs")) if _id(p) in by_id]
+
+
 def _list(value: object) -> list[object]:
     return value if isinstance(value, list) else []
 
@@ -329,14 +336,14 @@ def _first(value: object) -> str | None:
 def _outcome(record: dict[str, object]) -> dict[str, object]:
     """Viva's outcome as canonical key-result fields: Percentage outcomes report a percent,
     Metric outcomes the metric's current value; Stay Above/Below is a one-sided range; the
-    Score counts only on a Closed item."""
+    Score counts only on a Closed item, and not when it is 0.0 (left unset by the tool)."""
     out: dict[str, object] = {}
     outcome = record.get("Outcome")
     outcome = outcome if isinstance(outcome, dict) else {}
     progress = number(record.get("Progress"))
     closed = str(record.get("Status") or "").strip().casefold() == "closed"
     score = number(record.get("Score"))
-    if closed and score is not None:
+    if closed and score:  # a closed item's 0.0 is the tool's "not scored", not a grade
         out["manual_score"] = score
     start, target = number(outcome.get("Start")), number(outcome.get("Target"))
     target_type = str(outcome.get("Target Type") or "").strip().casefold()
