@@ -14,7 +14,7 @@ import pytest
 from openpyxl.styles import Font
 
 from pipelines.ingest import IngestReport, ingest_paths
-from tests.support.ingest import audit, kr_scores, write_xlsx
+from tests.support.ingest import audit, kr_scores, write_csv, write_xlsx
 
 
 def load(tmp_path: Path, rows: list[list[object]], sheet: str = "OKRs") -> IngestReport:
@@ -446,3 +446,19 @@ def test_quarter_blocks_are_check_ins_with_the_first_baseline_and_last_target(
     (score,) = kr_scores(tmp_path / "okr.duckdb").values()
     assert score == pytest.approx(16 / 30)
     assert report.unmapped_columns == []
+
+
+def test_two_header_rows_in_a_csv_file(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Key result", "Numbers", None, None],
+        [None, None, None, "Start", "Target", "Current"],
+        ["2026-Q1", "Grow", "Close deals", 0, 10, 5],
+        ["2026-Q1", "Grow", "Hire", 0, 4, 1],
+    ]
+    path = write_csv(tmp_path / "okrs.csv", rows)
+    report = ingest_paths([path], tmp_path / "okr.duckdb")
+    assert report.ok, [str(p) for p in report.problems]
+    assert report.unmapped_columns == []
+    krs = table(tmp_path, "SELECT title, start_value, target_value, current_value "
+                          "FROM key_results ORDER BY title")  # fmt: skip
+    assert krs.values.tolist() == [["Close deals", 0.0, 10.0, 5.0], ["Hire", 0.0, 4.0, 1.0]]
