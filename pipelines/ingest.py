@@ -19,6 +19,7 @@ from pipelines.arrow import prefer_jemalloc
 from pipelines.asof import date_in_titles, snapshot_groups
 from pipelines.map.apply import apply_mapping
 from pipelines.map.canonical import LOCATION, Canonical, archived_counts
+from pipelines.map.consumed import still_unused
 from pipelines.map.derive import derive_missing
 from pipelines.map.hierarchy import not_scored_line
 from pipelines.map.mapping import (
@@ -32,6 +33,7 @@ from pipelines.map.mapping import (
 from pipelines.map.profiles import recognise
 from pipelines.map.profiles.common import recognised_line
 from pipelines.map.synonyms import normalise_header
+from pipelines.map.untitled import name_untitled
 from pipelines.problems import Problem, count_errors, sort_problems
 from pipelines.read.files import expand_paths, read_files
 from pipelines.read.sources import Sources
@@ -161,6 +163,7 @@ def read_sources(
         if (mapping_file)
         else set()
     )
+    sources = name_untitled(sources)  # a title column with no header of its own
     return recognise(sources, named)  # other tools' exports, outlines and JSON documents
 
 
@@ -208,7 +211,7 @@ def prepare(
     return Prepared(
         canonical,
         sort_problems(problems),
-        unmapped_columns(sources.tables, mapping),
+        still_unused(sources.tables, mapping, unmapped_columns(sources.tables, mapping)),
         removals,
         files,
         [*sources.notes, *canonical.notes],

@@ -19,7 +19,9 @@ from pipelines.map.identity_text import (
     identity_keys,
     is_id_field,
 )
+from pipelines.map.owners import first_owner, several_owners
 from pipelines.map.sane_numbers import bounded
+from pipelines.map.units import with_units
 from pipelines.map.values import (
     MILESTONE_WORDS,
     Parsed,
@@ -220,6 +222,7 @@ def typed_source(
         canonical.report(out, parsed.warnings.notna(), name, parsed.warnings, "warning")
         if parsed.note:
             canonical.notes.append(f"{source.label}: {source.ref(header)}: {parsed.note}")
+    with_units(out, source.data, columns)  # `4.3 sec`: the unit kept beside the number
     for name in MULTI_VALUED:
         if name in out:
             out[name] = first_of_many(out, name, source, canonical)
@@ -238,19 +241,21 @@ def first_of_many(
     typed: pd.DataFrame, name: str, source: SourceTable, canonical: Canonical
 ) -> pd.Series:
     """`A, B` or `A; B` in an owner or team cell: the first is the owner (team); all of them
-    stay in the import report, said once per column. A comma splits only between full names
-    or e-mail addresses (`Ana Lopez, Ben Okoye`), so `Smith, John` stays one person."""
+    stay in the import report, said once per column. Owners are split by
+    `pipelines.map.owners` (`A and B`, `A/B`; `Smith, John A.` is one person)."""
     values = typed[name]
     text = values.astype("str")
     pattern = r"\s*[;,]\s*" if name == "objectives.team_id" else _SEPARATED
 
     def several(cells: pd.Series) -> pd.Series:  # Python's re (a lookahead): once per name
+        if name != "objectives.team_id":
+            return several_owners(cells)  # split as pipelines/map/owners.py says
         found = cells.str.contains(_SEPARATED, regex=True).fillna(False).astype(bool)
-        if name == "objectives.team_id":
-            found |= cells.str.contains(",", regex=False).fillna(False).astype(bool)
-        return found
+        return found | cells.str.contains(",", regex=False).fillna(False).astype(bool)
 
     def first_named(cells: pd.Series) -> pd.Series:
+        if name != "objectives.team_id":
+            return first_owner(cells)
         return cells.str.split(pattern, n=1, regex=True).str[0].str.strip()
 
     has_many = per_distinct(text, several)

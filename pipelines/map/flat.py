@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from pipelines.map.canonical import LOCATION, Canonical, to_table
 from pipelines.map.derive import cycle_in_name
 from pipelines.map.implied import dated_check_ins, midpoint_check_ins, progress_as_value
+from pipelines.map.repeats import log_note, log_rows, restart_note
 from pipelines.map.scope import scoped_ids
 from pipelines.map.words import is_summary_label
 from pipelines.problems import Problem
@@ -189,19 +190,24 @@ def split_flat(
     kr_ids = stable_ids("KR-", [krs[OBJECTIVE], krs[KR_TITLE]])
     if "key_results.kr_id" in krs:  # `KR1`, `KR2` restarting inside each objective
         given = scoped_ids(krs["key_results.kr_id"], [krs[OBJECTIVE]], krs[KR_TITLE])
+        canonical.notes += restart_note(krs["key_results.kr_id"], given, source.label)
         kr_ids = given.fillna(kr_ids)
     krs["key_results.kr_id"] = kr_ids
     krs["key_results.objective_id"] = krs[OBJECTIVE]
     first_row = krs.groupby("key_results.kr_id")["_row"].transform("first").astype("str")
-    repeated = krs["key_results.kr_id"].duplicated()
+    in_log, older = log_rows(krs)  # one row per key result per date: its history
+    if in_log.any():
+        canonical.notes.append(log_note(krs, in_log, source.label))
+    repeated = krs["key_results.kr_id"].duplicated() & ~in_log
     messages = (
         'key result "' + krs[KR_TITLE] + '" appears twice in objective "' + krs[TITLE]
         + '" (first on row ' + first_row + ")"
     )  # fmt: skip
     canonical.report(krs, repeated, KR_TITLE, messages)
-    krs = progress_as_value(krs[~repeated])
+    history = progress_as_value(krs[~repeated])
+    krs = history[~older[~repeated]]
     words = source.label in canonical.milestone_words
-    check_ins = [dated_check_ins(krs), midpoint_check_ins(krs, canonical)]
+    check_ins = [dated_check_ins(history), midpoint_check_ins(krs, canonical)]
     out = {"objectives": objectives, "key_results": to_table(krs, "key_results", words)}
     found = [c for c in check_ins if c is not None]
     if found:

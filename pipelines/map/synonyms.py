@@ -24,7 +24,7 @@ START = ("start", "start value", "starting value", "baseline", "initial value", 
 TARGET = ("target", "target value", "goal value", "stretch goal", "to", "target number")
 CURRENT = (
     "current", "current value", "actual", "actual value", "value", "latest value", "achieved",
-    "progress value",
+    "progress value", "done", "done?", "completed?", "achieved?", "met?",
 )  # fmt: skip
 SCORE = (
     "score", "grade", "final score", "final grade", "closing score", "closing grade",
