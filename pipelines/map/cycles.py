@@ -105,9 +105,12 @@ def _column(source: SourceTable, names: tuple[str, ...]) -> str | None:
     return next((h for h in source.headers if normalise_header(h) in wanted), None)
 
 
-def period_cycles(source: SourceTable, rows: pd.DataFrame) -> Found | None:
+def period_cycles(
+    source: SourceTable, rows: pd.DataFrame, named: pd.Series | None = None
+) -> Found | None:
     """Cycles from `Period start`/`Period end` columns: named after the quarter, half or year
-    the dates span (`2025-Q3`), else after the dates themselves, with those dates."""
+    the dates span (`2025-Q3`), else after the dates themselves; with those dates. With a
+    cycle column (`named`), its cycles take their dates from these columns."""
     start_col, end_col = _column(source, PERIOD_START), _column(source, PERIOD_END)
     if start_col is None or end_col is None:
         return None
@@ -116,8 +119,11 @@ def period_cycles(source: SourceTable, rows: pd.DataFrame) -> Found | None:
     ends = pd.to_datetime(raw[end_col], errors="coerce", format="mixed")
     if starts.isna().all() or ends.isna().all():
         return None
-    names = [_span_name(s, e) for s, e in zip(starts, ends, strict=True)]
-    cycles = pd.Series(names, index=rows.index, dtype="str").ffill()
+    if named is not None:
+        cycles = named
+    else:
+        names = [_span_name(s, e) for s, e in zip(starts, ends, strict=True)]
+        cycles = pd.Series(names, index=rows.index, dtype="str").ffill()
     dates = (
         pd.DataFrame(
             {
@@ -130,8 +136,11 @@ def period_cycles(source: SourceTable, rows: pd.DataFrame) -> Found | None:
         .drop_duplicates("cycle_id")
     )
     listed = ", ".join(dates["cycle_id"].head(5))
+    columns = f"{start_col!r} and {end_col!r}"
     message = (
-        f"{source.label}: no cycle column; cycles from {start_col!r} and {end_col!r}: {listed}"
+        f"{source.label}: dates of cycles {listed} from {columns}"
+        if named is not None
+        else f"{source.label}: no cycle column; cycles from {columns}: {listed}"
     )
     return Found(cycles, message, dates=dates)
 

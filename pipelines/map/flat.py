@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.map.canonical import LOCATION, Canonical, to_table
-from pipelines.map.cycles import Found, Guess, find_cycle, period_table
+from pipelines.map.cycles import Found, Guess, find_cycle, period_cycles, period_table
 from pipelines.map.implied import dated_check_ins, midpoint_check_ins, progress_as_value
 from pipelines.map.words import is_summary_label
 from pipelines.problems import Problem
@@ -112,7 +112,10 @@ def _fill_cycle(rows: pd.DataFrame, source: SourceTable, canonical: Canonical) -
     """Fill the cycle column down; without one, find the cycle elsewhere (`map.cycles`)."""
     if CYCLE in rows:
         rows[CYCLE] = rows[CYCLE].ffill()
-        return None
+        dated = period_cycles(source, rows, rows[CYCLE])  # `Period start`/`Period end`
+        if dated is not None:
+            canonical.notes.append(dated.message)
+        return dated
     found = find_cycle(source, rows, canonical.cycle_hints)
     rows[CYCLE] = found.cycles
     if found.guessed:
