@@ -97,6 +97,21 @@ def _mapping_editor(sources: Sources, suggested: Mapping) -> Mapping:
     return chosen
 
 
+def _cycle_field(prepared: Prepared) -> str | None:
+    """A cycle name for files that name none, shown only then, defaulting to the guess; the
+    name typed, or None to keep the guess."""
+    if prepared.guessed is None:
+        return None
+    typed = st.text_input(
+        "Cycle of these files (they name none)",
+        value=prepared.guessed.cycle,
+        key="cycle",
+        help="Named after the quarter of the files' date, else the current one: change it to "
+        "the cycle these OKRs belong to (2026-Q4, FY26-Q4, H1 2026…).",
+    ).strip()
+    return typed if typed and typed != prepared.guessed.cycle else None
+
+
 def _show_report(prepared: Prepared) -> None:
     errors = [p for p in prepared.problems if p.is_error]
     warnings = [p for p in prepared.problems if not p.is_error]
@@ -211,6 +226,9 @@ if files:
     file_for_checks = mapping_file or MappingFile("mapping.toml")
     try:
         prepared = prepare(sources, chosen, db, file_for_checks)
+        cycle = _cycle_field(prepared)  # files naming no cycle: the person may name it
+        if cycle:
+            prepared = prepare(sources, chosen, db, file_for_checks, cycle=cycle)
     except StoreBusy as exc:
         state.show_busy(exc)
     st.subheader("Validation")
