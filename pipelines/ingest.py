@@ -219,7 +219,7 @@ def prepare(
     return Prepared(
         canonical,
         sort_problems(problems),
-        unmapped_columns(sources.tables, mapping),
+        [c for c in unmapped_columns(sources.tables, mapping) if c not in canonical.read_columns],
         removals,
         files,
         [*sources.notes, *canonical.notes],

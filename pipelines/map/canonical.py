@@ -148,6 +148,7 @@ class Canonical:
     milestone_words: set[str] = field(default_factory=set)  # sources writing done/not done
     cycle_hints: CycleHints | None = None  # for sheets with no cycle column (map.cycles)
     guessed: Guess | None = None  # the cycle loaded into when the file names none
+    read_columns: set[str] = field(default_factory=set)  # `label: header` read, not mapped
 
     def locate(
         self, label: str, row: int | None, name: str | None, message: str, severity: Severity

@@ -57,6 +57,7 @@ class Found:
     message: str
     guessed: bool = False
     dates: pd.DataFrame | None = None  # cycle_id, start_date, end_date from period columns
+    columns: tuple[str, ...] = ()  # the source columns read (period start and end)
 
 
 def quarter_of(day: date) -> str:
@@ -142,7 +143,7 @@ def period_cycles(
         if named is not None
         else f"{source.label}: no cycle column; cycles from {columns}: {listed}"
     )
-    return Found(cycles, message, dates=dates)
+    return Found(cycles, message, dates=dates, columns=(start_col, end_col))
 
 
 def _span_name(start: object, end: object) -> str | None:

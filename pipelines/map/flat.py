@@ -200,6 +200,7 @@ def split_flat(
     if dated:
         out["check_ins"] = pd.concat(dated, ignore_index=True)
     if found is not None and found.dates is not None:
+        canonical.read_columns.update(f"{source.label}: {c}" for c in found.columns)
         out["cycles"] = period_table(found.dates, source.label, int(rows["_row"].iloc[0]))
     return out
 

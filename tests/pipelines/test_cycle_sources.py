@@ -93,6 +93,7 @@ def test_cycles_from_period_start_and_end_columns(tmp_path: Path):
     ]
     objectives = dataset(db).objectives.set_index("title")
     assert objectives.at["Grow revenue", "cycle_id"] == "2025-Q3"
+    assert not [c for c in report.unmapped_columns if "Period" in c]  # read, so not unused
 
 
 def test_a_cycle_column_takes_its_dates_from_period_columns(tmp_path: Path):
