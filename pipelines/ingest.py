@@ -19,7 +19,7 @@ from pipelines.arrow import prefer_jemalloc
 from pipelines.asof import date_in_titles, snapshot_groups
 from pipelines.map.apply import apply_mapping
 from pipelines.map.canonical import LOCATION, Canonical, archived_counts
-from pipelines.map.cycles import CycleHints, Guess
+from pipelines.map.cycle_hints import CycleHints, Guess
 from pipelines.map.derive import derive_missing
 from pipelines.map.hierarchy import not_scored_line
 from pipelines.map.mapping import (

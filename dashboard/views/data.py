@@ -36,7 +36,8 @@ from pipelines.store.schema import ROW_NOUNS, counted, row_counts
 from pipelines.store.words import changes_lines
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "data" / "okr_template.xlsx"
-UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods", "json", "jsonl", "ndjson", "zip"]
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods", "json", "jsonl", "ndjson", "zip",
+                "yaml", "yml"]  # fmt: skip
 NONE = "—"
 ROLE_LABELS = {
     "cycles": "Cycles",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.map.canonical import Canonical, combine, to_table, typed_source
-from pipelines.map.cycles import CycleHints
+from pipelines.map.cycle_hints import CycleHints
 from pipelines.map.entries import (
     is_supplement,
     merge_supplements,

@@ -37,7 +37,7 @@ from pipelines.read.sources import SourceTable
 from pipelines.store.schema import BOOLEAN, DATE, NUMBER, TABLES_BY_NAME, TEXT, TIMESTAMP
 
 if TYPE_CHECKING:
-    from pipelines.map.cycles import CycleHints, Guess
+    from pipelines.map.cycle_hints import CycleHints, Guess
 
 LOCATION = ["_source", "_row"]
 MAX_PER_COLUMN = 1000  # problems listed per column and kind; the rest are counted

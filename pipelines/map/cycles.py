@@ -11,13 +11,14 @@ document's keys name cycles too (`pipelines.map.tree`); a cycle column always wi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from pipelines.map.canonical import to_table
+from pipelines.map.cycle_hints import CycleHints
 from pipelines.map.derive import cycle_in_name
 from pipelines.map.synonyms import normalise_header
 from pipelines.read.sources import SourceTable
@@ -28,25 +29,6 @@ PERIOD_START = ("period start", "period start date", "cycle start", "cycle start
 PERIOD_END = ("period end", "period end date", "cycle end", "cycle end date", "quarter end",
               "end of period", "period to", "periodo fin", "fin del periodo",
               "fecha fin periodo")  # fmt: skip
-
-
-@dataclass(frozen=True)
-class CycleHints:
-    """What an import knows beyond its tables: the cycle the person named, the title rows of
-    each file, the file's date (`--as-of`, a date in its name) and today."""
-
-    given: str | None = None
-    titles: dict[str, list[str]] = field(default_factory=dict)
-    day: date | None = None
-    today: date | None = None
-
-
-@dataclass(frozen=True)
-class Guess:
-    """The cycle an import was loaded into because its files name none, and the line saying so."""
-
-    cycle: str
-    line: str
 
 
 @dataclass(frozen=True)

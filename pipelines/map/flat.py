@@ -18,7 +18,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.map.canonical import LOCATION, Canonical, to_table
-from pipelines.map.cycles import Found, Guess, find_cycle, period_cycles, period_table
+from pipelines.map.cycle_hints import Guess
+from pipelines.map.cycles import Found, find_cycle, period_cycles, period_table
 from pipelines.map.implied import dated_check_ins, midpoint_check_ins, progress_as_value
 from pipelines.map.words import is_summary_label
 from pipelines.problems import Problem

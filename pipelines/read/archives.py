@@ -52,6 +52,11 @@ def read_json_bytes(name: str, data: bytes, sources: Sources) -> None:
             message = f"not valid JSON: {exc.msg} ({where})"
             sources.problems.append(Problem(name, None, None, None, message))
             return
+    add_document(name, value, sources)
+
+
+def add_document(name: str, value: object, sources: Sources) -> None:
+    """A parsed document (JSON or YAML) as a `Document`: its records, and its whole tree."""
     records = _records(value)
     if records is None:  # the tree may still hold OKRs (`pipelines.map.tree`); else a warning
         sources.documents.append(Document(name, [], tree=value))

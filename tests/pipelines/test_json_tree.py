@@ -160,3 +160,50 @@ def test_a_document_with_no_records_at_all_is_a_warning(tmp_path: Path):
     report = ingest_paths([path], tmp_path / "okr.duckdb")
     messages = [str(p) for p in report.problems]
     assert any("JSON without a list of records" in m for m in messages), messages
+
+
+YAML_DOC = """\
+# a year of OKRs under quarter keys, as a person writes them by hand
+2025:
+  quarters:
+    Q2:
+      objectives:
+        - title: Grow the community
+          key_results:
+            - title: Reach 500 members
+              metrics: {current: 250, total: 500}
+        - title: Ship the app
+          key_results:
+            - title: Release 2 versions
+              metrics: {current: 2, total: 2}
+initiatives:
+  - name: Redesign the website
+  - name: Hire a community manager
+"""
+
+
+def test_a_yaml_document_reads_as_a_json_one(tmp_path: Path):
+    path = tmp_path / "okrs.yaml"
+    path.write_text(YAML_DOC, encoding="utf-8")
+    db = tmp_path / "okr.duckdb"
+    report = ingest_paths([path], db)
+    assert report.ok, [str(p) for p in report.problems]
+    assert "2 initiatives not scored (not key results)" in report.headline
+    data = dataset(db)
+    assert set(data.objectives["cycle_id"]) == {"2025-Q2"}
+    assert kr_scores(data)["Reach 500 members"] == pytest.approx(0.5)
+
+
+def test_yaml_aliases_are_refused_with_their_line(tmp_path: Path):
+    # An alias repeats a node without copying it: nine lines can stand for a billion values.
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"{b}: &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]"
+              for a, b in zip("abcdefgh", "bcdefghi", strict=True)]  # fmt: skip
+    path = tmp_path / "laughs.yml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = ingest_paths([path], tmp_path / "okr.duckdb")
+    assert not report.ok
+    messages = [str(p) for p in report.problems if p.is_error]
+    assert any("laughs.yml: not valid YAML: an alias" in m and "line 2" in m for m in messages), (
+        messages
+    )
