@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from pipelines.map.measures import lift_measures
-from pipelines.map.nested import KR_LISTS, TITLES, unnest
+from pipelines.map.nested import IDS, KR_LISTS, TITLES, unnest
 from pipelines.map.synonyms import CYCLE, TEAM, normalise_header
 from pipelines.problems import Problem
 from pipelines.read.archives import NO_RECORDS, flatten
@@ -45,6 +45,7 @@ FULL_CYCLE = re.compile(
     r"(?i)^(?:(?:FY\s*)?(?:19|20)\d{2}\s*[-_/ ]\s*[QHT][1-4]|[QHT][1-4]\s*[-_/ ]\s*(?:FY\s*)?"
     r"(?:19|20)?\d{2})$"
 )
+HOLDER_FIELDS = {"objectives", "okrs", "goals", "objetivos", "objectifs", "metas"}
 SINGULAR = {"kpis": "KPI", "okrs": "OKR", "proyectos": "proyecto", "iniciativas": "iniciativa",
             "activities": "activity", "tareas": "tarea"}  # fmt: skip
 
@@ -124,9 +125,29 @@ def kr_key(record: dict[str, object]) -> str | None:
     return None
 
 
-def is_objective(record: object) -> bool:
-    """An object with a title and a list of key results."""
-    return isinstance(record, dict) and title_key(record) is not None and kr_key(record) is not None
+def is_objective(record: object, depth: int = 0, key: str = "") -> bool:
+    """An object with a title and a list of key results, or of objectives holding them (not
+    in a list of teams: a team holds objectives without being one)."""
+    if not isinstance(record, dict) or title_key(record) is None:
+        return False
+    if kr_key(record) is not None:
+        return True
+    return normalise_header(key) not in TEAM_CONTAINERS and bool(child_keys(record, depth))
+
+
+def child_keys(record: dict[str, object], depth: int = 0) -> list[str]:
+    """The fields holding an objective's own objectives (`children`, `sub_objectives`…)."""
+    if depth >= MAX_DEPTH:
+        return []
+    krs = kr_key(record)
+    keys = []
+    for key, value in record.items():
+        if krs is None and normalise_header(key) in HOLDER_FIELDS:
+            continue  # `{"name": "Sales", "objectives": […]}` holds objectives: not one itself
+        items = _items(value) if isinstance(value, list) and key != krs else None
+        if items and is_okr_collection(items, depth + 1):
+            keys.append(key)
+    return keys
 
 
 def _items(value: object) -> list[dict[str, object]] | None:
@@ -144,9 +165,9 @@ def _items(value: object) -> list[dict[str, object]] | None:
     return None
 
 
-def is_okr_collection(items: list[dict[str, object]]) -> bool:
-    """Most of the objects are objectives holding key results."""
-    shaped = sum(1 for item in items if is_objective(item))
+def is_okr_collection(items: list[dict[str, object]], depth: int = 0, key: str = "") -> bool:
+    """Most of the objects (of the list `key`) are objectives holding key results."""
+    shaped = sum(1 for item in items if is_objective(item, depth, key))
     return shaped > 0 and shaped * 2 >= len(items)
 
 
@@ -164,7 +185,7 @@ def _walk(
     if depth > MAX_DEPTH:
         return False
     items = _items(value)
-    if items is not None and is_okr_collection(items):
+    if items is not None and is_okr_collection(items, 0, key):
         found.collections.append(Collection(" › ".join(path), items, ctx))
         return True
     if isinstance(value, list):
@@ -189,8 +210,11 @@ def _walk_list(
     any_okrs = False
     for i, item in enumerate(objects, start=1):
         title = title_key(item)
-        inner = ctx.with_key(str(item[title]), key) if title else ctx
-        any_okrs |= _walk(item, inner, [*path, f"{i}"], "", found, depth + 1)
+        name = str(item[title]).strip() if title else ""
+        inner = ctx.with_key(name, key) if name else ctx
+        if name and inner == ctx and normalise_header(key) not in CYCLE_CONTAINERS:
+            inner = Context(ctx.year, ctx.part, ctx.cycle, name)  # a titled holder of OKRs
+        any_okrs |= _walk(item, inner, [*path, name or f"{i}"], "", found, depth + 1)
     if not any_okrs and objects and any(title_key(o) for o in objects):
         found.others[" › ".join(path) or "(the document)"] = len(objects)
     return any_okrs
@@ -240,7 +264,8 @@ def read_tree(document: Document, today: date | None = None) -> Read | None:
         return None
     plain = len(found.collections) == 1 and not found.others
     only = found.collections[0]
-    if plain and only.context == Context() and not _has_nested_measures(only.objectives):
+    nested = any(child_keys(o) for o in only.objectives) or _has_nested_measures(only.objectives)
+    if plain and only.context == Context() and not nested:
         return None
     out = Read()
     default_year = _default_year(document.file, found.years, today)
@@ -252,7 +277,9 @@ def read_tree(document: Document, today: date | None = None) -> Read | None:
                 f"and no year: read as {cycle} ({default_year[1]})"
             )
         objectives = [
-            _with_context(o, cycle, collection.context.team) for o in collection.objectives
+            _with_context(o, cycle, collection.context.team)
+            for top in collection.objectives
+            for o in _with_children(top, None, 0)
         ]
         out.documents.append((Document(document.file, objectives), collection.path))
         where = f" (cycle {cycle})" if cycle else ""
@@ -269,6 +296,23 @@ def read_tree(document: Document, today: date | None = None) -> Read | None:
         )
         out.problems.append(Problem(document.file, None, None, None, message, "warning"))
     return out
+
+
+def _with_children(
+    objective: dict[str, object], parent: object, depth: int
+) -> list[dict[str, object]]:
+    """The objective, then the objectives it holds in a list of its own (`children`,
+    `sub_objectives`…), each under its parent by the parent's id when it has one."""
+    out = dict(objective)
+    if parent is not None:
+        out["Parent objective ID"] = parent
+    rows = [out]
+    ident = next((k for k in objective if normalise_header(k) in IDS), None)
+    for key in child_keys(objective, depth):
+        del out[key]
+        for child in _items(objective[key]) or []:
+            rows += _with_children(child, objective[ident] if ident else None, depth + 1)
+    return rows
 
 
 def _has_nested_measures(objectives: list[dict[str, object]]) -> bool:

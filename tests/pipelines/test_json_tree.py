@@ -207,3 +207,41 @@ def test_yaml_aliases_are_refused_with_their_line(tmp_path: Path):
     assert any("laughs.yml: not valid YAML: an alias" in m and "line 2" in m for m in messages), (
         messages
     )
+
+
+def test_an_okr_tree_of_objectives_under_objectives_keeps_every_level(tmp_path: Path):
+    body = {
+        "cycle": "2026-Q2",
+        "okrs": [{"id": "C1", "title": "Be the reference in our market", "children": [
+            {"id": "T1", "title": "Win 20 enterprise deals", "key_results": [
+                {"title": "Sign 20 contracts", "start": 0, "target": 20, "current": 10}]},
+            {"id": "T2", "title": "Make onboarding self-serve", "key_results": [
+                {"title": "Onboard in 1 day", "start": 10, "target": 1, "current": 10}]},
+        ]}],
+        "projects": [{"name": "CRM migration"}],
+    }  # fmt: skip
+    db = tmp_path / "okr.duckdb"
+    report = ingest_paths([_write(tmp_path, "tree.json", body)], db)
+    assert report.ok, [str(p) for p in report.problems]
+    objectives = dataset(db).objectives.set_index("objective_id")
+    assert sorted(objectives.index) == ["C1", "T1", "T2"]
+    assert objectives.at["T1", "parent_objective_id"] == "C1"
+    assert objectives.at["T2", "parent_objective_id"] == "C1"
+    assert set(objectives["cycle_id"]) == {"2026-Q2"}
+    assert "1 project not scored (not key results)" in report.headline
+
+
+def test_a_list_of_teams_each_holding_objectives_names_the_teams(tmp_path: Path):
+    body = {"period": "Q1 2026", "teams": [
+        {"name": "Platform", "objectives": [{"title": "Make deploys boring", "key_results": [
+            {"title": "Deploy 10 times a day", "start": 2, "target": 10, "current": 6}]}]},
+        {"name": "Growth", "objectives": [{"title": "Double signups", "key_results": [
+            {"title": "Reach 2000 signups", "start": 1000, "target": 2000, "current": 1500}]}]},
+    ]}  # fmt: skip
+    db = tmp_path / "okr.duckdb"
+    report = ingest_paths([_write(tmp_path, "teams.json", body)], db)
+    assert report.ok, [str(p) for p in report.problems]
+    objectives = dataset(db).objectives.set_index("title")
+    assert objectives.at["Make deploys boring", "team_id"] == "Platform"
+    assert objectives.at["Double signups", "team_id"] == "Growth"
+    assert set(objectives["cycle_id"]) == {"Q1 2026"}
