@@ -106,7 +106,7 @@ def _cycle_field(prepared: Prepared) -> str | None:
     typed = st.text_input(
         "Cycle of these files (they name none)",
         value=prepared.guessed.cycle,
-        key="cycle",
+        key="import_cycle",
         help="Named after the quarter of the files' date, else the current one: change it to "
         "the cycle these OKRs belong to (2026-Q4, FY26-Q4, H1 2026…).",
     ).strip()

@@ -31,7 +31,7 @@ def test_a_file_naming_no_cycle_shows_the_guess_and_loads_the_cycle_typed(
     page.file_uploader(key="uploads").set_value(("okrs.csv", NO_CYCLE, "text/csv")).run()
     assert not page.exception
     guess = quarter_of(date.today())
-    field = page.text_input(key="cycle")
+    field = page.text_input(key="import_cycle")
     assert field.value == guess
     shown = [str(i.value).replace("\\", "") for i in page.info]  # (markdown escapes)
     assert any(f"no cycle found in the file: loaded into {guess}" in str(s) for s in shown)
@@ -48,4 +48,4 @@ def test_a_file_naming_its_cycle_shows_no_cycle_field(page: AppTest) -> None:
     body = b"Quarter," + NO_CYCLE.replace(b"\nGrow", b"\n2025-Q3,Grow")
     page.file_uploader(key="uploads").set_value(("okrs.csv", body, "text/csv")).run()
     assert not page.exception
-    assert not [t for t in page.text_input if t.key == "cycle"]
+    assert not [t for t in page.text_input if t.key == "import_cycle"]
