@@ -60,6 +60,7 @@ def json_report(report: IngestReport) -> dict[str, object]:
         "not_mapped": report.unmapped_columns,
         "recognised": report.recognised,
         "not_scored": report.not_scored,
+        "cycle_guessed": report.guessed.cycle if report.guessed else None,
         "notes": report.notes,
         "changes": {
             "added": described.changes.total("added"),

@@ -20,6 +20,7 @@ from pipelines.asof import date_in_titles, snapshot_groups
 from pipelines.map.apply import apply_mapping
 from pipelines.map.canonical import LOCATION, Canonical, archived_counts
 from pipelines.map.consumed import still_unused
+from pipelines.map.cycle_hints import CycleHints, Guess
 from pipelines.map.derive import derive_missing
 from pipelines.map.hierarchy import not_scored_line
 from pipelines.map.mapping import (
@@ -63,9 +64,13 @@ __all__ = [
 Progress = Callable[[str], None]
 
 
-def headline(recognised: list[str], not_scored: dict[str, int]) -> list[str]:
-    """What an import report opens with: the tools recognised, then what is not scored."""
-    lines = [recognised_line(tool) for tool in dict.fromkeys(recognised)]  # once per tool
+def headline(
+    recognised: list[str], not_scored: dict[str, int], guessed: Guess | None = None
+) -> list[str]:
+    """What an import report opens with: the cycle guessed for a file naming none, the tools
+    recognised, then what is not scored."""
+    lines = [guessed.line] if guessed else []
+    lines += [recognised_line(tool) for tool in dict.fromkeys(recognised)]  # once per tool
     line = not_scored_line(not_scored)
     return [*lines, line] if line else lines
 
@@ -85,11 +90,12 @@ class IngestReport:
     as_of: date | None = None  # the day its value changes are dated (None: the import's day)
     described: Described | None = None  # what the load changed (or, dry, would change)
     source_files: list[str] = field(default_factory=list)
+    guessed: Guess | None = None  # the cycle loaded into when the files name none
 
     @property
     def headline(self) -> list[str]:
         """`Recognised as a Viva Goals organisation export`, `3 deliverables not scored …`."""
-        return headline(self.recognised, self.not_scored)
+        return headline(self.recognised, self.not_scored, self.guessed)
 
 
 @dataclass
@@ -107,11 +113,12 @@ class Prepared:
     # A flat sheet with a date per row (`Last updated`) and no check-in table: its dated
     # values extend the stored history instead of replacing it (see `load_tables`).
     dated_snapshot: bool = False
+    guessed: Guess | None = None  # the cycle loaded into when the files name none
 
     @property
     def headline(self) -> list[str]:
         """What the import report opens with: the tool recognised, what is not scored."""
-        return headline(self.recognised, self.not_scored)
+        return headline(self.recognised, self.not_scored, self.guessed)
 
     @property
     def ok(self) -> bool:
@@ -185,10 +192,14 @@ def prepare(
     db: Path | str | None = None,
     mapping_file: MappingFile | None = None,
     conn: duckdb.DuckDBPyConnection | None = None,
+    cycle: str | None = None,
+    as_of: date | None = None,
 ) -> Prepared:
     """Apply the mapping, derive missing cycles and teams, and validate against the store
-    (`conn`, when given: the in-memory copy a dry run of several snapshots loads into)."""
-    canonical = apply_mapping(sources.tables, mapping)
+    (`conn`, when given: the in-memory copy a dry run of several snapshots loads into).
+    `cycle` names the cycle of sheets that name none (else the quarter of `as_of` or today)."""
+    hints = CycleHints(given=cycle, titles=sources.titles, day=as_of)
+    canonical = apply_mapping(sources.tables, mapping, hints)
     stored = _stored(db, conn)
     derive_missing(canonical, stored)
     removals = removed_by(canonical.tables, stored)
@@ -211,13 +222,22 @@ def prepare(
     return Prepared(
         canonical,
         sort_problems(problems),
-        still_unused(sources.tables, mapping, unmapped_columns(sources.tables, mapping)),
+        still_unused(
+            sources.tables,
+            mapping,
+            [
+                c
+                for c in unmapped_columns(sources.tables, mapping)
+                if c not in canonical.read_columns
+            ],
+        ),
         removals,
         files,
         [*sources.notes, *canonical.notes],
         list(sources.recognised),
         dict(sources.not_scored),
         dated_snapshot="flat" in roles and "check_ins" not in roles,
+        guessed=canonical.guessed,
     )
 
 
@@ -258,6 +278,7 @@ def load(
         archived=prepared.archived,
         as_of=as_of,
         source_files=prepared.source_files,
+        guessed=prepared.guessed,
     )
     if dry_run:
         if prepared.ok:
@@ -306,10 +327,11 @@ def ingest_files(
     dry: duckdb.DuckDBPyConnection | None = None,
     limits: Settings | None = None,
     progress: Progress | None = None,
+    cycle: str | None = None,
 ) -> IngestReport:
     """Read, map (synonyms, then the mapping file), validate and load files given as bytes,
     as one import whose value changes are dated `as_of` (None: the day of the import);
-    `progress` hears each stage's name as it starts."""
+    `progress` hears each stage's name as it starts; `cycle` names files naming none."""
     stage = progress or (lambda _name: None)
     stage("read")
     sources = read_sources(files, mapping_file, limits)
@@ -321,7 +343,7 @@ def ingest_files(
             )
     mapping = suggest_mapping(sources.tables, mapping_file)
     stage("check")
-    prepared = prepare(sources, mapping, db, mapping_file, conn=dry)
+    prepared = prepare(sources, mapping, db, mapping_file, conn=dry, cycle=cycle, as_of=as_of)
     if prepared.ok and not dry_run:
         stage("load")
     return load(prepared, db, dry_run, as_of, dry)
@@ -335,6 +357,7 @@ def ingest_snapshots(
     as_of: date | None = None,
     limits: Settings | None = None,
     progress: Progress | None = None,
+    cycle: str | None = None,
 ) -> list[IngestReport]:
     """Files as one import dated `as_of`; without it, grouped by the date in their names
     and imported one date at a time, earliest first, so that several weekly copies (in any
@@ -355,7 +378,7 @@ def ingest_snapshots(
     dry = dry_store(db) if dry_run and len(groups) > 1 else None
     reports = []
     for day, group in groups:
-        report = ingest_files(group, db, mapping_file, dry_run, day, dry, limits, progress)
+        report = ingest_files(group, db, mapping_file, dry_run, day, dry, limits, progress, cycle)
         recorded = report.described.changes.check_ins_recorded if report.described else 0
         if report.as_of is None and recorded:
             report.notes.append(
@@ -376,6 +399,7 @@ def ingest_paths(
     as_of: date | None = None,
     limits: Settings | None = None,
     progress: Progress | None = None,
+    cycle: str | None = None,
 ) -> IngestReport:
     """Ingest files and folders of files: all or nothing, every problem reported.
 
@@ -396,8 +420,9 @@ def ingest_paths(
         return IngestReport(ok=False, outcome="rejected", problems=problems)
     files = expand_paths(paths, limits)
     return ingest_files(
-        files, db, read_mapping_file(mapping), dry_run, as_of, limits=limits, progress=progress
-    )
+        files, db, read_mapping_file(mapping), dry_run, as_of, limits=limits, progress=progress,
+        cycle=cycle,
+    )  # fmt: skip
 
 
 def ingest_snapshot_paths(
@@ -408,10 +433,12 @@ def ingest_snapshot_paths(
     as_of: date | None = None,
     limits: Settings | None = None,
     progress: Progress | None = None,
+    cycle: str | None = None,
 ) -> list[IngestReport]:
     """`ingest_snapshots` of files and folders (see `ingest_paths` for missing ones)."""
     prefer_jemalloc()
     if any(not p.exists() for p in paths):
         return [ingest_paths(paths, db, mapping, dry_run, as_of, limits, progress)]
     files = expand_paths(paths, limits)
-    return ingest_snapshots(files, db, read_mapping_file(mapping), dry_run, as_of, limits, progress)
+    mapping_file = read_mapping_file(mapping)
+    return ingest_snapshots(files, db, mapping_file, dry_run, as_of, limits, progress, cycle)

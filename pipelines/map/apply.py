@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.map.canonical import Canonical, combine, to_table, typed_source
+from pipelines.map.cycle_hints import CycleHints
 from pipelines.map.entries import (
     is_supplement,
     merge_supplements,
@@ -25,10 +26,13 @@ from pipelines.read.sources import SourceTable
 from pipelines.store.schema import TABLES_BY_NAME
 
 
-def apply_mapping(sources: list[SourceTable], mapping: Mapping) -> Canonical:
+def apply_mapping(
+    sources: list[SourceTable], mapping: Mapping, hints: CycleHints | None = None
+) -> Canonical:
     """Parse every mapped source into canonical frames; flat sheets are split into objectives,
-    key results (and check-ins when they carry a date). Problems are collected, not raised."""
-    canonical = Canonical({s.label: s for s in sources})
+    key results (and check-ins when they carry a date). Problems are collected, not raised.
+    `hints`: where a sheet without a cycle column finds its cycle (`pipelines.map.cycles`)."""
+    canonical = Canonical({s.label: s for s in sources}, cycle_hints=hints)
     parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES_BY_NAME}
     supplements: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES_BY_NAME}
     roles = [m.role for m in mapping.values()]

@@ -8,6 +8,7 @@ can find it. `Canonical.report` turns a mask over such a frame into located prob
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -44,6 +45,9 @@ from pipelines.map.words import (
 from pipelines.problems import Problem, Severity, row_ranges
 from pipelines.read.sources import SourceTable
 from pipelines.store.schema import BOOLEAN, DATE, NUMBER, TABLES_BY_NAME, TEXT, TIMESTAMP
+
+if TYPE_CHECKING:
+    from pipelines.map.cycle_hints import CycleHints, Guess
 
 LOCATION = ["_source", "_row"]
 MAX_PER_COLUMN = 1000  # problems listed per column and kind; the rest are counted
@@ -152,6 +156,9 @@ class Canonical:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     milestone_words: set[str] = field(default_factory=set)  # sources writing done/not done
+    cycle_hints: CycleHints | None = None  # for sheets with no cycle column (map.cycles)
+    guessed: Guess | None = None  # the cycle loaded into when the file names none
+    read_columns: set[str] = field(default_factory=set)  # `label: header` read, not mapped
 
     def locate(
         self, label: str, row: int | None, name: str | None, message: str, severity: Severity

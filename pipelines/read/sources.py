@@ -70,6 +70,7 @@ class Document:
 
     file: str
     records: list[dict[str, object]]
+    tree: object = None  # the whole parsed document, for `pipelines.map.tree` to walk
 
 
 @dataclass
