@@ -221,6 +221,7 @@ def ingest(
     Prints what the load changed: removed objectives and key results by title first, rows
     added and changed per table, and the value changes recorded as check-ins."""
     from okr_health.progress import StageProgress
+    from okr_health.understanding_text import report_lines
     from pipelines.ingest import ingest_snapshot_paths
     from pipelines.map.canonical import archived_words
     from pipelines.problems import problem_lines
@@ -248,9 +249,11 @@ def ingest(
     for report in reports:
         for line in report.headline:  # "Recognised as a Viva Goals organisation export"
             typer.echo(line)
+        for line in report_lines(report.understanding, report.outcome, report.ok):
+            typer.echo(line)  # what was understood, before the problems found in it
         for line in problem_lines(report.problems):
             typer.echo(line, err=True)
-        for column in report.unmapped_columns:
+        for column in [] if report.understanding else report.unmapped_columns:
             typer.echo(f"not mapped (kept out of the store): {column}", err=True)
         if not report.ok:
             errors = sum(1 for p in report.problems if p.severity == "error")

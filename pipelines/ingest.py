@@ -17,10 +17,10 @@ import pandas as pd
 
 from pipelines.arrow import prefer_jemalloc
 from pipelines.asof import date_in_titles, snapshot_groups
+from pipelines.holders import adopt_orphans
 from pipelines.map.apply import apply_mapping
 from pipelines.map.canonical import LOCATION, Canonical, archived_counts
 from pipelines.map.derive import derive_missing
-from pipelines.map.hierarchy import not_scored_line
 from pipelines.map.mapping import (
     Mapping,
     MappingFile,
@@ -30,16 +30,17 @@ from pipelines.map.mapping import (
     unmapped_columns,
 )
 from pipelines.map.profiles import recognise
-from pipelines.map.profiles.common import recognised_line
 from pipelines.map.synonyms import normalise_header
 from pipelines.problems import Problem, count_errors, sort_problems
 from pipelines.read.files import expand_paths, read_files
 from pipelines.read.sources import Sources
 from pipelines.settings import Settings
-from pipelines.store.connection import create_schema, open_store, resolve_db_path
-from pipelines.store.load import load_tables, removed_by, stored_keys
+from pipelines.store.connection import open_store, resolve_db_path
+from pipelines.store.load import load_tables, removed_by
 from pipelines.store.rows import log_rejected_import
-from pipelines.store.undo import Described, describe, memory_copy
+from pipelines.store.stored import dry_store, keys_held
+from pipelines.store.undo import Described, describe
+from pipelines.understanding import Understanding, headline, review
 from pipelines.validate import validate
 
 __all__ = [
@@ -61,13 +62,6 @@ __all__ = [
 Progress = Callable[[str], None]
 
 
-def headline(recognised: list[str], not_scored: dict[str, int]) -> list[str]:
-    """What an import report opens with: the tools recognised, then what is not scored."""
-    lines = [recognised_line(tool) for tool in dict.fromkeys(recognised)]  # once per tool
-    line = not_scored_line(not_scored)
-    return [*lines, line] if line else lines
-
-
 @dataclass
 class IngestReport:
     ok: bool
@@ -83,6 +77,7 @@ class IngestReport:
     as_of: date | None = None  # the day its value changes are dated (None: the import's day)
     described: Described | None = None  # what the load changed (or, dry, would change)
     source_files: list[str] = field(default_factory=list)
+    understanding: Understanding | None = None  # what the reader made of the files
 
     @property
     def headline(self) -> list[str]:
@@ -105,6 +100,7 @@ class Prepared:
     # A flat sheet with a date per row (`Last updated`) and no check-in table: its dated
     # values extend the stored history instead of replacing it (see `load_tables`).
     dated_snapshot: bool = False
+    understanding: Understanding | None = None  # what the reader made of the files
 
     @property
     def headline(self) -> list[str]:
@@ -164,18 +160,6 @@ def read_sources(
     return recognise(sources, named)  # other tools' exports, outlines and JSON documents
 
 
-def _stored(
-    db: Path | str | None, conn: duckdb.DuckDBPyConnection | None = None
-) -> dict[str, pd.DataFrame]:
-    if conn is not None:
-        return stored_keys(conn)
-    path = resolve_db_path(db)
-    if not path.exists():
-        return stored_keys(None)
-    with open_store(path, read_only=True) as conn:
-        return stored_keys(conn)
-
-
 def prepare(
     sources: Sources,
     mapping: Mapping,
@@ -186,8 +170,9 @@ def prepare(
     """Apply the mapping, derive missing cycles and teams, and validate against the store
     (`conn`, when given: the in-memory copy a dry run of several snapshots loads into)."""
     canonical = apply_mapping(sources.tables, mapping)
-    stored = _stored(db, conn)
+    stored = keys_held(db, conn)
     derive_missing(canonical, stored)
+    adopt_orphans(canonical, stored)  # key results with no objective: under a holder
     removals = removed_by(canonical.tables, stored)
     remaining = dict(stored)
     remaining["objectives"] = stored["objectives"][
@@ -199,6 +184,9 @@ def prepare(
     validate(canonical, remaining)
     problems = [*sources.problems, *(mapping_file.problems if mapping_file else [])]
     problems += canonical.problems
+    unmapped = unmapped_columns(sources.tables, mapping)
+    checks, understood = review(canonical, sources.tables, mapping, problems, unmapped)
+    problems += checks
     if not canonical.tables and not count_errors(problems):
         message = "no OKR table found: map its columns (a mapping file or the Data page)"
         files_read = sorted({s.file for s in sources.tables}) or ["(no files)"]
@@ -208,26 +196,15 @@ def prepare(
     return Prepared(
         canonical,
         sort_problems(problems),
-        unmapped_columns(sources.tables, mapping),
+        unmapped,
         removals,
         files,
         [*sources.notes, *canonical.notes],
         list(sources.recognised),
         dict(sources.not_scored),
         dated_snapshot="flat" in roles and "check_ins" not in roles,
+        understanding=understood,
     )
-
-
-def dry_store(db: Path | str | None) -> duckdb.DuckDBPyConnection:
-    """An in-memory copy of the store (an empty one when there is none) for a dry run to
-    load into: what it changes there is what the load would change."""
-    path = resolve_db_path(db)
-    if path.exists():
-        with open_store(path, read_only=True) as conn:
-            return memory_copy(conn)
-    mem = duckdb.connect()
-    create_schema(mem)
-    return mem
 
 
 def load(
@@ -255,6 +232,7 @@ def load(
         archived=prepared.archived,
         as_of=as_of,
         source_files=prepared.source_files,
+        understanding=prepared.understanding,
     )
     if dry_run:
         if prepared.ok:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipelines.arrow import per_distinct
+from pipelines.map.setaside import set_aside_unreadable
 from pipelines.map.values import (
     MILESTONE_WORDS,
     Parsed,
@@ -204,8 +205,9 @@ def typed_source(
         canonical.refs[(source.label, name)] = source.ref(header)
         parsed = parse_column(source.data[header], name, source.decimal_hint)
         out[name] = parsed.values
-        canonical.report(out, parsed.errors.notna(), name, parsed.errors)
-        canonical.report(out, parsed.warnings.notna(), name, parsed.warnings, "warning")
+        errors, warnings = set_aside_unreadable(name, parsed.errors, parsed.warnings)
+        canonical.report(out, errors.notna(), name, errors)
+        canonical.report(out, warnings.notna(), name, warnings, "warning")
         if parsed.note:
             canonical.notes.append(f"{source.label}: {source.ref(header)}: {parsed.note}")
     for name in MULTI_VALUED:
