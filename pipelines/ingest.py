@@ -32,6 +32,7 @@ from pipelines.map.mapping import (
 from pipelines.map.profiles import recognise
 from pipelines.map.synonyms import normalise_header
 from pipelines.problems import Problem, count_errors, sort_problems
+from pipelines.read.collections import unused_collections
 from pipelines.read.files import expand_paths, read_files
 from pipelines.read.sources import Sources
 from pipelines.settings import Settings
@@ -157,7 +158,9 @@ def read_sources(
         if (mapping_file)
         else set()
     )
-    return recognise(sources, named)  # other tools' exports, outlines and JSON documents
+    sources = recognise(sources, named)  # other tools' exports, outlines and JSON documents
+    sources.problems += unused_collections(files, sources.tables)
+    return sources
 
 
 def prepare(

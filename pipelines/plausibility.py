@@ -14,7 +14,7 @@ import pandas as pd
 
 from pipelines.map.canonical import Canonical
 from pipelines.map.mapping import Mapping, loaded_columns
-from pipelines.map.values import parse_date, text_cells
+from pipelines.map.values import parse_date, parse_text, text_cells
 from pipelines.problems import Problem, row_ranges
 from pipelines.read.sources import SourceTable
 
@@ -33,7 +33,7 @@ SCORED_FIELDS = (
 UNREADABLE = ("is not a number", "is not a score", "set aside: not a number")
 # Header words of columns worth mapping, by what they would feed.
 LOOKS_LIKE = {
-    "a parent or alignment": ("parent", "align", "aligned", "alignment", "contributes",
+    "a parent or alignment": ("parent", "align", "aligns", "aligned", "alignment", "contributes",
                               "supports", "linked", "child"),
     "a date": ("date", "due", "deadline", "updated", "modified", "created", "when"),
     "an owner": ("owner", "owners", "assignee", "responsible", "accountable", "lead", "dri"),
@@ -130,7 +130,7 @@ def restarting_numbers(sources: list[SourceTable], mapping: Mapping) -> list[Pro
             header = columns.get(field)
             if header is None or header not in source.data:
                 continue
-            text = text_cells(source.data[header])
+            text = parse_text(source.data[header]).values  # typed numbers too, as text
             present = text.notna()
             numbers = _numbers(text[present])
             what = "objective" if field.startswith("objectives") else "key result"
@@ -149,7 +149,7 @@ def restarting_numbers(sources: list[SourceTable], mapping: Mapping) -> list[Pro
             for word, scope in _scopes(source, columns, field):
                 if scope == header:
                     continue
-                pairs = pd.DataFrame({"id": text, "scope": text_cells(source.data[scope])})
+                pairs = pd.DataFrame({"id": text, "scope": parse_text(source.data[scope]).values})
                 pairs = pairs[present & pairs["scope"].notna()]
                 spread = pairs.groupby("id")["scope"].nunique()
                 repeated = spread[spread > 1]
@@ -178,7 +178,7 @@ def _repeated_across_sheets(sources: list[SourceTable], mapping: Mapping) -> lis
                 continue
             if header not in source.data:
                 continue
-            text = text_cells(source.data[header]).dropna()
+            text = parse_text(source.data[header]).values.dropna()
             if _numbers(text) is None:
                 continue
             ids = set(text)

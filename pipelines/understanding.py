@@ -122,11 +122,11 @@ def structure(canonical: Canonical) -> list[Branch]:
     )
     cycles, teams = _names(canonical, "cycles", "cycle_id"), _names(canonical, "teams", "team_id")
     frame = pd.DataFrame({
-        "cycle": objectives["cycle_id"].astype("str").map(lambda c: cycles.get(c, c))
-                 .fillna(NO_CYCLE),
-        "team": objectives["team_id"].astype("str").map(lambda t: teams.get(t, t))
-                .fillna(NO_TEAM),
-        "krs": objectives["objective_id"].map(per_objective).fillna(0).astype(int),
+        "cycle": [cycles.get(str(c), str(c)) if _given(c) else NO_CYCLE
+                  for c in objectives["cycle_id"]],
+        "team": [teams.get(str(t), str(t)) if _given(t) else NO_TEAM
+                 for t in objectives["team_id"]],
+        "krs": objectives["objective_id"].map(per_objective).fillna(0).astype(int).to_numpy(),
     })  # fmt: skip
     out = []
     for cycle, part in frame.groupby("cycle", sort=True):
@@ -225,7 +225,16 @@ def understand(
         loaded=loaded,
         set_aside=len(located) + sum(1 for p in aside if p.row is None),
         set_aside_lines=[str(g) for g in group_problems(aside)],
-        not_used=not_used(unmapped),
+        not_used=not_used(
+            [
+                *unmapped,
+                *(
+                    f"{p.file}: {p.message.split(' was ', 1)[0]}"
+                    for p in problems
+                    if p.message.startswith("collection `")
+                ),
+            ]
+        ),
         checks=[str(g) for g in group_problems(checks)],
     )
 
