@@ -78,8 +78,8 @@ def test_key_result_ids_repeating_across_objectives_are_a_warning(tmp_path: Path
 
 
 def test_ids_numbered_per_sheet_repeat_across_sheets(tmp_path: Path) -> None:
-    header = ["Quarter", "Objective ID", "Objective", "Key Result"]
-    sheets = {
+    header: list[object] = ["Quarter", "Objective ID", "Objective", "Key Result"]
+    sheets: dict[str, list[list[object]]] = {
         team: [header, *[["2026-Q1", n, f"{team} {n}", f"{team} result {n}"] for n in (1, 2)]]
         for team in ("Sales", "Support")
     }
