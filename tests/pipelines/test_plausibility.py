@@ -78,11 +78,11 @@ def test_key_result_ids_repeating_across_objectives_are_a_warning(tmp_path: Path
 
 
 def test_ids_numbered_per_sheet_repeat_across_sheets(tmp_path: Path) -> None:
-    header: list[object] = ["Quarter", "Objective ID", "Objective", "Key Result"]
-    sheets: dict[str, list[list[object]]] = {
-        team: [header, *[["2026-Q1", n, f"{team} {n}", f"{team} result {n}"] for n in (1, 2)]]
-        for team in ("Sales", "Support")
-    }
+    def sheet(team: str) -> list[list[object]]:
+        rows: list[list[object]] = [["Quarter", "Objective ID", "Objective", "Key Result"]]
+        return rows + [["2026-Q1", n, f"{team} {n}", f"{team} result {n}"] for n in (1, 2)]
+
+    sheets = {team: sheet(team) for team in ("Sales", "Support")}
     report = ingest(tmp_path, write_xlsx(tmp_path / "okrs.xlsx", sheets))
     assert (
         "okrs.xlsx:Support:1:B (Objective ID): warning: 2 id(s) of this sheet are also ids of "
