@@ -46,7 +46,8 @@ def _listed(items: list[str], most: int) -> str:
 
 
 def structure_lines(understood: Understanding) -> list[str]:
-    """`understood: 2 cycles, 5 teams, 12 objectives, 40 key results`, then a line per cycle."""
+    """`understood: 2 cycles, 5 teams, 12 objectives, 40 key results (…)`, then a line per
+    cycle: `2026-Q1 2/3: Sales 1/2, Support 1/1` (objectives/key results)."""
     branches = understood.structure
     if not branches:
         return ["understood: no objectives"]
@@ -57,12 +58,12 @@ def structure_lines(understood: Understanding) -> list[str]:
         "understood: "
         + ", ".join([counted(len(branches), "cycle"), counted(len(teams), "team"),
                      counted(objectives, "objective"), counted(krs, "key result")])
+        + " (objectives/key results per cycle and team, archived ones out):"
     ]  # fmt: skip
     for branch in branches[:MOST_CYCLES]:
         per_team = [f"{_short(t, 30)} {o}/{k}" for t, (o, k) in branch.teams.items()]
         lines.append(
-            f"  {_short(branch.cycle, 30)}: {branch.objectives} objectives, "
-            f"{branch.key_results} key results; per team (objectives/key results): "
+            f"  {_short(branch.cycle, 30)} {branch.objectives}/{branch.key_results}: "
             + _listed(per_team, MOST_TEAMS)
         )
     if len(branches) > MOST_CYCLES:

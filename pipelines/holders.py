@@ -10,6 +10,8 @@ holder in (the import names none), the key results stay errors, as before.
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 import pandas as pd
 
 from pipelines.arrow import isin
@@ -22,6 +24,10 @@ HOLDER_PREFIX = "(no objective) "
 
 def holder_title(where: str) -> str:
     return HOLDER_TITLE.format(where=where)
+
+
+def is_holder(objective_id: str) -> bool:
+    return objective_id.startswith(HOLDER_PREFIX)
 
 
 def _known_objectives(canonical: Canonical, stored: dict[str, pd.DataFrame]) -> pd.Series:
@@ -68,7 +74,8 @@ def adopt_orphans(canonical: Canonical, stored: dict[str, pd.DataFrame]) -> None
         if cycle is None:
             continue
         source = canonical.sources.get(label)
-        where = label if source is None else ":".join(p for p in (source.file, source.sheet) if p)
+        parts = (PurePath(source.file).name, source.sheet) if source else (label,)
+        where = ":".join(p for p in parts if p)
         mine = orphan & (krs["_source"] == label)
         title = holder_title(where)
         named = krs["objective_id"].where(mine).dropna().astype("str")

@@ -12,6 +12,7 @@ import re
 
 import pandas as pd
 
+from pipelines.holders import is_holder
 from pipelines.map.canonical import Canonical
 from pipelines.map.mapping import Mapping, loaded_columns
 from pipelines.map.values import parse_date, parse_text, text_cells
@@ -85,8 +86,8 @@ def crowded_objectives(canonical: Canonical) -> list[Problem]:
     rows = titled.to_dict("index")
     for objective_id, n in crowded.items():
         row = rows.get(str(objective_id))
-        if row is None:
-            continue
+        if row is None or is_holder(str(objective_id)):
+            continue  # a holder of key results without an objective is said as such
         source = canonical.sources.get(str(row["_source"]))
         message = (
             f'objective "{row["title"]}" collects {n} key results, {n / median:.0f} times the '

@@ -30,7 +30,8 @@ def fed_frame(understood: Understanding) -> pd.DataFrame:
 
 def show_understanding(understood: Understanding | None) -> None:
     """Counts per cycle and team, sample objectives as a small tree, the columns that fed
-    each field, what was not used, and "N to load, M set aside"."""
+    each field and "N to load, M set aside" (the columns not used are listed with the
+    problems, as before)."""
     if understood is None:
         return
     st.subheader("What was understood")
@@ -53,11 +54,5 @@ def show_understanding(understood: Understanding | None) -> None:
         st.markdown("\n".join([head, *krs_lines]))
     with st.expander("Which column fed each field"):
         tables.show(fed_frame(understood), "understood_fields")
-    if understood.not_used:
-        st.markdown("**Not used** (map them above to keep them):")
-        st.markdown("\n".join(
-            f"- {md(source)}: {md(', '.join(columns))}"
-            for source, columns in understood.not_used.items()
-        ))  # fmt: skip
     for line in understood.checks:
         st.warning(md(line))

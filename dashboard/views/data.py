@@ -135,7 +135,7 @@ def _show_report(prepared: Prepared) -> None:
             )
             + " no longer in it will be removed."
         )
-    if prepared.unmapped and prepared.understanding is None:
+    if prepared.unmapped:
         st.markdown("**Columns not loaded** (map them above to keep them):")
         st.markdown("\n".join(f"- {md_code(c)}" for c in prepared.unmapped))
     if prepared.notes:

@@ -231,15 +231,9 @@ def split_items(items: Items) -> Split:
         objectives["id"] = given.where(given.notna(), derived)
     ids = dict(zip(objectives.index, objectives["id"].astype("str"), strict=True))
     krs["objective_row"] = [_objective_above(r, kind, first_parent) for r in krs.index]
-    orphans = krs[krs["objective_row"].isna()]
-    if len(orphans):
-        listed = ", ".join(str(r) for r in orphans.index[:10])
-        message = (
-            f"{counted(len(orphans), 'key result')} with no objective above them ({unit}s {listed})"
-        )
-        out.problems.append(Problem(src.file, src.sheet, None, None, message))
-        krs = krs[krs["objective_row"].notna()]
-    krs["objective_id"] = [ids[int(r)] for r in krs["objective_row"]]
+    # a key result with no objective above it keeps none: `pipelines.holders` puts it under
+    # its file's holder objective, listed (issue 21)
+    krs["objective_id"] = [None if pd.isna(r) else ids[int(r)] for r in krs["objective_row"]]
     if "id" not in krs or krs["id"].isna().any():
         derived = stable_ids("KR-", [krs["objective_id"], krs["title"]])
         given = krs.get("id", pd.Series(pd.NA, index=krs.index, dtype="object"))

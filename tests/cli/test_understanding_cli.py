@@ -40,9 +40,9 @@ def test_dry_run_prints_what_was_understood_first(okrs: Path, tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     out = result.stdout.splitlines()
     assert out[:6] == [
-        "understood: 1 cycle, 2 teams, 2 objectives, 3 key results",
-        "  2026-Q1: 2 objectives, 3 key results; per team (objectives/key results): "
-        "Sales 1/2, Support 1/1",
+        "understood: 1 cycle, 2 teams, 2 objectives, 3 key results (objectives/key results "
+        "per cycle and team, archived ones out):",
+        "  2026-Q1 2/3: Sales 1/2, Support 1/1",
         "  e.g. Grow revenue  [Sales, 2026-Q1; okrs.csv:2]",
         "       - Close 20 deals",
         "       - Sign 3 partners",
