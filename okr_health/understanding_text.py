@@ -9,7 +9,7 @@ count of the rest, so that any file's report stays short.
 from __future__ import annotations
 
 from pipelines.store.schema import counted
-from pipelines.understanding import Understanding
+from pipelines.understanding import NO_TEAM, Understanding
 
 MOST_CYCLES = 3  # cycle lines shown
 MOST_TEAMS = 4  # teams named per cycle
@@ -51,7 +51,7 @@ def structure_lines(understood: Understanding) -> list[str]:
     branches = understood.structure
     if not branches:
         return ["understood: no objectives"]
-    teams = {t for b in branches for t in b.teams}
+    teams = {t for b in branches for t in b.teams if t != NO_TEAM}
     objectives = sum(b.objectives for b in branches)
     krs = sum(b.key_results for b in branches)
     lines = [
@@ -62,9 +62,10 @@ def structure_lines(understood: Understanding) -> list[str]:
     ]  # fmt: skip
     for branch in branches[:MOST_CYCLES]:
         per_team = [f"{_short(t, 30)} {o}/{k}" for t, (o, k) in branch.teams.items()]
+        named = set(branch.teams) != {NO_TEAM}  # a file without teams: no list of them
         lines.append(
-            f"  {_short(branch.cycle, 30)} {branch.objectives}/{branch.key_results}: "
-            + _listed(per_team, MOST_TEAMS)
+            f"  {_short(branch.cycle, 30)} {branch.objectives}/{branch.key_results}"
+            + (": " + _listed(per_team, MOST_TEAMS) if named else "")
         )
     if len(branches) > MOST_CYCLES:
         lines.append(f"  … and {counted(len(branches) - MOST_CYCLES, 'more cycle')}")
