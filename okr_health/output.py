@@ -73,6 +73,7 @@ def json_report(report: IngestReport) -> dict[str, object]:
         if described is not None
         else None,
         "problems": [problem_record(p) for p in report.problems],
+        "understanding": report.understanding.record() if report.understanding else None,
     }
 
 

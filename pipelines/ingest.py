@@ -17,12 +17,12 @@ import pandas as pd
 
 from pipelines.arrow import prefer_jemalloc
 from pipelines.asof import date_in_titles, snapshot_groups
+from pipelines.holders import adopt_orphans
 from pipelines.map.apply import apply_mapping
 from pipelines.map.canonical import LOCATION, Canonical, archived_counts
 from pipelines.map.consumed import still_unused
 from pipelines.map.cycle_hints import CycleHints, Guess
 from pipelines.map.derive import derive_missing
-from pipelines.map.hierarchy import not_scored_line
 from pipelines.map.mapping import (
     Mapping,
     MappingFile,
@@ -32,17 +32,19 @@ from pipelines.map.mapping import (
     unmapped_columns,
 )
 from pipelines.map.profiles import recognise
-from pipelines.map.profiles.common import recognised_line
 from pipelines.map.synonyms import normalise_header
 from pipelines.map.untitled import name_untitled
 from pipelines.problems import Problem, count_errors, sort_problems
+from pipelines.read.collections import unused_collections
 from pipelines.read.files import expand_paths, read_files
 from pipelines.read.sources import Sources
 from pipelines.settings import Settings
-from pipelines.store.connection import create_schema, open_store, resolve_db_path
-from pipelines.store.load import load_tables, removed_by, stored_keys
+from pipelines.store.connection import open_store, resolve_db_path
+from pipelines.store.load import load_tables, removed_by
 from pipelines.store.rows import log_rejected_import
-from pipelines.store.undo import Described, describe, memory_copy
+from pipelines.store.stored import dry_store, keys_held
+from pipelines.store.undo import Described, describe
+from pipelines.understanding import Understanding, headline, review
 from pipelines.validate import validate
 
 __all__ = [
@@ -64,17 +66,6 @@ __all__ = [
 Progress = Callable[[str], None]
 
 
-def headline(
-    recognised: list[str], not_scored: dict[str, int], guessed: Guess | None = None
-) -> list[str]:
-    """What an import report opens with: the cycle guessed for a file naming none, the tools
-    recognised, then what is not scored."""
-    lines = [guessed.line] if guessed else []
-    lines += [recognised_line(tool) for tool in dict.fromkeys(recognised)]  # once per tool
-    line = not_scored_line(not_scored)
-    return [*lines, line] if line else lines
-
-
 @dataclass
 class IngestReport:
     ok: bool
@@ -91,6 +82,7 @@ class IngestReport:
     described: Described | None = None  # what the load changed (or, dry, would change)
     source_files: list[str] = field(default_factory=list)
     guessed: Guess | None = None  # the cycle loaded into when the files name none
+    understanding: Understanding | None = None  # what the reader made of the files
 
     @property
     def headline(self) -> list[str]:
@@ -114,6 +106,7 @@ class Prepared:
     # values extend the stored history instead of replacing it (see `load_tables`).
     dated_snapshot: bool = False
     guessed: Guess | None = None  # the cycle loaded into when the files name none
+    understanding: Understanding | None = None  # what the reader made of the files
 
     @property
     def headline(self) -> list[str]:
@@ -171,19 +164,9 @@ def read_sources(
         else set()
     )
     sources = name_untitled(sources)  # a title column with no header of its own
-    return recognise(sources, named)  # other tools' exports, outlines and JSON documents
-
-
-def _stored(
-    db: Path | str | None, conn: duckdb.DuckDBPyConnection | None = None
-) -> dict[str, pd.DataFrame]:
-    if conn is not None:
-        return stored_keys(conn)
-    path = resolve_db_path(db)
-    if not path.exists():
-        return stored_keys(None)
-    with open_store(path, read_only=True) as conn:
-        return stored_keys(conn)
+    sources = recognise(sources, named)  # other tools' exports, outlines and JSON documents
+    sources.problems += unused_collections(files, sources.tables)
+    return sources
 
 
 def prepare(
@@ -200,8 +183,9 @@ def prepare(
     `cycle` names the cycle of sheets that name none (else the quarter of `as_of` or today)."""
     hints = CycleHints(given=cycle, titles=sources.titles, day=as_of)
     canonical = apply_mapping(sources.tables, mapping, hints)
-    stored = _stored(db, conn)
+    stored = keys_held(db, conn)
     derive_missing(canonical, stored)
+    adopt_orphans(canonical, stored)  # key results with no objective: under a holder
     removals = removed_by(canonical.tables, stored)
     remaining = dict(stored)
     remaining["objectives"] = stored["objectives"][
@@ -213,6 +197,13 @@ def prepare(
     validate(canonical, remaining)
     problems = [*sources.problems, *(mapping_file.problems if mapping_file else [])]
     problems += canonical.problems
+    unmapped = still_unused(
+        sources.tables,
+        mapping,
+        [c for c in unmapped_columns(sources.tables, mapping) if c not in canonical.read_columns],
+    )
+    checks, understood = review(canonical, sources.tables, mapping, problems, unmapped)
+    problems += checks
     if not canonical.tables and not count_errors(problems):
         message = "no OKR table found: map its columns (a mapping file or the Data page)"
         files_read = sorted({s.file for s in sources.tables}) or ["(no files)"]
@@ -222,15 +213,7 @@ def prepare(
     return Prepared(
         canonical,
         sort_problems(problems),
-        still_unused(
-            sources.tables,
-            mapping,
-            [
-                c
-                for c in unmapped_columns(sources.tables, mapping)
-                if c not in canonical.read_columns
-            ],
-        ),
+        unmapped,
         removals,
         files,
         [*sources.notes, *canonical.notes],
@@ -238,19 +221,8 @@ def prepare(
         dict(sources.not_scored),
         dated_snapshot="flat" in roles and "check_ins" not in roles,
         guessed=canonical.guessed,
+        understanding=understood,
     )
-
-
-def dry_store(db: Path | str | None) -> duckdb.DuckDBPyConnection:
-    """An in-memory copy of the store (an empty one when there is none) for a dry run to
-    load into: what it changes there is what the load would change."""
-    path = resolve_db_path(db)
-    if path.exists():
-        with open_store(path, read_only=True) as conn:
-            return memory_copy(conn)
-    mem = duckdb.connect()
-    create_schema(mem)
-    return mem
 
 
 def load(
@@ -279,6 +251,7 @@ def load(
         as_of=as_of,
         source_files=prepared.source_files,
         guessed=prepared.guessed,
+        understanding=prepared.understanding,
     )
     if dry_run:
         if prepared.ok:

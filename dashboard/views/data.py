@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard import access, state, tables
 from dashboard.sections import history as history_parts
+from dashboard.sections.understanding import show_understanding
 from dashboard.text import md, md_code
 from pipelines.ingest import Prepared, load, prepare, read_sources
 from pipelines.map.canonical import archived_words
@@ -232,6 +233,7 @@ if files:
             prepared = prepare(sources, chosen, db, file_for_checks, cycle=cycle)
     except StoreBusy as exc:
         state.show_busy(exc)
+    show_understanding(prepared.understanding)  # before the problems found in it
     st.subheader("Validation")
     _show_report(prepared)
     as_of = history_parts.as_of_field(files, sources.titles)

@@ -22,6 +22,7 @@ from pipelines.map.identity_text import (
 )
 from pipelines.map.owners import first_owner, several_owners
 from pipelines.map.sane_numbers import bounded
+from pipelines.map.setaside import set_aside_unreadable
 from pipelines.map.units import with_units
 from pipelines.map.values import (
     MILESTONE_WORDS,
@@ -225,8 +226,9 @@ def typed_source(
             out[name] = identity_keys(parsed.values, is_id_field(name))
             twins = identity_collisions(parsed.values, out[name])
             canonical.report(out, twins.notna(), name, twins, "warning")
-        canonical.report(out, parsed.errors.notna(), name, parsed.errors)
-        canonical.report(out, parsed.warnings.notna(), name, parsed.warnings, "warning")
+        errors, warnings = set_aside_unreadable(name, parsed.errors, parsed.warnings)
+        canonical.report(out, errors.notna(), name, errors)
+        canonical.report(out, warnings.notna(), name, warnings, "warning")
         if parsed.note:
             canonical.notes.append(f"{source.label}: {source.ref(header)}: {parsed.note}")
     with_units(out, source.data, columns)  # `4.3 sec`: the unit kept beside the number
