@@ -4,6 +4,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Test processes: one per core (pytest-xdist); a test file stays in one process, so its
+# module fixtures are built once. `make test TEST_WORKERS=0` runs everything in one process.
+TEST_WORKERS ?= auto
+# apt waits for another apt or dpkg (an unattended upgrade, a second `make`) to let go of its
+# lock instead of failing at once; `update` is retried for the lists' lock as well.
+APT    := $(SUDO) apt-get -o DPkg::Lock::Timeout=600
 
 .PHONY: run test install browser demo lint bench bench-l bench-load clean
 
@@ -14,7 +20,7 @@ run: install  ## install, write the demo company if the store is empty, open the
 test: install browser  ## install, then run every test (unit, pages, real browser)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 install: $(STAMP)
 
@@ -27,8 +33,8 @@ $(STAMP): pyproject.toml
 
 browser:  ## Debian's Chromium for the browser tests (Playwright cannot download its own here), and nginx for the proxy test
 	@{ command -v chromium && { command -v nginx || test -x /usr/sbin/nginx; }; } >/dev/null 2>&1 || { \
-	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium nginx >/dev/null; }
+	  for try in 1 2 3; do $(APT) update -qq && break; sleep 20; done && \
+	  DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq chromium nginx >/dev/null; }
 
 demo: install
 	$(BIN)/okr-health demo

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from dashboard.memo import memoized
 from exports.plot_text import literal_text
-from metrics.bands import BAND_COLORS, BAND_LABELS, BANDS, SWEET_SPOT, band_of
+from metrics.bands import BAND_COLORS, BANDS, band_labels, band_of, score_bands
 
 BIN_WIDTH = 0.1
 
@@ -46,8 +46,9 @@ def score_histogram(scores: pd.Series) -> pd.DataFrame:
 @memoized()
 @literal_text
 def distribution_figure(histogram: pd.DataFrame, title: str) -> go.Figure:
-    """Bars of the score histogram coloured by band, with the 0.6–0.7 sweet spot shaded."""
+    """Bars of the score histogram coloured by band, with the sweet spot shaded."""
     fig = go.Figure()
+    labels = band_labels()
     for band in BANDS:
         part = histogram[histogram["band"] == band]
         if part.empty:
@@ -56,7 +57,7 @@ def distribution_figure(histogram: pd.DataFrame, title: str) -> go.Figure:
             x=part["lower"] + np.where(part["lower"] < 1.0, BIN_WIDTH / 2, 0.0),
             y=part["count"],
             width=BIN_WIDTH * 0.95,
-            name=BAND_LABELS[band],
+            name=labels[band],
             marker_color=BAND_COLORS[band],
             customdata=part["bin"],
             hovertemplate="score %{customdata}: %{y}<extra></extra>",
@@ -82,7 +83,7 @@ def band_share_frame(scores: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "band": list(BANDS),
-            "label": [BAND_LABELS[b] for b in BANDS],
+            "label": list(band_labels().values()),
             "count": counts.to_numpy(dtype=int),
             "share": (counts / total).to_numpy() if total else np.zeros(len(BANDS)),
         }
@@ -94,14 +95,15 @@ PATTERN_COLORS = {"sandbagging": "#4575b4", "over-ambitious": "#d7301f", "": "#9
 
 
 def _sweet_band(fig: go.Figure, axis: str = "x", label: bool = False) -> None:
-    """Shade the 0.6–0.7 sweet spot across the score axis (`x` or `y`)."""
+    """Shade the sweet spot in force across the score axis (`x` or `y`)."""
+    low, high = score_bands().sweet_spot
     shade = dict(fillcolor=BAND_COLORS["sweet"], opacity=0.12, line_width=0)
     if label:
         shade.update(annotation_text="sweet spot", annotation_position="top left")
     if axis == "x":
-        fig.add_vrect(x0=SWEET_SPOT[0], x1=SWEET_SPOT[1], **shade)
+        fig.add_vrect(x0=low, x1=high, **shade)
     else:
-        fig.add_hrect(y0=SWEET_SPOT[0], y1=SWEET_SPOT[1], **shade)
+        fig.add_hrect(y0=low, y1=high, **shade)
 
 
 @memoized()

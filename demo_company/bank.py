@@ -19,9 +19,27 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-# Key-result kinds (indices into schema.KR_TYPES); ACTIVITY is an increase KR worded as a task.
+from pipelines.kr_types import KrType
+
+# Key-result kinds of the templates, as small codes the generator computes on with numpy
+# (their names are bank.toml's words); ACTIVITY is an increase KR worded as a task.
 INC, DEC, RNG, MIL, BAS, ACTIVITY = range(6)
 KIND_NAMES = ("increase", "decrease", "range", "milestone", "baseline", "activity")
+# The key-result type each kind is stored as, by name (never by a position in a tuple).
+KIND_TYPES = {
+    INC: KrType.INCREASE,
+    DEC: KrType.DECREASE,
+    RNG: KrType.RANGE,
+    MIL: KrType.MILESTONE,
+    BAS: KrType.BASELINE,
+    ACTIVITY: KrType.INCREASE,
+}
+
+
+def kr_types_of(kinds: NDArray[np.int64]) -> NDArray[np.object_]:
+    """The stored `kr_type` of each kind code: "increase" for INC and for ACTIVITY, …"""
+    names = np.array([KIND_TYPES[k].value for k in range(len(KIND_NAMES))], dtype=object)
+    return names[kinds]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The deterministic demo company, Acme Corp (SPEC §3, §5, §6): the public entry.
+"""The deterministic demo company, Acme Corp (docs/model.md): the public entry.
 
 `generate_demo()` builds four quarterly cycles of OKRs for one company, six departments and
 about thirty teams, with weekly check-ins, and returns the canonical tables together with the

@@ -19,11 +19,11 @@ from demo_company.bank import (
     METRIC_COUNT,
     METRIC_START,
     RNG,
+    kr_types_of,
 )
 from demo_company.checkins import STALE_DAYS, check_in_counts, first_check_in
 from demo_company.objectives import Objectives
 from demo_company.shape import AMBITIOUS, NORMAL, Cycle, Special, Unit
-from pipelines.store import schema
 
 TYPE_SHARES = np.array([0.40, 0.23, 0.10, 0.19, 0.08])  # increase … baseline
 
@@ -210,9 +210,7 @@ def key_results_frame(kr: pd.DataFrame, cycles: list[Cycle]) -> pd.DataFrame:
             "kr_id": kr["kr_id"],
             "objective_id": kr["objective_id"],
             "title": kr["title"],
-            "kr_type": np.array(schema.KR_TYPES, dtype=object)[
-                np.where(kind == ACTIVITY, INC, kind)
-            ],
+            "kr_type": kr_types_of(kind),
             "owner": kr["owner"],
             "unit": kr["unit_name"].where(kr["unit_name"].notna(), None),
             "start_value": kr["start"].where(~kr["missing_start"]).astype(float),

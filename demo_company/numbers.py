@@ -272,7 +272,8 @@ def _hand_over(
 
 
 def _kr_scores(key_results: pd.DataFrame) -> pd.Series:
-    """A plain SPEC §5 score per key result from current_value (no grades, no strict links)."""
+    """A plain score (docs/scoring.md, "Key-result types") per key result from current_value (no
+    grades, no strict links)."""
     kr = key_results.set_index("kr_id")
     current = kr["current_value"]
     start, target = kr["start_value"].fillna(0.0), kr["target_value"]

@@ -1,5 +1,5 @@
-"""Exports: the closing-meeting pack (SPEC §7.4) assembled from a Dataset, written as Excel or
-as one standalone HTML page.
+"""Exports: the closing-meeting pack (docs/pages.md, "The closing pack") assembled from a Dataset,
+written as Excel or as one standalone HTML page.
 
 `closing_pack` assembles the tables (pure pandas); `excel` and `html` only lay them out.
 """

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from exports.findings import closing_findings
-from exports.pack_columns import COLUMNS, COMPARED, HEADLINE, Col
+from exports.pack_columns import COLUMNS, COMPARED, HEADLINE, Col, headline_figures
 from exports.pack_units import (
     PackError,
     known_units,
@@ -27,7 +27,7 @@ from exports.pack_units import (
     resolve_unit,
     unit_team_ids,
 )
-from metrics.bands import BAND_LABELS, BANDS, band_of, sweet_spot_share
+from metrics.bands import BANDS, band_labels, band_of, sweet_spot_share
 from metrics.movement import cycle_midpoints, movement_since_midcycle
 from metrics.report import HealthReport, analyse
 from metrics.rollups import attach_units
@@ -65,7 +65,7 @@ class ClosingPack:
     def headline_frame(self) -> pd.DataFrame:
         """The headline figures as rows: key, figure (label), kind, value."""
         return pd.DataFrame(
-            [(k, label, kind, self.headline.get(k)) for k, label, kind in HEADLINE],
+            [(k, label, kind, self.headline.get(k)) for k, label, kind in headline_figures()],
             columns=["key", "figure", "kind", "value"],
         )
 
@@ -92,7 +92,7 @@ def _figures(objectives: pd.DataFrame, key_results: pd.DataFrame) -> dict[str, A
 
 def _comparison(unit: dict[str, Any], company: dict[str, Any]) -> pd.DataFrame:
     rows = []
-    for key, label, kind in HEADLINE:
+    for key, label, kind in headline_figures():
         if key not in COMPARED:
             continue
         a, b = unit.get(key), company.get(key)
@@ -107,7 +107,7 @@ def _band_table(kr_scores: pd.Series, objective_scores: pd.Series) -> pd.DataFra
     frame = pd.DataFrame(
         {
             "band": list(BANDS),
-            "label": [BAND_LABELS[b] for b in BANDS],
+            "label": list(band_labels().values()),
             "key_results": kr.to_numpy(dtype="int64"),
             "objectives": ob.to_numpy(dtype="int64"),
         }
@@ -313,5 +313,6 @@ def _day(values: pd.Series) -> date | None:
 
 __all__ = [  # the parts, for callers that knew them here
     "COLUMNS", "COMPARED", "HEADLINE", "ClosingPack", "Col", "PackError", "build_closing_pack",
+    "headline_figures",
     "known_units", "resolve_cycle", "resolve_unit", "unit_team_ids",
 ]  # fmt: skip

@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from exports.closing_pack import COLUMNS, ClosingPack, Col
 from exports.spreadsheet_safe import FORMULA_START
-from metrics.bands import BAND_COLORS, BANDS
+from metrics.bands import BAND_COLORS, BANDS, ScoreBands, number, score_bands
 
 NUMBER_FORMATS = {
     "score": "0.00",
@@ -165,16 +165,9 @@ def _band_rules_by_text(ws: Worksheet, cells: str, band_cell: str) -> None:
 
 
 def _band_rules_by_score(ws: Worksheet, cells: str, first: str) -> None:
-    """Colour score cells by the band their value falls in (SPEC §5 bands)."""
-    s = f"ROUND({first},9)"
-    tests = {
-        "low": f"{s}<0.4",
-        "mid": f"AND({s}>=0.4,{s}<0.6)",
-        "sweet": f"AND({s}>=0.6,{s}<=0.7)",
-        "high": f"AND({s}>0.7,{s}<1)",
-        "maxed": f"{s}>=1",
-    }
-    for band, test in tests.items():
+    """Colour score cells by the band their value falls in: the rules are written from the
+    bands in force (`metrics.bands.ScoreBands.edges`), so Excel bands as the pages do."""
+    for band, test in band_formulas(f"ROUND({first},9)", score_bands()).items():
         ws.conditional_formatting.add(
             cells,
             FormulaRule(
@@ -183,6 +176,18 @@ def _band_rules_by_score(ws: Worksheet, cells: str, first: str) -> None:
                 font=Font(color=BAND_TEXT[band]),
             ),
         )
+
+
+def band_formulas(score: str, bands: ScoreBands) -> dict[str, str]:
+    """Each band's test on the Excel expression `score`: {"sweet": "AND(s>=0.6,s<=0.7)", …}."""
+    tests = {}
+    for edge in bands.edges():
+        above = ">=" if edge.lower_inclusive else ">"
+        parts = [] if edge.lower is None else [f"{score}{above}{number(edge.lower)}"]
+        if edge.upper is not None:
+            parts.append(f"{score}{'<=' if edge.upper_inclusive else '<'}{number(edge.upper)}")
+        tests[edge.band] = parts[0] if len(parts) == 1 else f"AND({','.join(parts)})"
+    return tests
 
 
 def _print_setup(ws: Worksheet, pack: ClosingPack, title_rows: str | None = "1:1") -> None:

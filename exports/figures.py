@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from exports.plot_text import plot_text
-from metrics.bands import BAND_COLORS, BAND_LABELS, BANDS, SWEET_SPOT, band_of
+from metrics.bands import BAND_COLORS, BANDS, band_labels, band_of, score_bands
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 LABEL_CHARS = 48  # axis labels longer than this are cut (the hover shows the whole title)
@@ -49,16 +49,17 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
 
 
 def _sweet_spot(fig: go.Figure) -> None:
+    low, high = score_bands().sweet_spot
     fig.add_vrect(
-        x0=SWEET_SPOT[0],
-        x1=SWEET_SPOT[1],
+        x0=low,
+        x1=high,
         fillcolor=BAND_COLORS["sweet"],
         opacity=0.15,
         line_width=0,
         layer="below",
     )
     fig.add_annotation(
-        x=sum(SWEET_SPOT) / 2,
+        x=(low + high) / 2,
         y=1,
         yref="paper",
         yanchor="bottom",
@@ -73,7 +74,7 @@ def band_figure(bands: pd.DataFrame) -> go.Figure:
     fig = _figure(
         [
             go.Bar(
-                x=[BAND_LABELS[b].replace(" (", "<br>(") for b in bands["band"]],
+                x=[band_labels()[b].replace(" (", "<br>(") for b in bands["band"]],
                 y=bands["key_results"],
                 marker_color=[BAND_COLORS[b] for b in bands["band"]],
                 text=bands["key_results"],
@@ -90,7 +91,7 @@ def band_figure(bands: pd.DataFrame) -> go.Figure:
 
 
 def objective_scores_figure(objectives: pd.DataFrame) -> go.Figure:
-    """Each objective's score as a bar in its band's colour, against the 0.6–0.7 sweet spot.
+    """Each objective's score as a bar in its band's colour, against the sweet spot.
 
     Objectives are listed best first; ungraded ones are listed with no bar. Positions (not
     titles) place the bars, so two objectives with the same title stay two bars.
@@ -112,7 +113,7 @@ def objective_scores_figure(objectives: pd.DataFrame) -> go.Figure:
             x=frame.loc[part, "score"],
             y=y[part.to_numpy()],
             orientation="h",
-            name=BAND_LABELS[band],
+            name=band_labels()[band],
             marker_color=BAND_COLORS[band],
             customdata=np.array(hover, dtype=object)[part.to_numpy()],
             hovertemplate="%{customdata}<br>score %{x:.2f}<extra></extra>",

@@ -17,9 +17,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from exports.closing_pack import COLUMNS, HEADLINE, ClosingPack, Col
+from exports.closing_pack import COLUMNS, ClosingPack, Col, headline_figures
 from exports.figures import band_figure, movement_figure, objective_scores_figure
-from metrics.bands import BAND_COLORS, BAND_LABELS, BANDS
+from metrics.bands import BAND_COLORS, BANDS, band_labels, score_bands
 
 CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; "
@@ -219,7 +219,7 @@ def _band_css() -> str:
 
 def _tiles(pack: ClosingPack) -> str:
     tiles = []
-    for key, label, kind in HEADLINE:
+    for key, label, kind in headline_figures():
         value = fmt(pack.headline.get(key), kind) or "–"
         company = fmt(pack.company.get(key), kind) or "–"
         tiles.append(
@@ -268,7 +268,8 @@ def _movement_note(pack: ClosingPack) -> str:
 
 def pack_to_html(pack: ClosingPack) -> str:
     """The pack as one self-contained HTML document (str)."""
-    legend = " ".join(f'<span class="chip band-{b}">{esc(BAND_LABELS[b])}</span>' for b in BANDS)
+    labels = band_labels()
+    legend = " ".join(f'<span class="chip band-{b}">{esc(labels[b])}</span>' for b in BANDS)
     sections = [
         (
             "summary",
@@ -331,8 +332,8 @@ def pack_to_html(pack: ClosingPack) -> str:
 <header><h1>{esc(pack.title)}</h1><p>{_meta(pack)}</p><p>Bands: {legend}</p></header>
 <nav class="toc">{toc}</nav>
 {body}
-<footer>Made with OKR Health. Scores follow the OKR scoring rules: 0.6–0.7 is the sweet
-spot; a low score is information, not failure.</footer>
+<footer>Made with OKR Health. Scores follow the OKR scoring rules:
+{score_bands().sweet_text()} is the sweet spot; a low score is information, not failure.</footer>
 </main>
 <script>{PRINT_SCRIPT}</script>
 </body>

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from metrics.bands import score_bands
+
 
 @dataclass(frozen=True)
 class Col:
@@ -66,7 +68,7 @@ COLUMNS: dict[str, list[Col]] = {
         Col("objective_share", "Share of objectives", "share"),
     ],
 }
-# Headline figures: (key, label, kind).
+# Headline figures: (key, label, kind); "{sweet}" is the sweet spot in force (headline_figures).
 HEADLINE = [
     ("objectives", "Objectives", "int"),
     ("graded_objectives", "Objectives graded", "int"),
@@ -74,6 +76,12 @@ HEADLINE = [
     ("graded_key_results", "Key results graded", "int"),
     ("objective_mean", "Mean objective score", "score"),
     ("kr_mean", "Mean key-result score", "score"),
-    ("sweet_spot_share", "Key results in the 0.6–0.7 sweet spot", "share"),
+    ("sweet_spot_share", "Key results in the {sweet} sweet spot", "share"),
 ]
 COMPARED = ("objective_mean", "kr_mean", "sweet_spot_share")
+
+
+def headline_figures() -> list[tuple[str, str, str]]:
+    """The headline figures (key, label, kind), labels written with the sweet spot in force."""
+    sweet = score_bands().sweet_text()
+    return [(key, label.format(sweet=sweet), kind) for key, label, kind in HEADLINE]

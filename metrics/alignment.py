@@ -1,4 +1,5 @@
-"""Alignment (SPEC §6): how objectives hang together, and the tree the Alignment page draws.
+"""Alignment (docs/metrics.md, "Alignment"): how objectives hang together, and the tree the
+Alignment page draws.
 
 Definitions used throughout:
 
@@ -23,9 +24,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from metrics import arrowtext as at
 from metrics.alignment_tree import alignment_tree
 from metrics.graph_loops import on_loop
+from pipelines import arrow as at
 
 LINK_COLUMNS = [
     "objective_id",
@@ -80,10 +81,10 @@ def objective_links(
 
     has_pobj = _given(objs["parent_objective_id"])
     has_pkr = _given(objs["parent_kr_id"])
-    directional = at.positions(at.text(objs["parent_objective_id"]), ids)
+    directional = at.key_positions(at.text(objs["parent_objective_id"]), ids)
     pobj_ok = has_pobj & (directional >= 0)
     # the objective owning the linked key result (the first key result of that id)
-    owning = at.positions(at.text(objs["parent_kr_id"]), kr_ids)
+    owning = at.key_positions(at.text(objs["parent_kr_id"]), kr_ids)
     strict_parent = at.take(at.text(key_results["objective_id"]), np.where(has_pkr, owning, -1))
     pkr_ok = at.mask(pc.is_valid(strict_parent))
     parent_id = pc.if_else(
@@ -93,7 +94,7 @@ def objective_links(
     level = pc.utf8_lower(at.strip(at.text(objs["level"]).fill_null("")))
     team_level = at.take(
         at.text(team_table["level"]),
-        at.positions(at.text(objs["team_id"]), at.text(team_table["team_id"]), True),
+        at.key_positions(at.text(objs["team_id"]), at.text(team_table["team_id"]), True),
     )
     team_is_company = at.mask(pc.equal(team_level, "company"))
     is_top = at.mask(pc.equal(level, "company")) | (team_is_company & ~has_pobj & ~has_pkr)
@@ -110,11 +111,11 @@ def objective_links(
     out["link"] = link
     out["status"] = status
     out["broken"] = broken
-    parent = at.positions(parent_id, ids)  # -1: no parent, or one outside the table
+    parent = at.key_positions(parent_id, ids)  # -1: no parent, or one outside the table
     children = np.bincount(parent[parent >= 0], minlength=len(objs))
     out["children"] = children.astype("int64")
     out["unsupported_top"] = is_top & (children == 0)
-    strict = at.positions(strict_parent, ids)
+    strict = at.key_positions(strict_parent, ids)
     child = np.arange(len(objs))
     in_loop = on_loop(
         np.concatenate([child[pobj_ok], child[pkr_ok & (strict >= 0)]]),

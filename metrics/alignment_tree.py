@@ -8,9 +8,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from metrics import arrowtext as at
 from metrics.bands import band_of
 from metrics.graph_loops import on_loop
+from pipelines import arrow as at
 
 
 def alignment_tree(objective_scores: pd.DataFrame, teams: pd.DataFrame) -> pd.DataFrame:
@@ -20,8 +20,8 @@ def alignment_tree(objective_scores: pd.DataFrame, teams: pd.DataFrame) -> pd.Da
     Columns: cycle_id, id, parent ('' for a root), label, kind (the team's level, or
     objective, or unassigned for objectives whose team is unknown), team_id, objective_id,
     value (objectives in the subtree; use branchvalues='total'), score (mean objective score
-    of the subtree, the SPEC §5 roll-up), band. Ids are prefixed with the cycle, so the rows
-    of one cycle form a tree on their own. Team rows come in the order each (cycle, team)
+    of the subtree, the roll-up of docs/scoring.md), band. Ids are prefixed with the cycle, so
+    the rows of one cycle form a tree on their own. Team rows come in the order each (cycle, team)
     is first met going through the objectives, each objective's teams from its own up.
     """
     columns = ["cycle_id", "id", "parent", "label", "kind", "team_id", "objective_id"]
@@ -32,9 +32,9 @@ def alignment_tree(objective_scores: pd.DataFrame, teams: pd.DataFrame) -> pd.Da
     team_ids = at.text(team_table["team_id"])
     unassigned = len(team_table)  # one more node for objectives of unknown teams
     objs = objective_scores[["objective_id", "cycle_id", "title", "team_id", "score"]]
-    node = at.positions(at.text(objs["team_id"]), team_ids, nulls_match=True)
+    node = at.key_positions(at.text(objs["team_id"]), team_ids, nulls_match=True)
     node = np.where(node >= 0, node, unassigned)
-    parent = np.append(at.positions(at.text(team_table["parent_team_id"]), team_ids), -1)
+    parent = np.append(at.key_positions(at.text(team_table["parent_team_id"]), team_ids), -1)
 
     # every (objective, team above it) pair, objectives in order, each one's teams upward
     origin, ancestor = _team_ancestors(parent)

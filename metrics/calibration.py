@@ -1,4 +1,5 @@
-"""Confidence calibration (SPEC §6): did the confidence people stated match what happened?
+"""Confidence calibration (docs/metrics.md, "Confidence calibration"): did the confidence people
+stated match what happened?
 
 For each graded key result of a finished cycle that carries a stated confidence, the last
 confidence given (0–1) is a probability forecast of hitting the target; the outcome is a

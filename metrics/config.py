@@ -1,8 +1,9 @@
-"""Every threshold of the health metrics (SPEC §6), in one place.
+"""Every threshold of the health metrics (docs/metrics.md, "Configuration"), in one place.
 
 The metrics take a `HealthConfig` instead of literals, so a coach who disagrees with a
 threshold changes it once and every page, export and flag follows. The defaults are the
-ones the OKR literature and SPEC §6 name.
+ones the OKR literature names. The score bands and the sweet spot are not thresholds
+here but the grading facts of `metrics/bands.py` (a setting; docs/scoring.md, "Bands").
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Check-in discipline (SPEC §6): are key results updated every week, and which went quiet?
+"""Check-in discipline (docs/metrics.md, "Check-ins"): are key results updated every week, and
+which went quiet?
 
 Definitions:
 
@@ -20,7 +21,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from metrics.arrowtext import groups, text
 from metrics.calendar import as_timestamp
 from metrics.checkins import (
     KeyedCheckIns,
@@ -31,6 +31,7 @@ from metrics.checkins import (
 )
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.tables import first_match
+from pipelines.arrow import groups, text
 
 TEAM_WEEK_COLUMNS = [
     "cycle_id",

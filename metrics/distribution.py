@@ -1,4 +1,5 @@
-"""Score distribution (SPEC §6): how scores spread over the bands, per cycle and unit."""
+"""Score distribution (docs/metrics.md, "Scores"): how scores spread over the bands, per cycle and
+unit."""
 
 from __future__ import annotations
 

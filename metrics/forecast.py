@@ -1,4 +1,4 @@
-"""Forecast of each key result's end-of-cycle score, and how far to trust it (SPEC §6).
+"""Forecast of each key result's end-of-cycle score, and how far to trust it (docs/metrics.md).
 
 The forecast is the least-squares line through the key result's check-in scores over time,
 read at the cycle's last day and clamped to [0, 1]. With fewer than two scored check-ins (or

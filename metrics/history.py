@@ -1,7 +1,7 @@
 """Each check-in scored as if it were the latest: the path a key result took through its cycle.
 
 Forecasts, "reached early" and "no movement" read this path. A check-in's score uses the
-same SPEC §5 rules as the key result's own score (its grade if it carries one, else its
+same rules (docs/scoring.md) as the key result's own score (its grade if it carries one, else its
 value scored against the key result's start, target and type), vectorised: each check-in
 takes its key result's start, target and type by position (`metrics.checkins`).
 """

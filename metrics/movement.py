@@ -1,8 +1,8 @@
 """Movement since mid-cycle: each key result's and objective's score at the cycle's mid-point
 against its score now (the closing meeting's "what moved?").
 
-The mid-cycle score uses the same SPEC §5 rules as the score now (`metrics.scoring`), applied
-to what was known on the mid-point date: the check-ins up to and including that day. The
+The mid-cycle score uses the same rules (docs/scoring.md) as the score now (`metrics.scoring`),
+applied to what was known on the mid-point date: the check-ins up to and including that day. The
 closing grade (`manual_score`) and the undated `current_value` are not known at mid-cycle, so
 a key result with no check-in by then has no mid-cycle score (strict linking still applies:
 a linked key result takes its child objective's mid-cycle score). A cycle whose mid-point is

@@ -1,4 +1,5 @@
-"""Pace (SPEC §6): is a key result or objective where the calendar says it should be?
+"""Pace (docs/metrics.md, "Progress against the calendar"): is a key result or objective where the
+calendar says it should be?
 
 The expected progress at the as-of date is the elapsed share of the cycle (a third of the
 way through the quarter, a third of the way to the target). A score is compared with that

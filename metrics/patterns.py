@@ -1,4 +1,4 @@
-"""Goal-setting patterns (SPEC §6): sandbagging and over-ambition, per owner and per team.
+"""Goal-setting patterns (docs/metrics.md): sandbagging and over-ambition, per owner and per team.
 
 A flag is a judgement about how someone sets goals, so it rests on several key results
 across cycles and always says its evidence in words. Only *graded* key results count:
@@ -12,8 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics.bands import band_of
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.text import numbers, plural
+from pipelines.kr_types import KrType
 
 # The per-key-result signals a flag counts, in the order its evidence names them.
 PATTERN_COUNTS = [
@@ -78,10 +80,10 @@ def pattern_evidence(
     kr_type = krs["kr_type"].astype("object")
     out = krs[[c for c in EVIDENCE_COLUMNS[:10] if c in krs.columns]].copy()
     out["maxed"] = score >= _FULL
-    out["low"] = score < 0.4
+    out["low"] = band_of(score) == "low"
     out["reached_early"] = krs["reached_share"].astype("float64") <= config.early_share + 1e-9
-    out["target_not_beyond_start"] = ((kr_type == "increase") & (target <= start)) | (
-        (kr_type == "decrease") & (target >= start)
+    out["target_not_beyond_start"] = ((kr_type == KrType.INCREASE) & (target <= start)) | (
+        (kr_type == KrType.DECREASE) & (target >= start)
     )
     out["far_above_target"] = krs["attainment"].astype("float64") >= config.far_above_attainment
     moved = krs["score_range"].astype("float64")

@@ -34,8 +34,8 @@ from pipelines.store.dataset import Dataset
 
 @dataclass(frozen=True)
 class HealthReport:
-    """Every metric of SPEC §5–§6 for one store at one as-of date (frames: see each
-    function's docstring for its columns)."""
+    """Every metric of docs/scoring.md and docs/metrics.md for one store at one as-of date (frames:
+    see each function's docstring for its columns)."""
 
     config: HealthConfig
     as_of: date

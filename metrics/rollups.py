@@ -1,6 +1,6 @@
-"""Roll-ups of objective scores to teams, departments and the company (SPEC §5).
+"""Roll-ups of objective scores to teams, departments and the company (docs/scoring.md, "Roll-ups").
 
-Team ids are matched once, as positions in the team table (`metrics.arrowtext`); the
+Team ids are matched once, as positions in the team table (`pipelines.arrow`); the
 department walk and the units attached to each objective and key result are numpy work on
 those positions, and the roll-ups group by integer codes instead of text.
 """
@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from metrics import arrowtext as at
+from pipelines import arrow as at
 
 LINEAGE_COLUMNS = ["team_id", "name", "level", "department_id", "department"]
 UNIT_COLUMNS = {"name": "team", "level": "team_level"}  # lineage columns as attached
@@ -29,7 +29,7 @@ def team_lineage(teams: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=LINEAGE_COLUMNS)
     ids = at.text(teams["team_id"])
     names = pc.coalesce(at.text(teams["name"]), ids)
-    parent = at.positions(at.text(teams["parent_team_id"]), ids)
+    parent = at.key_positions(at.text(teams["parent_team_id"]), ids)
     is_department = at.mask(pc.equal(at.text(teams["level"]), "department"))
     department = _nearest(parent, is_department)
     return pd.DataFrame(
@@ -83,7 +83,7 @@ def _units(team_ids: pd.Series, teams: pd.DataFrame) -> dict[str, pd.Series]:
     """The team name, level, department id and department of each team id (missing for
     unknown teams), as `attach_units` adds them."""
     lineage = team_lineage(teams)
-    found = at.positions(at.text(team_ids), at.text(lineage["team_id"]), nulls_match=True)
+    found = at.key_positions(at.text(team_ids), at.text(lineage["team_id"]), nulls_match=True)
     return {
         UNIT_COLUMNS.get(column, column): _pick(lineage[column], found, team_ids.index)
         for column in LINEAGE_COLUMNS[1:]
@@ -173,7 +173,7 @@ def key_result_units(
     if repeated or objective_scores.empty or kr_scores.empty:
         return _key_result_units_merged(out, objective_scores, teams)
     out = out.reset_index(drop=True)
-    objective = at.positions(at.text(out["objective_id"]), objective_ids, nulls_match=True)
+    objective = at.key_positions(at.text(out["objective_id"]), objective_ids, nulls_match=True)
     units = _units(objective_scores["team_id"].reset_index(drop=True), teams)
     added = {
         "objective_owner": _pick(objective_scores["owner"], objective, out.index),

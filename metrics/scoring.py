@@ -1,4 +1,4 @@
-"""Key-result and objective scores (SPEC §5), as pure functions of canonical frames.
+"""Key-result and objective scores (docs/scoring.md), as pure functions of canonical frames.
 
 A key result's score is its progress toward the target on 0–1; its *attainment* is the same
 ratio unclipped (1.3 means the target was beaten by 30% of the planned distance). Every
@@ -21,6 +21,7 @@ from metrics.bands import band_of
 from metrics.checkins import KeyedCheckIns, keyed_check_ins, latest_per_key_result
 from metrics.strict_links import linked_scores
 from metrics.tables import first_match
+from pipelines.kr_types import DONE_OR_NOT_TYPES, KrType
 
 KR_SCORE_COLUMNS = [
     "kr_id",
@@ -62,8 +63,8 @@ def resolve_kr_type(key_results: pd.DataFrame) -> pd.Series:
     has_range = (low & high) | ((low | high) & target.isna())
     implied = np.select(
         [has_range, target.notna() & start.notna() & (target < start), target.notna()],
-        ["range", "decrease", "increase"],
-        default="milestone",
+        [KrType.RANGE.value, KrType.DECREASE.value, KrType.INCREASE.value],
+        default=KrType.MILESTONE.value,
     )
     return stated.where(stated.notna() & (stated != ""), pd.Series(implied, index=stated.index))
 
@@ -157,13 +158,13 @@ def _baseline(_start: Values, _target: Values, _low: Values, _high: Values, now:
     return np.where(np.isnan(now), np.nan, 1.0)
 
 
-_FORMULAS: dict[str, Callable[[Values, Values, Values, Values, Values], Values]] = {
-    "increase": _increase,
-    "decrease": _decrease,
-    "range": _range,
-    "milestone": _milestone,
-    "baseline": _baseline,
-    "graded": _graded,
+_FORMULAS: dict[KrType, Callable[[Values, Values, Values, Values, Values], Values]] = {
+    KrType.INCREASE: _increase,
+    KrType.DECREASE: _decrease,
+    KrType.RANGE: _range,
+    KrType.MILESTONE: _milestone,
+    KrType.BASELINE: _baseline,
+    KrType.GRADED: _graded,
 }
 
 
@@ -192,7 +193,7 @@ def score_key_results(
     # A milestone or baseline that has been checked in on but has no value is "not done" /
     # "not recorded yet": 0, not ungraded (the check-ins are data; the value is the answer).
     checked = kr["check_in_count"].fillna(0) > 0
-    raw = raw.mask(kr_type.isin(["milestone", "baseline"]) & raw.isna() & checked, 0.0)
+    raw = raw.mask(kr_type.isin(DONE_OR_NOT_TYPES) & raw.isna() & checked, 0.0)
     grade_newer = kr["latest_grade"].notna() & (
         kr["value_at"].isna() | (kr["grade_at"] >= kr["value_at"])
     )

@@ -1,4 +1,5 @@
-"""Since the last import: what the latest import moved (the Overview's block, SPEC §4.7).
+"""Since the last import: what the latest import moved (the Overview's block; docs/pages.md,
+"Overview").
 
 Pure: two frames of scored key results (`HealthReport.key_results`, before the latest import
 and after it) and the stale lists of both; the caller reads the store as it stood before.

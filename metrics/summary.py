@@ -1,8 +1,8 @@
-"""The headline summary of a store for one cycle (SPEC §8 `summary --json`).
+"""The headline summary of a store for one cycle (docs/cli.md, "`summary --json`").
 
 Every figure is read from one `HealthReport`, so the command line, the dashboard and the
 exports agree. Scores, alignment, pace and lint are those of the chosen cycle; goal-setting
-flags are judged across all cycles in the store (SPEC §6), and stale key results exist only
+flags are judged across all cycles in the store (docs/metrics.md), and stale key results exist only
 in a running cycle.
 """
 
@@ -91,7 +91,7 @@ def build_summary(
     config: HealthConfig = DEFAULT_CONFIG,
 ) -> dict[str, Any]:
     """Counts, scores, bands, alignment, pace, discipline and flags of one cycle (default: the
-    running one), as a JSON-ready dict with at least the keys of SPEC §8.
+    running one), as a JSON-ready dict with at least the keys docs/cli.md lists.
 
     Pass `report` (from `analyse(dataset)`) to reuse one computation across surfaces.
     """

@@ -1,4 +1,5 @@
-"""Trends (SPEC §6): the headline metrics cycle by cycle, for the company or per department."""
+"""Trends (docs/metrics.md, "Trends"): the headline metrics cycle by cycle, for the company or per
+department."""
 
 from __future__ import annotations
 

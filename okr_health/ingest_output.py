@@ -22,6 +22,7 @@ class Line:
 def ingest_lines(reports: list[IngestReport], dry_run: bool) -> tuple[list[Line], bool]:
     """The lines of the imports' reports, in order, and whether one was rejected (the lines
     then end with the rejection, and later snapshots are not reported)."""
+    from okr_health.understanding_text import report_lines
     from pipelines.map.canonical import archived_words
     from pipelines.problems import problem_lines
     from pipelines.store.words import changes_lines
@@ -29,9 +30,13 @@ def ingest_lines(reports: list[IngestReport], dry_run: bool) -> tuple[list[Line]
     lines: list[Line] = []
     for report in reports:
         lines += [Line(line) for line in report.headline]  # "Recognised as a Viva Goals …"
+        # what was understood, before the problems found in it
+        lines += [Line(line) for line in report_lines(report.understanding, report.outcome,
+                                                     report.ok)]  # fmt: skip
         lines += [Line(line, err=True) for line in problem_lines(report.problems)]
+        unused = [] if report.understanding else report.unmapped_columns  # listed by the report
         lines += [Line(f"not mapped (kept out of the store): {column}", err=True)
-                  for column in report.unmapped_columns]  # fmt: skip
+                  for column in unused]  # fmt: skip
         if not report.ok:
             errors = sum(1 for p in report.problems if p.severity == "error")
             done = sum(1 for r in reports if r.ok and r.outcome == "loaded")

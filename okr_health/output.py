@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from metrics.bands import score_bands
+
 if TYPE_CHECKING:
     from pipelines.ingest import IngestReport
 
@@ -25,7 +27,7 @@ def summary_text(result: dict[str, Any]) -> str:
         f"({counts['ungraded_key_results']} ungraded), {counts['check_ins']} check-ins",
         f"  mean key-result score {num(scores['kr_mean'])}, "
         f"mean objective score {num(scores['objective_mean'])}, "
-        f"in the 0.6–0.7 sweet spot {pct(scores['sweet_spot_share'])}",
+        f"in the {score_bands().sweet_text()} sweet spot {pct(scores['sweet_spot_share'])}",
         f"  bands: {bands}",
     ]
     alignment = result.get("alignment") or {}
@@ -58,6 +60,7 @@ def json_report(report: IngestReport) -> dict[str, object]:
         "not_mapped": report.unmapped_columns,
         "recognised": report.recognised,
         "not_scored": report.not_scored,
+        "cycle_guessed": report.guessed.cycle if report.guessed else None,
         "notes": report.notes,
         "changes": {
             "added": described.changes.total("added"),
@@ -70,6 +73,7 @@ def json_report(report: IngestReport) -> dict[str, object]:
         if described is not None
         else None,
         "problems": [problem_record(p) for p in report.problems],
+        "understanding": report.understanding.record() if report.understanding else None,
     }
 
 

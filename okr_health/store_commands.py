@@ -115,6 +115,15 @@ def ingest(
             "earliest first.",
         ),
     ] = None,
+    cycle: Annotated[
+        str | None,
+        typer.Option(
+            "--cycle",
+            help="The cycle of files that name none (no cycle column, none in a sheet, title "
+            "or file name), e.g. 2026-Q4. Default: the quarter of the file's date, else the "
+            "current one, said as a warning.",
+        ),
+    ] = None,
     warm: Annotated[
         bool,
         typer.Option(
@@ -152,7 +161,7 @@ def ingest(
         with StageProgress(stages) as progress:  # on stderr: --json's stdout stays one object
             reports = ingest_snapshot_paths(
                 paths, db=path, mapping=mapping, dry_run=dry_run, as_of=day,
-                limits=operator_settings(), progress=progress,
+                limits=operator_settings(), progress=progress, cycle=cycle,
             )  # fmt: skip
             loaded = any(r.ok and r.outcome == "loaded" for r in reports)
             if warming and loaded:

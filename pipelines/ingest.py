@@ -1,4 +1,4 @@
-"""Ingest: files → read → map → validate → load, as one all-or-nothing step (SPEC §2, §8).
+"""Ingest: files → read → map → validate → load, as one all-or-nothing step (docs/ingestion.md).
 
 `ingest_paths` is what the command line calls. The Data page walks the same stages one at a
 time on uploaded bytes: `read_sources` → `suggest_mapping` (editable) → `prepare` (apply the
@@ -17,10 +17,12 @@ import pandas as pd
 
 from pipelines.arrow import prefer_jemalloc
 from pipelines.asof import date_in_titles, snapshot_groups
+from pipelines.holders import adopt_orphans
 from pipelines.map.apply import apply_mapping
 from pipelines.map.canonical import LOCATION, Canonical, archived_counts
+from pipelines.map.consumed import still_unused
+from pipelines.map.cycle_hints import CycleHints, Guess
 from pipelines.map.derive import derive_missing
-from pipelines.map.hierarchy import not_scored_line
 from pipelines.map.mapping import (
     Mapping,
     MappingFile,
@@ -30,16 +32,19 @@ from pipelines.map.mapping import (
 )
 from pipelines.map.mapping_bytes import mapping_from_bytes
 from pipelines.map.profiles import recognise
-from pipelines.map.profiles.common import recognised_line
 from pipelines.map.synonyms import normalise_header
+from pipelines.map.untitled import name_untitled
 from pipelines.problems import Problem, count_errors, sort_problems
+from pipelines.read.collections import unused_collections
 from pipelines.read.files import expand_paths, read_files
 from pipelines.read.sources import Sources
 from pipelines.settings import Settings
-from pipelines.store.connection import create_schema, open_store, resolve_db_path
-from pipelines.store.load import load_tables, removed_by, stored_keys
+from pipelines.store.connection import open_store, resolve_db_path
+from pipelines.store.load import load_tables, removed_by
 from pipelines.store.rows import log_rejected_import
-from pipelines.store.undo import Described, describe, memory_copy
+from pipelines.store.stored import dry_store, keys_held
+from pipelines.store.undo import Described, describe
+from pipelines.understanding import Understanding, headline, review
 from pipelines.validate import validate
 
 __all__ = [
@@ -61,13 +66,6 @@ __all__ = [
 Progress = Callable[[str], None]
 
 
-def headline(recognised: list[str], not_scored: dict[str, int]) -> list[str]:
-    """What an import report opens with: the tools recognised, then what is not scored."""
-    lines = [recognised_line(tool) for tool in dict.fromkeys(recognised)]  # once per tool
-    line = not_scored_line(not_scored)
-    return [*lines, line] if line else lines
-
-
 @dataclass
 class IngestReport:
     ok: bool
@@ -83,11 +81,13 @@ class IngestReport:
     as_of: date | None = None  # the day its value changes are dated (None: the import's day)
     described: Described | None = None  # what the load changed (or, dry, would change)
     source_files: list[str] = field(default_factory=list)
+    guessed: Guess | None = None  # the cycle loaded into when the files name none
+    understanding: Understanding | None = None  # what the reader made of the files
 
     @property
     def headline(self) -> list[str]:
         """`Recognised as a Viva Goals organisation export`, `3 deliverables not scored …`."""
-        return headline(self.recognised, self.not_scored)
+        return headline(self.recognised, self.not_scored, self.guessed)
 
 
 @dataclass
@@ -105,11 +105,13 @@ class Prepared:
     # A flat sheet with a date per row (`Last updated`) and no check-in table: its dated
     # values extend the stored history instead of replacing it (see `load_tables`).
     dated_snapshot: bool = False
+    guessed: Guess | None = None  # the cycle loaded into when the files name none
+    understanding: Understanding | None = None  # what the reader made of the files
 
     @property
     def headline(self) -> list[str]:
         """What the import report opens with: the tool recognised, what is not scored."""
-        return headline(self.recognised, self.not_scored)
+        return headline(self.recognised, self.not_scored, self.guessed)
 
     @property
     def ok(self) -> bool:
@@ -161,19 +163,10 @@ def read_sources(
         if (mapping_file)
         else set()
     )
-    return recognise(sources, named)  # other tools' exports, outlines and JSON documents
-
-
-def _stored(
-    db: Path | str | None, conn: duckdb.DuckDBPyConnection | None = None
-) -> dict[str, pd.DataFrame]:
-    if conn is not None:
-        return stored_keys(conn)
-    path = resolve_db_path(db)
-    if not path.exists():
-        return stored_keys(None)
-    with open_store(path, read_only=True) as conn:
-        return stored_keys(conn)
+    sources = name_untitled(sources)  # a title column with no header of its own
+    sources = recognise(sources, named)  # other tools' exports, outlines and JSON documents
+    sources.problems += unused_collections(files, sources.tables)
+    return sources
 
 
 def prepare(
@@ -182,12 +175,17 @@ def prepare(
     db: Path | str | None = None,
     mapping_file: MappingFile | None = None,
     conn: duckdb.DuckDBPyConnection | None = None,
+    cycle: str | None = None,
+    as_of: date | None = None,
 ) -> Prepared:
     """Apply the mapping, derive missing cycles and teams, and validate against the store
-    (`conn`, when given: the in-memory copy a dry run of several snapshots loads into)."""
-    canonical = apply_mapping(sources.tables, mapping)
-    stored = _stored(db, conn)
+    (`conn`, when given: the in-memory copy a dry run of several snapshots loads into).
+    `cycle` names the cycle of sheets that name none (else the quarter of `as_of` or today)."""
+    hints = CycleHints(given=cycle, titles=sources.titles, day=as_of)
+    canonical = apply_mapping(sources.tables, mapping, hints)
+    stored = keys_held(db, conn)
     derive_missing(canonical, stored)
+    adopt_orphans(canonical, stored)  # key results with no objective: under a holder
     removals = removed_by(canonical.tables, stored)
     remaining = dict(stored)
     remaining["objectives"] = stored["objectives"][
@@ -199,6 +197,13 @@ def prepare(
     validate(canonical, remaining)
     problems = [*sources.problems, *(mapping_file.problems if mapping_file else [])]
     problems += canonical.problems
+    unmapped = still_unused(
+        sources.tables,
+        mapping,
+        [c for c in unmapped_columns(sources.tables, mapping) if c not in canonical.read_columns],
+    )
+    checks, understood = review(canonical, sources.tables, mapping, problems, unmapped)
+    problems += checks
     if not canonical.tables and not count_errors(problems):
         message = "no OKR table found: map its columns (a mapping file or the Data page)"
         files_read = sorted({s.file for s in sources.tables}) or ["(no files)"]
@@ -208,26 +213,16 @@ def prepare(
     return Prepared(
         canonical,
         sort_problems(problems),
-        unmapped_columns(sources.tables, mapping),
+        unmapped,
         removals,
         files,
         [*sources.notes, *canonical.notes],
         list(sources.recognised),
         dict(sources.not_scored),
         dated_snapshot="flat" in roles and "check_ins" not in roles,
+        guessed=canonical.guessed,
+        understanding=understood,
     )
-
-
-def dry_store(db: Path | str | None) -> duckdb.DuckDBPyConnection:
-    """An in-memory copy of the store (an empty one when there is none) for a dry run to
-    load into: what it changes there is what the load would change."""
-    path = resolve_db_path(db)
-    if path.exists():
-        with open_store(path, read_only=True) as conn:
-            return memory_copy(conn)
-    mem = duckdb.connect()
-    create_schema(mem)
-    return mem
 
 
 def load(
@@ -255,6 +250,8 @@ def load(
         archived=prepared.archived,
         as_of=as_of,
         source_files=prepared.source_files,
+        guessed=prepared.guessed,
+        understanding=prepared.understanding,
     )
     if dry_run:
         if prepared.ok:
@@ -303,10 +300,11 @@ def ingest_files(
     dry: duckdb.DuckDBPyConnection | None = None,
     limits: Settings | None = None,
     progress: Progress | None = None,
+    cycle: str | None = None,
 ) -> IngestReport:
     """Read, map (synonyms, then the mapping file), validate and load files given as bytes,
     as one import whose value changes are dated `as_of` (None: the day of the import);
-    `progress` hears each stage's name as it starts."""
+    `progress` hears each stage's name as it starts; `cycle` names files naming none."""
     stage = progress or (lambda _name: None)
     stage("read")
     sources = read_sources(files, mapping_file, limits)
@@ -318,7 +316,7 @@ def ingest_files(
             )
     mapping = suggest_mapping(sources.tables, mapping_file)
     stage("check")
-    prepared = prepare(sources, mapping, db, mapping_file, conn=dry)
+    prepared = prepare(sources, mapping, db, mapping_file, conn=dry, cycle=cycle, as_of=as_of)
     if prepared.ok and not dry_run:
         stage("load")
     return load(prepared, db, dry_run, as_of, dry)
@@ -332,6 +330,7 @@ def ingest_snapshots(
     as_of: date | None = None,
     limits: Settings | None = None,
     progress: Progress | None = None,
+    cycle: str | None = None,
 ) -> list[IngestReport]:
     """Files as one import dated `as_of`; without it, grouped by the date in their names
     and imported one date at a time, earliest first, so that several weekly copies (in any
@@ -352,7 +351,7 @@ def ingest_snapshots(
     dry = dry_store(db) if dry_run and len(groups) > 1 else None
     reports = []
     for day, group in groups:
-        report = ingest_files(group, db, mapping_file, dry_run, day, dry, limits, progress)
+        report = ingest_files(group, db, mapping_file, dry_run, day, dry, limits, progress, cycle)
         recorded = report.described.changes.check_ins_recorded if report.described else 0
         if report.as_of is None and recorded:
             report.notes.append(
@@ -373,6 +372,7 @@ def ingest_paths(
     as_of: date | None = None,
     limits: Settings | None = None,
     progress: Progress | None = None,
+    cycle: str | None = None,
 ) -> IngestReport:
     """Ingest files and folders of files: all or nothing, every problem reported.
 
@@ -393,8 +393,9 @@ def ingest_paths(
         return IngestReport(ok=False, outcome="rejected", problems=problems)
     files = expand_paths(paths, limits)
     return ingest_files(
-        files, db, read_mapping_file(mapping), dry_run, as_of, limits=limits, progress=progress
-    )
+        files, db, read_mapping_file(mapping), dry_run, as_of, limits=limits, progress=progress,
+        cycle=cycle,
+    )  # fmt: skip
 
 
 def ingest_snapshot_paths(
@@ -405,10 +406,12 @@ def ingest_snapshot_paths(
     as_of: date | None = None,
     limits: Settings | None = None,
     progress: Progress | None = None,
+    cycle: str | None = None,
 ) -> list[IngestReport]:
     """`ingest_snapshots` of files and folders (see `ingest_paths` for missing ones)."""
     prefer_jemalloc()
     if any(not p.exists() for p in paths):
         return [ingest_paths(paths, db, mapping, dry_run, as_of, limits, progress)]
     files = expand_paths(paths, limits)
-    return ingest_snapshots(files, db, read_mapping_file(mapping), dry_run, as_of, limits, progress)
+    mapping_file = read_mapping_file(mapping)
+    return ingest_snapshots(files, db, mapping_file, dry_run, as_of, limits, progress, cycle)

@@ -55,6 +55,9 @@ class Settings:
     lock_timeout_s: float = 30.0  # how long to wait for another process to release the store
     read_only: bool = False  # no writes at all: the Data page is not offered, imports refused
     importers: tuple[str, ...] = ()  # with login configured: who may import (e-mail addresses)
+    # The scores a company calls success: `OKR_HEALTH_SWEET_SPOT=0.7-0.8`. Every band, text
+    # and Excel rule follows it (metrics/bands.py; docs/scoring.md, "Bands").
+    sweet_spot: tuple[float, float] = (0.6, 0.7)
     limits_prefix: str = PREFIX  # the variables that set the import limits in force
 
     @staticmethod
@@ -83,6 +86,8 @@ class Settings:
 
 def _parse(variable: str, raw: str, kind: type) -> object:
     text = raw.strip()
+    if variable == Settings.variable("sweet_spot"):
+        return parse_sweet_spot(variable, text)
     if kind is bool:
         if text.lower() in TRUE | FALSE:
             return text.lower() in TRUE
@@ -96,6 +101,22 @@ def _parse(variable: str, raw: str, kind: type) -> object:
     if value <= 0:
         raise SettingsError(f"{variable} must be above 0, not {raw!r}")
     return value
+
+
+def parse_sweet_spot(variable: str, text: str) -> tuple[float, float]:
+    """`0.7-0.8` (or `0.7–0.8`, `0.7,0.8`) → (0.7, 0.8): two scores, 0 < low < high < 1."""
+    parts = [p.strip() for p in text.replace("–", "-").replace(",", "-").split("-")]
+    try:
+        low, high = (float(p) for p in parts)
+    except ValueError:
+        raise SettingsError(
+            f"{variable} must be two scores between 0 and 1 such as 0.6-0.7, not {text!r}"
+        ) from None
+    if not 0 < low < high < 1:
+        raise SettingsError(
+            f"{variable} must be two scores with 0 < low < high < 1 such as 0.6-0.7, not {text!r}"
+        )
+    return (low, high)
 
 
 def settings() -> Settings:

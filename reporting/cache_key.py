@@ -6,8 +6,9 @@ The key cannot go stale: it is a digest of
   outside this program all give a new key (the import log is not part of it: a rejected or
   unchanged import keeps the report);
 - the as-of date actually used (the store's pinned date, else today: a new day is a new key);
-- the HealthConfig, and the code: the source of `metrics/` and of the pipelines modules the
-  report is read and computed with, and the versions of Python, pandas, numpy, pyarrow, DuckDB.
+- the HealthConfig and the bands in force; the code: the source of `metrics/` and of the
+  pipelines modules the report is read and computed with, and the versions of Python,
+  pandas, numpy, pyarrow, DuckDB.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from metrics.bands import score_bands
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from pipelines.store.schema import ENTITY_TABLES
 from reporting.cache_format import FORMAT
@@ -126,7 +128,7 @@ def report_key(
         "format": FORMAT,
         "content": content_digest(conn),
         "as_of": as_of.isoformat(),
-        "config": repr(config),
+        "config": repr((config, score_bands())),  # the sweet spot is a setting
         "code": code_fingerprint(),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest(), as_of

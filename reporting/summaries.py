@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from metrics.bands import score_bands
 from metrics.config import DEFAULT_CONFIG
 from pipelines.store.connection import open_store, resolve_db_path
 from reporting.cache import cache_dir, code_fingerprint, enabled, load_entry, report_key
@@ -40,7 +41,8 @@ def _stamp(path: Path) -> list[Any]:
             files.append([stat.st_size, stat.st_mtime_ns, stat.st_ino])
         except FileNotFoundError:
             files.append(None)
-    return [files, date.today().isoformat(), code_fingerprint(), repr(DEFAULT_CONFIG)]
+    settings = [repr(DEFAULT_CONFIG), repr(score_bands())]
+    return [files, date.today().isoformat(), code_fingerprint(), *settings]
 
 
 def current_key(path: Path) -> str:

@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard import access, state, tables
 from dashboard.sections import history as history_parts
+from dashboard.sections.understanding import show_understanding
 from dashboard.text import md, md_code
 from pipelines.ingest import Prepared, load, prepare, read_sources
 from pipelines.map.canonical import archived_words
@@ -38,7 +39,8 @@ from pipelines.store.schema import ROW_NOUNS, counted, row_counts
 from pipelines.store.words import changes_lines
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "data" / "okr_template.xlsx"
-UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods", "json", "jsonl", "ndjson", "zip"]
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods", "json", "jsonl", "ndjson", "zip",
+                "yaml", "yml"]  # fmt: skip
 NONE = "—"
 ROLE_LABELS = {
     "cycles": "Cycles",
@@ -97,6 +99,21 @@ def _mapping_editor(sources: Sources, suggested: Mapping) -> Mapping:
                 else SourceMapping(role, columns)
             )
     return chosen
+
+
+def _cycle_field(prepared: Prepared) -> str | None:
+    """A cycle name for files that name none, shown only then, defaulting to the guess; the
+    name typed, or None to keep the guess."""
+    if prepared.guessed is None:
+        return None
+    typed = st.text_input(
+        "Cycle of these files (they name none)",
+        value=prepared.guessed.cycle,
+        key="import_cycle",
+        help="Named after the quarter of the files' date, else the current one: change it to "
+        "the cycle these OKRs belong to (2026-Q4, FY26-Q4, H1 2026…).",
+    ).strip()
+    return typed if typed and typed != prepared.guessed.cycle else None
 
 
 def _show_report(prepared: Prepared) -> None:
@@ -219,11 +236,15 @@ if files:
     file_for_checks = mapping_file or MappingFile("mapping.toml")
     try:
         prepared = prepare(sources, chosen, db, file_for_checks)
+        cycle = _cycle_field(prepared)  # files naming no cycle: the person may name it
+        if cycle:
+            prepared = prepare(sources, chosen, db, file_for_checks, cycle=cycle)
     except StoreBusy as exc:
         state.show_busy(exc)
     except StoreUnusable as exc:
         st.error(md(exc))
         st.stop()
+    show_understanding(prepared.understanding)  # before the problems found in it
     st.subheader("Validation")
     _show_report(prepared)
     as_of = history_parts.as_of_field(files, sources.titles)

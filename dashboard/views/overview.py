@@ -10,6 +10,7 @@ from streamlit.delta_generator import DeltaGenerator
 from dashboard import charts, state, tables, transforms
 from dashboard.sections import since_import
 from dashboard.text import md
+from metrics.bands import score_bands
 
 
 def fmt(value: float | None, pattern: str = "{:.2f}") -> str:
@@ -68,8 +69,8 @@ tile(
     "In the sweet spot",
     "sweet_share",
     "{:.0%}",
-    help="Share of graded key results scoring 0.6–0.7, the sweet spot: ambitious goals, "
-    "mostly reached.",
+    help=f"Share of graded key results scoring {score_bands().sweet_text()}, the sweet spot: "
+    "ambitious goals, mostly reached.",
 )
 tiles[3].metric("Objectives", f"{int(now['objectives'] or 0)}")
 tiles[4].metric(

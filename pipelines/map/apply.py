@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipelines.map.canonical import Canonical, combine, to_table, typed_source
+from pipelines.map.cycle_hints import CycleHints
 from pipelines.map.entries import (
     is_supplement,
     merge_supplements,
@@ -13,18 +14,25 @@ from pipelines.map.entries import (
 )
 from pipelines.map.flat import split_flat
 from pipelines.map.implied import key_sheet_check_ins, progress_as_value
+from pipelines.map.levels import with_levels
 from pipelines.map.lifecycle import mark_lifecycle
+from pipelines.map.links import resolve_title_links
 from pipelines.map.mapping import Mapping, is_documentation, loaded_columns, required_fields
+from pipelines.map.periods import with_periods
+from pipelines.map.struck import mark_struck
 from pipelines.map.synonyms import not_okr_kind
 from pipelines.problems import Problem
 from pipelines.read.sources import SourceTable
 from pipelines.store.schema import TABLES_BY_NAME
 
 
-def apply_mapping(sources: list[SourceTable], mapping: Mapping) -> Canonical:
+def apply_mapping(
+    sources: list[SourceTable], mapping: Mapping, hints: CycleHints | None = None
+) -> Canonical:
     """Parse every mapped source into canonical frames; flat sheets are split into objectives,
-    key results (and check-ins when they carry a date). Problems are collected, not raised."""
-    canonical = Canonical({s.label: s for s in sources})
+    key results (and check-ins when they carry a date). Problems are collected, not raised.
+    `hints`: where a sheet without a cycle column finds its cycle (`pipelines.map.cycles`)."""
+    canonical = Canonical({s.label: s for s in sources}, cycle_hints=hints)
     parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES_BY_NAME}
     supplements: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES_BY_NAME}
     roles = [m.role for m in mapping.values()]
@@ -67,11 +75,14 @@ def apply_mapping(sources: list[SourceTable], mapping: Mapping) -> Canonical:
             )
         typed = shared_range_columns(typed_source(source, columns, canonical), m)
         mark_lifecycle(typed, source, m.role)
+        mark_struck(typed, source, columns, m.role, canonical)  # a row drawn struck through
         if missing:
             continue
         if supplement:
             supplements[m.role].append(to_table(typed, m.role))
         elif m.role == "flat":
+            typed = with_periods(typed, source, set(columns.values()), canonical)  # Week 1 …
+            typed = with_levels(typed, source, canonical)  # Objective | Sub-objective | …
             for table, frame in split_flat(typed, source, canonical).items():
                 parts[table].append(frame)
         else:
@@ -87,4 +98,5 @@ def apply_mapping(sources: list[SourceTable], mapping: Mapping) -> Canonical:
             canonical.tables[table] = merge_supplements(
                 table, canonical.tables[table], extra, canonical.problems, canonical.sources
             )
+    resolve_title_links(canonical)  # `Aligned to: Grow revenue`
     return canonical

@@ -8,17 +8,22 @@ can find it. `Canonical.report` turns a mask over such a frame into located prob
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from pipelines.arrow import per_distinct
+from pipelines.kr_types import KrType
 from pipelines.map.identity_text import (
     KEY_FIELDS,
     identity_collisions,
     identity_keys,
     is_id_field,
 )
+from pipelines.map.owners import first_owner, several_owners
 from pipelines.map.sane_numbers import bounded
+from pipelines.map.setaside import set_aside_unreadable
+from pipelines.map.units import with_units
 from pipelines.map.values import (
     MILESTONE_WORDS,
     Parsed,
@@ -41,6 +46,9 @@ from pipelines.map.words import (
 from pipelines.problems import Problem, Severity, row_ranges
 from pipelines.read.sources import SourceTable
 from pipelines.store.schema import BOOLEAN, DATE, NUMBER, TABLES_BY_NAME, TEXT, TIMESTAMP
+
+if TYPE_CHECKING:
+    from pipelines.map.cycle_hints import CycleHints, Guess
 
 LOCATION = ["_source", "_row"]
 MAX_PER_COLUMN = 1000  # problems listed per column and kind; the rest are counted
@@ -149,6 +157,9 @@ class Canonical:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     milestone_words: set[str] = field(default_factory=set)  # sources writing done/not done
+    cycle_hints: CycleHints | None = None  # for sheets with no cycle column (map.cycles)
+    guessed: Guess | None = None  # the cycle loaded into when the file names none
+    read_columns: set[str] = field(default_factory=set)  # `label: header` read, not mapped
 
     def locate(
         self, label: str, row: int | None, name: str | None, message: str, severity: Severity
@@ -215,10 +226,12 @@ def typed_source(
             out[name] = identity_keys(parsed.values, is_id_field(name))
             twins = identity_collisions(parsed.values, out[name])
             canonical.report(out, twins.notna(), name, twins, "warning")
-        canonical.report(out, parsed.errors.notna(), name, parsed.errors)
-        canonical.report(out, parsed.warnings.notna(), name, parsed.warnings, "warning")
+        errors, warnings = set_aside_unreadable(name, parsed.errors, parsed.warnings)
+        canonical.report(out, errors.notna(), name, errors)
+        canonical.report(out, warnings.notna(), name, warnings, "warning")
         if parsed.note:
             canonical.notes.append(f"{source.label}: {source.ref(header)}: {parsed.note}")
+    with_units(out, source.data, columns)  # `4.3 sec`: the unit kept beside the number
     for name in MULTI_VALUED:
         if name in out:
             out[name] = first_of_many(out, name, source, canonical)
@@ -237,19 +250,21 @@ def first_of_many(
     typed: pd.DataFrame, name: str, source: SourceTable, canonical: Canonical
 ) -> pd.Series:
     """`A, B` or `A; B` in an owner or team cell: the first is the owner (team); all of them
-    stay in the import report, said once per column. A comma splits only between full names
-    or e-mail addresses (`Ana Lopez, Ben Okoye`), so `Smith, John` stays one person."""
+    stay in the import report, said once per column. Owners are split by
+    `pipelines.map.owners` (`A and B`, `A/B`; `Smith, John A.` is one person)."""
     values = typed[name]
     text = values.astype("str")
     pattern = r"\s*[;,]\s*" if name == "objectives.team_id" else _SEPARATED
 
     def several(cells: pd.Series) -> pd.Series:  # Python's re (a lookahead): once per name
+        if name != "objectives.team_id":
+            return several_owners(cells)  # split as pipelines/map/owners.py says
         found = cells.str.contains(_SEPARATED, regex=True).fillna(False).astype(bool)
-        if name == "objectives.team_id":
-            found |= cells.str.contains(",", regex=False).fillna(False).astype(bool)
-        return found
+        return found | cells.str.contains(",", regex=False).fillna(False).astype(bool)
 
     def first_named(cells: pd.Series) -> pd.Series:
+        if name != "objectives.team_id":
+            return first_owner(cells)
         return cells.str.split(pattern, n=1, regex=True).str[0].str.strip()
 
     has_many = per_distinct(text, several)
@@ -296,7 +311,7 @@ def one_sided_ranges(krs: pd.DataFrame) -> pd.DataFrame:
     krs["range_high"] = krs["range_high"].mask(
         below & krs["range_high"].isna(), krs["target_value"]
     )
-    krs["kr_type"] = krs["kr_type"].mask(above | below, "range")
+    krs["kr_type"] = krs["kr_type"].mask(above | below, KrType.RANGE.value)
     return krs
 
 
@@ -304,7 +319,7 @@ def milestones_not_done(krs: pd.DataFrame, words_used: bool) -> pd.DataFrame:
     """An empty cell means "not done" (0) for a milestone key result: one typed as such, or,
     where the column is written in done/not-done words, one without a target or range."""
     implied = words_used & krs["target_value"].isna() & krs["range_low"].isna()
-    milestone = (krs["kr_type"] == "milestone").fillna(False) | implied
+    milestone = (krs["kr_type"] == KrType.MILESTONE).fillna(False) | implied
     krs = krs.copy()
     krs["current_value"] = krs["current_value"].mask(milestone & krs["current_value"].isna(), 0.0)
     return krs

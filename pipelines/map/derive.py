@@ -1,9 +1,10 @@
 """Cycles and teams that objectives name but no source gives, derived so the store stays whole.
 
-A cycle named like `2025-Q3`, `Q3 2025`, `H1 2026` or `FY2025` gets its calendar dates; any
-other name gets none. A derived team has no parent and level `team`. Teams written by name
-(`Sales`) are matched to a known team with that name, so a flat sheet joins the team tree.
-Derived rows are only added when their id is new: they never overwrite what is stored.
+A cycle named like `2025-Q3`, `Q3 2025`, `FY26-Q4`, `T3 2026`, `H1 2026`, `FY2025` or `2024`
+gets its calendar dates; any other name gets none. A derived team has no parent and level
+`team`. Teams written by name (`Sales`) are matched to a known team with that name, so a flat
+sheet joins the team tree. Derived rows are only added when their id is new: they never
+overwrite what is stored.
 """
 
 from __future__ import annotations
@@ -15,16 +16,21 @@ import pandas as pd
 from pipelines.map.canonical import LOCATION, Canonical, combine
 from pipelines.store.schema import row_counts
 
+# `2025-Q3`, `FY26-Q4`, `Q3 2025`, `Q3 FY26`, `T3 2026` (a trimestre: a quarter), `H1 2026`,
+# `FY2026`, `FY26`, `2024`: a fiscal year is its calendar year (FY2026: Jan–Dec 2026).
 CYCLE_NAME = (
-    r"(?i)^\s*(?:(?P<y1>\d{4})\s*[-_/ ]?\s*(?P<k1>[QH])(?P<n1>[1-4])"
-    r"|(?P<k2>[QH])(?P<n2>[1-4])\s*[-_/ ]?\s*(?:FY\s*)?(?P<y2>\d{4}|\d{2})"
-    r"|(?:FY\s*)?(?P<y3>\d{4}))\s*$"
+    r"(?i)^\s*(?:(?P<y1>\d{4})\s*[-_/ ]?\s*(?P<k1>[QHT])(?P<n1>[1-4])"
+    r"|FY\s*(?P<y4>\d{4}|\d{2})\s*[-_/ ]?\s*(?P<k4>[QHT])(?P<n4>[1-4])"
+    r"|(?P<k2>[QHT])(?P<n2>[1-4])\s*[-_/ ]?\s*(?:FY\s*)?(?P<y2>\d{4}|\d{2})"
+    r"|FY\s*(?P<y3>\d{4}|\d{2})|(?P<y5>(?:19|20)\d{2}))\s*$"
 )
 
 
+# The same within a name; a bare year only when it is not part of a date (`2024-10-05`).
 CYCLE_IN_TEXT = (
-    r"(?i)(?<![0-9A-Za-z])(?:\d{4}\s*[-_/ ]?\s*[QH][1-4]|[QH][1-4]\s*[-_/ ]?\s*(?:FY\s*)?\d{4}"
-    r"|FY\s*\d{4})(?![0-9A-Za-z])"
+    r"(?i)(?<![0-9A-Za-z])(?:FY\s*(?:\d{4}|\d{2})\s*[-_/ ]?\s*[QHT][1-4]"
+    r"|\d{4}\s*[-_/ ]?\s*[QHT][1-4]|[QHT][1-4]\s*[-_/ ]?\s*(?:FY\s*\d{2}|(?:FY\s*)?\d{4})"
+    r"|FY\s*(?:\d{4}|\d{2})|(?<!\d[-_./])(?:19|20)\d{2}(?!\s*[-_./]\s*[W\d]))(?![0-9A-Za-z])"
 )
 
 
@@ -49,10 +55,13 @@ def cycle_midpoints(ids: pd.Series) -> pd.Series:
 def cycle_bounds(ids: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Start and end dates of cycles named after a quarter, half or year (missing otherwise)."""
     parts = ids.astype("str").str.extract(CYCLE_NAME)
-    year = pd.to_numeric(parts["y1"].fillna(parts["y2"]).fillna(parts["y3"]), errors="coerce")
+    year = parts["y1"]
+    for name in ("y2", "y3", "y4", "y5"):
+        year = year.fillna(parts[name])
+    year = pd.to_numeric(year, errors="coerce")
     year = year.where(year >= 100, year + 2000)
-    kind = parts["k1"].fillna(parts["k2"]).str.upper()
-    n = pd.to_numeric(parts["n1"].fillna(parts["n2"]), errors="coerce")
+    kind = parts["k1"].fillna(parts["k2"]).fillna(parts["k4"]).str.upper().replace("T", "Q")
+    n = pd.to_numeric(parts["n1"].fillna(parts["n2"]).fillna(parts["n4"]), errors="coerce")
     months = kind.map({"Q": 3, "H": 6}).astype("float64").fillna(12.0)
     first = ((n.fillna(1) - 1) * months + 1).where(year.notna())
     start = _first_of_month(year, first)

@@ -62,6 +62,7 @@ def with_entries(source: SourceTable, m: SourceMapping) -> tuple[SourceTable, di
         source.file, source.sheet, data, letters, source.header_row, source.decimal_hint,
         source.role, source.part, source.records,
     )  # fmt: skip
+    copy.struck = source.struck
     return copy, columns
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -19,8 +18,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.map.canonical import LOCATION, Canonical, to_table
-from pipelines.map.derive import cycle_in_name
+from pipelines.map.cycle_hints import Guess
+from pipelines.map.cycles import Found, find_cycle, period_cycles, period_table
 from pipelines.map.implied import dated_check_ins, midpoint_check_ins, progress_as_value
+from pipelines.map.repeats import log_note, log_rows, restart_note
 from pipelines.map.scope import scoped_ids
 from pipelines.map.words import is_summary_label
 from pipelines.problems import Problem
@@ -110,23 +111,22 @@ def _sha1_hex(keys: pa.Array) -> pa.Array:
     return result.column("h").combine_chunks().cast(pa.large_string())
 
 
-def _fill_cycle(rows: pd.DataFrame, source: SourceTable, canonical: Canonical) -> bool:
+def _fill_cycle(rows: pd.DataFrame, source: SourceTable, canonical: Canonical) -> Found | None:
+    """Fill the cycle column down; without one, find the cycle elsewhere (`map.cycles`)."""
     if CYCLE in rows:
         rows[CYCLE] = rows[CYCLE].ffill()
-        return True
-    for name in (source.sheet, Path(source.file).stem):
-        cycle = cycle_in_name(name) if name else None
-        if cycle:
-            rows[CYCLE] = pd.Series(cycle, index=rows.index, dtype="str")
-            message = f"{source.label}: no cycle column; cycle {cycle!r} from the name"
-            canonical.notes.append(message)
-            return True
-    message = (
-        "no cycle column (Cycle, Quarter, Period…): add one, or name the sheet after the cycle "
-        "(e.g. 2025-Q3)"
-    )
-    canonical.problems.append(Problem(source.file, source.sheet, source.header_row, None, message))
-    return False
+        dated = period_cycles(source, rows, rows[CYCLE])  # `Period start`/`Period end`
+        if dated is not None:
+            canonical.notes.append(dated.message)
+        return dated
+    found = find_cycle(source, rows, canonical.cycle_hints)
+    rows[CYCLE] = found.cycles
+    if found.guessed:
+        canonical.guessed = Guess(str(found.cycles.iloc[0]), found.message)
+        canonical.problems.append(Problem(source.file, None, None, None, found.message, "warning"))
+    else:
+        canonical.notes.append(found.message)
+    return found
 
 
 def _most_common(rows: pd.DataFrame, key: str, column: str) -> pd.Series:
@@ -165,8 +165,7 @@ def split_flat(
 ) -> dict[str, pd.DataFrame]:
     """Objectives, key results and (with a date column) check-ins of one flat sheet."""
     rows = _without_summary_rows(typed.copy(), source, canonical)
-    if not _fill_cycle(rows, source, canonical):
-        return {}
+    found = _fill_cycle(rows, source, canonical)
     block = rows[TITLE].notna().cumsum()
     carried = [c for c in rows.columns if c.startswith("objectives.") and c != CYCLE]
     rows[carried] = rows.groupby(block)[carried].transform("first")
@@ -189,23 +188,31 @@ def split_flat(
     kr_ids = stable_ids("KR-", [krs[OBJECTIVE], krs[KR_TITLE]])
     if "key_results.kr_id" in krs:  # `KR1`, `KR2` restarting inside each objective
         given = scoped_ids(krs["key_results.kr_id"], [krs[OBJECTIVE]], krs[KR_TITLE])
+        canonical.notes += restart_note(krs["key_results.kr_id"], given, source.label)
         kr_ids = given.fillna(kr_ids)
     krs["key_results.kr_id"] = kr_ids
     krs["key_results.objective_id"] = krs[OBJECTIVE]
     first_row = krs.groupby("key_results.kr_id")["_row"].transform("first").astype("str")
-    repeated = krs["key_results.kr_id"].duplicated()
+    in_log, older = log_rows(krs)  # one row per key result per date: its history
+    if in_log.any():
+        canonical.notes.append(log_note(krs, in_log, source.label))
+    repeated = krs["key_results.kr_id"].duplicated() & ~in_log
     messages = (
         'key result "' + krs[KR_TITLE] + '" appears twice in objective "' + krs[TITLE]
         + '" (first on row ' + first_row + ")"
     )  # fmt: skip
     canonical.report(krs, repeated, KR_TITLE, messages)
-    krs = progress_as_value(krs[~repeated])
+    history = progress_as_value(krs[~repeated])
+    krs = history[~older[~repeated]]
     words = source.label in canonical.milestone_words
-    check_ins = [dated_check_ins(krs), midpoint_check_ins(krs, canonical)]
+    check_ins = [dated_check_ins(history), midpoint_check_ins(krs, canonical)]
     out = {"objectives": objectives, "key_results": to_table(krs, "key_results", words)}
-    found = [c for c in check_ins if c is not None]
-    if found:
-        out["check_ins"] = pd.concat(found, ignore_index=True)
+    dated = [c for c in check_ins if c is not None]
+    if dated:
+        out["check_ins"] = pd.concat(dated, ignore_index=True)
+    if found is not None and found.dates is not None:
+        canonical.read_columns.update(f"{source.label}: {c}" for c in found.columns)
+        out["cycles"] = period_table(found.dates, source.label, int(rows["_row"].iloc[0]))
     return out
 
 

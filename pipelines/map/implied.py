@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pipelines.kr_types import KrType
 from pipelines.map.canonical import Canonical, to_table
 from pipelines.map.derive import cycle_midpoints
 from pipelines.map.synonyms import CHECKED_AT, normalise_header
@@ -54,7 +55,7 @@ def progress_as_value(krs: pd.DataFrame) -> pd.DataFrame:
         bare, krs[PROGRESS]
     )
     kr_type = krs.get("key_results.kr_type", pd.Series(pd.NA, index=krs.index, dtype="str"))
-    krs["key_results.kr_type"] = kr_type.mask(bare & kr_type.isna(), "graded")
+    krs["key_results.kr_type"] = kr_type.mask(bare & kr_type.isna(), KrType.GRADED.value)
     return krs
 
 
@@ -71,7 +72,7 @@ def _graded_by_scores(krs: pd.DataFrame) -> pd.DataFrame:
     if not bare.any():
         return krs
     krs = krs.copy()
-    krs["key_results.kr_type"] = kr_type.mask(bare, "graded")
+    krs["key_results.kr_type"] = kr_type.mask(bare, KrType.GRADED.value)
     return krs
 
 

@@ -1,7 +1,7 @@
-"""Rows the source archived, deleted, drafted or cancelled (SPEC §3), from whichever columns
-say so: an `Archived`, `Deleted` or `Draft` flag, or such a word in a `Status`, `State` or
-`Lifecycle` column (`Cancelled`, `Archived`). Such rows are kept, flagged `archived`, and left
-out of every score and count by the store's reader.
+"""Rows the source archived, deleted, drafted or cancelled (docs/model.md, "Archived rows"), from
+whichever columns say so: an `Archived`, `Deleted` or `Draft` flag, or such a word in a `Status`,
+`State` or `Lifecycle` column (`Cancelled`, `Archived`). Such rows are kept, flagged `archived`,
+and left out of every score and count by the store's reader.
 """
 
 from __future__ import annotations

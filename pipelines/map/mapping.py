@@ -3,7 +3,8 @@
 A source's *role* is a canonical table (`key_results`, …), `flat` (one row per key result,
 objective repeated) or `ignore`. Its *columns* map fields named `table.column` to source
 headers. Suggestions come from the sheet or file name and the synonym table; an explicit
-mapping file (TOML, SPEC §8) overrides them and can be written back from a mapping.
+mapping file (TOML; docs/ingestion.md, "Mapping files") overrides them and can be written back from
+a mapping.
 """
 
 from __future__ import annotations
@@ -351,7 +352,8 @@ def unmapped_columns(sources: list[SourceTable], mapping: Mapping) -> list[str]:
 
 
 def mapping_toml(sources: list[SourceTable], mapping: Mapping) -> str:
-    """The mapping as a TOML mapping file (SPEC §8) that reproduces it on the next import."""
+    """The mapping as a TOML mapping file (docs/ingestion.md) that reproduces it on the next
+    import."""
     blocks: dict[str, list[list[str]]] = {}
     sheet_names = [s.sheet for s in sources if s.sheet]
     for source in sources:

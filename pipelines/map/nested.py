@@ -14,8 +14,10 @@ from __future__ import annotations
 from pipelines.map.synonyms import normalise_header
 from pipelines.read.sources import Document
 
-KR_LISTS = ("keyresults", "keyresult", "krs", "kr", "results", "measures", "metrics", "kpis")
-TITLES = ("title", "name", "summary", "objective", "goal", "keyresult", "kr")
+KR_LISTS = ("keyresults", "keyresult", "krs", "kr", "results", "measures", "metrics", "kpis",
+            "resultadosclave", "resultados", "resultadoschave", "resultatscles")  # fmt: skip
+TITLES = ("title", "name", "summary", "objective", "goal", "keyresult", "kr", "titulo",
+          "nombre", "objetivo", "resultado", "nom", "titre", "text", "label")  # fmt: skip
 IDS = ("id", "gid", "key", "uuid", "objectiveid", "goalid", "krid", "keyresultid")
 # A parent's fields as a flat sheet names the objective's (normalised field → header).
 OBJECTIVE_FIELDS = {"owner": "Objective owner", "description": "Objective description",

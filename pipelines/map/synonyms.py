@@ -1,4 +1,5 @@
-"""The synonym table (SPEC §4): the headers other tools and people use for each canonical column.
+"""The synonym table (docs/ingestion.md): the headers other tools and people use for each canonical
+column.
 
 Two views of it: `ENTITY` for a sheet that holds one canonical table (where a plain `title` or
 `id` is unambiguous), and `FLAT` for one row per key result with its objective repeated (where
@@ -23,7 +24,7 @@ START = ("start", "start value", "starting value", "baseline", "initial value", 
 TARGET = ("target", "target value", "goal value", "stretch goal", "to", "target number")
 CURRENT = (
     "current", "current value", "actual", "actual value", "value", "latest value", "achieved",
-    "progress value",
+    "progress value", "done", "done?", "completed?", "achieved?", "met?",
 )  # fmt: skip
 SCORE = (
     "score", "grade", "final score", "final grade", "closing score", "closing grade",

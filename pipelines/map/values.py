@@ -1,4 +1,5 @@
-"""Cell values as people type them (SPEC §4), parsed a whole column at a time.
+"""Cell values as people type them (docs/ingestion.md, "Values as people type them"), parsed a
+whole column at a time.
 
 Every parser takes one source column (text from a CSV, or typed cells from a workbook) and
 returns a `Parsed`: the values, a per-row error message (missing where the cell was fine), a
@@ -21,11 +22,14 @@ import pyarrow.compute as pc
 
 from pipelines.arrow import distinct_codes, no_text, only_bytes, spread, untrimmed
 from pipelines.map.dates import parse_dates
+from pipelines.map.units import strip_units
 
 MILESTONE_WORDS = {
-    **dict.fromkeys(("done", "yes", "y", "true", "x", "✓", "✔", "complete", "completed"), 1.0),
-    **dict.fromkeys(("no", "n", "false", "open", "not done", "todo", "to do", "pending"), 0.0),
-}
+    **dict.fromkeys(("done", "yes", "y", "true", "x", "✓", "✔", "complete", "completed",
+                     "[x]", "☑", "☒", "✅", "[✓]"), 1.0),
+    **dict.fromkeys(("no", "n", "false", "open", "not done", "todo", "to do", "pending", "[ ]",
+                     "[]", "☐"), 0.0),
+}  # fmt: skip
 # Yes/no cells, and the lifecycle words a source writes in an "archived" or "deleted" column.
 FLAG_WORDS = {
     **dict.fromkeys(("yes", "y", "true", "x", "1", "1.0", "✓", "✔", "archived", "deleted",
@@ -192,12 +196,13 @@ def parse_number(column: pd.Series, kind: str = "number", hint: str | None = Non
     other = ~core.str.isascii().fillna(True).astype(bool)
     if other.any():
         core[other] = core[other].str.replace(_STRIP_OTHER, "", regex=True)
+    core, scale = strip_units(core, text, ratios=kind == "score")  # `4.3 sec`, `12k`, `3/5`
     sep = decimal_separator(core, hint)
     if sep.decimal == ",":
         core = core.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     elif sep.contradicts.any() or sep.guessed.any() or core.str.contains(",", regex=False).any():
         core = core.str.replace(",", "", regex=False)
-    values = to_float(core)
+    values = to_float(core) * scale
     if percent.any():
         values = values.where(~percent, values / 100)
     values = from_words.fillna(values)

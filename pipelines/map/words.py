@@ -11,6 +11,8 @@ import re
 
 import pandas as pd
 
+from pipelines.kr_types import KrType
+
 # Canonical key-result types, plus two spellings of a one-sided range that `to_table` turns into
 # `range` with the target as its bound, and `None` for "infer from the numbers".
 ABOVE, BELOW = "range_above", "range_below"
@@ -19,24 +21,24 @@ KR_TYPE_WORDS: dict[str, str] = {
     **dict.fromkeys(("increase", "increasing", "up", "more", "higher", "grow", "maximise",
                      "maximize", "higher is better", "more is better", "increase from",
                      "increase to", "reach", "should increase to", "should increase",
-                     "at least", "raise", "add"), "increase"),
+                     "at least", "raise", "add"), KrType.INCREASE),
     **dict.fromkeys(("decrease", "decreasing", "reduce", "down", "less", "lower", "minimise",
                      "minimize", "lower is better", "less is better", "decrease to",
                      "decrease from", "should decrease to", "should decrease", "reduce to",
-                     "cut"), "decrease"),
+                     "cut"), KrType.DECREASE),
     **dict.fromkeys(("range", "between", "stay between", "keep", "keep between",
-                     "should stay between", "within range"), "range"),
+                     "should stay between", "within range"), KrType.RANGE),
     **dict.fromkeys(("stay above", "should stay above", "keep above", "above", "at or above",
                      "maintain", "maintain above", "not less than", "minimum"), ABOVE),
     **dict.fromkeys(("stay below", "should stay below", "keep below", "below", "at or below",
                      "maintain below", "at most", "not more than", "maximum"), BELOW),
     **dict.fromkeys(("milestone", "binary", "boolean", "yes no", "done not done", "task",
                      "achieved or not", "achieved not achieved", "checkbox", "check box",
-                     "complete incomplete", "done"), "milestone"),
-    **dict.fromkeys(("baseline", "measure", "establish", "first measurement"), "baseline"),
+                     "complete incomplete", "done"), KrType.MILESTONE),
+    **dict.fromkeys(("baseline", "measure", "establish", "first measurement"), KrType.BASELINE),
     # Graded in zones or grades: the latest grade (or the value, read as one) is the score.
     **dict.fromkeys(("ordinal", "zone", "zones", "graded", "grade", "grading", "scored",
-                     "non measurable", "not measurable", "qualitative", "manual"), "graded"),
+                     "non measurable", "not measurable", "qualitative", "manual"), KrType.GRADED),
     # A number of some kind: increase or decrease, from the start and the target.
     **dict.fromkeys(("metric", "kpi", "number", "numeric", "currency", "money", "percentage",
                      "percent", "from to", "quantitative", "measurable", "standard",

@@ -31,6 +31,7 @@ JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 JSON_SUFFIXES = (".json", *JSON_LINES_SUFFIXES)
 NAME_KEYS = ("Name", "name", "Title", "title", "Email", "email", "ID", "id", "gid")
 MAX_DEPTH = 6  # levels of nesting flattened into column names; deeper is kept as JSON text
+NO_RECORDS = "JSON without a list of records (objects); not loaded"
 
 
 def read_json_bytes(name: str, data: bytes, sources: Sources) -> None:
@@ -52,16 +53,21 @@ def read_json_bytes(name: str, data: bytes, sources: Sources) -> None:
             message = f"not valid JSON: {exc.msg} ({where})"
             sources.problems.append(Problem(name, None, None, None, message))
             return
+    add_document(name, value, sources)
+
+
+def add_document(name: str, value: object, sources: Sources) -> None:
+    """A parsed document (JSON or YAML) as a `Document`: its records, and its whole tree."""
     records = _records(value)
-    if records is None:
-        message = "JSON without a list of records (objects); not loaded"
-        sources.problems.append(Problem(name, None, None, None, message, "warning"))
+    if records is None:  # the tree may still hold OKRs (`pipelines.map.tree`); else a warning
+        sources.documents.append(Document(name, [], tree=value))
         return
     bad = [i for i, r in enumerate(records, start=1) if not isinstance(r, dict)]
     for i in bad[:20]:
         message = "record is not an object; skipped"
         sources.problems.append(Problem(name, None, i, None, message, "warning"))
-    sources.documents.append(Document(name, [r if isinstance(r, dict) else {} for r in records]))
+    kept = [r if isinstance(r, dict) else {} for r in records]
+    sources.documents.append(Document(name, kept, tree=value))
 
 
 def _json_lines(text: str) -> list[object]:

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from pipelines.problems import Problem
+from pipelines.read.headers import header_below, two_row_header
 from pipelines.read.line_ends import spreadsheet_lines
 from pipelines.read.safety import check_size, utf16_without_bom
 from pipelines.read.sources import (
@@ -132,11 +133,12 @@ def read_csv_bytes(
     if not head:
         sources.problems.append(Problem(name, None, None, None, "the file is empty", "warning"))
         return
-    h = find_header(head, is_header)
+    h = header_below(head, find_header(head, is_header), is_header)  # two header rows
     sources.keep_title(name, head[:h])
     lines_before = line_ends[h - 1] if h else 0
     body = _read_delimited(text, delimiter, lines_before)
     header = list(body.iloc[0]) if len(body) else head[h]
+    header = two_row_header([*head[:h], header], h)
     body = body.iloc[1:]
     body.index = pd.RangeIndex(h + 2, h + 2 + len(body))
     shown = {"\t": "tab", ";": "semicolon", ",": "comma", "|": "pipe"}.get(delimiter)
@@ -235,7 +237,7 @@ def _read_csv_fast(
     head, line_ends = _head_records(head_text, delimiter)
     if not head:
         return False
-    h = find_header(head, is_header)
+    h = header_below(head, find_header(head, is_header), is_header)
     if line_ends[h] != h + 1 or len(head[h]) == 0:
         return False  # a record above the header spans lines
     offset = start
@@ -245,6 +247,7 @@ def _read_csv_fast(
     if body is None:
         return False
     header = [body.column(i)[0].as_py() for i in range(body.num_columns)]
+    header = two_row_header([*head[:h], header], h)
     frame = body.slice(1).to_pandas()  # text columns stay in Arrow (pandas' `str` dtype)
     frame.columns = range(body.num_columns)
     frame.index = pd.RangeIndex(h + 2, h + 2 + len(frame))

@@ -13,7 +13,10 @@ from pipelines.read.delimited import read_csv_bytes
 from pipelines.read.safety import check_file, scan_zip_parts
 from pipelines.read.sources import READ_CHUNK, TEXT_SUFFIXES, WORKBOOK_SUFFIXES, IsHeader, Sources
 from pipelines.read.workbooks import read_workbook_bytes
+from pipelines.read.yaml_docs import YAML_SUFFIXES, read_yaml_bytes
 from pipelines.settings import Settings, settings
+
+READABLE = WORKBOOK_SUFFIXES + TEXT_SUFFIXES + JSON_SUFFIXES + YAML_SUFFIXES + ARCHIVE_SUFFIXES
 
 
 def read_files(
@@ -48,10 +51,12 @@ def read_files(
                 read_workbook_bytes(name, data, is_header, wanted, sources, limits, scan)
             elif suffix in JSON_SUFFIXES:
                 read_json_bytes(name, data, sources)
+            elif suffix in YAML_SUFFIXES:
+                read_yaml_bytes(name, data, sources)
             elif suffix in TEXT_SUFFIXES or not suffix:
                 read_csv_bytes(name, data, is_header, sources, limits)
             else:
-                message = f"not a CSV, Excel, JSON or zip file ({suffix}); skipped"
+                message = f"not a CSV, Excel, JSON, YAML or zip file ({suffix}); skipped"
                 sources.problems.append(Problem(name, None, None, None, message, "warning"))
         except Exception as exc:  # a corrupt file, or a reader stopped in its child process
             message = f"could not be read: {exc}"
@@ -69,7 +74,11 @@ def expand_paths(paths: Iterable[Path], limits: Settings | None = None) -> list[
                 p
                 for p in sorted(path.iterdir())
                 if p.suffix.lower()
-                in WORKBOOK_SUFFIXES + TEXT_SUFFIXES + JSON_SUFFIXES + ARCHIVE_SUFFIXES
+                in WORKBOOK_SUFFIXES
+                + TEXT_SUFFIXES
+                + JSON_SUFFIXES
+                + YAML_SUFFIXES
+                + ARCHIVE_SUFFIXES
                 and not p.name.startswith(("~$", "."))
             )
         else:

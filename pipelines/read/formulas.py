@@ -3,7 +3,8 @@
 python-calamine reads a formula cell as the value Excel cached beside it; a file written by a
 script (or saved by a tool that does not calculate) may carry the formula alone, which
 python-calamine returns as an empty cell. Such cells are found here, in the worksheet XML,
-so the import can refuse them where they are instead of loading an empty target.
+so the import can refuse them where they are instead of loading an empty target. A formula
+whose text result is the empty string was calculated: that cell is empty, not refused.
 Runs in the child process that reads the workbook (`sheets.workbook_columns`); stdlib only.
 """
 
@@ -19,6 +20,9 @@ CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
 FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*>[^<]+</(?:\w+:)?v>|<(?:\w+:)?is\b", re.S)
+# A text result saved empty (`=IF(A2="","",A2)`): `t="str"` with `<v></v>` or `<v/>`.
+EMPTY_TEXT = re.compile(rb"<(?:\w+:)?v\b[^>]*?(?:/>|>\s*</(?:\w+:)?v>)", re.S)
+TEXT_TYPE = re.compile(rb'\bt="str"')
 SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"', re.S)
 REL = re.compile(rb"<Relationship\b[^>]*>", re.S)
 ATTR = re.compile(rb'\b(Id|Target)="([^"]*)"')
@@ -72,6 +76,8 @@ def _uncached(xml: bytes) -> list[tuple[int, str, str]]:
         formula = FORMULA.search(body)
         if formula is None or VALUE.search(body):
             continue
+        if TEXT_TYPE.search(match.group(1)) and EMPTY_TEXT.search(body):
+            continue  # calculated, and its result is the empty string: an empty cell
         ref = REF.search(match.group(1))
         if ref is None:
             continue

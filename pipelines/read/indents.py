@@ -50,7 +50,7 @@ def indented_cells(data: bytes, limit: int) -> dict[str, Indented]:
     return found
 
 
-def _styles_path(book: zipfile.ZipFile, names: set[str]) -> str:
+def styles_path(book: zipfile.ZipFile, names: set[str]) -> str:
     if "xl/_rels/workbook.xml.rels" in names:
         for tag in REL.findall(book.read("xl/_rels/workbook.xml.rels")):
             if STYLES_TYPE in tag and (target := re.search(rb'\bTarget="([^"]*)"', tag)):
@@ -62,7 +62,7 @@ def _styles_path(book: zipfile.ZipFile, names: set[str]) -> str:
 
 def _indent_styles(book: zipfile.ZipFile, names: set[str]) -> dict[int, int]:
     """Cell format number → indent level, for the formats that indent."""
-    path = _styles_path(book, names)
+    path = styles_path(book, names)
     if path not in names:
         return {}
     block = CELL_XFS.search(book.read(path))

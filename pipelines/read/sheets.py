@@ -19,6 +19,7 @@ from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from pipelines.read.formulas import uncached_formulas
 from pipelines.read.indents import indented_cells
+from pipelines.read.strikes import struck_cells
 
 Merged = list[tuple[tuple[int, int], tuple[int, int]]]
 # A cell as python-calamine gives it (an empty cell is "").
@@ -89,6 +90,7 @@ class ColumnSheet:
     has_data: bool
     uncached: list[tuple[int, str, str]] = field(default_factory=list)  # formulas, no value
     indents: list[tuple[int, str, int]] = field(default_factory=list)  # row, letters, level
+    struck: list[tuple[int, str]] = field(default_factory=list)  # row, letters: struck through
 
 
 def fill_merged_down(rows: list[list[C]], merged: Merged, top: int, left: int) -> None:
@@ -114,6 +116,7 @@ def workbook_columns(
         sheets, notes = workbook_sheets(data, wanted, max_rows, max_columns)
         formulas = scanned.result()
     indents = indented_cells(data, max_rows + TITLE_ROWS)
+    struck = struck_cells(data, max_rows + TITLE_ROWS)
     out: list[ColumnSheet] = []
     for raw in sheets:
         rows = raw.rows
@@ -137,6 +140,7 @@ def workbook_columns(
         sheet = ColumnSheet(raw.name, head, columns, width, raw.start, raw.height, True)
         sheet.uncached = formulas.get(raw.name, [])
         sheet.indents = indents.get(raw.name, [])
+        sheet.struck = struck.get(raw.name, [])
         out.append(sheet)
     return out, notes
 

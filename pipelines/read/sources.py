@@ -43,6 +43,8 @@ class SourceTable:
     records: bool = False  # rows are JSON records: columns are fields, not letters
     # Cells indented by their format (a workbook's outline), by header: {Excel row: level}.
     indents: dict[str, dict[int, int]] = field(default_factory=dict)
+    # Cells drawn struck through (a cancelled row), by header: their Excel rows.
+    struck: dict[str, set[int]] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -68,6 +70,7 @@ class Document:
 
     file: str
     records: list[dict[str, object]]
+    tree: object = None  # the whole parsed document, for `pipelines.map.tree` to walk
 
 
 @dataclass

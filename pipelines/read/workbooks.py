@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.problems import Problem
+from pipelines.read.headers import header_below, two_row_header
 from pipelines.read.safety import check_size
 from pipelines.read.sandbox import start_in_child
 from pipelines.read.sheets import SEPARATOR, ColumnSheet, fill_merged_down, workbook_columns
@@ -123,16 +124,18 @@ def read_workbook_bytes(
         if not sheet.has_data:
             continue
         top, left = sheet.start
-        h = find_header(sheet.head, is_header)
+        h = header_below(sheet.head, find_header(sheet.head, is_header), is_header)
         sources.keep_title(name, sheet.head[:h])
         body = _sheet_body(sheet, h)
-        frame, letters = table_below_header(body, list(sheet.head[h]), left)
+        header = two_row_header(sheet.head, h)  # a group label merged above the names
+        frame, letters = table_below_header(body, header, left)
         problems = check_size(name, sheet.name, len(frame), frame.shape[1], limits)
         if problems:
             sources.problems.extend(problems)
             continue
         table = SourceTable(name, sheet.name, frame, letters, top + h + 1)
         table.indents = _indents(sheet, letters, set(frame.index))
+        table.struck = _struck(sheet, letters, set(frame.index))
         sources.tables.append(table)
         sources.problems.extend(_uncached_problems(name, sheet, letters))
         read += 1
@@ -150,6 +153,16 @@ def _indents(
     for row, letter, level in sheet.indents:
         if letter in headers and row in rows:
             out.setdefault(headers[letter], {})[row] = level
+    return out
+
+
+def _struck(sheet: ColumnSheet, letters: dict[str, str], rows: set[int]) -> dict[str, set[int]]:
+    """The Excel rows of each column's struck-through cells, by header."""
+    headers = {letter: header for header, letter in letters.items()}
+    out: dict[str, set[int]] = {}
+    for row, letter in sheet.struck:
+        if letter in headers and row in rows:
+            out.setdefault(headers[letter], set()).add(row)
     return out
 
 

@@ -1,4 +1,4 @@
-"""The canonical data model (SPEC §3): table names, columns, types and required columns.
+"""The canonical data model (docs/model.md): table names, columns, types and required columns.
 
 Every other module refers to these definitions instead of spelling column names again:
 the readers map source headers onto them, the store creates its tables from them, and the
@@ -8,6 +8,8 @@ metrics receive frames with exactly these columns.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from pipelines.kr_types import KrType
 
 TEXT = "VARCHAR"
 NUMBER = "DOUBLE"
@@ -92,7 +94,7 @@ KEY_RESULTS = Table(
         Column("kr_id", TEXT, True),
         Column("objective_id", TEXT, True),
         Column("title", TEXT, True),
-        Column("kr_type", TEXT),  # increase | decrease | range | milestone | baseline
+        Column("kr_type", TEXT),  # a KrType value (pipelines/kr_types.py)
         Column("owner", TEXT),
         Column("unit", TEXT),
         Column("start_value", NUMBER),
@@ -129,7 +131,7 @@ CHECK_INS = Table(
 
 ENTITY_TABLES: tuple[Table, ...] = (CYCLES, TEAMS, OBJECTIVES, KEY_RESULTS, CHECK_INS)
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in ENTITY_TABLES}
-KR_TYPES = ("increase", "decrease", "range", "milestone", "baseline")
+KR_TYPES = tuple(t.value for t in KrType)  # every type, as the store holds it
 # Tables whose rows a source can archive; the metrics read only the active ones.
 ARCHIVABLE = ("objectives", "key_results")
 TEAM_LEVELS = ("company", "department", "team", "individual")

@@ -1,4 +1,5 @@
-"""Write the canonical tables as an XLSX workbook or as a folder of CSV files (SPEC §4.1).
+"""Write the canonical tables as an XLSX workbook or as a folder of CSV files (docs/model.md,
+"Tables").
 
 The workbook has one sheet per table (`schema.Table.sheet`), the canonical column names as a
 bold, frozen header row, dates as real Excel dates and numbers as numbers. Text is always

@@ -89,12 +89,12 @@ def test_upload_map_validate_and_load(page: AppTest, tmp_path: Path) -> None:
 
 def test_a_file_with_errors_cannot_be_loaded(page: AppTest, tmp_path: Path) -> None:
     sheets = {k: [list(r) for r in v] for k, v in CANONICAL_SHEETS.items()}
-    sheets["KeyResults"][1][6] = "ten"
-    content = write_xlsx(tmp_path / "okrs.xlsx", sheets).read_bytes()
+    sheets["KeyResults"][2][0] = "K1"  # a duplicate id (a cell that is not a number is set
+    content = write_xlsx(tmp_path / "okrs.xlsx", sheets).read_bytes()  # aside: issue 21)
     page.file_uploader(key="uploads").set_value(("okrs.xlsx", content, "application/xlsx")).run()
     problems = frame_with(page, "problem")
     assert problems[["where", "problem"]].values.tolist() == [
-        ["okrs.xlsx:KeyResults:2:G (target_value)", '"ten" is not a number']
+        ["okrs.xlsx:KeyResults:3:A (kr_id)", 'duplicate kr_id "K1" (first on row 2)']
     ]
     assert page.button(key="load").disabled
     assert not (tmp_path / "page.duckdb").exists()

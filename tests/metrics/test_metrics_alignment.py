@@ -95,7 +95,7 @@ def test_strict_link_to_a_missing_key_result_is_broken():
 
 def test_tree_rolls_scores_up_the_org():
     """Company → department → teams → objectives; values count objectives, scores are the
-    mean objective score of each subtree (the SPEC §5 roll-up)."""
+    mean objective score of each subtree (the roll-up of docs/scoring.md)."""
     rep = report(
         [
             objective("c", team_id="co", level="company"),

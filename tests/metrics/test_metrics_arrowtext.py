@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from metrics import arrowtext as at
+from pipelines import arrow as at
 
 
 def test_strip_trims_exactly_what_python_strips():
@@ -37,8 +37,8 @@ def test_codes_sort_like_python_with_nulls_apart():
 def test_positions_find_nulls_only_when_asked():
     keys = pa.array(["a", None, "b"])
     values = pa.array(["b", None, "c", "a"])
-    assert at.positions(values, keys).tolist() == [2, -1, -1, 0]
-    assert at.positions(values, keys, nulls_match=True).tolist() == [2, 1, -1, 0]
+    assert at.key_positions(values, keys).tolist() == [2, -1, -1, 0]
+    assert at.key_positions(values, keys, nulls_match=True).tolist() == [2, 1, -1, 0]
 
 
 def test_exact_computes_non_ascii_values_in_python():

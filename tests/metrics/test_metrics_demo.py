@@ -78,8 +78,8 @@ def test_alignment_matches_the_plant(demo, truth):
 
 def test_stale_key_results(demo, truth):
     """The generator's truth lists key results whose check-ins stopped; the metric also
-    counts running key results never checked in (SPEC §6 "no check-in for 14 days"), which
-    in the demo are exactly its ungraded key results of the running quarter."""
+    counts running key results never checked in (docs/metrics.md, "Check-ins": no check-in for 14
+    days), which in the demo are exactly its ungraded key results of the running quarter."""
     stale = demo.stale.set_index("kr_id")
     checked_before = stale[stale["last_check_in_at"].notna()]
     assert set(checked_before.index) == truth.stale_kr_ids

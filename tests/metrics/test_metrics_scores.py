@@ -1,4 +1,5 @@
-"""Scoring details beyond tests/metrics/test_scoring.py: edge cases of SPEC §5 and the roll-ups."""
+"""Scoring details beyond tests/metrics/test_scoring.py: edge cases of docs/scoring.md and the
+roll-ups."""
 
 from __future__ import annotations
 

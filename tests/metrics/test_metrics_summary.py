@@ -1,4 +1,4 @@
-"""build_summary fills every key of SPEC §8 from the health report, JSON-ready."""
+"""build_summary fills every key docs/cli.md lists from the health report, JSON-ready."""
 
 from __future__ import annotations
 

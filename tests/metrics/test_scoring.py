@@ -1,4 +1,4 @@
-"""SPEC §5 scoring, pinned by the examples the OKR literature gives."""
+"""Scoring (docs/scoring.md), pinned by the examples the OKR literature gives."""
 
 from __future__ import annotations
 

@@ -56,11 +56,13 @@ def fifty_problems() -> dict[str, list[list[object]]]:
 
 
 EXPECTED_LINES = [
-    'okrs.xlsx:KeyResults:14:F (target_value): "ten" is not a number',
+    'okrs.xlsx:KeyResults:14:F (target_value): warning: "ten" is not a number: set aside, '
+    "loaded without this value (unscored by it)",
     'okrs.xlsx:KeyResults:2:D (kr_type): warning: "sideways" is not a key-result type we know: '
     "the type is inferred from the numbers (increase, decrease, range or milestone)",
     'okrs.xlsx:KeyResults:7:A (kr_id): duplicate kr_id "K01" (first on row 2)',
-    'okrs.xlsx:KeyResults:19:B (objective_id): objective "O-missing" not found',
+    'okrs.xlsx:KeyResults:19:B (objective_id): warning: objective "O-missing" not found: the '
+    'key result is loaded under "Key results without an objective (okrs.xlsx:KeyResults)"',
     "okrs.xlsx:KeyResults:29:H (manual_score): score 1.5 is outside 0–1 "
     "(after reading 0–10 or 0–100 scales)",
     "okrs.xlsx:KeyResults:43:C (title): required value is empty",
@@ -77,11 +79,14 @@ EXPECTED_LINES = [
 
 
 GROUPED_LINES = [
-    'okrs.xlsx:KeyResults: rows 9–18 (10 rows), F (target_value): "ten" is not a number',
+    'okrs.xlsx:KeyResults: rows 9–18 (10 rows), F (target_value): warning: "ten" is not a '
+    "number: set aside, loaded without this value (unscored by it)",
     'okrs.xlsx:KeyResults: rows 2–6 (5 rows), D (kr_type): warning: "sideways" is not a '
     "key-result type we know: the type is inferred from the numbers (increase, decrease, "
     "range or milestone)",
-    'okrs.xlsx:KeyResults: rows 19–28 (10 rows), B (objective_id): objective "O-missing" not found',
+    "okrs.xlsx:KeyResults: rows 19–28 (10 rows), B (objective_id): warning: objective "
+    '"O-missing" not found: the key result is loaded under "Key results without an objective '
+    '(okrs.xlsx:KeyResults)"',
     "okrs.xlsx:KeyResults: rows 39–43 (5 rows), C (title): required value is empty",
     'okrs.xlsx:Objectives:7:A (objective_id): duplicate objective_id "O1" (first on row 4)',
 ]
@@ -103,9 +108,14 @@ def test_all_fifty_problems_are_reported_and_nothing_is_written(
     report = ingest_paths([path], loaded_store)
     lines = [str(p) for p in report.problems]
     assert not report.ok and report.outcome == "rejected"
-    # 45 errors; an unknown key-result type is a warning (issue 13), on rows 2–6
-    assert len([p for p in report.problems if p.is_error]) == 45, "\n".join(lines)
-    assert [p.row for p in report.problems if not p.is_error] == [2, 3, 4, 5, 6]
+    # 25 errors; warnings (issue 13, 21): an unknown key-result type (rows 2–6), a cell
+    # that is not a number (set aside, 9–18), a key result whose objective is not found (under
+    # a holder objective, 19–28), and where numbering restarts (K01 on row 7, O1 on row 7)
+    assert len([p for p in report.problems if p.is_error]) == 25, "\n".join(lines)
+    warned = [(p.sheet, p.row) for p in report.problems if not p.is_error]
+    assert warned == [("KeyResults", r) for r in range(2, 8)] + [
+        ("KeyResults", r) for r in range(9, 29)
+    ] + [("Objectives", 7)]
     for line in EXPECTED_LINES:
         assert line in lines
     rows_of = {(p.sheet, p.row) for p in report.problems}
@@ -115,7 +125,7 @@ def test_all_fifty_problems_are_reported_and_nothing_is_written(
         pd.testing.assert_frame_equal(after[table], frame, obj=table)
     log = history(loaded_store)
     assert log["outcome"].tolist() == ["rejected", "loaded"]
-    assert log.iloc[0]["message"].startswith("45 error(s), 5 warning(s)")
+    assert log.iloc[0]["message"].startswith("25 error(s), 27 warning(s)")
 
 
 def test_broken_alignment_links_are_loaded_as_warnings(tmp_path: Path) -> None:
@@ -161,8 +171,8 @@ def test_cli_lists_every_problem_and_exits_non_zero(tmp_path: Path, loaded_store
     # The same message on many rows is one line with the rows (issue 13)
     for line in GROUPED_LINES:
         assert line in stderr, "\n".join(stderr)
-    assert len([s for s in stderr if s.startswith("okrs.xlsx:")]) == 14
-    assert stderr[-1] == "rejected: 45 problems; nothing was written."
+    assert len([s for s in stderr if s.startswith("okrs.xlsx:")]) == 16
+    assert stderr[-1] == "rejected: 25 problems; nothing was written."
     as_json = subprocess.run(
         [str(CLI), "ingest", str(path), "--db", str(loaded_store), "--json"],
         capture_output=True,
@@ -171,15 +181,15 @@ def test_cli_lists_every_problem_and_exits_non_zero(tmp_path: Path, loaded_store
     )
     assert as_json.returncode == 1
     problems = json.loads(as_json.stdout)["problems"]
-    assert len(problems) == 50
+    assert len(problems) == 52
     assert {
         "file": "okrs.xlsx",
         "sheet": "KeyResults",
         "row": 14,
         "column": "F",
         "header": "target_value",
-        "severity": "error",
-        "message": '"ten" is not a number',
+        "severity": "warning",
+        "message": '"ten" is not a number: set aside, loaded without this value (unscored by it)',
     } in problems
     after = store_tables(loaded_store)
     for table, frame in before.items():

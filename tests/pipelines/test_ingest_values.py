@@ -1,4 +1,5 @@
-"""Values as people type them (SPEC §4): one line per spelling, read a whole column at a time."""
+"""Values as people type them (docs/ingestion.md): one line per spelling, read a whole column at a
+time."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines.map.dates import from_serial
+from pipelines.map.units import units_of
 from pipelines.map.values import parse_date, parse_number, parse_text
 
 
@@ -83,7 +85,7 @@ def test_mixed_conventions_in_one_column_are_errors_not_guesses() -> None:
     [
         ("ten", '"ten" is not a number'),
         ("n/a", '"n/a" is not a number'),
-        ("12 apples", '"12 apples" is not a number'),
+        ("12 apples and 3 pears", '"12 apples and 3 pears" is not a number'),  # not a unit
     ],
 )
 def test_unreadable_numbers_are_reported(cell: str, message: str) -> None:
@@ -159,3 +161,29 @@ def test_any_column_written_in_one_locale_reads_back(values: list, locale: str) 
     parsed = parse_number(pd.Series(cells))
     assert parsed.errors.isna().all()
     assert parsed.values.tolist() == pytest.approx([float(v) for v in values])
+
+
+@pytest.mark.parametrize(
+    ("cells", "kind", "expected"),
+    [
+        (["4.3 sec", "10 sec"], "number", [4.3, 10.0]),
+        (["93 dias", "120 días"], "number", [93.0, 120.0]),
+        (["12k", "1.2M", "3 bn"], "number", [12_000.0, 1_200_000.0, 3e9]),
+        (["€ 3.400,50", "€ 5.000,00"], "number", [3400.5, 5000.0]),
+        (["45 %", "50 %"], "number", [0.45, 0.5]),
+        (["USD 120", "5 km"], "number", [120.0, 5.0]),
+        (["0.7 (70%)", "3/5"], "score", [0.7, 0.6]),
+        (["70% (0.7)"], "score", [0.7]),
+    ],
+)
+def test_numbers_with_units_read_as_the_number(
+    cells: list[str], kind: str, expected: list[float]
+) -> None:
+    parsed = parse_number(pd.Series(cells), kind)
+    assert parsed.values.tolist() == pytest.approx(expected)
+    assert parsed.errors.isna().all()
+
+
+def test_a_unit_is_kept_and_a_scale_word_is_not_a_unit() -> None:
+    units = units_of(pd.Series(["4.3 sec", "93 dias", "12k", "€ 3.400,50", "7", None]))
+    assert units.fillna("-").tolist() == ["sec", "dias", "-", "€", "-", "-"]

@@ -381,7 +381,7 @@ def test_ingest_warms_the_cache_and_summary_reads_it(tmp_path: Path):
     loaded = subprocess.run([*CLI, "ingest", str(source), "--db", str(db)], env=env,
                             capture_output=True, text=True)  # fmt: skip
     assert loaded.returncode == 0, loaded.stderr
-    assert loaded.stdout.startswith("loaded:") and "cached" in loaded.stdout
+    assert "\nloaded:" in loaded.stdout and "cached" in loaded.stdout
     assert source_in_a_new_process(db) == "cache"
 
     def summary(**extra: str) -> dict:

@@ -24,6 +24,7 @@ from pipelines.map.profiles import (
     tability,
     viva,
 )
+from pipelines.map.tree import read_documents
 from pipelines.read.archives import flatten
 from pipelines.read.sources import Sources
 
@@ -48,6 +49,8 @@ def recognise(sources: Sources, named: set[str] | None = None) -> Sources:
     for profile in PROFILES:
         profile(sources)
     for document in sources.documents:
+        if read_documents(document, sources):  # OKR collections found anywhere in the tree
+            continue
         nested = unnest(document)  # objectives holding their key results
         if nested is None:
             sources.tables.append(flatten(document))
