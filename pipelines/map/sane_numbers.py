@@ -3,8 +3,10 @@
 `inf`, `Infinity`, `-inf`, `1e309` (which overflows to infinity) and JSON's `Infinity` read
 as numbers but would make every score, mean and roll-up built on them meaningless, as `NaN`
 would (which the reader already refuses); so would a value beyond ±1e15 (a thousand
-trillion: no revenue, count or percentage in an OKR comes near). Such a cell is an error
-naming it, and is left empty. Weights are bounded separately (`validate.value_ranges`).
+trillion: no revenue, count or percentage in an OKR comes near). Such a cell is a problem
+naming it, handled as any cell that is not a number (an error; in a key result's or
+check-in's number columns set aside, see `setaside`), and is never stored. Weights are bounded
+separately (`validate.value_ranges`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ def bounded(parsed: Parsed, column: pd.Series) -> Parsed:
     infinite = pd.Series(np.isinf(magnitude), index=values.index)[bad]
     message = ('"' + text + '" is ' + pd.Series(
         np.where(infinite, "infinite", "beyond ±1e15"), index=text.index, dtype="str"
-    ) + ": not a number a score can use (type the value itself)")  # fmt: skip
+    ) + ", so it is not a number a score can use")  # fmt: skip
     errors = parsed.errors.astype("str").copy()
     errors[bad] = errors[bad].fillna(message)
     return Parsed(values.mask(bad), errors, parsed.warnings, parsed.note)
