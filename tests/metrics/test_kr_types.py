@@ -17,7 +17,7 @@ def test_the_store_holds_every_type_graded_included():
 
 
 def test_every_type_is_scored():
-    # type: (start, target, low, high, current) → attainment
+    # each type: (start, target, low, high, current) → attainment
     cases = {
         KrType.INCREASE: ((0.0, 10.0, None, None, 6.0), 0.6),
         KrType.DECREASE: ((10.0, 0.0, None, None, 6.0), 0.4),
@@ -38,7 +38,8 @@ def test_every_type_is_scored():
 
 def test_other_tools_words_name_a_type_or_say_how_to_infer_one():
     assert set(KR_TYPE_WORDS.values()) == {*KrType, ABOVE, BELOW, FROM_NUMBERS}
-    assert KR_TYPE_WORDS["zones"] == KrType.GRADED == "graded"
+    assert KR_TYPE_WORDS["zones"] == KrType.GRADED
+    assert KrType.GRADED.value == "graded"
 
 
 def test_the_demo_stores_types_by_name_not_position():
