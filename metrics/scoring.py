@@ -316,7 +316,8 @@ def score_all(
             break
         children = links.merge(objs[["objective_id", "score"]], on="objective_id")
         child_scores = children.groupby("parent_kr_id")["score"].mean()
-        takes = krs["score_source"].isna() | (krs["score_source"] == "linked")
+        # a key result at its start for want of a check-in has no score of its own either
+        takes = krs["score_source"].isna() | krs["score_source"].isin(["linked", NO_CHECK_IN])
         parents = pd.Series(child_scores.index)
         linked = first_match(krs["kr_id"], parents, child_scores.reset_index(drop=True))
         linked = linked.where(takes)
