@@ -300,3 +300,13 @@ def test_bands(score, band):
 def test_band_counts_skip_ungraded():
     counts = band_counts(pd.Series([0.1, 0.65, None, 1.0]))
     assert counts == {"low": 1, "mid": 0, "sweet": 1, "high": 0, "maxed": 1}
+
+
+def test_no_start_and_a_target_of_zero_plans_nothing_and_is_ungraded():
+    krs = frame(
+        KEY_RESULTS,
+        [{"kr_id": "z", "objective_id": "o", "title": "z", "target_value": 0,
+          "current_value": 3}],
+    )  # fmt: skip
+    scores = score_all(OBJ, krs, NO_CHECK_INS)
+    assert scores.key_results["score"].isna().tolist() == [True]
