@@ -12,8 +12,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import arrow as at
 from metrics.scoring import NO_CHECK_IN
+from pipelines import arrow as at
 
 LINEAGE_COLUMNS = ["team_id", "name", "level", "department_id", "department"]
 UNIT_COLUMNS = {"name": "team", "level": "team_level"}  # lineage columns as attached
