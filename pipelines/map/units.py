@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 SCALES = {"k": 1e3, "K": 1e3, "M": 1e6, "MM": 1e6, "mn": 1e6, "Mn": 1e6, "B": 1e9, "bn": 1e9,
@@ -24,6 +25,7 @@ WITH_UNIT = re.compile(
     rf"(?P<post>%|(?:{_UNIT})(?:\s*/\s*{_UNIT})?)?\s*$"
 )
 GRADE_AND_PERCENT = re.compile(rf"^\s*(?P<number>(?:{_NUMBER})%?)\s*\(\s*[^()]*\)\s*$")
+LETTERED = r"[^0-9.,\-+%\s'\u00a0\u202f]"  # a cell with more than digits and separators
 RATIO = re.compile(r"^\s*(?P<a>[0-9]+(?:[.,][0-9]+)?)\s*/\s*(?P<b>[0-9]+(?:[.,][0-9]+)?)\s*$")
 
 
@@ -62,7 +64,7 @@ def strip_units(
     with spaces and currency signs already removed; `text`: as written), and each cell's
     scale (1 where none); with `ratios`, `3/5` as 0.6. Other cells are left as they are."""
     scale = pd.Series(1.0, index=core.index, dtype="float64")
-    lettered = text.str.contains(r"[^0-9.,\-+%\s'$€£¥\u00a0\u202f]", regex=True)
+    lettered = text.str.contains(LETTERED, regex=True)
     lettered = lettered.fillna(False).astype(bool)
     if not lettered.any():
         return core, scale
@@ -84,13 +86,22 @@ def strip_units(
 
 
 def units_of(column: pd.Series) -> pd.Series:
-    """The unit written beside each number (`sec`, `dias`, `€`), missing where none."""
-    text = column.map(lambda v: v.strip() if isinstance(v, str) else None)
-    found: dict[str, str | None] = {}
-    for t in text.dropna().unique():
-        read = split_unit(t)
-        found[t] = None if read is None else read[2]
-    return text.map(found, na_action="ignore").astype("str")
+    """The unit written beside each number (`sec`, `dias`, `€`), missing where none. Only
+    cells holding a letter or currency sign are looked at, once per distinct text."""
+    none = pd.Series(pd.NA, index=column.index, dtype="str")
+    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+        return none
+    if column.dtype == object:
+        column = column.where(column.map(lambda v: isinstance(v, str))).astype("str")
+    text = column.astype("str").str.strip()
+    lettered = text.str.contains(LETTERED, regex=True).fillna(False).astype(bool)
+    if not lettered.any():
+        return none
+    codes, distinct = pd.factorize(text[lettered])
+    reads = [split_unit(str(t)) for t in distinct]
+    units = np.array([None if r is None else r[2] for r in reads] or [None], dtype=object)
+    found = pd.Series(units[codes], index=text[lettered].index, dtype="str")
+    return none.fillna(found)
 
 
 MEASURED = ("key_results.target_value", "key_results.current_value", "key_results.start_value")
