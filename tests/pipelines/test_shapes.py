@@ -462,3 +462,25 @@ def test_two_header_rows_in_a_csv_file(tmp_path: Path) -> None:
     krs = table(tmp_path, "SELECT title, start_value, target_value, current_value "
                           "FROM key_results ORDER BY title")  # fmt: skip
     assert krs.values.tolist() == [["Close deals", 0.0, 10.0, 5.0], ["Hire", 0.0, 4.0, 1.0]]
+
+
+def test_objective_levels_keep_the_cycle_and_team_written_once_above(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Team", "Objective", "Sub-objective", "Key result", "Target", "Current"],
+        ["2026-Q1", "Sales", "Grow", "EMEA", "Close deals", 10, 5],
+        [None, None, None, "Americas", "Close deals", 10, 2],
+        ["2026-Q2", "Sales", "Grow", "EMEA", "Close deals", 10, 7],
+    ]
+    load(tmp_path, rows)
+    objectives = table(
+        tmp_path,
+        "SELECT o.cycle_id, o.team_id, o.title, p.title AS parent FROM objectives o LEFT JOIN "
+        "objectives p ON p.objective_id = o.parent_objective_id ORDER BY ALL",
+    )
+    assert objectives.fillna("-").values.tolist() == [
+        ["2026-Q1", "Sales", "Americas", "Grow"],
+        ["2026-Q1", "Sales", "EMEA", "Grow"],
+        ["2026-Q1", "Sales", "Grow", "-"],
+        ["2026-Q2", "Sales", "EMEA", "Grow"],
+        ["2026-Q2", "Sales", "Grow", "-"],
+    ]
