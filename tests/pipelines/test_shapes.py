@@ -223,6 +223,10 @@ def test_cancelled_and_struck_through_rows_are_set_aside_and_listed(tmp_path: Pa
     )
     scores = kr_scores(tmp_path / "okr.duckdb")
     assert list(scores.values()) == [pytest.approx(0.5)]  # only the live key result scores
+    assert [p.message for p in report.problems] == [
+        "status is a check-in column: it needs a date column (checked_at: Date, Last updated…) "
+        "and is not loaded as a check-in; its Cancelled, Dropped or Archived rows are archived"
+    ]
 
 
 @pytest.mark.parametrize(
