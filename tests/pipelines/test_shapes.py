@@ -488,3 +488,18 @@ def test_objective_levels_keep_the_cycle_and_team_written_once_above(tmp_path: P
         ["2026-Q2", "Sales", "EMEA", "Grow"],
         ["2026-Q2", "Sales", "Grow", "-"],
     ]
+
+
+def test_weekly_columns_of_a_cycle_without_dates_are_a_warning_not_a_silent_drop(
+    tmp_path: Path,
+) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Key result", "Start", "Target", "W1", "W2", "W3"],
+        ["Sprint five", "Grow", "Signups", 0, 30, 10, 20, 30],
+    ]
+    report = load(tmp_path, rows)
+    assert report.rows.get("check_ins", 0) == 0
+    assert [str(p) for p in report.problems] == [
+        "okrs.xlsx:OKRs:2:C (Key result): warning: weekly values not loaded: the cycle has no "
+        "dates (name it like 2026-Q1)"
+    ]
