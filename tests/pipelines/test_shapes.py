@@ -503,3 +503,16 @@ def test_weekly_columns_of_a_cycle_without_dates_are_a_warning_not_a_silent_drop
         "okrs.xlsx:OKRs:2:C (Key result): warning: weekly values not loaded: the cycle has no "
         "dates (name it like 2026-Q1)"
     ]
+
+
+def test_month_columns_with_their_year_are_dated_in_that_year(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Key result", "Start", "Target", "Nov 2025", "Dec-25", "Jan 2026"],
+        ["FY2026", "Grow", "Customers", 100, 130, 110, 120, 125],
+    ]
+    report = load(tmp_path, rows)
+    assert _history(tmp_path) == [
+        ["Customers", "2025-11-30", 110.0], ["Customers", "2025-12-31", 120.0],
+        ["Customers", "2026-01-31", 125.0],
+    ]  # fmt: skip
+    assert report.unmapped_columns == []
