@@ -516,3 +516,21 @@ def test_month_columns_with_their_year_are_dated_in_that_year(tmp_path: Path) ->
         ["Customers", "2026-01-31", 125.0],
     ]  # fmt: skip
     assert report.unmapped_columns == []
+
+
+def test_a_log_below_its_definition_row_keeps_the_target_of_that_row(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Key result", "Date", "Start", "Target", "Current"],
+        ["2026-Q1", "Grow", "Close deals", None, 0, 10, None],
+        ["2026-Q1", "Grow", "Close deals", "2026-01-31", None, None, 3],
+        ["2026-Q1", "Grow", "Close deals", "2026-02-28", None, None, 6],
+    ]
+    report = load(tmp_path, rows)
+    krs = table(tmp_path, "SELECT title, start_value, target_value, current_value FROM key_results")
+    assert krs.values.tolist() == [["Close deals", 0.0, 10.0, 6.0]]
+    assert _history(tmp_path) == [
+        ["Close deals", "2026-01-31", 3.0], ["Close deals", "2026-02-28", 6.0]
+    ]  # fmt: skip
+    (score,) = kr_scores(tmp_path / "okr.duckdb").values()
+    assert score == pytest.approx(0.6)
+    assert any("dated check-in log: 3 rows of 1 key results" in n for n in report.notes)
