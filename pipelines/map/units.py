@@ -2,7 +2,8 @@
 
 `4.3 sec`, `93 dias`, `USD 120`, `12k`, `1.2M`, `3 bn` read as the number (a `k`, `M`, `bn`
 scales it; lowercase `m` is a unit, metres or minutes, never a million); the unit word is
-kept by `units_of` for a key result's unit field. A grade cell `0.7 (70%)` reads as its first
+kept by `units_of` for a key result's unit field, as is a unit named in a header's brackets
+(`Target (€)`). A grade cell `0.7 (70%)` reads as its first
 number, and `3/5` (score columns only) as the ratio 0.6. Cells are looked at once per
 distinct text; the caller parses what comes back as a plain number.
 """
@@ -107,16 +108,35 @@ def units_of(column: pd.Series) -> pd.Series:
 MEASURED = ("key_results.target_value", "key_results.current_value", "key_results.start_value")
 
 
+HEADER_UNIT = re.compile(r"[(\[]\s*([$€£¥₹]|[^\W\d_]{1,8}\.?)\s*[)\]]\s*$")
+NOT_UNITS = {"optional", "required", "number", "numeric", "value", "total", "new", "old"}
+
+
+def header_unit(header: str) -> str | None:
+    """The unit a header names in brackets at its end: `Target (€)` → €, `Current [sec]` →
+    sec; None for `Target (optional)` or a header without one."""
+    match = HEADER_UNIT.search(header)
+    if match is None or match[1].casefold().rstrip(".") in NOT_UNITS:
+        return None
+    return match[1]
+
+
 def with_units(typed: pd.DataFrame, data: pd.DataFrame, columns: dict[str, str]) -> None:
     """Fill `key_results.unit` (in place) from the unit written beside a key result's
-    target, current or start value, where no unit column gives one."""
+    target, current or start value, or in brackets at the end of that column's header,
+    where no unit column gives one."""
     found: pd.Series | None = None
     for name in MEASURED:
         if name in columns:
             units = units_of(data[columns[name]])
             units.index = typed.index
+            in_header = header_unit(columns[name])
+            if in_header:  # `Target (€)`: the unit of every row of the column
+                units = units.fillna(in_header)
             found = units if found is None else found.fillna(units)
     if found is None or found.isna().all():
         return
+    if "key_results.title" in typed:  # only rows that are key results carry a unit
+        found = found.where(typed["key_results.title"].notna())
     given = typed.get("key_results.unit")
     typed["key_results.unit"] = found if given is None else given.fillna(found)

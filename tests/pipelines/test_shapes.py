@@ -534,3 +534,14 @@ def test_a_log_below_its_definition_row_keeps_the_target_of_that_row(tmp_path: P
     (score,) = kr_scores(tmp_path / "okr.duckdb").values()
     assert score == pytest.approx(0.6)
     assert any("dated check-in log: 3 rows of 1 key results" in n for n in report.notes)
+
+
+def test_a_unit_named_in_the_header_is_the_unit_of_its_key_results(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Key result", "Target (€)", "Current (€)", "Note (optional)"],
+        ["2026-Q1", "Sell", "Revenue", 5000, 3400, None],
+        ["2026-Q1", "Sell", "Lead time", "30 days", "40 days", None],  # the cell's own unit
+    ]
+    load(tmp_path, rows)
+    krs = table(tmp_path, "SELECT title, target_value, unit FROM key_results ORDER BY title")
+    assert krs.values.tolist() == [["Lead time", 30.0, "days"], ["Revenue", 5000.0, "€"]]
