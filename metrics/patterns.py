@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.config import DEFAULT_CONFIG, HealthConfig
+from metrics.scoring import NO_CHECK_IN
 from metrics.text import numbers, plural
 
 # The per-key-result signals a flag counts, in the order its evidence names them.
@@ -69,7 +70,7 @@ def pattern_evidence(
         kr_units["cycle_id"].isin(judged)
         & kr_units["score"].notna()
         & ~kr_units["strict_linked"]
-        & (kr_units["score_source"] != "linked")
+        & ~kr_units["score_source"].isin(["linked", NO_CHECK_IN])  # an assumed 0 is no evidence
     ]
     krs = krs.merge(features, on="kr_id", how="left")
     score = krs["score"].astype("float64")

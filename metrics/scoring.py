@@ -88,7 +88,8 @@ def attainment(
     """Raw (unclipped) attainment of each key result from its current value (`kr` holds
     start_value, target_value, range_low and range_high, row by row with `current`).
 
-    increase  (current − start) / (target − start), a missing start taken as 0
+    increase  (current − start) / (target − start), a missing start taken as 0 (with no
+              start and a target of 0 no gain is planned: missing, as the tool has it)
     decrease  (start − current) / (start − target)
               (a target on the wrong side of the start, e.g. an increase from 10 to 8, asks
               for no progress: 1 when the current value meets the target, else 0)
@@ -124,9 +125,12 @@ def attainment(
 
 
 def _increase(start: Values, target: Values, _low: Values, _high: Values, now: Values) -> Values:
+    # No start and a target of 0 plans no gain from the assumed 0: nothing to score.
+    nothing_planned = np.isnan(start) & (target == 0)
     start = np.where(np.isnan(start), 0.0, start)
     # A target on the wrong side of the start asks for no progress: met or not met.
-    return np.where(target < start, _met(now, now >= target), _progress(now, start, target))
+    score = np.where(target < start, _met(now, now >= target), _progress(now, start, target))
+    return np.where(nothing_planned, np.nan, score)
 
 
 def _decrease(start: Values, target: Values, _low: Values, _high: Values, now: Values) -> Values:
@@ -316,7 +320,8 @@ def score_all(
             break
         children = links.merge(objs[["objective_id", "score"]], on="objective_id")
         child_scores = children.groupby("parent_kr_id")["score"].mean()
-        takes = krs["score_source"].isna() | (krs["score_source"] == "linked")
+        # a key result at its start for want of a check-in has no score of its own either
+        takes = krs["score_source"].isna() | krs["score_source"].isin(["linked", NO_CHECK_IN])
         parents = pd.Series(child_scores.index)
         linked = first_match(krs["kr_id"], parents, child_scores.reset_index(drop=True))
         linked = linked.where(takes)
