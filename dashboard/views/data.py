@@ -16,6 +16,7 @@ from dashboard import access, state, tables
 from dashboard.sections import history as history_parts
 from dashboard.sections.understanding import show_understanding
 from dashboard.text import md, md_code
+from pipelines.asof import date_in_name
 from pipelines.ingest import Prepared, load, prepare, read_sources
 from pipelines.map.canonical import archived_words
 from pipelines.map.mapping import (
@@ -226,11 +227,12 @@ if files:
     with st.expander("The mapping as a file"):
         st.code(toml_text, language="toml")
     file_for_checks = mapping_file or MappingFile("mapping.toml")
-    try:
-        prepared = prepare(sources, chosen, db, file_for_checks)
+    day = max(filter(None, (date_in_name(name) for name, _ in files)), default=None)
+    try:  # a cycle guessed for files naming none is the quarter of their date (`day`)
+        prepared = prepare(sources, chosen, db, file_for_checks, as_of=day)
         cycle = _cycle_field(prepared)  # files naming no cycle: the person may name it
         if cycle:
-            prepared = prepare(sources, chosen, db, file_for_checks, cycle=cycle)
+            prepared = prepare(sources, chosen, db, file_for_checks, cycle=cycle, as_of=day)
     except StoreBusy as exc:
         state.show_busy(exc)
     show_understanding(prepared.understanding)  # before the problems found in it
