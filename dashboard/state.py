@@ -27,6 +27,7 @@ from metrics.summary import default_cycle, ordered_cycles
 from pipelines.arrow import isin
 from pipelines.store.connection import StoreBusy, open_store, resolve_db_path, store_version
 from pipelines.store.dataset import Dataset
+from pipelines.store.faults import StoreUnusable
 from reporting.cache import SamePoint, load_or_compute
 
 FILTER_KEYS, ALL = links.FILTER_KEYS, links.ALL
@@ -86,6 +87,9 @@ def load() -> Loaded | None:
         return _load(*_version(path))
     except StoreBusy as exc:
         show_busy(exc)
+    except StoreUnusable as exc:  # not a store, truncated, unreadable: say so, show nothing
+        st.error(md(exc))
+        st.stop()
 
 
 def show_busy(exc: StoreBusy) -> NoReturn:

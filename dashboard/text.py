@@ -22,12 +22,17 @@ from __future__ import annotations
 
 import re
 
+WORD_JOINER = "\u2060"  # invisible, no line break: breaks `:name:` without changing the look
+SHORTCODE = re.compile(r":(?=[\w+\-])")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=\"'^%@])")
 
 
 def md(value: object) -> str:
-    """`value` as Markdown source that renders as exactly its text, on one line."""
+    """`value` as Markdown source that renders as exactly its text, on one line; a colon
+    before a word gets an invisible word joiner, so no `:material/…:` icon, `:emoji:` or
+    `:red[…]` code is read from it (Streamlit finds those after unescaping)."""
     text = str(value).replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    text = SHORTCODE.sub(":" + WORD_JOINER, text)
     return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 

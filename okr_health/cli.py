@@ -10,8 +10,10 @@ from typing import Any
 import typer
 
 from okr_health import report_commands, serve_command, store_commands
+from okr_health.terminal import echo
 from pipelines.settings import SettingsError
 from pipelines.store.connection import StoreBusy, StoreReadOnly
+from pipelines.store.faults import StoreUnusable
 from pipelines.store.undo import UndoError
 
 
@@ -22,8 +24,8 @@ class _App(typer.Typer):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().__call__(*args, **kwargs)
-        except (StoreBusy, StoreReadOnly, SettingsError, UndoError) as exc:
-            typer.echo(f"error: {exc}", err=True)
+        except (StoreBusy, StoreReadOnly, StoreUnusable, SettingsError, UndoError) as exc:
+            echo(f"error: {exc}", err=True)
             sys.exit(1)
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from okr_health.terminal import echo
 from pipelines.store.connection import open_store, resolve_db_path
 from pipelines.store.dataset import Dataset, read_dataset
 
@@ -33,7 +34,7 @@ AtOption = Annotated[
 
 def fail(message: str, code: int = 1) -> None:
     """Print `message` on stderr and end the command with exit code `code`."""
-    typer.echo(message, err=True)
+    echo(message, err=True)
     raise typer.Exit(code)
 
 

@@ -4,7 +4,6 @@ closing-meeting pack)."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,6 +19,7 @@ from okr_health.options import (
     store_report,
 )
 from okr_health.output import summary_text
+from okr_health.terminal import echo, write_data
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,7 +40,7 @@ def summary(
 
     kept = None if at else cached_summary(existing(db), cycle)  # no data read
     if kept is not None:
-        typer.echo(json.dumps(kept, indent=2, default=str) if as_json else summary_text(kept))
+        echo(json.dumps(kept, indent=2, default=str) if as_json else summary_text(kept))
         return
     found = store_report(db, at)
     dataset = found.dataset
@@ -52,9 +52,9 @@ def summary(
         fail(f"error: unknown cycle {cycle!r}; known: {', '.join(dataset.cycles['cycle_id'])}")
     result = build_summary(dataset, cycle, report=found.report)
     if as_json:
-        typer.echo(json.dumps(result, indent=2, default=str))
+        echo(json.dumps(result, indent=2, default=str))
         return
-    typer.echo(summary_text(result))
+    echo(summary_text(result))
 
 
 SCORE_LEVELS = ("key_result", "objective")
@@ -111,12 +111,13 @@ def scores(
     frame["band"] = frame["band"].astype("object")
     if fmt == "csv":
         # CRLF line ends (RFC 4180): the csv writer then quotes any value holding a CR.
-        (excel_safe(frame) if safe else frame).to_csv(
-            sys.stdout, index=False, float_format="%.4f", lineterminator="\r\n"
+        text = (excel_safe(frame) if safe else frame).to_csv(
+            index=False, float_format="%.4f", lineterminator="\r\n"
         )
+        write_data(text)
     else:
         rows = json.loads(frame.to_json(orient="records", double_precision=6))
-        typer.echo(json.dumps(rows, indent=1, ensure_ascii=False))
+        echo(json.dumps(rows, indent=1, ensure_ascii=False))
 
 
 def _scored(db: Path | None, include_archived: bool, at: str | None) -> tuple[Dataset, Scores]:
@@ -161,6 +162,8 @@ def report(
     from exports import PackError, build_closing_pack, pack_to_html, pack_to_xlsx_bytes
 
     suffix = out.suffix.lower()
+    if out.is_dir():
+        fail(f"error: --out names a folder ({out}): give a file in it, e.g. {out / 'pack.xlsx'}")
     if suffix not in (".xlsx", ".html", ".htm"):
         fail(f"error: --out must end in .xlsx or .html, not {out.name!r}")
     found = store_report(db, at)
@@ -172,11 +175,15 @@ def report(
         fail(f"error: {exc}")
         return
     data = pack_to_xlsx_bytes(pack) if suffix == ".xlsx" else pack_to_html(pack).encode()
-    out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.partial")  # a failed write leaves no half file
-    partial.write_bytes(data)
-    partial.replace(out)
-    typer.echo(
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        partial.replace(out)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        fail(f"error: could not write {out} ({exc.strerror or exc}): choose another --out")
+    echo(
         f"Closing pack of {pack.unit_name} for {pack.cycle_name} written to {out}: "
         f"{pack.headline['objectives']} objectives, {pack.headline['key_results']} key results."
     )

@@ -16,6 +16,7 @@ from okr_health.serving import (
     streamlit_option,
     streamlit_options,
 )
+from okr_health.terminal import echo
 from pipelines.settings import Settings, settings
 from pipelines.store.connection import resolve_db_path
 
@@ -100,7 +101,7 @@ def serve(
         bound = options.get("server.address") or streamlit_option("server.address") or ""
         if bound not in LOOPBACK and not limits.read_only:
             where = f"{bound or 'this machine'}:{port or streamlit_option('server.port')}"
-            typer.echo(
+            echo(
                 f"note: anyone who reaches {where} can import data on the "
                 "Data page unless a login is configured ([auth] in .streamlit/secrets.toml, "
                 "with OKR_HEALTH_IMPORTERS); use --read-only to show the data only. "

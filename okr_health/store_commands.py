@@ -14,7 +14,9 @@ import typer
 from okr_health.ingest_output import ingest_lines
 from okr_health.options import DbOption, existing, fail
 from okr_health.output import json_reports
+from okr_health.terminal import echo
 from pipelines.store.connection import open_store, resolve_db_path
+from pipelines.store.faults import INTERRUPTED_NOTHING_WRITTEN
 from pipelines.store.schema import row_counts
 
 REPORT_STAGE = "compute the report"
@@ -32,7 +34,7 @@ def _warm(path: Path, quiet: bool = False) -> str:
     try:
         outcome = report_cache.warm(path)
     except Exception as exc:  # the data is written; the report is computed on first read
-        typer.echo(f"note: health report not cached ({exc})", err=True)
+        echo(f"note: health report not cached ({exc})", err=True)
         return ""
     if outcome != "written":
         return ""
@@ -41,11 +43,11 @@ def _warm(path: Path, quiet: bool = False) -> str:
 
         before_latest(path)
     except Exception as exc:  # computed by the first reader instead
-        typer.echo(f"note: the state before this import not cached ({exc})", err=True)
+        echo(f"note: the state before this import not cached ({exc})", err=True)
     took = time.perf_counter() - started
     said = f"health report computed and cached for the dashboard in {took:.1f} s"
     if not quiet:
-        typer.echo(said)
+        echo(said)
     return said
 
 
@@ -65,7 +67,7 @@ def demo(
         assert count is not None  # count(*) always gives a row
         has_data = count[0] > 0
         if if_missing and has_data:
-            typer.echo(f"{path} already holds data; left as it is.")
+            echo(f"{path} already holds data; left as it is.")
             company = None
         else:
             company = generate_demo()
@@ -78,7 +80,7 @@ def demo(
             )
     if company is not None:
         counts = row_counts(rows)
-        typer.echo(f"Demo company written to {path}: {counts} (as of {company.as_of}).")
+        echo(f"Demo company written to {path}: {counts} (as of {company.as_of}).")
     _warm(path)
 
 
@@ -152,29 +154,38 @@ def ingest(
 
     path = resolve_db_path(db)
     day = _as_of(as_of)
-    warming, cached = warm and not dry_run, ""
+    warming = warm and not dry_run
+    cached: str | None = ""  # None while the report is being cached
     stages = ["read", "check", *([] if dry_run else ["load"]), *([REPORT_STAGE] if warming else [])]
-    with StageProgress(stages) as progress:  # on stderr: --json's stdout stays one object
-        reports = ingest_snapshot_paths(
-            paths, db=path, mapping=mapping, dry_run=dry_run, as_of=day,
-            limits=operator_settings(), progress=progress, cycle=cycle,
-        )  # fmt: skip
-        loaded = any(r.ok and r.outcome == "loaded" for r in reports)
-        if warming and loaded:
-            progress(REPORT_STAGE)
-            cached = _warm(path, quiet=True)
+    try:
+        with StageProgress(stages) as progress:  # on stderr: --json's stdout stays one object
+            reports = ingest_snapshot_paths(
+                paths, db=path, mapping=mapping, dry_run=dry_run, as_of=day,
+                limits=operator_settings(), progress=progress, cycle=cycle,
+            )  # fmt: skip
+            loaded = any(r.ok and r.outcome == "loaded" for r in reports)
+            if warming and loaded:
+                progress(REPORT_STAGE)
+                cached = None
+                cached = _warm(path, quiet=True)
+    except KeyboardInterrupt:  # Ctrl-C: the load under way was rolled back and recorded
+        if cached is None:  # the load had finished; only the report's cache was under way
+            fail("interrupted after the load: the data is written, the report is computed "
+                 "on first read", 130)  # fmt: skip
+        fail(f"error: {INTERRUPTED_NOTHING_WRITTEN}", 130)
+        return
     if as_json:
-        typer.echo(json.dumps(json_reports(reports), indent=2, ensure_ascii=False))
+        echo(json.dumps(json_reports(reports), indent=2, ensure_ascii=False))
         if not all(r.ok for r in reports):
             raise typer.Exit(1)
         return
     lines, rejected = ingest_lines(reports, dry_run)
     for line in lines:
-        typer.echo(line.text, err=line.err)
+        echo(line.text, err=line.err)
     if rejected:
         raise typer.Exit(1)
     if cached:
-        typer.echo(cached)
+        echo(cached)
 
 
 def history(
@@ -189,9 +200,9 @@ def history(
     with open_store(existing(db), read_only=True) as conn:
         rows = history_rows(conn)
     if not rows:
-        typer.echo("No imports yet.")
+        echo("No imports yet.")
     for row in rows[:limit]:
-        typer.echo(history_line(row))
+        echo(history_line(row))
 
 
 def undo(
@@ -214,8 +225,8 @@ def undo(
     with open_store(path) as conn:
         result = undo_import(conn, import_id)
     undid = ", ".join(f"#{i}" for i in sorted(result.undid))
-    typer.echo(f"undone: {undid} (recorded as #{result.import_id})")
+    echo(f"undone: {undid} (recorded as #{result.import_id})")
     for line in counts_lines(result.changes):
-        typer.echo(f"  {line}")
+        echo(f"  {line}")
     if warm:
         _warm(path)

@@ -27,10 +27,10 @@ from pipelines.map.mapping import (
     Mapping,
     MappingFile,
     known_header,
-    parse_mapping_file,
     suggest_mapping,
     unmapped_columns,
 )
+from pipelines.map.mapping_bytes import mapping_from_bytes
 from pipelines.map.profiles import recognise
 from pipelines.map.synonyms import normalise_header
 from pipelines.map.untitled import name_untitled
@@ -143,7 +143,7 @@ class Prepared:
 def read_mapping_file(path: Path | None) -> MappingFile | None:
     if path is None:
         return None
-    return parse_mapping_file(path.name, path.read_text(encoding="utf-8-sig"))
+    return mapping_from_bytes(path.name, path.read_bytes())
 
 
 def read_sources(

@@ -31,9 +31,11 @@ from pipelines.map.mapping import (
     required_fields,
     suggest_mapping,
 )
+from pipelines.map.mapping_bytes import mapping_text as read_mapping_text
 from pipelines.problems import group_problems
 from pipelines.read.sources import Sources
 from pipelines.store.connection import StoreBusy, StoreReadOnly, resolve_db_path
+from pipelines.store.faults import StoreUnusable
 from pipelines.store.schema import ROW_NOUNS, counted, row_counts
 from pipelines.store.words import changes_lines
 
@@ -207,7 +209,13 @@ uploads = st.file_uploader(
 )
 mapping_upload = st.file_uploader("Mapping file (optional, TOML)", type=["toml"], key="mapping")
 files = tuple((f.name, f.getvalue()) for f in uploads or [])
-mapping_text = mapping_upload.getvalue().decode("utf-8-sig") if mapping_upload else None
+mapping_text, unreadable = (
+    read_mapping_text(mapping_upload.name, mapping_upload.getvalue())
+    if mapping_upload
+    else (None, None)
+)
+if unreadable is not None:
+    st.error(md(unreadable))
 
 if files:
     sources, suggested, mapping_file = _read(files, mapping_text)
@@ -235,6 +243,9 @@ if files:
             prepared = prepare(sources, chosen, db, file_for_checks, cycle=cycle, as_of=day)
     except StoreBusy as exc:
         state.show_busy(exc)
+    except StoreUnusable as exc:
+        st.error(md(exc))
+        st.stop()
     show_understanding(prepared.understanding)  # before the problems found in it
     st.subheader("Validation")
     _show_report(prepared)
@@ -248,7 +259,7 @@ if files:
             stage("load")
             try:
                 report = load(prepared, db, as_of=as_of)
-            except (StoreBusy, StoreReadOnly) as exc:
+            except (StoreBusy, StoreReadOnly, StoreUnusable) as exc:
                 box.update(label="Not loaded", state="error")
                 st.error(md(exc))
                 st.stop()
@@ -258,7 +269,8 @@ if files:
             state.load()  # the health report of the new content, computed once for every page
             stage.done(f"Loaded: {rows}" if report.outcome == "loaded" else report.outcome)
         changed = changes_lines(report.described) if report.described else []
-        st.session_state["last_load"] = "  \n".join([f"{report.outcome}: {rows}", *changed])
+        lines = [f"{report.outcome}: {rows}", *changed]  # titles: shown as typed, never as markup
+        st.session_state["last_load"] = "  \n".join(md(line) for line in lines)
 if st.session_state.get("last_load"):
     st.success(f"Last load — {st.session_state['last_load']}")
 

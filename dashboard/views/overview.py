@@ -155,7 +155,7 @@ department_lines = transforms.trend_with_forecast(
 )
 if running_cycle:
     st.caption(
-        f"{running_cycle} is still running: its point is the forecast end-of-cycle "
+        f"{md(running_cycle)} is still running: its point is the forecast end-of-cycle "
         "score from the check-in trend, not the score so far."
     )
 t_left, t_right = st.columns(2)

@@ -21,6 +21,7 @@ import pyarrow.csv as pa_csv
 
 from pipelines.problems import Problem
 from pipelines.read.headers import header_below, two_row_header
+from pipelines.read.line_ends import spreadsheet_lines
 from pipelines.read.safety import check_size, utf16_without_bom
 from pipelines.read.sources import (
     DELIMITERS,
@@ -40,7 +41,7 @@ from pipelines.settings import Settings, settings
 
 def decode(data: bytes) -> tuple[str, str]:
     """The text of a CSV file and the encoding it was read with, line ends made `\\n`
-    (a CR inside a value stays, unless CR alone ends the lines, as on classic Macs).
+    (CR, LF and CRLF all end lines, mixed too, as in a spreadsheet; a CR inside quotes stays).
 
     Raises `TextError` for bytes that would otherwise be read wrongly: NUL bytes inside the
     text (padding after the end is dropped), bytes that are not UTF-8 in a file that otherwise
@@ -52,9 +53,7 @@ def decode(data: bytes) -> tuple[str, str]:
             "a NUL byte (\\x00): the file is damaged or not text; remove it and save again",
             rows_holding(text, "\x00"),
         )
-    if "\n" not in text:  # classic Mac line ends; elsewhere a lone CR is part of a value
-        return text.replace("\r", "\n"), encoding
-    return text.replace("\r\n", "\n"), encoding
+    return spreadsheet_lines(text), encoding  # CR, LF, CRLF, even mixed; quoted CRs kept
 
 
 def _decode(data: bytes) -> tuple[str, str]:

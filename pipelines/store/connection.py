@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.settings import Settings, settings
+from pipelines.store.faults import unusable_store
 from pipelines.store.history import create_history_schema
 from pipelines.store.schema import CHECK_INS, ENTITY_TABLES, Table
 
@@ -177,15 +178,21 @@ def connect(
                 f"No OKR store at {path}. Run `okr-health demo` or ingest a file."
             )
         with _gate(path, exclusive=False, deadline=deadline):
-            return _duckdb_connect(path, True, deadline)
+            try:
+                return _duckdb_connect(path, True, deadline)
+            except (duckdb.Error, OSError) as exc:
+                raise unusable_store(path, exc) from None
     if limits.read_only:
         raise StoreReadOnly(
             f"writing to the store is switched off ({Settings.variable('read_only')}=1): "
             "this deployment only shows the data"
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = _duckdb_connect(path, False, deadline)
-    create_schema(conn)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = _duckdb_connect(path, False, deadline)
+        create_schema(conn)
+    except (duckdb.Error, OSError) as exc:
+        raise unusable_store(path, exc) from None
     return conn
 
 
@@ -199,6 +206,8 @@ def open_store(
         conn = connect(db, read_only=True, timeout_s=timeout_s)
         try:
             yield conn
+        except duckdb.IOException as exc:  # a truncated file fails at its first read
+            raise unusable_store(resolve_db_path(db), exc) from None
         finally:
             conn.close()
         return
@@ -212,13 +221,20 @@ def open_store(
     depth = getattr(_writing, "depth", 0)
     _writing.depth = depth + 1
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            raise unusable_store(path, IsADirectoryError(str(path)))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise unusable_store(path, exc) from None
         with _gate(path, exclusive=True, deadline=deadline) if depth == 0 else nullcontext():
             conn = connect(db, read_only=False, timeout_s=max(0.0, deadline - time.monotonic()))
             try:
                 if depth == 0:
                     mark_interrupted(conn)
                 yield conn
+            except duckdb.IOException as exc:  # a truncated file, a disk that fills up
+                raise unusable_store(path, exc) from None
             finally:
                 conn.close()
     finally:

@@ -7,6 +7,7 @@ recorded as "unchanged" and not written; derived cycles and teams are only added
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -14,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.arrow import isin
+from pipelines.store.faults import INTERRUPTED_NOTHING_WRITTEN, failed_write
 from pipelines.store.history import Changes, add_version, record, snapshot
 from pipelines.store.rows import content_hash, finish_import, log_import, upsert_rows
 from pipelines.store.schema import ENTITY_TABLES, Table
@@ -210,11 +212,26 @@ def load_tables(
         finish_import(conn, import_id, "loaded")  # lands with the data, or not at all
         conn.execute("COMMIT")
     except BaseException as exc:
-        conn.execute("ROLLBACK")
-        finish_import(conn, import_id, "failed", f"{type(exc).__name__}: {exc}")
+        close_failed_load(conn, import_id, exc)
+        fault = failed_write("", exc)
+        if fault is not None:
+            raise fault from exc
         raise
     removed = {k: v for k, v in removed.items() if v}
     return LoadResult("loaded", rows, removed, import_id, changes)
+
+
+def close_failed_load(conn: duckdb.DuckDBPyConnection, import_id: int, exc: BaseException) -> None:
+    """Roll back and record the attempt as failed (interrupted, for Ctrl-C) at once; an error
+    of the rollback or of the record itself never hides `exc` (a record left `running` is
+    closed by the next reader or writer)."""
+    interrupted = isinstance(exc, KeyboardInterrupt)
+    outcome = "interrupted" if interrupted else "failed"
+    reason = INTERRUPTED_NOTHING_WRITTEN if interrupted else f"{type(exc).__name__}: {exc}"
+    with suppress(Exception):  # the load's own error is the one to report
+        conn.execute("ROLLBACK")
+    with suppress(Exception):
+        finish_import(conn, import_id, outcome, reason)
 
 
 # The key-result columns whose change, in an import without check-ins of its own for that

@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 
 from pipelines.store.dataset import query_frame
+from pipelines.store.faults import stale_running
 from pipelines.store.history import add_version, record, snapshot
 from pipelines.store.schema import CHECK_INS, ENTITY_TABLES, Table
 
@@ -134,7 +135,7 @@ def log_rejected_import(
 
 
 def import_history(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return query_frame(conn, "SELECT * FROM imports ORDER BY import_id DESC")
+    return stale_running(conn, query_frame(conn, "SELECT * FROM imports ORDER BY import_id DESC"))
 
 
 def clear_store(conn: duckdb.DuckDBPyConnection) -> None:

@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.store.dataset import Dataset, read_dataset
+from pipelines.store.faults import stale_running
 from pipelines.store.history import (
     JOURNALED,
     Changes,
@@ -226,6 +227,7 @@ def history_rows(conn: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
         )
         .df()
     )
+    frame = stale_running(conn, frame)
     rows: list[dict[str, object]] = []
     for found in frame.to_dict("records"):
         rec: dict[str, object] = {str(k): (None if _missing(v) else v) for k, v in found.items()}

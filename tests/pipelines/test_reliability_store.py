@@ -24,6 +24,7 @@ import pytest
 import pipelines.store.load
 from pipelines.ingest import ingest_files
 from pipelines.store.connection import open_store
+from pipelines.store.faults import StoreUnusable
 from pipelines.store.rows import import_history, upsert_rows
 from tests.support.stores import assert_same, contents, small_company, write_store
 
@@ -56,8 +57,9 @@ def test_fault_at_row_900_of_1000_leaves_the_store_unchanged(
         real_upsert(conn, table, frame)
 
     monkeypatch.setattr(pipelines.store.load, "upsert_rows", upsert_then_fail)
-    with pytest.raises(OSError, match="row 900"):
+    with pytest.raises(StoreUnusable, match="the disk holding the store is full") as raised:
         ingest_files([("big.csv", flat_csv(1000))], store)
+    assert "row 900" in str(raised.value.__cause__)  # the sentence, with the OS's error behind
     assert_same(before, contents(store))
     with open_store(store, read_only=True) as conn:
         last = import_history(conn).iloc[0]

@@ -69,8 +69,8 @@ def hostile_company() -> dict[str, pd.DataFrame]:
     ("text", "markdown"),
     [
         ("<script>alert(1)</script>", r"\<script\>alert\(1\)\</script\>"),
-        ("[x](javascript:alert(1))", r"\[x\]\(javascript\:alert\(1\)\)"),
-        ("**b** :red[r] $x$ #h", r"\*\*b\*\* \:red\[r\] \$x\$ \#h"),
+        ("[x](javascript:alert(1))", r"\[x\]\(javascript\:" + "\u2060" + r"alert\(1\)\)"),
+        ("**b** :red[r] $x$ #h", r"\*\*b\*\* \:" + "\u2060" + r"red\[r\] \$x\$ \#h"),
         ("two\nlines\r", "two lines "),
     ],
 )
