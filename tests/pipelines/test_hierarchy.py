@@ -123,7 +123,7 @@ def test_indentation_gives_the_tree_when_nothing_else_does(tmp_path: Path):
     assert shop[2] is not None  # under "Sell more", a key result: strict
 
 
-def test_key_results_with_no_objective_above_are_one_located_error(tmp_path: Path):
+def test_key_results_with_no_objective_above_load_under_a_holder(tmp_path: Path):
     path = write(
         tmp_path,
         "2026.csv",
@@ -132,8 +132,16 @@ def test_key_results_with_no_objective_above_are_one_located_error(tmp_path: Pat
     )
     db = tmp_path / "okr.duckdb"
     report = ingest_paths([path], db)
-    assert not report.ok
-    errors = [str(p) for p in report.problems if p.is_error]
-    assert errors == ["2026.csv: 2 key results with no objective above them (rows 2, 3)"]
+    assert report.ok  # set aside under a holder, each listed where it is (issue 21)
+    holder = "Key results without an objective (2026.csv)"
+    assert [str(p) for p in report.problems] == [
+        f'2026.csv:{row}: warning: key result without an objective: loaded under "{holder}"'
+        for row in (2, 3)
+    ]
     with open_store(db, read_only=True) as conn:
-        assert conn.execute("SELECT count(*) FROM objectives").fetchone() == (0,)
+        held = conn.execute(
+            "SELECT k.title FROM key_results k JOIN objectives o USING (objective_id) "
+            "WHERE o.title = ? ORDER BY k.title",
+            [holder],
+        ).fetchall()
+    assert held == [("Orphan one",), ("Orphan two",)]
