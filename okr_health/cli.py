@@ -221,10 +221,9 @@ def ingest(
     Prints what the load changed: removed objectives and key results by title first, rows
     added and changed per table, and the value changes recorded as check-ins."""
     from okr_health.progress import StageProgress
-    from okr_health.understanding_text import report_lines
+    from okr_health.understanding_text import problem_text_lines, report_lines
     from pipelines.ingest import ingest_snapshot_paths
     from pipelines.map.canonical import archived_words
-    from pipelines.problems import problem_lines
     from pipelines.settings import operator_settings
     from pipelines.store.words import changes_lines
 
@@ -251,7 +250,7 @@ def ingest(
             typer.echo(line)
         for line in report_lines(report.understanding, report.outcome, report.ok):
             typer.echo(line)  # what was understood, before the problems found in it
-        for line in problem_lines(report.problems):
+        for line in problem_text_lines(report.problems):  # a column set aside: one line
             typer.echo(line, err=True)
         for column in [] if report.understanding else report.unmapped_columns:
             typer.echo(f"not mapped (kept out of the store): {column}", err=True)
