@@ -142,7 +142,8 @@ def restarting_numbers(sources: list[SourceTable], mapping: Mapping) -> list[Pro
                 back = steps[(steps < steps.shift()) & (steps == steps.min())]
                 if len(back):
                     rows = [int(r) for r in back.index]
-                    message = (f"{what} numbering restarts at {steps.min():g} on rows "
+                    on = "row" if len(rows) == 1 else "rows"
+                    message = (f"{what} numbering restarts at {steps.min():g} on {on} "
                                f"{row_ranges(rows)}: numbers repeat, each to be read within "
                                "its sheet, team, objective or quarter")  # fmt: skip
                     out.append(Problem(source.file, source.sheet, rows[0], ref, message,
@@ -233,12 +234,12 @@ def unused_lookalikes(sources: list[SourceTable], mapping: Mapping) -> list[Prob
                 continue
             words = _words(header)
             kind = next((k for k, ws in LOOKS_LIKE.items() if words & set(ws)), None)
-            how = "header"
+            how = "header reads"
             if kind is None:
-                kind, how = _looks_by_content(source.data[header]), "cells"
+                kind, how = _looks_by_content(source.data[header]), "cells read"
             if kind is None:
                 continue
-            message = (f'column "{header}" is not used, but its {how} read like {kind} '
+            message = (f'column "{header}" is not used, but its {how} like {kind} '
                        "column: map it, or mark it ignored in a mapping")  # fmt: skip
             out.append(Problem(source.file, source.sheet, source.header_row,
                                _where(source, header), message, "warning"))  # fmt: skip

@@ -213,7 +213,7 @@ def understand(
     """The understanding report of one ingest (see the module). `problems`: all of them;
     `checks`: those of the plausibility checks."""
     aside = [p for p in problems if is_set_aside(p)]
-    located = {(p.file, p.sheet, p.row) for p in aside if p.row is not None}
+    located = {(p.file, p.sheet, p.row, p.column) for p in aside if p.row is not None}
     loaded = sum(
         len(_active(canonical.tables[t])) for t in ("objectives", "key_results")
         if t in canonical.tables
