@@ -99,7 +99,11 @@ def crowded_objectives(canonical: Canonical) -> list[Problem]:
 
 
 def _numbers(text: pd.Series) -> pd.Series | None:
-    """The numbers of local ids (`1`, `KR1`, `O-2`), or None when the column holds other ids."""
+    """The numbers of local ids (`1`, `KR1`, `O-2`), or None when the column holds other ids
+    (decided on its first cells first: a large sheet of long ids costs nothing)."""
+    head = text.head(200).str.fullmatch(NUMBERED)
+    if len(head) and head.mean() < 0.8:
+        return None
     found = text.str.extract(NUMBERED, expand=False)
     if found.notna().sum() < max(2, 0.8 * len(text)):
         return None
@@ -148,7 +152,7 @@ def restarting_numbers(sources: list[SourceTable], mapping: Mapping) -> list[Pro
                                "its sheet, team, objective or quarter")  # fmt: skip
                     out.append(Problem(source.file, source.sheet, rows[0], ref, message,
                                        "warning"))  # fmt: skip
-            for word, scope in _scopes(source, columns, field):
+            for word, scope in _scopes(source, columns, field) if numbers is not None else []:
                 if scope == header:
                     continue
                 pairs = pd.DataFrame({"id": text, "scope": parse_text(source.data[scope]).values})

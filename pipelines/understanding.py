@@ -152,15 +152,16 @@ def samples(canonical: Canonical) -> list[Sample]:
     if objectives is None or krs is None or objectives.empty:
         return []
     objectives, krs = _active(objectives), _active(krs)
-    by_objective = krs.groupby("objective_id", sort=False)["title"].agg(list)
     cycles, teams = _names(canonical, "cycles", "cycle_id"), _names(canonical, "teams", "team_id")
-    held = objectives[objectives["objective_id"].isin(by_objective.index)]
+    held = objectives[objectives["objective_id"].isin(krs["objective_id"].dropna().unique())]
     picked = held.drop_duplicates("team_id").head(SAMPLE_OBJECTIVES)
     if len(picked) < SAMPLE_OBJECTIVES:
         rest = held[~held.index.isin(picked.index)]
         picked = pd.concat([picked, rest.head(SAMPLE_OBJECTIVES - len(picked))])
-    out = []
+    theirs = krs[krs["objective_id"].isin(picked["objective_id"])]
+    by_objective = theirs.groupby("objective_id", sort=False)["title"].agg(list)
     lists: dict[str, list[object]] = {str(k): v for k, v in by_objective.items()}
+    out = []
     for row in picked.to_dict("records"):
         titles = [str(t) for t in lists[str(row["objective_id"])]]
         source = canonical.sources.get(str(row["_source"]))
