@@ -12,6 +12,7 @@ import re
 
 import pandas as pd
 
+from pipelines.arrow import isin
 from pipelines.holders import is_holder
 from pipelines.map.canonical import Canonical
 from pipelines.map.mapping import Mapping, loaded_columns
@@ -82,8 +83,8 @@ def crowded_objectives(canonical: Canonical) -> list[Problem]:
     limit = max(CROWDED_TIMES * median, CROWDED_AT_LEAST)
     crowded = counts[counts >= limit]
     out = []
-    titled = objectives.drop_duplicates("objective_id").set_index("objective_id")
-    rows = titled.to_dict("index")
+    few = objectives[isin(objectives["objective_id"], crowded.index.astype("str"))]
+    rows = few.drop_duplicates("objective_id").set_index("objective_id").to_dict("index")
     for objective_id, n in crowded.items():
         row = rows.get(str(objective_id))
         if row is None or is_holder(str(objective_id)):
@@ -216,7 +217,8 @@ def _looks_by_content(column: pd.Series) -> str | None:
         return "a progress or score"
     if sample.str.contains(r"^[^@\s]+@[^@\s]+\.\w+$", regex=True).mean() >= 0.8:
         return "an owner"
-    if not sample.str.fullmatch(r"-?\d+(?:\.\d+)?").all():
+    digits = sample.str.contains(r"\d", regex=True).mean() >= 0.8
+    if digits and not sample.str.fullmatch(r"-?\d+(?:\.\d+)?").all():
         dates = parse_date(sample.reset_index(drop=True)).values
         if dates.notna().mean() >= 0.8:
             return "a date"

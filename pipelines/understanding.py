@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipelines.arrow import isin
 from pipelines.map.canonical import Canonical
 from pipelines.map.hierarchy import not_scored_line
 from pipelines.map.mapping import Mapping, loaded_columns
@@ -110,6 +111,14 @@ def _active(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[~frame["archived"].fillna(False).astype(bool)]
 
 
+def _named(ids: pd.Series, names: dict[str, str], missing: str) -> pd.Series:
+    """Each id's name (the id itself when it has none); `missing` where there is no id.
+    Looked up once per distinct id."""
+    codes, uniques = pd.factorize(ids.astype("object"))
+    looked = [names.get(str(u), str(u)) for u in uniques] + [missing]  # code -1: no id
+    return pd.Series([looked[c] for c in codes], index=ids.index, dtype="object")
+
+
 def structure(canonical: Canonical) -> list[Branch]:
     """Cycles → teams with their counts of objectives and key results (archived ones out)."""
     objectives = canonical.tables.get("objectives")
@@ -122,18 +131,18 @@ def structure(canonical: Canonical) -> list[Branch]:
     )
     cycles, teams = _names(canonical, "cycles", "cycle_id"), _names(canonical, "teams", "team_id")
     frame = pd.DataFrame({
-        "cycle": [cycles.get(str(c), str(c)) if _given(c) else NO_CYCLE
-                  for c in objectives["cycle_id"]],
-        "team": [teams.get(str(t), str(t)) if _given(t) else NO_TEAM
-                 for t in objectives["team_id"]],
-        "krs": objectives["objective_id"].map(per_objective).fillna(0).astype(int).to_numpy(),
+        "cycle": _named(objectives["cycle_id"], cycles, NO_CYCLE),
+        "team": _named(objectives["team_id"], teams, NO_TEAM),
+        "krs": objectives["objective_id"].map(per_objective).fillna(0).astype(int),
     })  # fmt: skip
-    out = []
-    for cycle, part in frame.groupby("cycle", sort=True):
-        branch = Branch(str(cycle), len(part), int(part["krs"].sum()))
-        for team, rows in part.groupby("team", sort=True):
-            branch.teams[str(team)] = (len(rows), int(rows["krs"].sum()))
-        out.append(branch)
+    counts = frame.groupby(["cycle", "team"], sort=True)["krs"].agg(["size", "sum"])
+    branches: dict[str, Branch] = {}
+    for (cycle, team), n, k in zip(counts.index, counts["size"], counts["sum"], strict=True):
+        branch = branches.setdefault(str(cycle), Branch(str(cycle), 0, 0))
+        branch.objectives += int(n)
+        branch.key_results += int(k)
+        branch.teams[str(team)] = (int(n), int(k))
+    out = list(branches.values())
     return sorted(out, key=lambda b: -b.objectives)  # the largest cycles first
 
 
@@ -153,12 +162,12 @@ def samples(canonical: Canonical) -> list[Sample]:
         return []
     objectives, krs = _active(objectives), _active(krs)
     cycles, teams = _names(canonical, "cycles", "cycle_id"), _names(canonical, "teams", "team_id")
-    held = objectives[objectives["objective_id"].isin(krs["objective_id"].dropna().unique())]
+    held = objectives[isin(objectives["objective_id"], krs["objective_id"].dropna())]
     picked = held.drop_duplicates("team_id").head(SAMPLE_OBJECTIVES)
     if len(picked) < SAMPLE_OBJECTIVES:
         rest = held[~held.index.isin(picked.index)]
         picked = pd.concat([picked, rest.head(SAMPLE_OBJECTIVES - len(picked))])
-    theirs = krs[krs["objective_id"].isin(picked["objective_id"])]
+    theirs = krs[isin(krs["objective_id"], picked["objective_id"])]
     by_objective = theirs.groupby("objective_id", sort=False)["title"].agg(list)
     lists: dict[str, list[object]] = {str(k): v for k, v in by_objective.items()}
     out = []
