@@ -3,6 +3,8 @@ department."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from metrics.bands import BANDS
@@ -90,7 +92,9 @@ def metric_trends(
     out = out.join(discipline.rename("check_in_share"), how="left")
 
     judged = evidence["cycle_id"].unique()
-    patterns = goal_setting_patterns(with_units(evidence), [*keys, "owner"], config, words=False)
+    # Counted cycle by cycle: a cycle's own evidence, not the pattern across cycles a flag needs.
+    per_cycle = replace(config, min_cycles=1)
+    patterns = goal_setting_patterns(with_units(evidence), [*keys, "owner"], per_cycle, words=False)
     for pattern, column in (
         ("sandbagging", "sandbagging_owners"),
         ("over-ambitious", "over_ambitious_owners"),
