@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from metrics import arrowtext as at
 from metrics.config import DEFAULT_CONFIG, HealthConfig
-from metrics.text import numbers
+from metrics.wording import numbers
 
 FINDING_COLUMNS = ["rule", "kind", "id", "title", "owner", "team_id", "cycle_id", "reason"]
 RULES = {

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.config import DEFAULT_CONFIG, HealthConfig
-from metrics.text import numbers, plural
+from metrics.wording import numbers, plural
 
 # The per-key-result signals a flag counts, in the order its evidence names them.
 PATTERN_COUNTS = [

@@ -17,7 +17,7 @@ import pandas as pd
 
 from metrics.bands import band_of
 from metrics.checkins import KeyedCheckIns, keyed_check_ins, latest_per_key_result
-from metrics.tables import first_match
+from metrics.conformed_frames import first_match
 
 KR_SCORE_COLUMNS = [
     "kr_id",
