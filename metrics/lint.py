@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.config import DEFAULT_CONFIG, HealthConfig
-from metrics.text import numbers
+from metrics.wording import numbers
 from pipelines.kr_types import DONE_OR_NOT_TYPES, KrType
 
 FINDING_COLUMNS = ["rule", "kind", "id", "title", "owner", "team_id", "cycle_id", "reason"]

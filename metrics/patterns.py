@@ -15,7 +15,7 @@ import pandas as pd
 from metrics.bands import band_of
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.scoring import NO_CHECK_IN
-from metrics.text import numbers, plural
+from metrics.wording import numbers, plural
 from pipelines.kr_types import KrType
 
 # The per-key-result signals a flag counts, in the order its evidence names them.

@@ -19,8 +19,8 @@ import pandas as pd
 
 from metrics.bands import band_of
 from metrics.checkins import KeyedCheckIns, keyed_check_ins, latest_per_key_result
+from metrics.conformed_frames import first_match
 from metrics.strict_links import linked_scores
-from metrics.tables import first_match
 from pipelines.kr_types import DONE_OR_NOT_TYPES, KrType
 
 KR_SCORE_COLUMNS = [

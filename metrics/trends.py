@@ -10,10 +10,10 @@ import pandas as pd
 from metrics.bands import BANDS
 from metrics.calibration import confidence_calibration
 from metrics.config import DEFAULT_CONFIG, HealthConfig
+from metrics.conformed_frames import first_match
 from metrics.discipline import discipline_by_cycle
 from metrics.distribution import score_distribution
 from metrics.patterns import goal_setting_patterns
-from metrics.tables import first_match
 
 TREND_COLUMNS = [
     "kr_mean",

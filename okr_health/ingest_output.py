@@ -24,7 +24,7 @@ def ingest_lines(reports: list[IngestReport], dry_run: bool) -> tuple[list[Line]
     then end with the rejection, and later snapshots are not reported)."""
     from okr_health.understanding_text import problem_text_lines, report_lines
     from pipelines.map.canonical import archived_words
-    from pipelines.store.words import changes_lines
+    from pipelines.store.history_words import changes_lines
 
     lines: list[Line] = []
     for report in reports:

@@ -214,8 +214,8 @@ def history(
 ) -> None:
     """The imports into the store, newest first: when, which files, the outcome, rows
     added, changed and removed, check-ins recorded, and undos."""
+    from pipelines.store.history_words import history_line
     from pipelines.store.undo import history_rows
-    from pipelines.store.words import history_line
 
     with open_store(existing(db), read_only=True) as conn:
         rows = history_rows(conn)
@@ -240,9 +240,9 @@ def undo(
     """Return the store to the state just before an import, in one transaction, and say
     which import that was. The undo is recorded in the history; undoing it restores what it
     undid."""
+    from pipelines.store.history_words import counts_lines
     from pipelines.store.undo import history_rows
     from pipelines.store.undo import undo as undo_import
-    from pipelines.store.words import counts_lines
 
     path = existing(db)
     with open_store(path) as conn:

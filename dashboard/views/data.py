@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, state_writes, tables
-from dashboard.sections import history as history_parts
+from dashboard import access, state_writes, table_formats
+from dashboard.sections import import_history as history_parts
 from dashboard.sections.understanding import show_understanding
 from dashboard.state_writes import Prepared
 from dashboard.text import md, md_code
@@ -32,8 +32,8 @@ from pipelines.map.mapping import (
 from pipelines.map.mapping_bytes import mapping_text as read_mapping_text
 from pipelines.problems import group_problems
 from pipelines.read.sources import Sources
+from pipelines.store.history_words import changes_lines
 from pipelines.store.schema import ROW_NOUNS, counted, row_counts
-from pipelines.store.words import changes_lines
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "data" / "okr_template.xlsx"
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods", "json", "jsonl", "ndjson", "zip",
@@ -130,7 +130,7 @@ def _show_report(prepared: Prepared) -> None:
                 "problem": [g.message for g in groups],
             }
         )
-        tables.show(table, "problems")
+        table_formats.show(table, "problems")
     removed = {t: len(ids) for t, ids in prepared.removals.items() if ids}
     if removed:
         st.info(

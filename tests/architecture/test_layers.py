@@ -41,7 +41,7 @@ SPLITTING = {"pipelines.ingest": 600, "pipelines.map.hierarchy": 600}
 # the history in words hold no connection and may be imported anywhere.
 DOOR = ("dashboard.state", "dashboard.state_writes")
 BEHIND_THE_DOOR = ("pipelines.store", "pipelines.ingest", "reporting")
-OPEN_TO_ALL = ("pipelines.store.schema", "pipelines.store.words")
+OPEN_TO_ALL = ("pipelines.store.schema", "pipelines.store.history_words")
 
 
 @dataclass(frozen=True)

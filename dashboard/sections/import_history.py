@@ -11,7 +11,7 @@ from dashboard import state_writes
 from dashboard.state_writes import Prepared
 from dashboard.text import md, md_code
 from pipelines.asof import date_in_name, date_in_titles
-from pipelines.store.words import changes_lines, counts_lines, history_line
+from pipelines.store.history_words import changes_lines, counts_lines, history_line
 
 
 def as_of_field(
