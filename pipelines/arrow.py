@@ -231,7 +231,8 @@ def text(values: pd.Series) -> pa.Array:
     """A text column as one Arrow string array (missing values as nulls).
 
     A column that is not `str` yet (a frame built by hand) is converted as
-    `metrics.conformed_frames.conform` converts text: each value through `str`, missing kept missing.
+    `metrics.conformed_frames.conform` converts text: each value through `str`, missing kept
+    missing.
     """
     if values.dtype != "str":
         values = values.astype("object").where(values.notna()).astype("str")
