@@ -70,8 +70,8 @@ def sidebar_filters() -> None:
         if len(match):
             asked["cycle"] = str(match.iloc[0])
     cycles = state.cycle_options(loaded)
-    running = state.running_cycle(loaded)
-    notices = _choose("cycle", cycles, running if running in cycles else cycles[-1], asked)
+    opening = state.opening_cycle(loaded)
+    notices = _choose("cycle", cycles, opening if opening in cycles else cycles[-1], asked)
     st.sidebar.selectbox("Cycle", cycles, key="cycle")
     departments = [state.ALL, *sorted(objectives["department"].dropna().unique())]
     notices += _choose("department", departments, state.ALL, asked)

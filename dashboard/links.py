@@ -43,7 +43,7 @@ def address_for(values: Mapping[str, str | None]) -> dict[str, str]:
 
 
 def _text_anchor(text: object) -> str:
-    """What a table's link column shows (after `#`; see dashboard.tables)."""
+    """What a table's link column shows (after `#`; see dashboard.table_formats)."""
     return "#" + quote("" if text is None or text != text else str(text), safe="")
 
 

@@ -21,6 +21,7 @@ from dashboard.text import md
 from exports.closing_pack import ClosingPack, build_closing_pack, known_units
 from exports.excel import pack_to_xlsx_bytes
 from exports.html import pack_to_html
+from metrics import cycle_choice
 from metrics.comparison import scores_at_same_point
 from metrics.report import HealthReport
 from metrics.summary import default_cycle, ordered_cycles
@@ -29,6 +30,7 @@ from pipelines.store.connection import StoreBusy, open_store, resolve_db_path, s
 from pipelines.store.dataset import Dataset
 from pipelines.store.faults import StoreUnusable
 from reporting.cache import SamePoint, load_or_compute
+from reporting.versions import before_latest
 
 FILTER_KEYS, ALL = links.FILTER_KEYS, links.ALL
 
@@ -106,6 +108,12 @@ def running_cycle(loaded: Loaded) -> str | None:
     return default_cycle(loaded.dataset.cycles, loaded.dataset.reference_date())
 
 
+def opening_cycle(loaded: Loaded) -> str | None:
+    """The cycle the sidebar opens on: the same one `okr-health summary` reports on."""
+    dataset = loaded.dataset
+    return cycle_choice.opening_cycle(dataset.cycles, dataset.objectives, dataset.reference_date())
+
+
 def selected(key: str) -> str | None:
     """The value of a global sidebar filter, None for 'All' or unset."""
     value = st.session_state.get(key)
@@ -127,8 +135,8 @@ def filter_units(frame: pd.DataFrame, levels: bool = True) -> pd.DataFrame:
 
 
 def current_cycle(loaded: Loaded) -> str:
-    """The cycle chosen in the sidebar (default: the running one)."""
-    return str(st.session_state.get("cycle") or running_cycle(loaded))
+    """The cycle chosen in the sidebar (default: the one it opens on)."""
+    return str(st.session_state.get("cycle") or opening_cycle(loaded))
 
 
 def previous_cycle(loaded: Loaded, cycle: str) -> str | None:
@@ -220,6 +228,17 @@ def scoped(loaded: Loaded, cycle: str | None) -> tuple[pd.DataFrame, pd.DataFram
     if loaded is not _load(path, version, day):  # a Loaded not from this store's cache
         return _filtered(loaded, cycle, units)
     return _scoped(path, version, day, cycle, units)
+
+
+@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
+def _before(db_path: str, version: float, day: date) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    return before_latest(db_path)  # kept beside the report cache: computed once per import
+
+
+def before_latest_import() -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The scored key results and stale list as they stood before the latest write (None
+    when there is none): what "Since the last import" compares with."""
+    return _before(*_version(db_path()))
 
 
 def show_empty_store() -> None:

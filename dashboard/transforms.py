@@ -14,7 +14,7 @@ import pandas as pd
 from dashboard import links
 from dashboard.memo import memoized
 from metrics.bands import band_of
-from metrics.history import check_in_scores
+from metrics.score_paths import check_in_scores
 
 DAY = pd.Timedelta(days=1)
 
@@ -202,7 +202,7 @@ def key_result_history(
 ) -> pd.DataFrame:
     """Every check-in of `key_results` (scored rows of the report) made by the end of the
     as-of day, with the score it implies by the same rules as the key result's own score
-    (`metrics.history.check_in_scores`) and where the linear pace stood on that day.
+    (`metrics.score_paths.check_in_scores`) and where the linear pace stood on that day.
 
     `stated` holds the key results as stored (for range bounds); `check_ins` the store's
     check-ins of these key results, notes included. Columns: kr_id, checked_at, value,

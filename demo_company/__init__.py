@@ -8,9 +8,9 @@ One module per role; each imports only modules listed above it (no cycles):
 - `shape.py`: cycles, units (company, departments, teams, people), planted team profiles.
 - `objectives.py`: objectives per unit and cycle, and their alignment links.
 - `numbers.py`: start, target and ranges; planned progress with its planted patterns.
-- `checkins.py`: weekly check-ins: values, grades, confidence, status, notes.
+- `weekly_checkins.py`: weekly check-ins: values, grades, confidence, status, notes.
 - `key_results.py`: key-result rows: kinds, templates, owners, titles, planted cases.
-- `tables.py`: the canonical columns and types of a generated table.
+- `canonical_shape.py`: the canonical columns and types of a generated table.
 - `truth.py`: `DemoCompany`, `DemoTruth`, and the truth read back from the tables.
 - `template.py`: the import template (`data/okr_template.xlsx`) and its README sheet.
 - `generate.py`: the public entry: `generate_demo`, `generate_company`, the data files;

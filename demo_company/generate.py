@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from demo_company.bank import COMPANY_ID, COMPANY_NAME, MIL
-from demo_company.checkins import build_check_ins
+from demo_company.canonical_shape import canonical
 from demo_company.key_results import (
     draw_kinds,
     draw_owners,
@@ -46,9 +46,9 @@ from demo_company.objectives import (
     single_kr_objectives,
 )
 from demo_company.shape import assign_profiles, build_units, quarter_cycles, teams_frame
-from demo_company.tables import canonical
 from demo_company.template import template_readme, template_tables
 from demo_company.truth import DemoCompany, DemoTruth, read_truth
+from demo_company.weekly_checkins import build_check_ins
 from pipelines.store import schema
 
 __all__ = [

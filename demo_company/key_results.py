@@ -21,9 +21,9 @@ from demo_company.bank import (
     RNG,
     kr_types_of,
 )
-from demo_company.checkins import STALE_DAYS, check_in_counts, first_check_in
 from demo_company.objectives import Objectives
 from demo_company.shape import AMBITIOUS, NORMAL, Cycle, Special, Unit
+from demo_company.weekly_checkins import STALE_DAYS, check_in_counts, first_check_in
 
 TYPE_SHARES = np.array([0.40, 0.23, 0.10, 0.19, 0.08])  # increase … baseline
 

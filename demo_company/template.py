@@ -10,7 +10,7 @@ from datetime import date
 
 import pandas as pd
 
-from demo_company.tables import canonical
+from demo_company.canonical_shape import canonical
 from pipelines.store import schema
 
 # Columns the worked example leaves empty: the lifecycle flag and the figures that other

@@ -10,9 +10,9 @@ from datetime import date
 import pandas as pd
 
 from demo_company.bank import ACTIVITY, BAS
-from demo_company.checkins import STALE_DAYS
 from demo_company.objectives import Objectives
 from demo_company.shape import Special
+from demo_company.weekly_checkins import STALE_DAYS
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ from datetime import date
 
 import pandas as pd
 
-from metrics.summary import default_cycle, ordered_cycles
+from metrics.cycle_choice import opening_cycle
+from metrics.summary import ordered_cycles
 
 
 class PackError(ValueError):
@@ -63,10 +64,11 @@ def unit_team_ids(teams: pd.DataFrame, unit_id: str) -> set[str]:
 def resolve_cycle(
     cycles: pd.DataFrame, objectives: pd.DataFrame, cycle: str | None, as_of: date
 ) -> str:
-    """A cycle id (or a cycle name, ignoring case); None means the cycle running at `as_of`."""
+    """A cycle id (or a cycle name, ignoring case); None means the cycle every surface opens
+    on (`metrics.cycle_choice.opening_cycle`)."""
     known = ordered_cycles(cycles) or sorted(objectives["cycle_id"].dropna().unique())
     if cycle is None:
-        found = default_cycle(cycles, as_of) if not cycles.empty else None
+        found = opening_cycle(cycles, objectives, as_of)
         if found is None and known:
             found = known[-1]
         if found is None:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.checkins import KeyedCheckIns, check_in_span, keyed_check_ins
-from metrics.tables import first_match
+from metrics.conformed_frames import first_match
 
 CALENDAR_COLUMNS = [
     "cycle_id",

@@ -22,6 +22,7 @@ class HealthConfig:
 
     # Sandbagging and over-ambition.
     min_graded_krs: int = 3  # never flag from fewer graded key results
+    min_cycles: int = 2  # ... nor from fewer cycles: a pattern repeats across cycles
     sandbag_mean: float = 0.9  # mean score at or above this ...
     sandbag_maxed_share: float = 0.5  # ... or more than this share of key results at 1.0
     early_share: float = 1 / 3  # "reached early": score 1.0 within this share of the cycle

@@ -30,7 +30,7 @@ from metrics.checkins import (
     week_starts,
 )
 from metrics.config import DEFAULT_CONFIG, HealthConfig
-from metrics.tables import first_match
+from metrics.conformed_frames import first_match
 from pipelines.arrow import groups, text
 
 TEAM_WEEK_COLUMNS = [

@@ -17,7 +17,7 @@ from pandas.api.typing import DataFrameGroupBy
 
 from metrics.checkins import KeyedCheckIns
 from metrics.config import DEFAULT_CONFIG, HealthConfig
-from metrics.tables import first_match
+from metrics.conformed_frames import first_match
 
 FORECAST_COLUMNS = ["kr_id", "cycle_id", "forecast", "method", "check_ins_used", "slope_per_week"]
 

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.config import DEFAULT_CONFIG, HealthConfig
-from metrics.text import numbers
+from metrics.wording import numbers
 from pipelines.kr_types import DONE_OR_NOT_TYPES, KrType
 
 FINDING_COLUMNS = ["rule", "kind", "id", "title", "owner", "team_id", "cycle_id", "reason"]
@@ -46,8 +46,8 @@ _WORD_RUNS = re.compile(r"[^\w]+")
 def per_text(values: pd.Series, rule: Callable[[str], Any]) -> pd.Series:
     """`rule(text)` of each value ('' for a missing one), computed once per distinct value."""
     codes, distinct = pd.factorize(values.fillna(""))
-    results = pd.Series([rule(str(v)) for v in distinct], dtype="object")
-    return pd.Series(results.to_numpy()[codes], index=values.index, dtype="object")
+    results = np.array([rule(str(v)) for v in distinct.tolist()], dtype="object")
+    return pd.Series(results[codes], index=values.index, dtype="object")
 
 
 def is_blank(values: pd.Series) -> pd.Series:
@@ -265,15 +265,21 @@ def key_result_items(
 ) -> pd.DataFrame:
     """Key results with their stated and resolved type, their objective's cycle and team,
     and their owner (their own, else their objective's)."""
-    by_id = objectives.set_index("objective_id")
-    objective = key_results["objective_id"]
+    # Each key result's objective, found once (-1: none); its columns follow by position.
+    row = pd.Index(objectives["objective_id"]).get_indexer(key_results["objective_id"])
+
+    def of_objective(column: str) -> np.ndarray:
+        values = objectives[column].astype("object").to_numpy()
+        return np.where(row >= 0, values[row], np.array(None))  # None: no such objective
+
     own = key_results["owner"]
+    inherited = pd.Series(of_objective("owner"), index=key_results.index)
     return key_results.assign(
         stated_type=key_results["kr_type"],
         kr_type=kr_types.to_numpy(),
-        cycle_id=objective.map(by_id["cycle_id"]).astype("str"),
-        team_id=objective.map(by_id["team_id"]).astype("str"),
-        owner=own.where(~is_blank(own), objective.map(by_id["owner"])).astype("str"),
+        cycle_id=pd.Series(of_objective("cycle_id"), index=key_results.index, dtype="str"),
+        team_id=pd.Series(of_objective("team_id"), index=key_results.index, dtype="str"),
+        owner=own.where(~is_blank(own), inherited).astype("str"),
     )
 
 

@@ -19,8 +19,8 @@ import pandas as pd
 
 from metrics.bands import band_of
 from metrics.checkins import KeyedCheckIns, keyed_check_ins
+from metrics.conformed_frames import first_match
 from metrics.scoring import Scores, score_all
-from metrics.tables import first_match
 
 # What every movement row carries after its identifying columns.
 _MOVEMENT_FIGURES = [

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.config import DEFAULT_CONFIG, HealthConfig
-from metrics.tables import first_match
+from metrics.conformed_frames import first_match
 
 PACE_STATUSES = ("on track", "behind", "at risk", "no data")
 _EPS = 1e-9

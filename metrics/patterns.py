@@ -14,7 +14,8 @@ import pandas as pd
 
 from metrics.bands import band_of
 from metrics.config import DEFAULT_CONFIG, HealthConfig
-from metrics.text import numbers, plural
+from metrics.scoring import NO_CHECK_IN
+from metrics.wording import numbers, plural
 from pipelines.kr_types import KrType
 
 # The per-key-result signals a flag counts, in the order its evidence names them.
@@ -71,7 +72,7 @@ def pattern_evidence(
         kr_units["cycle_id"].isin(judged)
         & kr_units["score"].notna()
         & ~kr_units["strict_linked"]
-        & (kr_units["score_source"] != "linked")
+        & ~kr_units["score_source"].isin(["linked", NO_CHECK_IN])  # an assumed 0 is no evidence
     ]
     krs = krs.merge(features, on="kr_id", how="left")
     score = krs["score"].astype("float64")
@@ -109,11 +110,12 @@ def goal_setting_patterns(
     the counts of each signal (maxed, low, reached_early, target_not_beyond_start,
     far_above_target, no_movement), maxed_share, low_share, pattern and evidence.
 
-    pattern  sandbagging     ≥ min_graded_krs key results and (mean ≥ sandbag_mean or
-                             maxed share > sandbag_maxed_share)
-             over-ambitious  ≥ min_graded_krs key results and (mean < over_ambition_mean or
+    pattern  sandbagging     ≥ min_graded_krs key results across ≥ min_cycles cycles and
+                             (mean ≥ sandbag_mean or maxed share > sandbag_maxed_share)
+             over-ambitious  the same evidence and (mean < over_ambition_mean or
                              low share > over_ambition_low_share)
-             empty otherwise (including too little evidence)
+             empty otherwise (including too little evidence: one cycle is a result, not a
+             pattern)
     evidence the reason in words, e.g. "scored 1.0 on 9 of 10 key results across 3 cycles
              (mean 0.95); 4 were reached in the first third of the cycle" (left empty
              with words=False).
@@ -132,7 +134,7 @@ def goal_setting_patterns(
     out = out.astype({c: "int64" for c in ["key_results", "cycles", *PATTERN_COUNTS]})
     out["maxed_share"] = out["maxed"] / out["key_results"]
     out["low_share"] = out["low"] / out["key_results"]
-    enough = out["key_results"] >= config.min_graded_krs
+    enough = (out["key_results"] >= config.min_graded_krs) & (out["cycles"] >= config.min_cycles)
     sandbag = enough & (
         (out["mean_score"] >= config.sandbag_mean - 1e-9)
         | (out["maxed_share"] > config.sandbag_maxed_share)
@@ -208,10 +210,16 @@ def _evidence_text(patterns: pd.DataFrame, config: HealthConfig) -> pd.Series:
         )
 
     def thin(p: pd.DataFrame) -> pd.Series:
+        few = p["key_results"] < config.min_graded_krs
+        krs = f" ({config.min_graded_krs} needed)"
+        cycles = f" (a pattern needs {config.min_cycles})"
         return (
             "too little evidence: "
             + plural(p["key_results"], "graded key result", "graded key results")
-            + f" ({config.min_graded_krs} needed)"
+            + pd.Series(krs, index=p.index).where(few, "")
+            + " across "
+            + plural(p["cycles"], "cycle", "cycles")
+            + pd.Series(cycles, index=p.index).where(~few, "")
         )
 
     def neutral(p: pd.DataFrame) -> pd.Series:
@@ -227,7 +235,8 @@ def _evidence_text(patterns: pd.DataFrame, config: HealthConfig) -> pd.Series:
     p = patterns
     is_sandbag = p["pattern"].eq("sandbagging").to_numpy()
     is_over = p["pattern"].eq("over-ambitious").to_numpy() & ~is_sandbag
-    is_thin = (p["key_results"] < config.min_graded_krs).to_numpy() & ~is_sandbag & ~is_over
+    thin_evidence = (p["key_results"] < config.min_graded_krs) | (p["cycles"] < config.min_cycles)
+    is_thin = thin_evidence.to_numpy() & ~is_sandbag & ~is_over
     is_neutral = ~(is_sandbag | is_over | is_thin)
     text = np.empty(len(p), dtype="object")
     for rows, write in ((is_sandbag, sandbag), (is_over, over), (is_thin, thin)):

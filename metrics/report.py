@@ -13,12 +13,12 @@ from functools import partial
 
 import pandas as pd
 
-from metrics import alignment, calibration, discipline, forecast, lint, pace, patterns
+from metrics import alignment_links, calibration, discipline, forecast, lint, pace, patterns
 from metrics.calendar import as_timestamp, cycle_calendar
 from metrics.checkins import keyed_check_ins
 from metrics.config import DEFAULT_CONFIG, HealthConfig
+from metrics.conformed_frames import attach, conform_dataset
 from metrics.distribution import score_distribution
-from metrics.history import check_in_scores, history_features
 from metrics.rollups import (
     attach_units,
     company_score,
@@ -26,8 +26,8 @@ from metrics.rollups import (
     key_result_units,
     team_scores,
 )
+from metrics.score_paths import check_in_scores, history_features
 from metrics.scoring import Scores, resolve_kr_type, score_all
-from metrics.tables import attach, conform_dataset
 from metrics.trends import metric_trends
 from pipelines.store.dataset import Dataset
 
@@ -50,9 +50,9 @@ class HealthReport:
     company_scores: pd.DataFrame  # cycle_id, score
     forecast_backtest: pd.DataFrame  # forecast.forecast_backtest
     forecast_error: pd.DataFrame  # forecast.forecast_error (per cycle and 'all')
-    links: pd.DataFrame  # alignment.objective_links
-    coverage: pd.DataFrame  # alignment.alignment_coverage per cycle
-    tree: pd.DataFrame  # alignment.alignment_tree
+    links: pd.DataFrame  # alignment_links.objective_links
+    coverage: pd.DataFrame  # alignment_links.alignment_coverage per cycle
+    tree: pd.DataFrame  # alignment_links.alignment_tree
     loops: list[str]  # objectives on a loop of parent links
     evidence: pd.DataFrame  # patterns.pattern_evidence
     owner_patterns: pd.DataFrame  # patterns.goal_setting_patterns by owner
@@ -123,7 +123,7 @@ def analyse(
     obj_forecast = forecast.objective_forecast(kr_forecast, scores.key_results, scores.objectives)
     backtest = forecast.forecast_backtest(history, calendar, scores.key_results, config)
 
-    links = alignment.objective_links(objectives, key_results, teams)
+    links = alignment_links.objective_links(objectives, key_results, teams)
     evidence = patterns.pattern_evidence(krs, features, calendar, config)
     weeks = discipline.team_weeks(krs, calendar, check_ins, today)
     outcomes = calibration.calibration_outcomes(krs, calendar, config)
@@ -173,8 +173,8 @@ def analyse(
         forecast_backtest=backtest,
         forecast_error=forecast.forecast_error(backtest),
         links=links,
-        coverage=alignment.alignment_coverage(links),
-        tree=alignment.alignment_tree(scores.objectives, teams),
+        coverage=alignment_links.alignment_coverage(links),
+        tree=alignment_links.alignment_tree(scores.objectives, teams),
         loops=sorted(links.loc[links["in_loop"], "objective_id"].astype(str)),
         evidence=evidence,
         owner_patterns=patterns.goal_setting_patterns(evidence, "owner", config),

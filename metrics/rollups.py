@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from metrics.scoring import NO_CHECK_IN
 from pipelines import arrow as at
 
 LINEAGE_COLUMNS = ["team_id", "name", "level", "department_id", "department"]
@@ -202,7 +203,7 @@ def _owned_and_linked(out: pd.DataFrame, objective_scores: pd.DataFrame) -> pd.D
     owner = pc.if_else(pa.array(at.blank(own)), at.text(out["objective_owner"]), own)
     out["owner"] = at.series(owner, out.index).astype("object")
     targets = at.text(objective_scores.get("parent_kr_id", pd.Series(dtype="str"))).drop_null()
-    no_own_data = out["score_source"].isna() | (out["score_source"] == "linked")
+    no_own_data = out["score_source"].isna() | out["score_source"].isin(["linked", NO_CHECK_IN])
     linked = at.mask(pc.is_in(at.text(out["kr_id"]), value_set=targets))
     out["strict_linked"] = linked & no_own_data.to_numpy()
     return out

@@ -19,8 +19,8 @@ import pandas as pd
 
 from metrics.bands import band_of
 from metrics.checkins import KeyedCheckIns, keyed_check_ins, latest_per_key_result
+from metrics.conformed_frames import first_match
 from metrics.strict_links import linked_scores
-from metrics.tables import first_match
 from pipelines.kr_types import DONE_OR_NOT_TYPES, KrType
 
 KR_SCORE_COLUMNS = [
@@ -90,7 +90,8 @@ def attainment(
     """Raw (unclipped) attainment of each key result from its current value (`kr` holds
     start_value, target_value, range_low and range_high, row by row with `current`).
 
-    increase  (current − start) / (target − start), a missing start taken as 0
+    increase  (current − start) / (target − start), a missing start taken as 0 (with no
+              start and a target of 0 no gain is planned: missing, as the tool has it)
     decrease  (start − current) / (start − target)
               (a target on the wrong side of the start, e.g. an increase from 10 to 8, asks
               for no progress: 1 when the current value meets the target, else 0)
@@ -126,9 +127,12 @@ def attainment(
 
 
 def _increase(start: Values, target: Values, _low: Values, _high: Values, now: Values) -> Values:
+    # No start and a target of 0 plans no gain from the assumed 0: nothing to score.
+    nothing_planned = np.isnan(start) & (target == 0)
     start = np.where(np.isnan(start), 0.0, start)
     # A target on the wrong side of the start asks for no progress: met or not met.
-    return np.where(target < start, _met(now, now >= target), _progress(now, start, target))
+    score = np.where(target < start, _met(now, now >= target), _progress(now, start, target))
+    return np.where(nothing_planned, np.nan, score)
 
 
 def _decrease(start: Values, target: Values, _low: Values, _high: Values, now: Values) -> Values:
@@ -315,7 +319,9 @@ def score_all(
     """
     krs = score_key_results(key_results, check_ins, objectives)
     objs = score_objectives(objectives, krs)
-    linked = linked_scores(objectives, krs, objs)
+    # a key result at its start for want of a check-in has no score of its own either
+    open_to_link = krs["score_source"].isna() | krs["score_source"].eq(NO_CHECK_IN)
+    linked = linked_scores(objectives, krs, objs, open_to_link)
     taken = linked.notna()
     if taken.any():
         krs.loc[taken, "score"] = linked[taken]

@@ -33,16 +33,20 @@ def _weighted(pairs: list[tuple[float, float]]) -> float:
 
 
 def linked_scores(
-    objectives: pd.DataFrame, kr_scores: pd.DataFrame, objective_scores: pd.DataFrame
+    objectives: pd.DataFrame,
+    kr_scores: pd.DataFrame,
+    objective_scores: pd.DataFrame,
+    open_to_link: pd.Series | None = None,
 ) -> pd.Series:
     """For each key result (index of `kr_scores`) the score it takes through strict links:
     the mean of the graded objectives linked to it, for a key result with no score of its
-    own (missing elsewhere)."""
+    own (`open_to_link`; default: no score source) — missing elsewhere, and where none of
+    its linked objectives is graded (it keeps its own)."""
     out = pd.Series(math.nan, index=kr_scores.index, dtype="float64")
     links = objectives.loc[objectives["parent_kr_id"].notna(), ["objective_id", "parent_kr_id"]]
     if links.empty:
         return out
-    takes = kr_scores["score_source"].isna()
+    takes = kr_scores["score_source"].isna() if open_to_link is None else open_to_link
     owner = dict(zip(kr_scores["kr_id"][takes], kr_scores["objective_id"][takes], strict=True))
     children: dict[str, list[str]] = defaultdict(list)
     for child, kr in zip(links["objective_id"], links["parent_kr_id"], strict=True):
@@ -81,6 +85,8 @@ def linked_scores(
             value = _mean([score.get(c, math.nan) for c in children[kr]]) if kr in children else own
             if kr in children and not math.isnan(value):
                 taken[kr] = value
+            elif kr in children:  # no linked objective graded: its own (0 at its start)
+                value = own
             pairs.append((value, weight))
         score[objective] = _weighted(pairs)
         done.add(objective)

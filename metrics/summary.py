@@ -16,6 +16,7 @@ import pandas as pd
 
 from metrics.bands import BANDS
 from metrics.config import DEFAULT_CONFIG, HealthConfig
+from metrics.cycle_choice import opening_cycle
 from metrics.lint import RULES
 from metrics.pace import PACE_STATUSES
 from metrics.report import HealthReport, analyse
@@ -91,7 +92,8 @@ def build_summary(
     config: HealthConfig = DEFAULT_CONFIG,
 ) -> dict[str, Any]:
     """Counts, scores, bands, alignment, pace, discipline and flags of one cycle (default: the
-    running one), as a JSON-ready dict with at least the keys docs/cli.md lists.
+    cycle every surface opens on, `metrics.cycle_choice`), as a JSON-ready dict with at least
+    the keys docs/cli.md lists.
 
     Pass `report` (from `analyse(dataset)`) to reuse one computation across surfaces.
     """
@@ -99,7 +101,7 @@ def build_summary(
     calendar = report.calendar
     cycle = (
         cycle
-        or default_cycle(dataset.cycles, dataset.reference_date())
+        or opening_cycle(dataset.cycles, dataset.objectives, dataset.reference_date())
         or _calendar_cycle(calendar)
     )
     krs = report.key_results[report.key_results["cycle_id"] == cycle]

@@ -3,15 +3,17 @@ department."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from metrics.bands import BANDS
 from metrics.calibration import confidence_calibration
 from metrics.config import DEFAULT_CONFIG, HealthConfig
+from metrics.conformed_frames import first_match
 from metrics.discipline import discipline_by_cycle
 from metrics.distribution import score_distribution
 from metrics.patterns import goal_setting_patterns
-from metrics.tables import first_match
 
 TREND_COLUMNS = [
     "kr_mean",
@@ -90,7 +92,9 @@ def metric_trends(
     out = out.join(discipline.rename("check_in_share"), how="left")
 
     judged = evidence["cycle_id"].unique()
-    patterns = goal_setting_patterns(with_units(evidence), [*keys, "owner"], config, words=False)
+    # Counted cycle by cycle: a cycle's own evidence, not the pattern across cycles a flag needs.
+    per_cycle = replace(config, min_cycles=1)
+    patterns = goal_setting_patterns(with_units(evidence), [*keys, "owner"], per_cycle, words=False)
     for pattern, column in (
         ("sandbagging", "sandbagging_owners"),
         ("over-ambitious", "over_ambitious_owners"),

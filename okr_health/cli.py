@@ -10,6 +10,7 @@ from typing import Any
 import typer
 
 from okr_health import report_commands, serve_command, store_commands
+from okr_health.flag_help import FlagCommand, FlagGroup
 from okr_health.terminal import echo
 from pipelines.settings import SettingsError
 from pipelines.store.connection import StoreBusy, StoreReadOnly
@@ -33,6 +34,7 @@ app = _App(
     help="OKR Health: load OKR spreadsheets into a DuckDB store and report on their health.",
     no_args_is_help=True,
     add_completion=False,
+    cls=FlagGroup,
 )
 
 for command in (
@@ -45,7 +47,7 @@ for command in (
     report_commands.report,
     serve_command.serve,
 ):
-    app.command()(command)
+    app.command(cls=FlagCommand)(command)
 
 
 if __name__ == "__main__":

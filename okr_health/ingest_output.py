@@ -22,10 +22,9 @@ class Line:
 def ingest_lines(reports: list[IngestReport], dry_run: bool) -> tuple[list[Line], bool]:
     """The lines of the imports' reports, in order, and whether one was rejected (the lines
     then end with the rejection, and later snapshots are not reported)."""
-    from okr_health.understanding_text import report_lines
+    from okr_health.understanding_text import problem_text_lines, report_lines
     from pipelines.map.canonical import archived_words
-    from pipelines.problems import problem_lines
-    from pipelines.store.words import changes_lines
+    from pipelines.store.history_words import changes_lines
 
     lines: list[Line] = []
     for report in reports:
@@ -33,7 +32,9 @@ def ingest_lines(reports: list[IngestReport], dry_run: bool) -> tuple[list[Line]
         # what was understood, before the problems found in it
         lines += [Line(line) for line in report_lines(report.understanding, report.outcome,
                                                      report.ok)]  # fmt: skip
-        lines += [Line(line, err=True) for line in problem_lines(report.problems)]
+        lines += [
+            Line(line, err=True) for line in problem_text_lines(report.problems)
+        ]  # a column set aside: one line
         unused = [] if report.understanding else report.unmapped_columns  # listed by the report
         lines += [Line(f"not mapped (kept out of the store): {column}", err=True)
                   for column in unused]  # fmt: skip

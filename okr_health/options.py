@@ -19,8 +19,9 @@ DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="DuckDB store (default: $OKR_HEALTH_DB or data/okr.duckdb)."),
 ]
+CYCLE_DEFAULT = "the latest cycle with objectives: the running one when it has some"
 CycleOption = Annotated[
-    str | None, typer.Option("--cycle", help="Cycle id, e.g. 2026-Q4 (default: the running one).")
+    str | None, typer.Option("--cycle", help=f"Cycle id, e.g. 2026-Q4 (default: {CYCLE_DEFAULT}).")
 ]
 AtOption = Annotated[
     str | None,
@@ -44,6 +45,22 @@ def existing(db: Path | None) -> Path:
     if not path.exists():
         fail(f"error: no store at {path}; run `okr-health demo` or `okr-health ingest FILE`.")
     return path
+
+
+def check_cycle(dataset: Dataset, cycle: str | None) -> None:
+    """Ends the command when `cycle` names no cycle of the store (the same words everywhere)."""
+    known = [str(c) for c in dataset.cycles["cycle_id"]]
+    if cycle is not None and cycle not in known:
+        fail(f"error: unknown cycle {cycle!r}; known: {', '.join(known) or 'none'}")
+
+
+def chosen_cycle(dataset: Dataset, cycle: str | None) -> str | None:
+    """The cycle a command reports on: `cycle` when the store has it (else the command ends),
+    by default the one every surface opens on (`metrics.cycle_choice.opening_cycle`)."""
+    from metrics.cycle_choice import opening_cycle
+
+    check_cycle(dataset, cycle)
+    return cycle or opening_cycle(dataset.cycles, dataset.objectives, dataset.reference_date())
 
 
 def dataset_of(db: Path | None, include_archived: bool = False, at: str | None = None) -> Dataset:

@@ -10,9 +10,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from okr_health.options import (
+    CYCLE_DEFAULT,
     AtOption,
     CycleOption,
     DbOption,
+    check_cycle,
+    chosen_cycle,
     dataset_of,
     existing,
     fail,
@@ -48,8 +51,7 @@ def summary(
         when = f" at {at}" if at else ""
         fail(f"error: the store holds no OKRs{when}; load some with `okr-health ingest "
               "FILE` (or `okr-health demo`); `okr-health history` lists its imports")  # fmt: skip
-    if cycle and cycle not in set(dataset.cycles["cycle_id"]):
-        fail(f"error: unknown cycle {cycle!r}; known: {', '.join(dataset.cycles['cycle_id'])}")
+    check_cycle(dataset, cycle)
     result = build_summary(dataset, cycle, report=found.report)
     if as_json:
         echo(json.dumps(result, indent=2, default=str))
@@ -61,7 +63,10 @@ SCORE_LEVELS = ("key_result", "objective")
 
 
 def scores(
-    cycle: CycleOption = None,
+    cycle: Annotated[
+        str | None,
+        typer.Option("--cycle", help=f"Cycle id, or `all` (default: {CYCLE_DEFAULT})."),
+    ] = None,
     level: Annotated[str, typer.Option("--level", help="key_result or objective.")] = "key_result",
     fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
     safe: Annotated[
@@ -83,7 +88,8 @@ def scores(
     at: AtOption = None,
     db: DbOption = None,
 ) -> None:
-    """One row per key result (or objective) with its score, band and score source.
+    """One row per key result (or objective) of a cycle, with its score, band and score
+    source; `--cycle all` for every cycle.
 
     Text is written exactly as stored: the CSV is data for programs. A title such as
     `=HYPERLINK(...)` would run as a formula in a spreadsheet that opens the file; use
@@ -102,8 +108,8 @@ def scores(
         if level == "key_result"
         else (scored.objectives, OBJECTIVE_SCORE_COLUMNS)
     )
-    if cycle:
-        frame = frame[frame["cycle_id"] == cycle]
+    if cycle != "all":
+        frame = frame[frame["cycle_id"] == chosen_cycle(dataset, cycle)]
     if include_archived:
         frame = frame.assign(archived=_archived_rows(dataset, frame, level))
         columns = [*columns, "archived"]

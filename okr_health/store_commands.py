@@ -15,9 +15,11 @@ from okr_health.ingest_output import ingest_lines
 from okr_health.options import DbOption, existing, fail
 from okr_health.output import json_reports
 from okr_health.terminal import echo
+from pipelines.problems import Problem
+from pipelines.read.unsupported import refused_paths
 from pipelines.store.connection import open_store, resolve_db_path
 from pipelines.store.faults import INTERRUPTED_NOTHING_WRITTEN
-from pipelines.store.schema import row_counts
+from pipelines.store.schema import counted, row_counts
 
 REPORT_STAGE = "compute the report"
 
@@ -152,6 +154,9 @@ def ingest(
     from pipelines.ingest import ingest_snapshot_paths
     from pipelines.settings import operator_settings
 
+    refused = refused_paths(paths)  # before the store is opened: a refusal creates nothing
+    if refused:
+        _refuse(refused, as_json)
     path = resolve_db_path(db)
     day = _as_of(as_of)
     warming = warm and not dry_run
@@ -188,14 +193,29 @@ def ingest(
         echo(cached)
 
 
+def _refuse(problems: list[Problem], as_json: bool) -> None:
+    """End an import refused before reading: every problem, and that nothing was written."""
+    from pipelines.ingest import IngestReport
+    from pipelines.problems import problem_lines
+
+    if as_json:
+        rejected = IngestReport(ok=False, outcome="rejected", problems=problems,
+                                source_files=[p.file for p in problems])  # fmt: skip
+        echo(json.dumps(json_reports([rejected]), indent=2, ensure_ascii=False))
+        raise typer.Exit(1)
+    for line in problem_lines(problems):
+        echo(line, err=True)
+    fail(f"rejected: {counted(len(problems), 'problem')}; nothing was written.")
+
+
 def history(
     limit: Annotated[int, typer.Option("--limit", help="How many, newest first.")] = 30,
     db: DbOption = None,
 ) -> None:
     """The imports into the store, newest first: when, which files, the outcome, rows
     added, changed and removed, check-ins recorded, and undos."""
+    from pipelines.store.history_words import history_line
     from pipelines.store.undo import history_rows
-    from pipelines.store.words import history_line
 
     with open_store(existing(db), read_only=True) as conn:
         rows = history_rows(conn)
@@ -209,24 +229,47 @@ def undo(
     import_id: Annotated[
         int | None,
         typer.Argument(
-            help="The import to undo (its number in `okr-health history`; "
-            "default: the latest). Every import after it is undone too."
+            help="The import to undo (its number in `okr-health history`; default: the "
+            "latest write still recorded, the first that `history` lists with changes). Every "
+            "write after it is undone too."
         ),
     ] = None,
     warm: Annotated[bool, typer.Option("--warm/--no-warm", help="As for ingest.")] = True,
     db: DbOption = None,
 ) -> None:
-    """Return the store to the state just before an import, in one transaction. The undo
-    is recorded in the history; undoing it restores what it undid."""
+    """Return the store to the state just before an import, in one transaction, and say
+    which import that was. The undo is recorded in the history; undoing it restores what it
+    undid."""
+    from pipelines.store.history_words import counts_lines
+    from pipelines.store.undo import history_rows
     from pipelines.store.undo import undo as undo_import
-    from pipelines.store.words import counts_lines
 
     path = existing(db)
     with open_store(path) as conn:
         result = undo_import(conn, import_id)
+        rows = history_rows(conn)
     undid = ", ".join(f"#{i}" for i in sorted(result.undid))
-    echo(f"undone: {undid} (recorded as #{result.import_id})")
+    target = min(result.undid)  # the one asked for (or the latest): the others came after it
+    echo(f"undone: {undid} (recorded as #{result.import_id}): "
+         f"{undone_words(rows, target, defaulted=import_id is None)}")  # fmt: skip
     for line in counts_lines(result.changes):
         echo(f"  {line}")
     if warm:
         _warm(path)
+
+
+def undone_words(rows: list[dict[str, object]], target: int, defaulted: bool) -> str:
+    """What was undone, in words: `the import of a.xlsx (06 Dec 2026 19:01)`, and when no
+    number was given, that it was the latest write and which later imports changed nothing."""
+    row = next(r for r in rows if r["import_id"] == target)
+    when = row.get("finished_at") or row.get("started_at")
+    day = f" ({when:%d %b %Y %H:%M})" if hasattr(when, "strftime") else ""
+    files = row.get("files")
+    names = ", ".join(map(str, files)) if isinstance(files, list) and files else "no files"
+    what = f"the undo #{target}{day}" if row.get("kind") == "undo" else (
+        f"the import of {names}{day}")  # fmt: skip
+    if not defaulted:
+        return what
+    later = [r for r in rows if int(str(r["import_id"])) > target and not r.get("kind")]
+    skipped = "; ".join(f"#{r['import_id']} ({r.get('outcome')}) changed nothing" for r in later)
+    return f"{what}, the latest write" + (f"; after it {skipped}" if skipped else "")

@@ -8,6 +8,8 @@ count of the rest, so that any file's report stays short.
 
 from __future__ import annotations
 
+from pipelines.map.setaside import SET_ASIDE
+from pipelines.problems import Problem, group_problems, problem_lines
 from pipelines.store.schema import counted
 from pipelines.understanding import NO_TEAM, Understanding
 
@@ -124,4 +126,30 @@ def understanding_lines(understood: Understanding, verb: str = "loaded") -> list
     ]
 
 
-__all__ = ["field_words", "report_lines", "understanding_lines"]
+def _set_aside_cell(problem: Problem) -> bool:
+    return not problem.is_error and problem.message.endswith(SET_ASIDE)
+
+
+def problem_text_lines(problems: list[Problem], most: int = 3) -> list[str]:
+    """`problem_lines`, with the cells of one column set aside for different texts said on
+    one line (its rows, and the first texts), so that a column of prose stays one line."""
+    cells = [p for p in problems if _set_aside_cell(p)]
+    lines = problem_lines([p for p in problems if not _set_aside_cell(p)])
+    per_column: dict[tuple[str, str | None, str | None], list[Problem]] = {}
+    for p in cells:
+        per_column.setdefault((p.file, p.sheet, p.column), []).append(p)
+    for found in per_column.values():
+        groups = group_problems(found)
+        if len(groups) == 1:
+            lines.append(str(groups[0]))
+            continue
+        merged = group_problems([Problem(p.file, p.sheet, p.row, p.column, "", p.severity)
+                                 for p in found])[0]  # fmt: skip
+        texts = [g.message.removesuffix(SET_ASIDE).rsplit(" is not ", 1)[0] for g in groups]
+        shown = ", ".join(texts[:most]) + (", …" if len(texts) > most else "")
+        lines.append(f"{merged.where}: warning: {len(found)} cells are not numbers ({shown})"
+                     ": set aside, loaded without these values (unscored by them)")  # fmt: skip
+    return lines
+
+
+__all__ = ["field_words", "problem_text_lines", "report_lines", "understanding_lines"]

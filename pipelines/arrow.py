@@ -64,14 +64,15 @@ def isin(values: pd.Series, allowed: Iterable[object]) -> pd.Series:
 
 
 def positions(values: pd.Series, keys: pd.Series) -> np.ndarray | None:
-    """For each value, the position of the equal key in `keys` (-1 when there is none), or
-    None when either side is not text or `keys` repeats a key (then merge as usual)."""
+    """For each value, the position of the equal key in `keys` (-1 when there is none; a
+    missing value finds a missing key, as a merge does), or None when either side is not
+    text or `keys` repeats a key (then merge as usual)."""
     left, right = _as_arrow(values), _as_arrow(keys)
     if left is None or right is None or not keys.is_unique:
         return None
     if isinstance(right, pa.ChunkedArray):
         right = right.combine_chunks()
-    return key_positions(left, right).astype(np.intp)
+    return key_positions(left, right, nulls_match=True).astype(np.intp)
 
 
 def same_values(a: pd.Series | pd.Index, b: pd.Series | pd.Index) -> bool:
@@ -230,7 +231,8 @@ def text(values: pd.Series) -> pa.Array:
     """A text column as one Arrow string array (missing values as nulls).
 
     A column that is not `str` yet (a frame built by hand) is converted as
-    `metrics.tables.conform` converts text: each value through `str`, missing kept missing.
+    `metrics.conformed_frames.conform` converts text: each value through `str`, missing kept
+    missing.
     """
     if values.dtype != "str":
         values = values.astype("object").where(values.notna()).astype("str")

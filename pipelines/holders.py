@@ -16,6 +16,7 @@ import pandas as pd
 
 from pipelines.arrow import isin
 from pipelines.map.canonical import Canonical
+from pipelines.problems import Problem, column_parts
 from pipelines.store.schema import OBJECTIVES
 
 HOLDER_TITLE = "Key results without an objective ({where})"
@@ -78,14 +79,16 @@ def adopt_orphans(canonical: Canonical, stored: dict[str, pd.DataFrame]) -> None
         where = ":".join(p for p in parts if p)
         mine = orphan & (krs["_source"] == label)
         title = holder_title(where)
-        named = krs["objective_id"].where(mine).dropna().astype("str")
-        message = pd.Series(
-            "key result without an objective: loaded under " + f'"{title}"', index=krs.index
-        )
-        message[named.index] = (
-            'objective "' + named + '" not found: the key result is loaded under ' + f'"{title}"'
-        )
-        canonical.report(krs, mine, "key_results.objective_id", message, "warning")
+        ref = canonical.refs.get((label, "key_results.objective_id"))
+        if column_parts(ref)[0] is None and not (source and source.records):
+            ref = None  # a column the reader made (an outline's), not one of the file's
+        file, sheet = (source.file, source.sheet) if source else (label, None)
+        for row, named in krs.loc[mine, ["_row", "objective_id"]].itertuples(index=False):
+            said = "key result without an objective: loaded under"
+            if pd.notna(named):
+                said = f'objective "{named}" not found: the key result is loaded under'
+            message = f'{said} "{title}"'
+            canonical.problems.append(Problem(file, sheet, int(row), ref, message, "warning"))
         holder_id = HOLDER_PREFIX + where
         krs.loc[mine, "objective_id"] = holder_id
         first = krs.loc[mine, "_row"].min()

@@ -21,7 +21,6 @@ class KrType(StrEnum):
     GRADED = "graded"  # no number: graded by hand on the 0–1 scale (zones such as 0/0.3/0.7/1)
 
 
-KR_TYPES: tuple[KrType, ...] = tuple(KrType)
 # Types a source states with values (start, target, range): every type but a hand grade.
 MEASURED_TYPES: tuple[KrType, ...] = tuple(t for t in KrType if t is not KrType.GRADED)
 # Types that are done or not: checked in on with no value yet, they score 0 (not ungraded).

@@ -12,6 +12,7 @@ import re
 
 import pandas as pd
 
+from pipelines.arrow import isin
 from pipelines.holders import is_holder
 from pipelines.map.canonical import Canonical
 from pipelines.map.mapping import Mapping, loaded_columns
@@ -82,8 +83,8 @@ def crowded_objectives(canonical: Canonical) -> list[Problem]:
     limit = max(CROWDED_TIMES * median, CROWDED_AT_LEAST)
     crowded = counts[counts >= limit]
     out = []
-    titled = objectives.drop_duplicates("objective_id").set_index("objective_id")
-    rows = titled.to_dict("index")
+    few = objectives[isin(objectives["objective_id"], crowded.index.astype("str"))]
+    rows = few.drop_duplicates("objective_id").set_index("objective_id").to_dict("index")
     for objective_id, n in crowded.items():
         row = rows.get(str(objective_id))
         if row is None or is_holder(str(objective_id)):
@@ -99,7 +100,11 @@ def crowded_objectives(canonical: Canonical) -> list[Problem]:
 
 
 def _numbers(text: pd.Series) -> pd.Series | None:
-    """The numbers of local ids (`1`, `KR1`, `O-2`), or None when the column holds other ids."""
+    """The numbers of local ids (`1`, `KR1`, `O-2`), or None when the column holds other ids
+    (decided on its first cells first: a large sheet of long ids costs nothing)."""
+    head = text.head(200).str.fullmatch(NUMBERED)
+    if len(head) and head.mean() < 0.8:
+        return None
     found = text.str.extract(NUMBERED, expand=False)
     if found.notna().sum() < max(2, 0.8 * len(text)):
         return None
@@ -142,12 +147,13 @@ def restarting_numbers(sources: list[SourceTable], mapping: Mapping) -> list[Pro
                 back = steps[(steps < steps.shift()) & (steps == steps.min())]
                 if len(back):
                     rows = [int(r) for r in back.index]
-                    message = (f"{what} numbering restarts at {steps.min():g} on rows "
+                    on = "row" if len(rows) == 1 else "rows"
+                    message = (f"{what} numbering restarts at {steps.min():g} on {on} "
                                f"{row_ranges(rows)}: numbers repeat, each to be read within "
                                "its sheet, team, objective or quarter")  # fmt: skip
                     out.append(Problem(source.file, source.sheet, rows[0], ref, message,
                                        "warning"))  # fmt: skip
-            for word, scope in _scopes(source, columns, field):
+            for word, scope in _scopes(source, columns, field) if numbers is not None else []:
                 if scope == header:
                     continue
                 pairs = pd.DataFrame({"id": text, "scope": parse_text(source.data[scope]).values})
@@ -211,7 +217,8 @@ def _looks_by_content(column: pd.Series) -> str | None:
         return "a progress or score"
     if sample.str.contains(r"^[^@\s]+@[^@\s]+\.\w+$", regex=True).mean() >= 0.8:
         return "an owner"
-    if not sample.str.fullmatch(r"-?\d+(?:\.\d+)?").all():
+    digits = sample.str.contains(r"\d", regex=True).mean() >= 0.8
+    if digits and not sample.str.fullmatch(r"-?\d+(?:\.\d+)?").all():
         dates = parse_date(sample.reset_index(drop=True)).values
         if dates.notna().mean() >= 0.8:
             return "a date"
@@ -233,12 +240,12 @@ def unused_lookalikes(sources: list[SourceTable], mapping: Mapping) -> list[Prob
                 continue
             words = _words(header)
             kind = next((k for k, ws in LOOKS_LIKE.items() if words & set(ws)), None)
-            how = "header"
+            how = "header reads"
             if kind is None:
-                kind, how = _looks_by_content(source.data[header]), "cells"
+                kind, how = _looks_by_content(source.data[header]), "cells read"
             if kind is None:
                 continue
-            message = (f'column "{header}" is not used, but its {how} read like {kind} '
+            message = (f'column "{header}" is not used, but its {how} like {kind} '
                        "column: map it, or mark it ignored in a mapping")  # fmt: skip
             out.append(Problem(source.file, source.sheet, source.header_row,
                                _where(source, header), message, "warning"))  # fmt: skip

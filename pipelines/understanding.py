@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipelines.arrow import isin
 from pipelines.map.canonical import Canonical
 from pipelines.map.cycle_hints import Guess
 from pipelines.map.hierarchy import not_scored_line
@@ -115,6 +116,14 @@ def _active(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[~frame["archived"].fillna(False).astype(bool)]
 
 
+def _named(ids: pd.Series, names: dict[str, str], missing: str) -> pd.Series:
+    """Each id's name (the id itself when it has none); `missing` where there is no id.
+    Looked up once per distinct id."""
+    codes, uniques = pd.factorize(ids.astype("object"))
+    looked = [names.get(str(u), str(u)) for u in uniques] + [missing]  # code -1: no id
+    return pd.Series([looked[c] for c in codes], index=ids.index, dtype="object")
+
+
 def structure(canonical: Canonical) -> list[Branch]:
     """Cycles → teams with their counts of objectives and key results (archived ones out)."""
     objectives = canonical.tables.get("objectives")
@@ -127,18 +136,18 @@ def structure(canonical: Canonical) -> list[Branch]:
     )
     cycles, teams = _names(canonical, "cycles", "cycle_id"), _names(canonical, "teams", "team_id")
     frame = pd.DataFrame({
-        "cycle": [cycles.get(str(c), str(c)) if _given(c) else NO_CYCLE
-                  for c in objectives["cycle_id"]],
-        "team": [teams.get(str(t), str(t)) if _given(t) else NO_TEAM
-                 for t in objectives["team_id"]],
-        "krs": objectives["objective_id"].map(per_objective).fillna(0).astype(int).to_numpy(),
+        "cycle": _named(objectives["cycle_id"], cycles, NO_CYCLE),
+        "team": _named(objectives["team_id"], teams, NO_TEAM),
+        "krs": objectives["objective_id"].map(per_objective).fillna(0).astype(int),
     })  # fmt: skip
-    out = []
-    for cycle, part in frame.groupby("cycle", sort=True):
-        branch = Branch(str(cycle), len(part), int(part["krs"].sum()))
-        for team, rows in part.groupby("team", sort=True):
-            branch.teams[str(team)] = (len(rows), int(rows["krs"].sum()))
-        out.append(branch)
+    counts = frame.groupby(["cycle", "team"], sort=True)["krs"].agg(["size", "sum"])
+    branches: dict[str, Branch] = {}
+    for (cycle, team), n, k in zip(counts.index, counts["size"], counts["sum"], strict=True):
+        branch = branches.setdefault(str(cycle), Branch(str(cycle), 0, 0))
+        branch.objectives += int(n)
+        branch.key_results += int(k)
+        branch.teams[str(team)] = (int(n), int(k))
+    out = list(branches.values())
     return sorted(out, key=lambda b: -b.objectives)  # the largest cycles first
 
 
@@ -157,15 +166,16 @@ def samples(canonical: Canonical) -> list[Sample]:
     if objectives is None or krs is None or objectives.empty:
         return []
     objectives, krs = _active(objectives), _active(krs)
-    by_objective = krs.groupby("objective_id", sort=False)["title"].agg(list)
     cycles, teams = _names(canonical, "cycles", "cycle_id"), _names(canonical, "teams", "team_id")
-    held = objectives[objectives["objective_id"].isin(by_objective.index)]
+    held = objectives[isin(objectives["objective_id"], krs["objective_id"].dropna())]
     picked = held.drop_duplicates("team_id").head(SAMPLE_OBJECTIVES)
     if len(picked) < SAMPLE_OBJECTIVES:
         rest = held[~held.index.isin(picked.index)]
         picked = pd.concat([picked, rest.head(SAMPLE_OBJECTIVES - len(picked))])
-    out = []
+    theirs = krs[isin(krs["objective_id"], picked["objective_id"])]
+    by_objective = theirs.groupby("objective_id", sort=False)["title"].agg(list)
     lists: dict[str, list[object]] = {str(k): v for k, v in by_objective.items()}
+    out = []
     for row in picked.to_dict("records"):
         titles = [str(t) for t in lists[str(row["objective_id"])]]
         source = canonical.sources.get(str(row["_source"]))
@@ -218,7 +228,7 @@ def understand(
     """The understanding report of one ingest (see the module). `problems`: all of them;
     `checks`: those of the plausibility checks."""
     aside = [p for p in problems if is_set_aside(p)]
-    located = {(p.file, p.sheet, p.row) for p in aside if p.row is not None}
+    located = {(p.file, p.sheet, p.row, p.column) for p in aside if p.row is not None}
     loaded = sum(
         len(_active(canonical.tables[t])) for t in ("objectives", "key_results")
         if t in canonical.tables

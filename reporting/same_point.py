@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from metrics.comparison import scores_at_same_point
+from metrics.cycle_choice import opening_cycle
 from metrics.report import HealthReport
-from metrics.summary import default_cycle, ordered_cycles
+from metrics.summary import ordered_cycles
 from pipelines.store.dataset import Dataset
 
 
@@ -28,7 +29,7 @@ class SamePoint:
 def running_same_point(dataset: Dataset, report: HealthReport) -> SamePoint | None:
     """The comparison the Overview opens with: the running cycle (the dashboard's default)
     against the previous one at the same point; None when no cycle is running after one."""
-    cycle = default_cycle(dataset.cycles, dataset.reference_date())
+    cycle = opening_cycle(dataset.cycles, dataset.objectives, dataset.reference_date())
     cycles = ordered_cycles(dataset.cycles)
     if cycle is None or cycle not in cycles or cycles.index(cycle) == 0:
         return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import tables
+from dashboard import table_formats as tables
 from dashboard.text import md
 from pipelines.store.schema import counted
 from pipelines.understanding import Understanding

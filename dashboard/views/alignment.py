@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, state, tables, transforms
+from dashboard import charts, state, table_formats, transforms
 from dashboard.text import md
 from pipelines.store.schema import counted
 
@@ -51,7 +51,7 @@ st.caption(
     "listed below the gaps: click one to open its page."
 )
 with st.expander("Numbers behind the tree"):
-    tables.show(
+    table_formats.show(
         tree, "tree_table", columns=["label", "kind", "score", "band", "value"],
         labels={"value": "Objectives under it"},
     )  # fmt: skip
@@ -66,14 +66,14 @@ for key, heading, empty in (
         st.success(empty)
     else:
         linked = transforms.with_objective_links(issues[key]).drop(columns="cycle_id")
-        tables.show(linked, f"{key}_table", sort=[("score", True)])
+        table_formats.show(linked, f"{key}_table", sort=[("score", True)])
 
 st.subheader("Objectives in this view")
 listed = objectives.join(
     loaded.report.links.set_index("objective_id")[["status", "children"]], on="objective_id"
 )
 st.caption(f"{counted(len(listed), 'objective')}; click one to open its key results week by week.")
-tables.show(
+table_formats.show(
     transforms.with_objective_links(listed), "objective_list",
     columns=["objective_link", "department", "team", "owner", "level", "score", "kr_count",
              "status", "children"],

@@ -7,7 +7,7 @@ import re
 
 import streamlit as st
 
-from dashboard import state, tables, transforms
+from dashboard import state, table_formats, transforms
 from dashboard.text import md
 from exports.figures import movement_figure
 
@@ -71,13 +71,13 @@ st.caption("Click an objective to open its page: its key results week by week, a
 scorecard = transforms.with_objective_links(
     pack.objectives.assign(cycle_id=pack.cycle_id), "objective"
 ).drop(columns="cycle_id")
-tables.show(
+table_formats.show(
     scorecard, "scorecard_table", pack="objectives", sort=[("score", True)],
     columns=["objective_link", "team", "owner", "score", "band", "key_results", "graded",
              "aligned_to"],
 )  # fmt: skip
 with st.expander("Key results"):
-    tables.show(
+    table_formats.show(
         pack.key_results, "closing_krs", pack="key_results",
         columns=["objective", "title", "kr_type", "owner", "start_value", "target_value",
                  "current", "score", "band", "score_source", "last_check_in", "confidence"],
@@ -91,7 +91,7 @@ else:
     st.caption(f"Mid-cycle scores as they stood on {pack.midpoint}, from check-ins only.")
     st.plotly_chart(movement_figure(pack.movement), key="movement_chart")
     with st.expander("Numbers behind the chart"):
-        tables.show(
+        table_formats.show(
             moved, "movement_table", pack="movement", sort=[("delta", True)],
             columns=["objective", "owner", "mid_score", "score", "delta", "change"],
         )  # fmt: skip
@@ -101,13 +101,13 @@ unaligned = pack.objectives[pack.objectives["link"].isin(["orphan", "broken"])]
 if unaligned.empty:
     st.success("Every objective of this unit is linked to one above it.")
 else:
-    tables.show(
+    table_formats.show(
         transforms.with_objective_links(unaligned.assign(cycle_id=pack.cycle_id), "objective"),
         "unaligned_table", pack="objectives", columns=["objective_link", "team", "owner", "link"],
     )  # fmt: skip
 
 st.subheader("Findings for the meeting")
-tables.show(
+table_formats.show(
     pack.findings, "findings_table", pack="findings",
     columns=["category", "finding", "subject", "detail", "team"],  # the evidence in view
 )  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, links, state, tables, transforms
+from dashboard import charts, links, state, table_formats, transforms
 from dashboard.text import md
 from pipelines.store.schema import counted
 
@@ -48,7 +48,7 @@ for pattern, heading in (
         continue
     shown = flagged.assign(owner_link=links.owner_links(flagged[who])) if by == "owner" \
         else flagged  # fmt: skip
-    tables.show(
+    table_formats.show(
         shown, f"flags_{pattern}",
         columns=["owner_link" if by == "owner" else who, "evidence"],
         sort=[("mean_score", pattern == "over-ambitious")],
@@ -62,7 +62,7 @@ with st.expander("Numbers behind the chart"):
         numbers = numbers.assign(owner_link=links.owner_links(numbers["owner"]))
         numbers = numbers[["owner_link", *(c for c in numbers.columns if c not in
                                            ("owner", "owner_link"))]]  # fmt: skip
-    tables.show(numbers, "patterns_table", sort=[("mean_score", False)])
+    table_formats.show(numbers, "patterns_table", sort=[("mean_score", False)])
 
 st.subheader(f"Quality lint · {md(cycle)}")
 lint = report.lint[(report.lint["cycle_id"] == cycle)]
@@ -73,7 +73,7 @@ shown = lint[lint["rule"].isin(chosen)]
 st.caption(
     f"{counted(len(shown), 'finding')}. Sort by any column; each reason can be read out as is."
 )
-tables.show(
+table_formats.show(
     transforms.lint_with_links(shown, report.key_results, loaded.objectives), "lint_table",
     columns=["rule", "reason", "objective_link", "owner", "team"],  # the reason first: in full
     sort=[("rule", True)],
@@ -98,7 +98,7 @@ else:
     )  # fmt: skip
     st.plotly_chart(charts.discipline_heatmap(weeks), key="discipline_heatmap")
     with st.expander("Numbers behind the heatmap"):
-        tables.show(
+        table_formats.show(
             weeks.assign(in_progress=weeks["in_progress"].map({True: "in progress", False: ""})),
             "discipline_table",
             columns=["week_start", "team", "active_krs", "checked_krs", "share", "in_progress"],
@@ -112,7 +112,7 @@ st.markdown(
 if not stale.empty:
     stale_objectives = loaded.objectives.set_index("objective_id")["title"]
     stale_shown = stale.assign(objective=stale["objective_id"].map(stale_objectives))
-    tables.show(
+    table_formats.show(
         transforms.with_objective_links(stale_shown, "objective").rename(
             columns={"title": "key_result"}),
         "stale_table",
@@ -134,4 +134,6 @@ if calibration.empty:
     st.caption("No finished cycle with confidence ratings yet.")
 else:
     st.plotly_chart(charts.calibration_figure(calibration), key="calibration_chart")
-    tables.show(calibration.drop(columns="team_id"), "calibration_table", sort=[("brier", False)])
+    table_formats.show(
+        calibration.drop(columns="team_id"), "calibration_table", sort=[("brier", False)]
+    )

@@ -12,11 +12,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, state, tables
-from dashboard.sections import history as history_parts
+from dashboard import access, state_writes, table_formats
+from dashboard.sections import import_history as history_parts
 from dashboard.sections.understanding import show_understanding
+from dashboard.state_writes import Prepared
 from dashboard.text import md, md_code
-from pipelines.ingest import Prepared, load, prepare, read_sources
+from pipelines.asof import date_in_name
 from pipelines.map.canonical import archived_words
 from pipelines.map.mapping import (
     ROLES,
@@ -26,17 +27,13 @@ from pipelines.map.mapping import (
     columns_for_role,
     fields_for,
     mapping_toml,
-    parse_mapping_file,
     required_fields,
-    suggest_mapping,
 )
 from pipelines.map.mapping_bytes import mapping_text as read_mapping_text
 from pipelines.problems import group_problems
 from pipelines.read.sources import Sources
-from pipelines.store.connection import StoreBusy, StoreReadOnly, resolve_db_path
-from pipelines.store.faults import StoreUnusable
+from pipelines.store.history_words import changes_lines
 from pipelines.store.schema import ROW_NOUNS, counted, row_counts
-from pipelines.store.words import changes_lines
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "data" / "okr_template.xlsx"
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods", "json", "jsonl", "ndjson", "zip",
@@ -51,15 +48,6 @@ ROLE_LABELS = {
     "flat": "Flat sheet: one row per key result, objective repeated",
     "ignore": "Nothing to load (skip)",
 }
-
-
-@st.cache_data(max_entries=4, show_spinner="Reading files…")
-def _read(
-    files: tuple[tuple[str, bytes], ...], mapping_text: str | None
-) -> tuple[Sources, Mapping, MappingFile | None]:
-    mapping_file = parse_mapping_file("mapping.toml", mapping_text) if mapping_text else None
-    sources = read_sources(list(files), mapping_file)
-    return sources, suggest_mapping(sources.tables, mapping_file), mapping_file
 
 
 def _mapping_editor(sources: Sources, suggested: Mapping) -> Mapping:
@@ -142,7 +130,7 @@ def _show_report(prepared: Prepared) -> None:
                 "problem": [g.message for g in groups],
             }
         )
-        tables.show(table, "problems")
+        table_formats.show(table, "problems")
     removed = {t: len(ids) for t, ids in prepared.removals.items() if ids}
     if removed:
         st.info(
@@ -198,7 +186,6 @@ st.caption(
     "template, one flat sheet, or an export of another OKR tool (Viva Goals, Quantive, Perdoo, "
     "Tability, Asana, Jira Align…). Nothing is written until every error is fixed."
 )
-db = resolve_db_path()
 
 uploads = st.file_uploader(
     "Spreadsheets or exports (CSV, Excel, JSON or zip; several at once)",
@@ -217,7 +204,7 @@ if unreadable is not None:
     st.error(md(unreadable))
 
 if files:
-    sources, suggested, mapping_file = _read(files, mapping_text)
+    sources, suggested, mapping_file = state_writes.read_uploads(files, mapping_text)
     if not sources.tables:
         st.error("No table could be read from these files.")
     st.subheader("Column mapping")
@@ -234,21 +221,19 @@ if files:
     with st.expander("The mapping as a file"):
         st.code(toml_text, language="toml")
     file_for_checks = mapping_file or MappingFile("mapping.toml")
-    try:
-        prepared = prepare(sources, chosen, db, file_for_checks)
-        cycle = _cycle_field(prepared)  # files naming no cycle: the person may name it
-        if cycle:
-            prepared = prepare(sources, chosen, db, file_for_checks, cycle=cycle)
-    except StoreBusy as exc:
-        state.show_busy(exc)
-    except StoreUnusable as exc:
-        st.error(md(exc))
-        st.stop()
+    day = max(filter(None, (date_in_name(name) for name, _ in files)), default=None)
+    # a cycle guessed for files naming none is the quarter of their date (`day`)
+    prepared = state_writes.prepare_import(sources, chosen, file_for_checks, as_of=day)
+    cycle = _cycle_field(prepared)  # files naming no cycle: the person may name it
+    if cycle:
+        prepared = state_writes.prepare_import(
+            sources, chosen, file_for_checks, cycle=cycle, as_of=day
+        )
     show_understanding(prepared.understanding)  # before the problems found in it
     st.subheader("Validation")
     _show_report(prepared)
     as_of = history_parts.as_of_field(files, sources.titles)
-    history_parts.show_changes(prepared, db, as_of)
+    history_parts.show_changes(prepared, as_of)
     if st.button("Load into the store", type="primary", disabled=not prepared.ok, key="load"):
         with st.status("Importing…", expanded=True) as box:
             stage = StageStatus(box, st.progress(0.0))
@@ -256,15 +241,13 @@ if files:
             stage("check", f"checked: {counted(len(prepared.problems), 'problem')}, no error")
             stage("load")
             try:
-                report = load(prepared, db, as_of=as_of)
-            except (StoreBusy, StoreReadOnly, StoreUnusable) as exc:
+                report = state_writes.load_import(prepared, as_of)
+            except state_writes.WRITE_REFUSALS as exc:
                 box.update(label="Not loaded", state="error")
                 st.error(md(exc))
                 st.stop()
             rows = row_counts(report.rows)
             stage("compute the report", f"{report.outcome}: {rows}")
-            st.cache_data.clear()  # every page sees the new data on its next run
-            state.load()  # the health report of the new content, computed once for every page
             stage.done(f"Loaded: {rows}" if report.outcome == "loaded" else report.outcome)
         changed = changes_lines(report.described) if report.described else []
         lines = [f"{report.outcome}: {rows}", *changed]  # titles: shown as typed, never as markup
@@ -272,7 +255,7 @@ if files:
 if st.session_state.get("last_load"):
     st.success(f"Last load — {st.session_state['last_load']}")
 
-history_parts.show_history(db)
+history_parts.show_history()
 
 st.subheader("Template")
 if TEMPLATE.exists():

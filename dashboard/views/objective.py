@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, state, tables, transforms
+from dashboard import charts, state, table_formats, transforms
 from dashboard.text import md
 from pipelines.store.schema import counted
 
@@ -89,7 +89,7 @@ if children.empty:
     st.caption("No objective names this one as its parent.")
 else:
     st.markdown(f"**Supported by {counted(len(children), 'objective')}**")
-    tables.show(
+    table_formats.show(
         transforms.with_objective_links(children), "children_table",
         columns=["objective_link", "team", "owner", "score"], sort=[("score", True)],
     )  # fmt: skip
@@ -100,7 +100,7 @@ history = transforms.key_result_history(
     key_results, stated, state.check_ins_of(list(key_results["kr_id"])),
     loaded.report.calendar, loaded.report.as_of,
 )  # fmt: skip
-tables.show(
+table_formats.show(
     key_results, "objective_krs",
     columns=["title", "kr_type", "owner", "start_value", "target_value", "current", "score",
              "score_source", "check_in_count", "latest_confidence",
@@ -126,7 +126,7 @@ for i, kr in enumerate(key_results.sort_values("title").itertuples(index=False))
         key=f"kr_history_{i}",
     )
     with st.expander(f"Check-ins and notes ({len(own)})"):
-        tables.show(
+        table_formats.show(
             own, f"kr_checkins_{i}",
             columns=["checked_at", "value", "score", "expected", "confidence", "status", "note",
                      "author"],

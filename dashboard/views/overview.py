@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from dashboard import charts, state, tables, transforms
-from dashboard.sections import since_import
+from dashboard import charts, state, table_formats, transforms
+from dashboard.sections import since_last_import
 from dashboard.text import md
 from metrics.bands import score_bands
 
@@ -99,7 +99,7 @@ def distribution(scores: pd.Series, title: str, key: str) -> None:
     histogram = charts.score_histogram(scores)
     st.plotly_chart(charts.distribution_figure(histogram, title), key=key)
     with st.expander("Numbers behind the chart"):
-        tables.show(histogram, f"{key}_table", columns=["bin", "band", "count"])
+        table_formats.show(histogram, f"{key}_table", columns=["bin", "band", "count"])
 
 
 left, right = st.columns(2)
@@ -108,13 +108,13 @@ with left:
 with right:
     distribution(objectives["score"], "Objective scores", "objective_distribution")
 
-since_import.show(loaded, cycle)
+since_last_import.show(loaded, cycle)
 
 st.subheader("Departments side by side")
 progress = transforms.department_progress(objectives)
 st.plotly_chart(charts.department_progress_figure(progress, running), key="departments")
 with st.expander("Numbers behind the chart", expanded=False):
-    tables.show(
+    table_formats.show(
         progress, "department_table",
         columns=["department", "score", "expected", "forecast", "gap", "objectives", "at_risk"],
     )  # fmt: skip
@@ -134,7 +134,7 @@ if running:
         st.success("No objective is far behind the calendar.")
     else:
         st.caption("Click an objective to open its page: its key results week by week.")
-        tables.show(
+        table_formats.show(
             transforms.with_objective_links(risky), "at_risk_table",
             columns=["objective_link", "department", "team", "owner", "score", "expected",
                      "forecast"],
@@ -171,9 +171,9 @@ with t_right:
         key="department_trend",
     )
 with st.expander("Numbers behind the trends"):
-    tables.show(trends.drop(columns=["cycle"]), "trend_table")
+    table_formats.show(trends.drop(columns=["cycle"]), "trend_table")
     by_department = department_lines.pivot_table(
         index="department", columns="cycle_id", values="objective_mean"
     ).reset_index()
-    tables.show(by_department, "department_trend_table",
+    table_formats.show(by_department, "department_trend_table",
                 labels={c: f"{c} objective score" for c in by_department.columns[1:]})  # fmt: skip

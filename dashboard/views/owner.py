@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, state, tables, transforms
+from dashboard import charts, state, table_formats, transforms
 from dashboard.text import md
 from pipelines.store.schema import counted
 
@@ -55,7 +55,7 @@ else:
 
 st.subheader("Objectives across cycles")
 held = transforms.owner_objectives(loaded.objectives, loaded.key_results, name)
-tables.show(
+table_formats.show(
     transforms.with_objective_links(held), "owner_objectives",
     columns=["cycle_id", "objective_link", "team", "role", "score", "kr_count", "owned_krs"],
     labels={"role": "Holds", "owned_krs": "Theirs"},
@@ -72,6 +72,8 @@ per_cycle = per_cycle.sort_values("cycle_id", key=lambda s: s.map(order)).reset_
 if not per_cycle.empty:
     st.plotly_chart(charts.owner_cycles_figure(per_cycle, name), key="owner_cycles")
     with st.expander("Numbers behind the chart"):
-        tables.show(per_cycle, "owner_cycles_table", labels={"key_results": "Graded key results"})
+        table_formats.show(
+            per_cycle, "owner_cycles_table", labels={"key_results": "Graded key results"}
+        )
     graded = int(theirs["score"].notna().sum())
     st.caption(f"{counted(len(theirs), 'key result')} held; {graded} graded.")

@@ -69,6 +69,8 @@ def apply_mapping(
         for name in sorted(set(m.columns) - set(columns)):
             message = f"{name.split('.', 1)[1]} is a check-in column: it needs a date column "
             message += "(checked_at: Date, Last updated…) and is not loaded"
+            if name == "check_ins.status":  # pipelines/map/lifecycle.py still reads it
+                message += " as a check-in; its Cancelled, Dropped or Archived rows are archived"
             ref = source.ref(m.columns[name])
             canonical.problems.append(
                 Problem(source.file, source.sheet, source.header_row, ref, message, "warning")

@@ -18,7 +18,8 @@ def layout_columns(source: SourceTable, mapping: Mapping) -> set[str]:
     used = set(loaded_columns(m).values())
     found = set(level_headers(source))
     layout = period_layout([h for h in source.headers if h not in used])
-    if layout is not None:
+    dated = "check_ins.checked_at" in loaded_columns(m)  # then periods.with_periods reads none
+    if layout is not None and not dated:
         found |= {*layout.values.values(), *layout.starts.values(), *layout.targets.values()}
     return found
 

@@ -21,7 +21,7 @@ from pipelines.map.canonical import LOCATION, Canonical, to_table
 from pipelines.map.cycle_hints import Guess
 from pipelines.map.cycles import Found, find_cycle, period_cycles, period_table
 from pipelines.map.implied import dated_check_ins, midpoint_check_ins, progress_as_value
-from pipelines.map.repeats import log_note, log_rows, restart_note
+from pipelines.map.repeats import defined_from_log, log_note, log_rows, restart_note
 from pipelines.map.scope import scoped_ids
 from pipelines.map.words import is_summary_label
 from pipelines.problems import Problem
@@ -203,7 +203,7 @@ def split_flat(
     )  # fmt: skip
     canonical.report(krs, repeated, KR_TITLE, messages)
     history = progress_as_value(krs[~repeated])
-    krs = history[~older[~repeated]]
+    krs = defined_from_log(history[~older[~repeated]], history)
     words = source.label in canonical.milestone_words
     check_ins = [dated_check_ins(history), midpoint_check_ins(krs, canonical)]
     out = {"objectives": objectives, "key_results": to_table(krs, "key_results", words)}

@@ -82,11 +82,15 @@ def with_levels(typed: pd.DataFrame, source: SourceTable, canonical: Canonical) 
     paths = _paths(columns)
     rows = typed.copy()
     given = pd.Series([bool(p) for p in paths], index=rows.index)
-    if CYCLE in rows:
-        cycle = rows[CYCLE].ffill().astype("str").fillna("")
+    if CYCLE in rows:  # filled down here: rows of levels above are added at the end
+        rows[CYCLE] = rows[CYCLE].ffill()
+        cycle = rows[CYCLE].astype("str").fillna("")
     else:
         named = cycle_in_name(source.sheet or "") or cycle_in_name(Path(source.file).stem) or ""
         cycle = pd.Series(named, index=rows.index, dtype="str")
+    if "objectives.team_id" in rows:  # a top objective's team holds for the rows below it
+        block = rows[TITLE].notna().cumsum()
+        rows["objectives.team_id"] = rows.groupby(block)["objectives.team_id"].transform("first")
     team = rows.get("objectives.team_id", pd.Series("", index=rows.index, dtype="str"))
     team = team.astype("str").fillna("")
     ids: dict[tuple[str, str, tuple[str, ...]], str] = {}

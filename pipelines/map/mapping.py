@@ -86,17 +86,10 @@ def known_header(text: str) -> bool:
 
 
 @cache
-def _percent_index(role: str) -> dict[str, str]:
-    """`synonym_index` with `%` read as a word: `Result %` is not `Result`."""
-    return {_with_percent(s): f for s, f in _synonyms(role)}
-
-
-def _synonyms(role: str) -> list[tuple[str, str]]:
-    if role == "flat":
-        return [(s, name) for name, synonyms in FLAT.items() for s in synonyms]
-    if role in ENTITY:
-        return [(s, f"{role}.{c}") for c, synonyms in ENTITY[role].items() for s in synonyms]
-    return []
+def _percent_index(role: str) -> frozenset[str]:
+    """The synonyms of a role with `%` read as a word: `Result %` is not `Result`."""
+    table = FLAT if role == "flat" else ENTITY.get(role, {})
+    return frozenset(_with_percent(s) for synonyms in table.values() for s in synonyms)
 
 
 def _with_percent(header: str) -> str:

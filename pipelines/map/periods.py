@@ -4,7 +4,7 @@
   cycle (its start + 7n − 1 days, not past its end).
 - `Jan … Dec` (full names too, and `Ene`, `Abr`, `Ago`, `Dic`, `Fev`, `Mai`, `Set`, `Out`,
   `Dez`): the value at the month's last day, in the cycle's year (a cycle across two years,
-  April to March, puts January to March in the second).
+  April to March, puts January to March in the second); `Jan 2026`, `Jan-26` in that year.
 - Quarter blocks `Q1 Baseline | Q1 Real | Q1 Target | Q2 Baseline …` (`Actual`, `Result`,
   `Current`; `Goal`, `Meta`; `Start`, `Base`): each quarter's real value at the quarter's
   end; the first baseline is the key result's start and the last target its target, where
@@ -45,6 +45,7 @@ MONTHS = {
     "sept": 9, "ene": 1, "abr": 4, "ago": 8, "dic": 12, "fev": 2, "mai": 5, "set": 9,
     "out": 10, "dez": 12,
 }  # fmt: skip
+MONTH = re.compile(r"^(?P<name>[^\W\d_]+)\.?(?:[\s\-'/]*(?P<year>\d{4}|\d{2}))?$")
 WEEK = re.compile(r"^(?:week|wk|w|semana|sem)\s*\.?\s*(\d{1,2})$", re.IGNORECASE)
 QUARTER = re.compile(
     r"^q\s*([1-4])\s*[-_ ]?\s*(baseline|base|start|real|actual|result|current|target|goal|meta)$",
@@ -67,8 +68,7 @@ class Layout:
 def period_layout(headers: list[str]) -> Layout | None:
     """The week, month or quarter columns among `headers` (see the module docstring)."""
     weeks = {int(m[1]): h for h in headers if (m := WEEK.match(h.strip()))}
-    months = {MONTHS[h.strip().casefold().rstrip(".")]: h for h in headers
-              if h.strip().casefold().rstrip(".") in MONTHS}  # fmt: skip
+    months = {n: h for h in headers if (n := month_number(h))}
     quarters: dict[str, dict[int, str]] = {"start": {}, "value": {}, "target": {}}
     for h in headers:
         if m := QUARTER.match(h.strip()):
@@ -82,8 +82,24 @@ def period_layout(headers: list[str]) -> Layout | None:
     return None
 
 
+def month_number(header: str) -> int | None:
+    """`Jan` → 1, `March` → 3; with a year, `Jan 2026`, `Jan-26` → 202601; else None."""
+    match = MONTH.match(header.strip().casefold())
+    if match is None or match["name"] not in MONTHS:
+        return None
+    month = MONTHS[match["name"]]
+    if not match["year"]:
+        return month
+    year = int(match["year"])
+    return (year + 2000 if year < 100 else year) * 100 + month
+
+
 def period_end(kind: str, n: int, start: pd.Series, end: pd.Series) -> pd.Series:
     """The day period `n` of each cycle ends (see the module docstring)."""
+    if kind == "month" and n > 12:  # a month with its year: `Jan 2026`
+        return _month_end(
+            pd.Series(n // 100, index=start.index), pd.Series(n % 100, index=start.index)
+        )
     if kind == "week":
         day = start + pd.Timedelta(days=7 * n - 1)
         return day.where(day <= end, end)

@@ -3,9 +3,10 @@
 - Key-result ids `KR1`, `KR2` that restart in each objective are resolved within it by
   `pipelines.map.scope`; `restart_note` says so on the report.
 - A dated check-in log keeps the key-result definitions and their check-ins in one sheet:
-  one row per key result per date. Rows of one key result on distinct dates are its
-  history: each is a check-in, and the latest dated row defines the key result. Two rows of
-  one key result with the same date (or with no date) stay a duplicate.
+  one row per key result per date. Rows of one key result on distinct dates (and at most
+  one undated row, its definition) are its history: each dated row is a check-in, and the
+  latest dated row defines the key result, its empty cells filled from the other rows. Two
+  rows of one key result with the same date (or two without a date) stay a duplicate.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def restart_note(given: pd.Series, scoped: pd.Series, label: str) -> list[str]:
 
 def log_rows(krs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """(rows of a dated check-in log, those of them that are not their key result's latest
-    row). A key result's rows form a log when it has several, all dated, on distinct dates."""
+    row). A key result's rows form a log when it has several on distinct dates, all dated
+    but for at most one (its definition)."""
     none = pd.Series(False, index=krs.index)
     if CHECKED_AT not in krs:
         return none, none
@@ -42,13 +44,39 @@ def log_rows(krs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
         return none, none
     frame = pd.DataFrame({"id": ids[repeated], "at": dates[repeated]})
     groups = frame.groupby("id", sort=False)["at"]
-    is_log = groups.transform(lambda at: bool(at.notna().all() and at.is_unique)).astype(bool)
+    is_log = groups.transform(_is_log).astype(bool)
     in_log = none.copy()
     in_log[is_log.index] = is_log
     latest = frame[is_log].groupby("id", sort=False)["at"].transform("max")
     older = none.copy()
-    older[latest.index] = frame.loc[latest.index, "at"] < latest
+    at = frame.loc[latest.index, "at"]
+    older[latest.index] = (at < latest) | at.isna()  # an undated row: the definition
     return in_log, older
+
+
+def _is_log(at: pd.Series) -> bool:
+    """Dates of one key result's rows: a log when they are distinct, with at most one row
+    undated (the key result's definition above its check-ins)."""
+    dated = at.dropna()
+    return len(dated) >= max(1, len(at) - 1) and dated.is_unique
+
+
+def defined_from_log(kept: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    """The rows that define key results of a log (`kept`), their empty key-result cells
+    filled from the key result's other rows, the latest dated first (a log row often
+    carries only its date and value, the target sitting on the first row)."""
+    if CHECKED_AT not in history or not history[KR_ID].duplicated().any():
+        return kept
+    columns = [c for c in kept.columns if c.startswith("key_results.") and c != KR_ID]
+    ordered = history.sort_values(CHECKED_AT, na_position="first", kind="stable")
+    latest = ordered.groupby(KR_ID, sort=False)[columns].last()  # last value given, per cell
+    known = kept[KR_ID].isin(latest.index)
+    if not known.any():
+        return kept
+    kept = kept.copy()
+    fill = latest.reindex(kept.loc[known, KR_ID]).set_axis(kept.index[known])
+    kept.loc[known, columns] = kept.loc[known, columns].fillna(fill)
+    return kept
 
 
 def log_note(krs: pd.DataFrame, in_log: pd.Series, label: str) -> str:

@@ -12,6 +12,7 @@ from pipelines.read.archives import ARCHIVE_SUFFIXES, JSON_SUFFIXES, read_archiv
 from pipelines.read.delimited import read_csv_bytes
 from pipelines.read.safety import check_file, scan_zip_parts
 from pipelines.read.sources import READ_CHUNK, TEXT_SUFFIXES, WORKBOOK_SUFFIXES, IsHeader, Sources
+from pipelines.read.unsupported import unsupported_kind
 from pipelines.read.workbooks import read_workbook_bytes
 from pipelines.read.yaml_docs import YAML_SUFFIXES, read_yaml_bytes
 from pipelines.settings import Settings, settings
@@ -35,6 +36,9 @@ def read_files(
     wanted = set(wanted_sheets)
     for name, data in files:
         suffix = Path(name).suffix.lower()
+        if unsupported_kind(name):  # said first, with how to convert it
+            sources.problems.append(Problem(name, None, None, None, str(unsupported_kind(name))))
+            continue
         # The unpacking scan of a zip workbook runs beside the child process that reads it
         # (see `read_workbook_bytes`); everything else is checked before any reading starts.
         if suffix in ARCHIVE_SUFFIXES:  # its own checks: entries, sizes, ratios, nesting

@@ -248,8 +248,10 @@ def record_snapshot_check_ins(
     """Check-ins for the key results of this import whose value, reported progress or score
     differs from the store before it (or that are new and have one), unless the import
     carries a check-in table (a tool's export or the template's CheckIns sheet: its own
-    history, which replaces the stored one): dated `as_of`, value = the current value, grade = the
-    manual score (else the reported progress when there is no value). Returns how many."""
+    history, which replaces the stored one): dated `as_of` (or the end of the key result's
+    cycle when that ended before it: a finished cycle's grades are its closing ones), value =
+    the current value, grade = the manual score (else the reported progress when there is no
+    value). Returns how many."""
     krs = tables.get("key_results")
     if krs is None or krs.empty:
         return 0
@@ -264,7 +266,12 @@ def record_snapshot_check_ins(
         conn.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE snapshot_check_ins AS
-            SELECT k.kr_id, ?::TIMESTAMP AS checked_at, k.current_value AS value,
+            SELECT k.kr_id,
+                   -- a cycle that ended before the day of the import: its values and grades
+                   -- are as they stood at its end, and are dated so
+                   CASE WHEN c.end_date < ?::DATE THEN c.end_date::TIMESTAMP
+                        ELSE ?::TIMESTAMP END AS checked_at,
+                   k.current_value AS value,
                    coalesce(k.manual_score,
                             CASE WHEN k.current_value IS NULL THEN k.reported_progress END)
                        AS grade,
@@ -272,9 +279,11 @@ def record_snapshot_check_ins(
             FROM key_results AS k
             JOIN (SELECT DISTINCT kr_id FROM snapshot_krs) USING (kr_id)
             LEFT JOIN before_key_results AS b USING (kr_id)
+            LEFT JOIN objectives AS o ON o.objective_id = k.objective_id
+            LEFT JOIN cycles AS c ON c.cycle_id = o.cycle_id
             WHERE (b.kr_id IS NULL AND ({has_value})) OR (b.kr_id IS NOT NULL AND ({changed}))
             """,
-            [as_of, f"recorded from {files}"],
+            [as_of, as_of, f"recorded from {files}"],
         )
         # a second copy of the same day replaces the check-in that day's first copy recorded
         conn.execute(

@@ -36,6 +36,13 @@ MAX_LINES = 400
 # old limit until those branches land. Remove an entry once its module is under MAX_LINES.
 SPLITTING = {"pipelines.ingest": 600, "pipelines.map.hierarchy": 600}
 
+# The dashboard's one door to the store: only these modules open it (directly, through an
+# import's load or through the report) or keep a Streamlit cache. The canonical model and
+# the history in words hold no connection and may be imported anywhere.
+DOOR = ("dashboard.state", "dashboard.state_writes")
+BEHIND_THE_DOOR = ("pipelines.store", "pipelines.ingest", "reporting")
+OPEN_TO_ALL = ("pipelines.store.schema", "pipelines.store.history_words")
+
 
 @dataclass(frozen=True)
 class Edge:
@@ -136,6 +143,28 @@ def long_modules(root: Path, packages: tuple[str, ...] = PACKAGES) -> list[str]:
             > SPLITTING.get(name, MAX_LINES)]  # fmt: skip
 
 
+def _under(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def door_leaks(root: Path) -> list[str]:
+    """Dashboard modules other than the door that import the store, an import's load or the
+    report, or keep a Streamlit cache (st.cache_data, st.cache_resource, and their clear()),
+    as `module:line what` lines."""
+    modules = source_files(root, all_packages(root))
+    found = []
+    for name, path in source_files(root, ("dashboard",)).items():
+        if name in DOOR:
+            continue
+        for edge in imports_of(name, path, modules):
+            if _under(edge.imported, BEHIND_THE_DOOR) and not _under(edge.imported, OPEN_TO_ALL):
+                found.append(f"{name}:{edge.line} imports {edge.imported}")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in ("cache_data", "cache_resource"):
+                found.append(f"{name}:{node.lineno} uses st.{node.attr}")
+    return found
+
+
 def test_no_module_imports_a_layer_above_it() -> None:
     assert upward_imports(ROOT) == []
 
@@ -146,6 +175,10 @@ def test_no_import_cycles() -> None:
 
 def test_no_module_is_over_400_lines() -> None:
     assert long_modules(ROOT) == []
+
+
+def test_only_the_door_opens_the_store_or_caches_in_the_dashboard() -> None:
+    assert door_leaks(ROOT) == []
 
 
 # --- the checks themselves fail where they should -------------------------------------------
@@ -193,3 +226,25 @@ def test_a_long_module_is_found(tmp_path: Path) -> None:
     root = plant(tmp_path, {"metrics/__init__.py": "", "metrics/big.py": "x = 1\n" * 401,
                             "metrics/fits.py": "x = 1\n" * 400})  # fmt: skip
     assert long_modules(root, ("metrics",)) == ["metrics.big: 401 lines"]
+
+
+def test_a_leak_through_the_door_is_found(tmp_path: Path) -> None:
+    root = plant(tmp_path, {
+        "dashboard/__init__.py": "",
+        "dashboard/state.py": "import streamlit as st\nfrom pipelines.store import undo\n"
+                              "@st.cache_data\ndef f(): ...\n",
+        "dashboard/views/__init__.py": "",
+        "dashboard/views/page.py": "from pipelines.store.undo import undo\n"
+                                   "from pipelines.store.schema import counted\n",
+        "dashboard/views/cached.py": "import streamlit as st\n\n\n@st.cache_resource\n"
+                                     "def f(): ...\n",
+        "dashboard/views/report.py": "def f():\n    from reporting.versions import load_at\n",
+        "pipelines/__init__.py": "", "pipelines/store/__init__.py": "",
+        "pipelines/store/undo.py": "", "pipelines/store/schema.py": "",
+        "reporting/__init__.py": "", "reporting/versions.py": "",
+    })  # fmt: skip
+    assert door_leaks(root) == [
+        "dashboard.views.cached:4 uses st.cache_resource",
+        "dashboard.views.page:1 imports pipelines.store.undo",
+        "dashboard.views.report:2 imports reporting.versions",
+    ]

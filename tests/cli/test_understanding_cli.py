@@ -83,3 +83,19 @@ def test_a_real_outline_prints_at_most_forty_lines(tmp_path: Path) -> None:
     printed = [*result.stdout.splitlines(), *result.stderr.splitlines()]
     assert any(line.startswith("understood: ") for line in result.stdout.splitlines())
     assert len(printed) <= 40, "\n".join(printed)
+
+
+def test_a_column_of_prose_set_aside_is_one_line(tmp_path: Path) -> None:
+    rows = ["Quarter,Objective,Key Result,Target,Current"]
+    rows += [f"2026-Q1,Grow,KR {k},10,{k}" for k in range(3)]  # numbers: the column is right
+    rows += [f"2026-Q1,Grow,KR {k},10,note {k}" for k in range(3, 9)]  # six different texts
+    path = tmp_path / "okrs.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = ingest(str(path), "--dry-run", "--db", str(tmp_path / "okr.duckdb"))
+    assert result.returncode == 0, result.stderr
+    located = [line for line in result.stderr.splitlines() if line.startswith("okrs.csv")]
+    assert located == [
+        'okrs.csv: rows 5–10 (6 rows), E (Current): warning: 6 cells are not numbers ("note 3", '
+        '"note 4", "note 5", …): set aside, loaded without these values (unscored by them)'
+    ]
+    assert "would load 10, set aside 6 (listed below)" in result.stdout.splitlines()

@@ -49,3 +49,10 @@ def test_a_file_naming_its_cycle_shows_no_cycle_field(page: AppTest) -> None:
     page.file_uploader(key="uploads").set_value(("okrs.csv", body, "text/csv")).run()
     assert not page.exception
     assert not [t for t in page.text_input if t.key == "import_cycle"]
+
+
+def test_the_guess_is_the_quarter_of_the_date_in_the_file_name(page: AppTest) -> None:
+    upload = ("okrs 2025-08-14.csv", NO_CYCLE, "text/csv")
+    page.file_uploader(key="uploads").set_value(upload).run()
+    assert not page.exception
+    assert page.text_input(key="import_cycle").value == "2025-Q3"

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import charts, links, tables, transforms
+from dashboard import charts, links, table_formats, transforms
 from tests.support.pages import link_id, link_text
 
 START, END = pd.Timestamp("2026-01-01"), pd.Timestamp("2026-03-31")
@@ -67,13 +67,13 @@ def test_links_are_relative_and_carry_their_text_after_the_hash():
     ],
 )
 def test_every_column_gets_a_header_in_words_and_a_format(column, dtype, header, kind):
-    assert tables.header(column) == header
-    assert tables.kind_of(column, np.dtype(dtype)) == kind
+    assert table_formats.header(column) == header
+    assert table_formats.kind_of(column, np.dtype(dtype)) == kind
 
 
 def test_column_config_formats_scores_shares_and_links():
     frame = pd.DataFrame({"score": [0.4855], "maxed_share": [0.25], "objective_link": ["x"]})
-    config = tables.column_config(frame)
+    config = table_formats.column_config(frame)
     assert config["score"]["label"] == "Score"
     assert config["score"]["type_config"]["format"] == "%.2f"
     assert config["maxed_share"]["type_config"]["format"] == "percent"
@@ -82,7 +82,7 @@ def test_column_config_formats_scores_shares_and_links():
 
 def test_readable_turns_categories_into_text():
     frame = pd.DataFrame({"band": pd.Categorical(["low", None])})
-    assert tables.readable(frame)["band"].dtype == object
+    assert table_formats.readable(frame)["band"].dtype == object
 
 
 def test_the_expected_pace_is_linear_from_start_to_end():
@@ -169,5 +169,5 @@ def test_the_week_holding_the_as_of_day_is_in_progress_and_drawn_grey():
 )  # fmt: skip
 def test_the_closing_page_uses_each_pack_tables_own_headers(pack, score, source):
     frame = pd.DataFrame({"score": [0.5], "score_source": ["computed"]})
-    config = tables.column_config(frame, pack=pack)
+    config = table_formats.column_config(frame, pack=pack)
     assert (config["score"]["label"], config["score_source"]["label"]) == (score, source)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from metrics.alignment import alignment_coverage, alignment_loops, alignment_tree, objective_links
+from metrics.alignment_links import (
+    alignment_coverage,
+    alignment_loops,
+    alignment_tree,
+    objective_links,
+)
 from tests.support.frames import dataset, kr, objective, report
 
 OBJECTIVES = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -47,9 +48,11 @@ CHECK_INS = [
 
 
 def patterns(config: HealthConfig | None = None):
+    """The report of the data above, where one finished cycle is enough evidence (the
+    default asks for two: see test_one_cycle_is_a_result_not_a_pattern)."""
     return report(
         OBJECTIVES, KEY_RESULTS, CHECK_INS, cycles=[Q1, Q2], as_of=date(2026, 5, 1),
-        config=config,
+        config=replace(config or HealthConfig(), min_cycles=1),
     )  # fmt: skip
 
 
@@ -72,7 +75,9 @@ def test_owner_flags_with_evidence():
         "scored below 0.4 on 2 of 3 key results across 1 cycle (mean 0.26); "
         "1 barely moved across its check-ins"
     )
-    assert owners.loc["Tim", "evidence"] == "too little evidence: 2 graded key results (3 needed)"
+    assert owners.loc["Tim", "evidence"] == (
+        "too little evidence: 2 graded key results (3 needed) across 1 cycle"
+    )
     assert list(rep.sandbagging("owner")["owner"]) == ["Sam"]
     assert list(rep.over_ambitious("owner")["owner"]) == ["Olga"]
 
@@ -110,3 +115,29 @@ def test_running_cycles_can_be_judged_on_request():
     rep = patterns(HealthConfig(patterns_include_running=True))
     assert "o-next" in set(rep.evidence["kr_id"])
     assert rep.owner_patterns.set_index("owner").loc["Olga", "key_results"] == 4
+
+
+def test_one_cycle_is_a_result_not_a_pattern():
+    """By default a flag needs evidence from two finished cycles: Sam's maxed key results and
+    Olga's low ones in Q1 alone flag nobody, and the evidence says why."""
+    rep = report(OBJECTIVES, KEY_RESULTS, CHECK_INS, cycles=[Q1, Q2], as_of=date(2026, 5, 1))
+    owners = rep.owner_patterns.set_index("owner")
+    assert owners["pattern"].isna().all()
+    assert rep.sandbagging("owner").empty and rep.over_ambitious("owner").empty
+    assert owners.loc["Sam", "evidence"] == (
+        "too little evidence: 4 graded key results across 1 cycle (a pattern needs 2)"
+    )
+
+
+def test_the_same_goals_in_two_cycles_are_a_pattern():
+    objectives = [objective("q1", team_id="t1", owner="Sam"),
+                  objective("q2", "Q2", team_id="t1", owner="Sam")]  # fmt: skip
+    key_results = [kr(f"{o}-{i}", o, owner="Sam", current_value=10.0, **TEN)
+                   for o in ("q1", "q2") for i in range(2)]  # fmt: skip
+    rep = report(objectives, key_results, [], cycles=[Q1, Q2], as_of=date(2026, 8, 1))
+    owners = rep.owner_patterns.set_index("owner")
+    assert owners.loc["Sam", "pattern"] == "sandbagging"
+    assert (
+        owners.loc["Sam", "evidence"]
+        == "scored 1.0 on 4 of 4 key results across 2 cycles (mean 1.00)"
+    )

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from metrics.config import HealthConfig
 from metrics.report import analyse
 from metrics.summary import build_summary
 from pipelines.store.dataset import Dataset
@@ -68,7 +69,7 @@ def test_flags_carry_owner_and_evidence():
         cycles=[Q1, Q2],
         as_of=date(2026, 5, 1),
     )
-    rep = analyse(ds)
+    rep = analyse(ds, HealthConfig(min_cycles=1))  # (a flag needs two cycles by default)
     summary = build_summary(ds, None, report=rep)
     assert summary["cycle"] == "Q2"
     assert summary["counts"]["check_ins"] == 1

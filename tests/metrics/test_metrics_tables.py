@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metrics.tables import attach
+from metrics.conformed_frames import attach
 
 LEFT = pd.DataFrame({"kr_id": pd.Series(["a", "b", np.nan, "d"], dtype="str"), "x": [1, 2, 3, 4]})
 
@@ -43,7 +43,7 @@ def test_attach_keeps_the_values_of_a_matching_row():
 
 
 def test_first_match_takes_the_first_row_of_each_id_and_leaves_unknown_ids_missing():
-    from metrics.tables import first_match
+    from metrics.conformed_frames import first_match
 
     ids = pd.Series(["o1", "o2", "o1"], dtype="str")
     cycles = pd.Series(["Q1", "Q2", "Q9"], dtype="str")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import pytest
 
@@ -179,8 +177,8 @@ def test_a_key_result_scored_only_by_grades_and_ungraded_is_left_out():
     )  # fmt: skip
     scores = score_all(OBJ, krs, NO_CHECK_INS)
     by_id = scores.key_results.set_index("kr_id")
-    assert math.isnan(by_id.at["b", "score"]) and pd.isna(by_id.at["b", "score_source"])
-    assert math.isnan(by_id.at["c", "score"])
+    assert by_id["score"].isna().to_dict() == {"a": False, "b": True, "c": True}
+    assert by_id["score_source"].isna().to_dict() == {"a": False, "b": True, "c": True}
     objective = scores.objectives.iloc[0]
     assert objective["score"] == pytest.approx(0.6)
     assert (objective["graded_krs"], objective["kr_count"]) == (1, 3)  # "1 of 3 graded"
@@ -300,3 +298,13 @@ def test_bands(score, band):
 def test_band_counts_skip_ungraded():
     counts = band_counts(pd.Series([0.1, 0.65, None, 1.0]))
     assert counts == {"low": 1, "mid": 0, "sweet": 1, "high": 0, "maxed": 1}
+
+
+def test_no_start_and_a_target_of_zero_plans_nothing_and_is_ungraded():
+    krs = frame(
+        KEY_RESULTS,
+        [{"kr_id": "z", "objective_id": "o", "title": "z", "target_value": 0,
+          "current_value": 3}],
+    )  # fmt: skip
+    scores = score_all(OBJ, krs, NO_CHECK_INS)
+    assert scores.key_results["score"].isna().tolist() == [True]

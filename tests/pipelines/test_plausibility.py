@@ -57,7 +57,7 @@ def test_numbering_that_restarts_per_team_is_a_warning(tmp_path: Path) -> None:
     report = ingest(tmp_path, write_csv(tmp_path / "okrs.csv", rows))
     found = checks(report)
     assert (
-        "okrs.csv:4:C (Objective #): warning: objective numbering restarts at 1 on rows 4: "
+        "okrs.csv:4:C (Objective #): warning: objective numbering restarts at 1 on row 4: "
         "numbers repeat, each to be read within its sheet, team, objective or quarter"
     ) in found
     assert (
@@ -120,8 +120,9 @@ def test_an_unused_column_that_looks_like_a_parent_date_or_progress_is_a_warning
     report = ingest(tmp_path, write_csv(tmp_path / "okrs.csv", rows))
     found = checks(report)
     assert (
-        'okrs.csv:1:D (Parent initiative): warning: column "Parent initiative" is not used, but '
-        "its header read like a parent or alignment column: map it, or mark it ignored in a mapping"
+        'okrs.csv:1:D (Parent initiative): warning: column "Parent initiative" is not used, '
+        "but its header reads like a parent or alignment column: map it, or mark it ignored in "
+        "a mapping"
     ) in found  # by its header's words
     assert (
         'okrs.csv:1:E (Reviewed): warning: column "Reviewed" is not used, but its cells read '

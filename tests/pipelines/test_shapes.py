@@ -223,6 +223,10 @@ def test_cancelled_and_struck_through_rows_are_set_aside_and_listed(tmp_path: Pa
     )
     scores = kr_scores(tmp_path / "okr.duckdb")
     assert list(scores.values()) == [pytest.approx(0.5)]  # only the live key result scores
+    assert [p.message for p in report.problems] == [
+        "status is a check-in column: it needs a date column (checked_at: Date, Last updated…) "
+        "and is not loaded as a check-in; its Cancelled, Dropped or Archived rows are archived"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -462,3 +466,82 @@ def test_two_header_rows_in_a_csv_file(tmp_path: Path) -> None:
     krs = table(tmp_path, "SELECT title, start_value, target_value, current_value "
                           "FROM key_results ORDER BY title")  # fmt: skip
     assert krs.values.tolist() == [["Close deals", 0.0, 10.0, 5.0], ["Hire", 0.0, 4.0, 1.0]]
+
+
+def test_objective_levels_keep_the_cycle_and_team_written_once_above(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Team", "Objective", "Sub-objective", "Key result", "Target", "Current"],
+        ["2026-Q1", "Sales", "Grow", "EMEA", "Close deals", 10, 5],
+        [None, None, None, "Americas", "Close deals", 10, 2],
+        ["2026-Q2", "Sales", "Grow", "EMEA", "Close deals", 10, 7],
+    ]
+    load(tmp_path, rows)
+    objectives = table(
+        tmp_path,
+        "SELECT o.cycle_id, o.team_id, o.title, p.title AS parent FROM objectives o LEFT JOIN "
+        "objectives p ON p.objective_id = o.parent_objective_id ORDER BY ALL",
+    )
+    assert objectives.fillna("-").values.tolist() == [
+        ["2026-Q1", "Sales", "Americas", "Grow"],
+        ["2026-Q1", "Sales", "EMEA", "Grow"],
+        ["2026-Q1", "Sales", "Grow", "-"],
+        ["2026-Q2", "Sales", "EMEA", "Grow"],
+        ["2026-Q2", "Sales", "Grow", "-"],
+    ]
+
+
+def test_weekly_columns_of_a_cycle_without_dates_are_a_warning_not_a_silent_drop(
+    tmp_path: Path,
+) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Key result", "Start", "Target", "W1", "W2", "W3"],
+        ["Sprint five", "Grow", "Signups", 0, 30, 10, 20, 30],
+    ]
+    report = load(tmp_path, rows)
+    assert report.rows.get("check_ins", 0) == 0
+    assert [str(p) for p in report.problems] == [
+        "okrs.xlsx:OKRs:2:C (Key result): warning: weekly values not loaded: the cycle has no "
+        "dates (name it like 2026-Q1)"
+    ]
+
+
+def test_month_columns_with_their_year_are_dated_in_that_year(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Key result", "Start", "Target", "Nov 2025", "Dec-25", "Jan 2026"],
+        ["FY2026", "Grow", "Customers", 100, 130, 110, 120, 125],
+    ]
+    report = load(tmp_path, rows)
+    assert _history(tmp_path) == [
+        ["Customers", "2025-11-30", 110.0], ["Customers", "2025-12-31", 120.0],
+        ["Customers", "2026-01-31", 125.0],
+    ]  # fmt: skip
+    assert report.unmapped_columns == []
+
+
+def test_a_log_below_its_definition_row_keeps_the_target_of_that_row(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Key result", "Date", "Start", "Target", "Current"],
+        ["2026-Q1", "Grow", "Close deals", None, 0, 10, None],
+        ["2026-Q1", "Grow", "Close deals", "2026-01-31", None, None, 3],
+        ["2026-Q1", "Grow", "Close deals", "2026-02-28", None, None, 6],
+    ]
+    report = load(tmp_path, rows)
+    krs = table(tmp_path, "SELECT title, start_value, target_value, current_value FROM key_results")
+    assert krs.values.tolist() == [["Close deals", 0.0, 10.0, 6.0]]
+    assert _history(tmp_path) == [
+        ["Close deals", "2026-01-31", 3.0], ["Close deals", "2026-02-28", 6.0]
+    ]  # fmt: skip
+    (score,) = kr_scores(tmp_path / "okr.duckdb").values()
+    assert score == pytest.approx(0.6)
+    assert any("dated check-in log: 3 rows of 1 key results" in n for n in report.notes)
+
+
+def test_a_unit_named_in_the_header_is_the_unit_of_its_key_results(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Cycle", "Objective", "Key result", "Target (€)", "Current (€)", "Note (optional)"],
+        ["2026-Q1", "Sell", "Revenue", 5000, 3400, None],
+        ["2026-Q1", "Sell", "Lead time", "30 days", "40 days", None],  # the cell's own unit
+    ]
+    load(tmp_path, rows)
+    krs = table(tmp_path, "SELECT title, target_value, unit FROM key_results ORDER BY title")
+    assert krs.values.tolist() == [["Lead time", 30.0, "days"], ["Revenue", 5000.0, "€"]]

@@ -3,7 +3,11 @@ and what it set aside instead of refusing the file (issue 21, items 1 and 5)."""
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from pathlib import Path
+
+import pytest
 
 from pipelines.ingest import ingest_paths
 from pipelines.understanding import Fed
@@ -104,3 +108,29 @@ def test_a_refused_file_still_says_what_was_understood(tmp_path: Path) -> None:
     assert not report.ok and report.outcome == "rejected"
     assert report.understanding is not None
     assert [b.cycle for b in report.understanding.structure] == ["Q3 2025"]
+
+
+REALWORLD = Path(__file__).resolve().parents[2] / ".." / "shared" / "realworld"
+KNOWIT = REALWORLD / "knowit-okr-tracker"
+
+
+@pytest.mark.skipif(not KNOWIT.is_dir(), reason="../shared/realworld is not beside the checkout")
+def test_the_okr_tracker_export_is_understood_as_its_tool_counts_it(tmp_path: Path) -> None:
+    """Objectives per period and key results in all, as okr-tracker's own data says
+    (`truth.json`): active objectives of active periods, active key results."""
+    truth = json.loads((KNOWIT / "truth.json").read_text(encoding="utf-8"))
+    periods: Counter[str] = Counter()
+    for period in truth["per_period"]:
+        if not period["archived"] and period["n_active_objectives"]:
+            periods[period["name"]] += period["n_active_objectives"]
+    objectives = [o for o in truth["per_objective"] if not o["archived"]]
+    report = ingest_paths(
+        [KNOWIT / "knowit_okrs.xlsx"], tmp_path / "okr.duckdb",
+        mapping=KNOWIT / "mapping.toml", dry_run=True,
+    )  # fmt: skip
+    understood = report.understanding
+    assert understood is not None
+    assert {b.cycle: b.objectives for b in understood.structure} == dict(periods)
+    assert sum(b.key_results for b in understood.structure) == sum(
+        o["n_active_key_results"] for o in objectives
+    )

@@ -45,7 +45,7 @@ def charts(at: AppTest) -> list[dict]:
 
 
 def link_text(link: str) -> str:
-    """What a table's link cell shows: the text after `#` (see dashboard.tables)."""
+    """What a table's link cell shows: the text after `#` (see dashboard.table_formats)."""
     return unquote(urlsplit(link).fragment)
 
 

@@ -24,7 +24,7 @@ from pipelines.map.profiles import (
     tability,
     viva,
 )
-from pipelines.map.tree import read_documents
+from pipelines.map.tree_sources import read_documents
 from pipelines.read.archives import flatten
 from pipelines.read.sources import Sources
 

@@ -43,6 +43,7 @@ ORG_FILES = {
     "periods": "timeperiods_export_file",
     "teams": "teams_export_file",
 }
+Link = tuple[int, float | None]  # a parent's row and the link's weight
 IGNORED_FILES = ("users_export_file", "tags_export_file", "comments_export_file")
 
 
@@ -294,18 +295,15 @@ def _recognise_org_export(sources: Sources) -> None:
     _announce(sources, ORG_TOOL, split.not_scored)
 
 
-def _org_parents(
-    record: dict[str, object], by_id: dict[str | None, int]
-) -> list[tuple[int, float | None]]:
+def _org_parents(record: dict[str, object], by_id: dict[str | None, int]) -> list[Link]:
     """An item's parents: its `Alignment` (with weights), else its `Parent IDs`."""
     aligned = [
         (by_id[_id(a.get("ID"))], weight(a.get("Weight")))
         for a in _list(record.get("Alignment"))
         if isinstance(a, dict) and _id(a.get("ID")) in by_id
     ]
-    if aligned:
-        return aligned
-    return [(by_id[_id(p)], None) for p in _list(record.get("Parent IDs")) if _id(p) in by_id]
+    parents = _list(record.get("Parent IDs"))
+    return aligned or [(by_id[_id(p)], None) for p in parents if _id(p) in by_id]
 
 
 def _list(value: object) -> list[object]:

@@ -4,17 +4,14 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import streamlit as st
 
-from dashboard import state
+from dashboard import state_writes
+from dashboard.state_writes import Prepared
 from dashboard.text import md, md_code
 from pipelines.asof import date_in_name, date_in_titles
-from pipelines.ingest import Prepared, load
-from pipelines.store.connection import StoreBusy, StoreReadOnly, open_store
-from pipelines.store.undo import UndoError, history_rows, undo
-from pipelines.store.words import changes_lines, counts_lines, history_line
+from pipelines.store.history_words import changes_lines, counts_lines, history_line
 
 
 def as_of_field(
@@ -36,15 +33,12 @@ def as_of_field(
     return found if isinstance(found, date) else None
 
 
-def show_changes(prepared: Prepared, db: Path, as_of: date | None) -> None:
+def show_changes(prepared: Prepared, as_of: date | None) -> None:
     """What loading would change, before the Load button: removals first, by title."""
     if not prepared.ok:
         return
-    try:
-        with st.spinner("Comparing with the store…"):
-            report = load(prepared, db, dry_run=True, as_of=as_of)
-    except StoreBusy as exc:
-        state.show_busy(exc)
+    with st.spinner("Comparing with the store…"):
+        report = state_writes.dry_run(prepared, as_of)
     if report.described is None:
         return
     lines = changes_lines(report.described, dry_run=True)
@@ -60,17 +54,13 @@ def loaded_message(report_lines: list[str]) -> str:
     return "  \n".join(md(line) for line in report_lines)
 
 
-def show_history(db: Path) -> None:
+def show_history() -> None:
     """The imports newest first, in words, and Undo of the latest recorded one."""
     st.subheader("Import history")
-    if not db.exists():
-        st.caption(f"No store yet at {md_code(db)}.")
+    rows = state_writes.import_history()
+    if rows is None:
+        st.caption(f"No store yet at {md_code(state_writes.store_path())}.")
         return
-    try:
-        with open_store(db, read_only=True) as conn:
-            rows = history_rows(conn)
-    except StoreBusy as exc:
-        state.show_busy(exc)
     if not rows:
         st.caption("No imports yet.")
         return
@@ -81,13 +71,10 @@ def show_history(db: Path) -> None:
     what = "the undo" if latest.get("kind") == "undo" else "import"
     if st.button(f"Undo {what} #{latest['import_id']}", key="undo"):
         try:
-            with open_store(db) as conn:
-                result = undo(conn, int(str(latest["import_id"])))
-        except (StoreBusy, StoreReadOnly, UndoError) as exc:
+            result = state_writes.undo_import(int(str(latest["import_id"])))
+        except state_writes.WRITE_REFUSALS as exc:
             st.error(md(exc))
             return
-        st.cache_data.clear()
-        st.cache_resource.clear()
         undid = ", ".join(f"#{i}" for i in sorted(result.undid))
         done = "; ".join(counts_lines(result.changes)) or "nothing changed"
         st.session_state["last_load"] = f"undone {undid}: {done}"

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
 from dashboard import state
 from metrics.since_import import SinceImport, since_import
-from pipelines.store.connection import store_version
-from reporting.versions import before_latest
-
-
-@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
-def _before(db_path: str, version: float, day: date) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    return before_latest(db_path)  # kept beside the report cache: computed once per import
 
 
 def _table(frame: pd.DataFrame, before: str, after: str) -> None:
@@ -31,8 +22,7 @@ def _table(frame: pd.DataFrame, before: str, after: str) -> None:
 def show(loaded: state.Loaded, cycle: str | None) -> None:
     """Largest score moves up and down, newly behind or at risk, newly stale, each with
     a link to its objective (only key results of `cycle` when given)."""
-    path = state.db_path()
-    before = _before(str(path), store_version(path), date.today())
+    before = state.before_latest_import()
     if before is None:
         return
     key_results = loaded.report.key_results
