@@ -105,6 +105,7 @@ REVIEWED = {
     "graded", "cycle_state", "pattern.format(change)", "objective['level']",
     "config.hit_score", "cycle['state']", "archived",
     "loaded.report.as_of", "against",  # `against` is md() of a cycle, made a line above
+    "head", "krs_lines",  # the understanding's sample lines, md() of every title above
     "archived + ' (they stay in the store; the source marks them archived, deleted, draft or"
     " cancelled)'", "config.confidence_days", "running", "n", "table", "len(own)",
 }  # fmt: skip
@@ -129,6 +130,10 @@ def _safe(node: ast.expr) -> bool:
         return _safe(node.body) and _safe(node.orelse)
     if isinstance(node, ast.GeneratorExp | ast.ListComp):
         return _safe(node.elt)
+    if isinstance(node, ast.List):
+        return all(_safe(e) for e in node.elts)
+    if isinstance(node, ast.Starred):
+        return _safe(node.value)
     return ast.unparse(node) in REVIEWED
 
 
