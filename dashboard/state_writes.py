@@ -58,6 +58,9 @@ def dry_run(prepared: Prepared, as_of: date | None) -> IngestReport:
         return load(prepared, state.db_path(), dry_run=True, as_of=as_of)
     except StoreBusy as exc:
         state.show_busy(exc)
+    except StoreUnusable as exc:
+        st.error(md(exc))
+        st.stop()
 
 
 def load_import(prepared: Prepared, as_of: date | None) -> IngestReport:
@@ -79,6 +82,9 @@ def import_history() -> list[dict[str, object]] | None:
             return history_rows(conn)
     except StoreBusy as exc:
         state.show_busy(exc)
+    except StoreUnusable as exc:
+        st.error(md(exc))
+        st.stop()
 
 
 def undo_import(import_id: int) -> UndoResult:

@@ -16,6 +16,7 @@ from pipelines.ingest import ingest_paths
 from pipelines.map.mapping_bytes import mapping_text
 from pipelines.store.faults import StoreUnusable
 from tests.support.ingest import history, write_csv
+from tests.support.pages import open_app
 from tests.support.stores import assert_same, contents, small_company, write_store
 
 HEADER: list[object] = ["Quarter", "Team", "Objective", "Key Result", "Owner", "Start", "Target"]
@@ -211,3 +212,13 @@ def test_mixed_line_ends_are_read_as_a_spreadsheet_reads_them(tmp_path: Path) ->
     assert report.rows["key_results"] == 3
     titles = sorted(contents(db)["objectives"]["title"])
     assert titles == ["Grow revenue", "Happy customers", "Quoted\rtitle"]
+
+
+@pytest.mark.parametrize("kind", ["text file", "truncated store"])
+def test_the_dashboard_says_a_store_is_unusable_in_a_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    path = store_like(tmp_path, kind)
+    at = open_app(path, monkeypatch)  # no exception: the page shows the sentence and stops
+    said = [e.value.replace("\\", "") for e in at.error]
+    assert any(str(path.name) in s and ("text file" in s or "truncated" in s) for s in said), said
