@@ -19,6 +19,8 @@ import pytest
 
 from exports import PackError, build_closing_pack, pack_to_html, pack_to_xlsx_bytes
 from exports.findings import CATEGORIES
+from metrics.config import HealthConfig
+from metrics.report import analyse
 from metrics.summary import build_summary
 from pipelines.store.connection import open_store
 from pipelines.store.dataset import Dataset, read_dataset
@@ -218,7 +220,8 @@ def test_report_rejects_bad_input_and_writes_nothing(
 def test_findings_come_from_the_health_engine_narrowed_to_the_unit(tmp_path: Path):
     db = write_store(tmp_path / "closed.duckdb", small_company(), as_of=date(2026, 4, 15))
     dataset = dataset_of(db)  # Q1 is over: goal-setting patterns are judged
-    ops = build_closing_pack(dataset, "2026-Q1", "ops").findings
+    judged = analyse(dataset, HealthConfig(min_cycles=1))  # (a flag needs two cycles by default)
+    ops = build_closing_pack(dataset, "2026-Q1", "ops", judged).findings
     rows = {(r.category, r.finding, r.subject): r for r in ops.itertuples()}
     flag = rows[("Goal setting", "sandbagging", "Ben")]
     detail = flag.detail  # itertuples: pandas-stubs type each field as any scalar
@@ -230,7 +233,7 @@ def test_findings_come_from_the_health_engine_narrowed_to_the_unit(tmp_path: Pat
     assert ("Scoring", "ungraded key result", "Baseline coupon redemption") in rows
     assert list(ops.columns) == ["category", "finding", "subject", "team", "detail"]
     assert ops["category"].tolist() == sorted(ops["category"], key=CATEGORIES.index)
-    sales = build_closing_pack(dataset, "2026-Q1", "sales").findings
+    sales = build_closing_pack(dataset, "2026-Q1", "sales", judged).findings
     assert "Ben" not in set(sales["subject"]) and "Operations" not in set(sales["team"])
 
 
