@@ -251,9 +251,9 @@ def build_closing_pack(
     report: HealthReport | None = None,
 ) -> ClosingPack:
     """The closing pack of `unit_id` (company, department or team id, or its name) for
-    `cycle` (id or name; None = the cycle every surface opens on). Raises PackError for an unknown cycle or
-    unit, naming the known ones. Scores, alignment, flags and lint come from the health
-    engine's `report` of the dataset (computed here when the caller has none)."""
+    `cycle` (id or name; None = the cycle every surface opens on). Raises PackError for an
+    unknown cycle or unit, naming the known ones. Scores, alignment, flags and lint come from
+    the health engine's `report` of the dataset (computed here when the caller has none)."""
     as_of = report.as_of if report is not None else dataset.reference_date()
     cycle_id = resolve_cycle(dataset.cycles, dataset.objectives, cycle, as_of)
     unit = resolve_unit(dataset.teams, dataset.objectives, unit_id)
