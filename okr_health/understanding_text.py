@@ -1,9 +1,10 @@
 """The understanding report as the command line prints it: a few lines, read in seconds.
 
 Counts per cycle and team, two sample objectives with their first key results, the column
-that fed each field, what was not used, and "loaded N, set aside M" (the set-aside items
-themselves are among the located problems printed after it). Long lists are cut with a
-count of the rest, so that any file's report stays short.
+that fed each field (and the fields the reader derived), what was not used, and "read N
+objectives and key results, set aside M" (the set-aside items themselves are among the
+located problems printed after it). Long lists are cut with a count of the rest, so that
+any file's report stays short.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """`okr-health ingest` says what it understood, in text and in `--json`, before storing
 anything (issue 21): counts per cycle and team, a sample tree, the fields' columns, what was
-not used and "loaded N, set aside M"."""
+not used and "read N objectives and key results, set aside M"."""
 
 from __future__ import annotations
 
