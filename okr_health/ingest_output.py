@@ -30,8 +30,7 @@ def ingest_lines(reports: list[IngestReport], dry_run: bool) -> tuple[list[Line]
     for report in reports:
         lines += [Line(line) for line in report.headline]  # "Recognised as a Viva Goals …"
         # what was understood, before the problems found in it
-        lines += [Line(line) for line in report_lines(report.understanding, report.outcome,
-                                                     report.ok)]  # fmt: skip
+        lines += [Line(line) for line in report_lines(report.understanding)]
         lines += [
             Line(line, err=True) for line in problem_text_lines(report.problems)
         ]  # a column set aside: one line

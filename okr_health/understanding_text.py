@@ -1,9 +1,10 @@
 """The understanding report as the command line prints it: a few lines, read in seconds.
 
 Counts per cycle and team, two sample objectives with their first key results, the column
-that fed each field, what was not used, and "loaded N, set aside M" (the set-aside items
-themselves are among the located problems printed after it). Long lists are cut with a
-count of the rest, so that any file's report stays short.
+that fed each field (and the fields the reader derived), what was not used, and "read N
+objectives and key results, set aside M" (the set-aside items themselves are among the
+located problems printed after it). Long lists are cut with a count of the rest, so that
+any file's report stays short.
 """
 
 from __future__ import annotations
@@ -32,14 +33,25 @@ def _short(text: str, width: int = WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+OWN_IDS = {"objectives.objective_id", "key_results.kr_id", "teams.team_id", "cycles.cycle_id"}
+REFERENCES = {"kr_id": "key result", "objective_id": "objective", "team_id": "team",
+              "cycle_id": "cycle", "parent_team_id": "parent team",
+              "parent_objective_id": "parent objective",
+              "parent_kr_id": "parent key result"}  # fmt: skip
+
+
 def field_words(name: str) -> str:
-    """`key_results.current_value` → `key result current value`; a title is the thing."""
+    """A field in plain words: `key_results.current_value` → `key result current value`;
+    a title is the thing, a table's own id its `id` (`objective id`), a reference the thing
+    it names (`key result objective`), `kr type` a `type`."""
     table, _, column = name.partition(".")
     thing = TABLE_WORDS.get(table, table)
     if column == "title":
         return thing
-    column = column.removesuffix("_id") if column.endswith("_id") and column != "kr_id" else column
-    return f"{thing} {column.replace('_', ' ')}"
+    if name in OWN_IDS:
+        return f"{thing} id"
+    words = REFERENCES.get(column) or column.removeprefix("kr_").replace("_", " ")
+    return f"{thing} {words}"
 
 
 def _listed(items: list[str], most: int) -> str:
@@ -88,11 +100,22 @@ def sample_lines(understood: Understanding) -> list[str]:
 
 
 def fed_lines(understood: Understanding) -> list[str]:
-    """One line per source: `fields from file.csv: objective ← B (Objective), …`."""
+    """One line per source: `fields from file.csv: objective ← B (Objective), …`, then the
+    fields the reader derived itself (no column of the file holds them)."""
     per_source: dict[str, list[str]] = {}
+    derived: dict[str, list[str]] = {}
     for fed in understood.fed:
-        per_source.setdefault(fed.source, []).append(f"{field_words(fed.field)} ← {fed.column}")
-    return [f"fields from {s}: {_listed(f, MOST_FIELDS)}" for s, f in per_source.items()]
+        per_source.setdefault(fed.source, [])
+        if fed.derived:
+            derived.setdefault(fed.source, []).append(field_words(fed.field))
+        else:
+            per_source[fed.source].append(f"{field_words(fed.field)} ← {fed.column}")
+    lines = []
+    for source, fields in per_source.items():
+        made = derived.get(source, [])
+        tail = f"; derived by the reader (no column): {', '.join(made)}" if made else ""
+        lines.append(f"fields from {source}: {_listed(fields, MOST_FIELDS)}{tail}")
+    return lines
 
 
 def not_used_lines(understood: Understanding) -> list[str]:
@@ -102,21 +125,18 @@ def not_used_lines(understood: Understanding) -> list[str]:
     ]
 
 
-def report_lines(understood: Understanding | None, outcome: str, ok: bool) -> list[str]:
-    """The report of one import, its verb chosen by its outcome; none without a report."""
-    if understood is None:
-        return []
-    verb = "read" if not ok else "would load" if outcome == "dry-run" else "loaded"
-    return understanding_lines(understood, verb)
+def report_lines(understood: Understanding | None) -> list[str]:
+    """The report of one import; none without a report."""
+    return [] if understood is None else understanding_lines(understood)
 
 
-def understanding_lines(understood: Understanding, verb: str = "loaded") -> list[str]:
-    """The whole report (see the module); `verb` says what became of the objectives and key
-    results read: "loaded", "would load" (a dry run) or "read" (a refused import)."""
+def understanding_lines(understood: Understanding) -> list[str]:
+    """The whole report (see the module), ending on what was read and set aside: "read N
+    objectives and key results, set aside M" (what was loaded, or would be, is said after
+    the problems; a refused import loads nothing)."""
     aside = understood.set_aside
-    tail = f"{verb} {understood.loaded:,}, set aside {aside:,}" + (
-        " (listed below)" if aside else ""
-    )
+    read = counted(understood.loaded, "objective or key result", "objectives and key results")
+    tail = f"read {read}, set aside {aside:,}" + (" (listed below)" if aside else "")
     return [
         *structure_lines(understood),
         *sample_lines(understood),

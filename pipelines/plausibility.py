@@ -15,6 +15,7 @@ import pandas as pd
 from pipelines.arrow import isin
 from pipelines.holders import is_holder
 from pipelines.map.canonical import Canonical
+from pipelines.map.consumed import layout_columns
 from pipelines.map.mapping import Mapping, loaded_columns
 from pipelines.map.values import parse_date, parse_text, text_cells
 from pipelines.problems import Problem, row_ranges
@@ -32,21 +33,34 @@ SCORED_FIELDS = (
     "check_ins.value",
     "check_ins.grade",
 )
+LOOKALIKES_NAMED = 5  # unused look-alike columns named per sheet
 UNREADABLE = ("is not a number", "is not a score", "set aside: not a number")
 # Header words of columns worth mapping, by what they would feed.
 LOOKS_LIKE = {
-    "a parent or alignment": ("parent", "align", "aligns", "aligned", "alignment", "contributes",
-                              "supports", "linked", "child"),
-    "a date": ("date", "due", "deadline", "updated", "modified", "created", "when"),
-    "an owner": ("owner", "owners", "assignee", "responsible", "accountable", "lead", "dri"),
-    "a progress or score": ("progress", "percent", "score", "grade", "achieved", "actual",
-                            "completion", "complete", "%"),
+    "parent or alignment": ("parent", "align", "aligns", "aligned", "alignment", "contributes",
+                            "supports", "linked", "child"),
+    "date": ("date", "due", "deadline", "when"),
+    "owner": ("owner", "owners", "assignee", "responsible", "accountable", "lead", "dri"),
+    "progress or score": ("progress", "percent", "score", "grade", "achieved", "actual",
+                          "completion", "complete", "%"),
 }  # fmt: skip
+# Record metadata: when and by whom a row was written, its version. Not an OKR's dates or
+# owners, so never a look-alike: `created_on`, `createdBy`, `modified_by_id`, `Last edited`.
+AUDIT = {"created", "modified", "edited", "updated", "changed", "deleted", "inserted", "version",
+         "slug", "etag", "revision", "rev"}  # fmt: skip
+AUDIT_ALSO = {"on", "at", "by", "id", "date", "time", "timestamp", "last", "user", "name", "no"}
 
 
 def _words(header: str) -> set[str]:
-    text = header.casefold()
+    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", header).casefold()  # `createdBy`: two words
     return set(re.findall(r"[a-z]+", text)) | ({"%"} if "%" in text else set())
+
+
+def is_audit(header: str) -> bool:
+    """A record's metadata column: an audit word (`created`, `edited`, `version`…) with at
+    most `on`, `at`, `by`, `id`, `date`, `last`… beside it."""
+    words = _words(header)
+    return bool(words & AUDIT) and words <= AUDIT | AUDIT_ALSO
 
 
 def _where(source: SourceTable, header: str) -> str:
@@ -123,7 +137,8 @@ def _scopes(source: SourceTable, columns: dict[str, str], field: str) -> list[tu
 
 
 def restarting_numbers(sources: list[SourceTable], mapping: Mapping) -> list[Problem]:
-    """Local ids (`1`, `KR1`) that go back to their first number within a sheet, and ids
+    """Local ids (`1`, `KR1`) that go back to their first number within a sheet, a number
+    met before further up (unique ids merely unsorted never restart), and ids
     that repeat across teams, quarters or objectives of one sheet (warnings: each should be
     read within its scope, and a reader that does not would merge them)."""
     out: list[Problem] = []
@@ -144,7 +159,8 @@ def restarting_numbers(sources: list[SourceTable], mapping: Mapping) -> list[Pro
             if numbers is not None:
                 changed = numbers.ne(numbers.shift()) & numbers.notna()
                 steps = numbers[changed]
-                back = steps[(steps < steps.shift()) & (steps == steps.min())]
+                again = numbers.duplicated()[changed]  # a number met before, not just above
+                back = steps[(steps < steps.shift()) & (steps == steps.min()) & again]
                 if len(back):
                     rows = [int(r) for r in back.index]
                     on = "row" if len(rows) == 1 else "rows"
@@ -210,45 +226,56 @@ def _looks_by_content(column: pd.Series) -> str | None:
     if len(text) < 2:
         typed = column.dropna()
         if len(typed) >= 2 and pd.api.types.is_datetime64_any_dtype(typed):
-            return "a date"
+            return "date"
         return None
     sample = text.head(200)
     if sample.str.fullmatch(r"-?\d+(?:[.,]\d+)?\s*%").mean() >= 0.8:
-        return "a progress or score"
+        return "progress or score"
     if sample.str.contains(r"^[^@\s]+@[^@\s]+\.\w+$", regex=True).mean() >= 0.8:
-        return "an owner"
+        return "owner"
     digits = sample.str.contains(r"\d", regex=True).mean() >= 0.8
     if digits and not sample.str.fullmatch(r"-?\d+(?:\.\d+)?").all():
         dates = parse_date(sample.reset_index(drop=True)).values
         if dates.notna().mean() >= 0.8:
-            return "a date"
+            return "date"
     return None
 
 
-def unused_lookalikes(sources: list[SourceTable], mapping: Mapping) -> list[Problem]:
-    """A column that feeds nothing yet reads like a parent, alignment, date, owner or
-    progress column, by its header's words or by its content (a warning: map it, or say in a
-    mapping that it is ignored on purpose)."""
+def unused_lookalikes(
+    sources: list[SourceTable], mapping: Mapping, read: set[str] | None = None
+) -> list[Problem]:
+    """Columns that feed nothing yet read like a parent, alignment, date, owner or progress
+    column, by their header's words or by their content: one warning per sheet naming them
+    (map them, or say in a mapping that they are ignored on purpose). Columns a reader
+    consumed (`read`: `label: header`) are used; record metadata (`created_on`, `editedBy`,
+    `version`) is no look-alike."""
     out: list[Problem] = []
     for source in sources:
         m = mapping.get(source.label)
         if m is None or m.role == "ignore":
             continue
         used = set(loaded_columns(m).values()) | set(m.ignored)
+        used |= {h for h in source.headers if f"{source.label}: {h}" in (read or set())}
+        found: list[str] = []
         for header in source.headers:
-            if header in used or header not in source.data:
+            if header in used or header not in source.data or is_audit(header):
                 continue
             words = _words(header)
             kind = next((k for k, ws in LOOKS_LIKE.items() if words & set(ws)), None)
-            how = "header reads"
-            if kind is None:
-                kind, how = _looks_by_content(source.data[header]), "cells read"
-            if kind is None:
-                continue
-            message = (f'column "{header}" is not used, but its {how} like {kind} '
-                       "column: map it, or mark it ignored in a mapping")  # fmt: skip
-            out.append(Problem(source.file, source.sheet, source.header_row,
-                               _where(source, header), message, "warning"))  # fmt: skip
+            kind = kind or _looks_by_content(source.data[header])
+            if kind is not None:
+                letter = None if source.records else source.letters.get(header)
+                found.append(f"{header} ({letter + ', ' if letter else ''}{kind})")
+        if not found:
+            continue
+        n = len(found)
+        named = ", ".join(found[:LOOKALIKES_NAMED]) + (", …" if n > LOOKALIKES_NAMED else "")
+        what = "column looks like an OKR field" if n == 1 else "columns look like OKR fields"
+        message = f"{n} unused {what}: {named}: map {'it' if n == 1 else 'them'} or mark " + (
+            "it ignored" if n == 1 else "them ignored"
+        )
+        out.append(Problem(source.file, source.sheet, source.header_row, None, message,
+                           "warning"))  # fmt: skip
     return out
 
 
@@ -294,10 +321,12 @@ def plausibility(
 ) -> list[Problem]:
     """Every plausibility check of one ingest (see the module); `problems`: those found so
     far (a column all of whose cells were unreadable is found among them)."""
+    read = set(canonical.read_columns)
+    read |= {f"{s.label}: {h}" for s in sources for h in layout_columns(s, mapping)}
     return [
         *no_objectives(canonical, sources),
         *crowded_objectives(canonical),
         *restarting_numbers(sources, mapping),
-        *unused_lookalikes(sources, mapping),
+        *unused_lookalikes(sources, mapping, read),
         *unreadable_columns(sources, mapping, problems),
     ]

@@ -9,6 +9,7 @@ and what in the file was not used. A person reading it should see a misread at a
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -30,6 +31,7 @@ SAMPLE_KEY_RESULTS = 3  # key results shown under each
 SET_ASIDE_WORDS = ("set aside", "not loaded", "loaded under", "is not a key-result type")
 NO_CYCLE = "(no cycle)"
 NO_TEAM = "(no team)"
+DERIVED = "(derived by the reader)"
 
 
 def headline(
@@ -72,6 +74,7 @@ class Fed:
     source: str
     field: str
     column: str  # `F (Owner)`, or a JSON field's name, or `= value` for a constant
+    derived: bool = False  # made by the reader (an outline's ids): no column of the file
 
 
 @dataclass
@@ -190,16 +193,27 @@ def samples(canonical: Canonical) -> list[Sample]:
     return out
 
 
+def _derived(source: SourceTable, header: str) -> bool:
+    """A column the reader added to a table (its "letter" is its own name, or it has none):
+    an outline's ids, a parent found by indentation."""
+    letter = source.letters.get(header)
+    return letter is None or (letter == header and not re.fullmatch(r"[A-Z]{1,3}", header))
+
+
 def fed_by(sources: list[SourceTable], mapping: Mapping) -> list[Fed]:
-    """Which column (or JSON key) fed each field, per source; constants as `= value`."""
+    """Which column (or JSON key) fed each field, per source; constants as `= value`; a
+    field the reader derived (a column it added to the table, no letter of the file) as
+    `derived`, never as if the file had a column of that name."""
     out = []
     for source in sources:
         m = mapping.get(source.label)
         if m is None or m.role == "ignore":
             continue
         for name, header in loaded_columns(m).items():
-            column = source.ref(header) if header in source.letters or source.records else header
-            out.append(Fed(source.label, name, column))
+            if source.records or not _derived(source, header):
+                out.append(Fed(source.label, name, source.ref(header)))
+            else:
+                out.append(Fed(source.label, name, DERIVED, derived=True))
         out.extend(Fed(source.label, name, f"= {value}") for name, value in m.constants.items())
     return out
 

@@ -260,7 +260,9 @@ def _table(
     present = [c for c in columns if c in frame]
     data = frame[present].astype("object").where(frame[present].notna(), None)
     letters = {c: items.letters.get(c, c) for c in present}
+    own = {letter: header for header, letter in src.letters.items()}  # the file's headers
     return SourceTable(
         src.file, src.sheet, data, letters, src.header_row, src.decimal_hint, role,
         role.replace("_", " "), records=src.records,
+        names={c: own[letters[c]] for c in present if letters[c] in own},
     )  # fmt: skip

@@ -45,6 +45,8 @@ class SourceTable:
     indents: dict[str, dict[int, int]] = field(default_factory=dict)
     # Cells drawn struck through (a cancelled row), by header: their Excel rows.
     struck: dict[str, set[int]] = field(default_factory=dict)
+    # A split part's header → the file's own header of that column (`cycle_id` → `Quarter`).
+    names: dict[str, str] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -60,7 +62,7 @@ class SourceTable:
         JSON records)."""
         if self.records:
             return f"field {self.letters.get(header, header)}"
-        return f"{self.letters[header]} ({header})"
+        return f"{self.letters[header]} ({self.names.get(header, header)})"
 
 
 @dataclass

@@ -10,6 +10,7 @@ from pipelines.store.undo import Described
 
 # The longest list of titles or values printed before "… and N more".
 SHOWN = 20
+MOST_VALUE_CHANGES = 10  # value changes of a later import written out
 
 
 def _values(old: float | None, new: float | None) -> str:
@@ -42,17 +43,30 @@ def changes_lines(described: Described, *, dry_run: bool = False) -> list[str]:
         lines.append(f"{counted(n, 'key result')} {would}removed:")
         lines += _listed(described.removed_key_results)
     lines += counts_lines(described.changes, would)
-    if described.value_changes:
-        n = len(described.value_changes)
-        verb = "would become" if dry_run else "recorded as"
-        lines.append(f"{counted(n, 'value change')} {verb} check-ins:")
-        shown = [
-            f"{title}: {_values(old, new)} on {day:%d %b %Y}"
-            for title, old, new, day in described.value_changes[:SHOWN]
-        ]  # the first SHOWN written out, the others counted
-        lines += _listed(shown, total=n)
+    lines += value_change_lines(described, dry_run=dry_run)
     if not lines:
         lines.append(f"nothing {would or 'was '}changed")
+    return lines
+
+
+def value_change_lines(described: Described, *, dry_run: bool = False) -> list[str]:
+    """The values that became check-ins. Values new to the store (a first load) are one
+    line, counted, since each is merely the value read; changes of values already held are
+    listed, the first MOST_VALUE_CHANGES written out and the others counted."""
+    would = "would become" if dry_run else "recorded as"
+    first = [v for v in described.value_changes if v[1] is None]
+    changed = [v for v in described.value_changes if v[1] is not None]
+    lines = []
+    if first:
+        noun = "current value" if len(first) == 1 else "current values"
+        lines.append(f"{len(first):,} {noun} {would} first check-ins")
+    if changed:
+        lines.append(f"{counted(len(changed), 'value change')} {would} check-ins:")
+        shown = [
+            f"{title}: {_values(old, new)} on {day:%d %b %Y}"
+            for title, old, new, day in changed[:MOST_VALUE_CHANGES]
+        ]  # the first written out, the others counted
+        lines += _listed(shown, MOST_VALUE_CHANGES, total=len(changed))
     return lines
 
 

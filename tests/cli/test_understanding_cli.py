@@ -1,6 +1,6 @@
 """`okr-health ingest` says what it understood, in text and in `--json`, before storing
 anything (issue 21): counts per cycle and team, a sample tree, the fields' columns, what was
-not used and "loaded N, set aside M"."""
+not used and "read N objectives and key results, set aside M"."""
 
 from __future__ import annotations
 
@@ -49,7 +49,8 @@ def test_dry_run_prints_what_was_understood_first(okrs: Path, tmp_path: Path) ->
         "  e.g. Happy customers  [Support, 2026-Q1; okrs.csv:4]",
     ]
     assert "not used in okrs.csv: Context" in out
-    assert "would load 5, set aside 1 (listed below)" in out
+    assert "read 5 objectives and key results, set aside 1 (listed below)" in out
+    assert "dry-run: 1 cycle, 2 teams, 2 objectives, 3 key results" in out  # said once
     assert any(line.startswith("fields from okrs.csv: objective cycle ← A (Quarter)")
                for line in out)  # fmt: skip
     assert (
@@ -70,7 +71,7 @@ def test_json_holds_the_understanding_object(okrs: Path, tmp_path: Path) -> None
     ]  # fmt: skip
     assert understood["samples"][0]["key_results"] == ["Close 20 deals", "Sign 3 partners"]
     assert {"source": "okrs.csv", "field": "key_results.title",
-            "column": "D (Key Result)"} in understood["fed"]  # fmt: skip
+            "column": "D (Key Result)", "derived": False} in understood["fed"]  # fmt: skip
     assert understood["not_used"] == {"okrs.csv": ["Context"]}
     assert (understood["loaded"], understood["set_aside"]) == (5, 1)
     assert understood["set_aside_lines"][0].startswith('okrs.csv:3:F (Current): warning: "Blocked"')
@@ -98,4 +99,30 @@ def test_a_column_of_prose_set_aside_is_one_line(tmp_path: Path) -> None:
         'okrs.csv: rows 5–10 (6 rows), E (Current): warning: 6 cells are not numbers ("note 3", '
         '"note 4", "note 5", …): set aside, loaded without these values (unscored by them)'
     ]
-    assert "would load 10, set aside 6 (listed below)" in result.stdout.splitlines()
+    assert "read 10 objectives and key results, set aside 6 (listed below)" in (
+        result.stdout.splitlines()
+    )
+
+
+def test_fields_read_in_plain_words_and_derived_ones_said_so(tmp_path: Path) -> None:
+    """An outline (objectives and key results in one table, told apart by a type column):
+    the reader makes the ids and the links; no column of the file is named for them."""
+    rows = ["Cycle,Type,Title,Parent,Owner"]
+    rows += ["2026-Q1,Objective,Grow revenue,,Ann",
+             "2026-Q1,Key Result,Close 20 deals,Grow revenue,Bo",
+             "2026-Q1,Key Result,Sign 3 partners,Grow revenue,Cy",
+             "2026-Q1,Objective,Happy customers,,Di",
+             "2026-Q1,Key Result,NPS above 50,Happy customers,Ed"]  # fmt: skip
+    path = tmp_path / "okrs.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = ingest(str(path), "--dry-run", "--db", str(tmp_path / "okr.duckdb"))
+    assert result.returncode == 0, result.stderr
+    fields = [line for line in result.stdout.splitlines() if line.startswith("fields from")]
+    assert fields == [
+        "fields from okrs.csv (objectives): objective cycle ← A (Cycle), objective ← C (Title), "
+        "objective owner ← E (Owner); derived by the reader (no column): objective id, "
+        "objective parent objective, objective parent key result, objective weight",
+        "fields from okrs.csv (key results): key result ← C (Title), key result owner ← E "
+        "(Owner); derived by the reader (no column): key result id, key result objective, "
+        "key result weight",
+    ]  # the file's own headers; never `objective_id (objective_id)` nor `A (cycle_id)`

@@ -118,20 +118,38 @@ def test_an_unused_column_that_looks_like_a_parent_date_or_progress_is_a_warning
     rows += [["2026-Q1", "Grow", f"KR {k}", "Company goal", f"2026-02-0{k}", f"{k}0%"]
              for k in (1, 2, 3)]  # fmt: skip
     report = ingest(tmp_path, write_csv(tmp_path / "okrs.csv", rows))
-    found = checks(report)
-    assert (
-        'okrs.csv:1:D (Parent initiative): warning: column "Parent initiative" is not used, '
-        "but its header reads like a parent or alignment column: map it, or mark it ignored in "
-        "a mapping"
-    ) in found  # by its header's words
-    assert (
-        'okrs.csv:1:E (Reviewed): warning: column "Reviewed" is not used, but its cells read '
-        "like a date column: map it, or mark it ignored in a mapping"
-    ) in found  # by its cells
-    assert (
-        'okrs.csv:1:F (Done so far): warning: column "Done so far" is not used, but its cells '
-        "read like a progress or score column: map it, or mark it ignored in a mapping"
-    ) in found
+    # one line for the sheet, each column with its letter and what it looks like
+    assert checks(report) == [
+        "okrs.csv:1: warning: 3 unused columns look like OKR fields: Parent initiative (D, "
+        "parent or alignment), Reviewed (E, date), Done so far (F, progress or score): map them "
+        "or mark them ignored"
+    ]
+
+
+def test_record_metadata_columns_are_no_look_alikes_but_real_ones_are(tmp_path: Path) -> None:
+    headers: list[object] = [
+        "Quarter", "Objective", "Key Result", "created", "created_on", "createdBy",
+        "created_by_id", "modified_on", "editedBy", "updated_at", "version", "slug",
+        "Last edited", "Review deadline", "Contact"]  # fmt: skip
+    rows: list[list[object]] = [headers]
+    rows += [["2026-Q1", "Grow", f"KR {k}", f"2026-01-0{k}", f"2026-01-0{k}", f"u{k}@x.org",
+              40 + k, f"2026-02-0{k}", f"u{k}@x.org", f"2026-03-0{k}", k, f"kr-{k}",
+              f"2026-03-0{k}", f"2026-06-0{k}", f"c{k}@x.org"] for k in (1, 2, 3)]  # fmt: skip
+    report = ingest(tmp_path, write_csv(tmp_path / "okrs.csv", rows))
+    assert checks(report) == [
+        "okrs.csv:1: warning: 2 unused columns look like OKR fields: Review deadline (N, date), "
+        "Contact (O, owner): map them or mark them ignored"
+    ]
+
+
+def test_unique_ids_out_of_order_are_no_restart(tmp_path: Path) -> None:
+    """A database export: unique ids, merely unsorted (a restart needs a number met before)."""
+    rows: list[list[object]] = [["Quarter", "Objective ID", "Objective", "Key Result"]]
+    for n in (40, 41, 42, 39, 43, 12, 13):
+        rows.append(["2026-Q1", n, f"Goal {n}", f"Result {n}"])
+    report = ingest(tmp_path, write_csv(tmp_path / "okrs.csv", rows))
+    assert report.ok
+    assert not [c for c in checks(report) if "restarts" in c]
 
 
 def test_a_scored_column_none_of_whose_cells_is_a_number_is_an_error(tmp_path: Path) -> None:
@@ -144,3 +162,18 @@ def test_a_scored_column_none_of_whose_cells_is_a_number_is_an_error(tmp_path: P
         "okrs.csv:1:E (Current): none of the 3 cells of this column reads as a number: it is "
         "not the current_value column (map another column, or none)"
     ) in lines(report)
+
+
+def test_period_columns_read_for_the_cycles_dates_are_used(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["Period", "Period start", "Period end", "Objective",
+                                 "Key Result", "Reviewed"]]  # fmt: skip
+    rows += [["Spring", "2026-01-01", "2026-03-31", "Grow", f"KR {k}", f"2026-02-0{k}"]
+             for k in (1, 2, 3)]  # fmt: skip
+    report = ingest(tmp_path, write_csv(tmp_path / "okrs.csv", rows))
+    assert report.ok and report.understanding is not None
+    assert any("from 'Period start' and 'Period end'" in note for note in report.notes)
+    assert checks(report) == [
+        "okrs.csv:1: warning: 1 unused column looks like an OKR field: Reviewed (F, date): map "
+        "it or mark it ignored"
+    ]
+    assert report.understanding.not_used == {"okrs.csv": ["Reviewed"]}

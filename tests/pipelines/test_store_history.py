@@ -50,6 +50,24 @@ def test_weekly_copies_give_one_check_in_per_changed_value_per_week(tmp_path: Pa
     assert len(check_ins(db)) == 8
 
 
+def test_a_first_load_says_its_values_in_one_line_a_later_one_lists_ten_changes(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "store.duckdb"
+    first = ok("ingest", str(sheet(tmp_path / "okrs-2026-11-09.csv", list(range(12)))), "--db",
+               str(db), "--no-warm")  # fmt: skip
+    assert "  12 current values recorded as first check-ins" in first.splitlines()
+    assert "(new)" not in first and "KR 0:" not in first  # no list of values all new
+    later = ok("ingest", str(sheet(tmp_path / "okrs-2026-11-16.csv", list(range(50, 62)))),
+               "--db", str(db), "--no-warm")  # fmt: skip
+    lines = later.splitlines()
+    start = lines.index("  12 value changes recorded as check-ins:")
+    assert lines[start + 1 : start + 12] == [
+        *(f"      KR {i}: {i} → {50 + i} on 16 Nov 2026" for i in (0, 1, 10, 11, 2, 3, 4, 5, 6, 7)),
+        "      … and 2 more",
+    ]
+
+
 def test_snapshots_in_one_ingest_in_reverse_order_give_the_same_history(tmp_path: Path) -> None:
     paths = weekly(tmp_path / "weeks")
     one_by_one, together, folder = (tmp_path / f"{n}.duckdb" for n in ("a", "b", "c"))
