@@ -12,6 +12,7 @@ from pipelines.read.archives import ARCHIVE_SUFFIXES, JSON_SUFFIXES, read_archiv
 from pipelines.read.delimited import read_csv_bytes
 from pipelines.read.safety import check_file, scan_zip_parts
 from pipelines.read.sources import READ_CHUNK, TEXT_SUFFIXES, WORKBOOK_SUFFIXES, IsHeader, Sources
+from pipelines.read.text_child import parsed_in_child, read_text_in_child
 from pipelines.read.unsupported import unsupported_kind
 from pipelines.read.workbooks import read_workbook_bytes
 from pipelines.read.yaml_docs import YAML_SUFFIXES, read_yaml_bytes
@@ -53,6 +54,8 @@ def read_files(
             if suffix in WORKBOOK_SUFFIXES:
                 scan = (lambda n=name, d=data: scan_zip_parts(n, d, limits)) if beside else None
                 read_workbook_bytes(name, data, is_header, wanted, sources, limits, scan)
+            elif parsed_in_child(name, limits):  # CSV, JSON, YAML: in a memory-capped child
+                read_text_in_child(name, data, is_header, sources, limits)
             elif suffix in JSON_SUFFIXES:
                 read_json_bytes(name, data, sources)
             elif suffix in YAML_SUFFIXES:
