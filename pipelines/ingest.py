@@ -160,7 +160,7 @@ def read_sources(
     )
     sources = name_untitled(sources)  # a title column with no header of its own
     sources = recognise(sources, named)  # other tools' exports, outlines and JSON documents
-    sources.problems += unused_collections(files, sources.tables)
+    sources.problems += unused_collections(files, sources.tables, sources.collections)
     return sources
 
 

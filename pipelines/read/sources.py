@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,9 @@ import pyarrow.compute as pc
 
 from pipelines.arrow import untrimmed
 from pipelines.problems import Problem, column_letter
+
+if TYPE_CHECKING:
+    from pipelines.read.collections import Collection
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -84,6 +88,9 @@ class Sources:
     # The text of the title rows above a table's header ("Sales OKRs — As of 5 Oct 2026"),
     # by file: where a sheet states the day its values were true (pipelines/asof.py).
     titles: dict[str, list[str]] = field(default_factory=dict)
+    # A JSON file's lists of records, by file, when found where it was parsed (a child
+    # process: `pipelines/read/text_child.py`), for `collections.unused_collections`.
+    collections: dict[str, list[Collection]] = field(default_factory=dict)
 
     def keep_title(self, name: str, rows: Sequence[Sequence[object]]) -> None:
         """Remember the text cells of the rows above a header (`rows`), for the file `name`."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipelines.read.archives import JSON_SUFFIXES, read_json_bytes
+from pipelines.read.collections import json_collections
 from pipelines.read.delimited import read_csv_bytes
 from pipelines.read.sandbox import run_in_child
 from pipelines.read.sources import TEXT_SUFFIXES, IsHeader, Sources
@@ -40,6 +41,9 @@ def read_text_file(name: str, data: bytes, is_header: IsHeader, limits: Settings
     suffix = Path(name).suffix.lower()
     if suffix in JSON_SUFFIXES:
         read_json_bytes(name, data, sources)
+        found = json_collections(name, data)  # here, so the server never parses it
+        if found is not None:
+            sources.collections[name] = found
     elif suffix in YAML_SUFFIXES:
         read_yaml_bytes(name, data, sources)
     else:
@@ -71,5 +75,6 @@ def add_sources(sources: Sources, found: Sources) -> None:
     sources.recognised += found.recognised
     for kind, count in found.not_scored.items():
         sources.not_scored[kind] = sources.not_scored.get(kind, 0) + count
+    sources.collections.update(found.collections)
     for file, titles in found.titles.items():
         sources.titles.setdefault(file, []).extend(titles)
