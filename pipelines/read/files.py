@@ -43,7 +43,10 @@ def read_files(
         # The unpacking scan of a zip workbook runs beside the child process that reads it
         # (see `read_workbook_bytes`); everything else is checked before any reading starts.
         if suffix in ARCHIVE_SUFFIXES:  # its own checks: entries, sizes, ratios, nesting
-            read_archive(name, data, is_header, sources, limits)
+            if parsed_in_child(name, limits):  # its CSV and JSON entries too
+                _in_child(name, data, is_header, sources, limits)
+            else:
+                read_archive(name, data, is_header, sources, limits)
             continue
         beside = limits.isolate_parsing and suffix in WORKBOOK_SUFFIXES
         refused = check_file(name, data, limits, scan_parts=not beside)
@@ -69,6 +72,15 @@ def read_files(
             message = f"could not be read: {exc}"
             sources.problems.append(Problem(name, None, None, None, message))
     return sources
+
+
+def _in_child(
+    name: str, data: bytes, is_header: IsHeader, sources: Sources, limits: Settings
+) -> None:
+    try:
+        read_text_in_child(name, data, is_header, sources, limits)
+    except Exception as exc:  # stopped in its child process: out of memory or time
+        sources.problems.append(Problem(name, None, None, None, f"could not be read: {exc}"))
 
 
 def expand_paths(paths: Iterable[Path], limits: Settings | None = None) -> list[tuple[str, bytes]]:

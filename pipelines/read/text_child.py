@@ -1,4 +1,4 @@
-"""CSV, JSON and YAML files parsed in a memory-capped child process, as workbooks are.
+"""CSV, JSON, YAML and zip files parsed in a memory-capped child process, as workbooks are.
 
 The size, column, row, cell and nesting limits (`pipelines/read/text_limits.py`) are checked
 before parsing, but a parse that passes them can still take far more memory than the file
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.read.archives import JSON_SUFFIXES, read_json_bytes
+from pipelines.read.archives import ARCHIVE_SUFFIXES, JSON_SUFFIXES, read_archive, read_json_bytes
 from pipelines.read.collections import json_collections
 from pipelines.read.delimited import read_csv_bytes
 from pipelines.read.sandbox import run_in_child
@@ -23,7 +23,9 @@ from pipelines.read.sources import TEXT_SUFFIXES, IsHeader, Sources
 from pipelines.read.yaml_docs import YAML_SUFFIXES, read_yaml_bytes
 from pipelines.settings import Settings
 
-TEXT_KINDS = (*TEXT_SUFFIXES, *JSON_SUFFIXES, *YAML_SUFFIXES, "")  # "": no suffix is CSV
+# "": no suffix is CSV; a zip archive holds CSV and JSON entries (its workbooks are read in
+# a child of the child, under the same cap)
+TEXT_KINDS = (*TEXT_SUFFIXES, *JSON_SUFFIXES, *YAML_SUFFIXES, *ARCHIVE_SUFFIXES, "")
 TOO_BIG = (
     "the file holds more than this server reads at once; split it into smaller files, or "
     "load it with `okr-health ingest`"
@@ -36,10 +38,12 @@ def parsed_in_child(name: str, limits: Settings) -> bool:
 
 
 def read_text_file(name: str, data: bytes, is_header: IsHeader, limits: Settings) -> Sources:
-    """One CSV, JSON or YAML file read by its own reader (this runs in the child)."""
+    """One CSV, JSON, YAML or zip file read by its own reader (this runs in the child)."""
     sources = Sources()
     suffix = Path(name).suffix.lower()
-    if suffix in JSON_SUFFIXES:
+    if suffix in ARCHIVE_SUFFIXES:
+        read_archive(name, data, is_header, sources, limits)
+    elif suffix in JSON_SUFFIXES:
         read_json_bytes(name, data, sources)
         found = json_collections(name, data)  # here, so the server never parses it
         if found is not None:

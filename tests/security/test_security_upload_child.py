@@ -5,6 +5,7 @@ server itself would, and refuses in one line a file that needs more than the cap
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -84,7 +85,8 @@ def test_the_data_page_parses_uploads_outside_the_server_process(
 
 def write_samples(folder: Path) -> list[Path]:
     """Text files of the kinds the Data page takes, each with something for the reader to
-    say: a title row, Excel's `sep=` line, Windows-1252, a ragged row, unused collections."""
+    say: a title row, Excel's `sep=` line, Windows-1252, a ragged row, unused collections,
+    a zip archive holding a ragged CSV and a JSON document."""
     samples = {
         "titled.csv": ("Sales OKRs — As of 5 Oct 2026\n" + HEADER + "Grow,Sign,ann,10,4\n"),
         "excel.csv": "sep=;\nObjective;Key result;Owner\nGrow;Sign;ann\n",
@@ -102,6 +104,10 @@ def write_samples(folder: Path) -> list[Path]:
     document = {"okrs": okrs, "projects": [{"name": "x"}]}
     paths.append(folder / "two lists.json")
     paths[-1].write_text(json.dumps(document), encoding="utf-8")
+    paths.append(folder / "bundle.zip")
+    with zipfile.ZipFile(paths[-1], "w") as bundle:
+        bundle.writestr("inner.csv", HEADER + "Grow,Sign,ann,10,4,extra\n")
+        bundle.writestr("inner.json", json.dumps(okrs))
     return paths
 
 
@@ -111,6 +117,7 @@ def test_a_child_reads_every_kind_exactly_as_the_server_would(tmp_path: Path) ->
     here = read_sources(files, None, replace(settings(), isolate_text=False))
     assert [str(p) for p in apart.problems] == [str(p) for p in here.problems]
     assert any("ragged.csv" in str(p) and "more values" in str(p) for p in apart.problems)
+    assert any("bundle.zip/inner.csv" in str(p) and "more values" in str(p) for p in apart.problems)
     assert any("`projects` (1 records) was not used" in str(p) for p in apart.problems)
     assert apart.notes == here.notes
     assert apart.titles == here.titles == {"titled.csv": ["Sales OKRs — As of 5 Oct 2026"]}
