@@ -10,21 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from pipelines.map.synonyms import normalise_header
 from pipelines.problems import Problem
-from pipelines.read.sources import SourceTable
+from pipelines.read.sources import Collection, SourceTable
 
 NOT_USED = "collection `{path}` ({n} records) was not used: nothing of it is loaded"
 MOST_DEPTH = 6
-
-
-@dataclass(frozen=True)
-class Collection:
-    path: str  # `2018.quarters.Q3`, `projects`
-    records: int
-    keys: frozenset[str]  # the records' fields, normalised
 
 
 def collections(value: object, path: str = "", depth: int = 0) -> list[Collection]:

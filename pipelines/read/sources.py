@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -18,9 +17,6 @@ import pyarrow.compute as pc
 
 from pipelines.arrow import untrimmed
 from pipelines.problems import Problem, column_letter
-
-if TYPE_CHECKING:
-    from pipelines.read.collections import Collection
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -75,6 +71,15 @@ class Document:
     file: str
     records: list[dict[str, object]]
     tree: object = None  # the whole parsed document, for `pipelines.map.tree` to walk
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A list of records inside a JSON document (`pipelines/read/collections.py`)."""
+
+    path: str  # `2018.quarters.Q3`, `projects`
+    records: int
+    keys: frozenset[str]  # the records' fields, normalised
 
 
 @dataclass
