@@ -21,16 +21,15 @@ from pipelines.map.apply import apply_mapping
 from pipelines.map.consumed import still_unused
 from pipelines.map.cycle_hints import CycleHints
 from pipelines.map.derive import derive_missing
+from pipelines.map.header_test import HeaderTest
 from pipelines.map.mapping import (
     Mapping,
     MappingFile,
-    known_header,
     suggest_mapping,
     unmapped_columns,
 )
 from pipelines.map.mapping_bytes import mapping_from_bytes
 from pipelines.map.profiles import recognise
-from pipelines.map.synonyms import normalise_header
 from pipelines.map.untitled import name_untitled
 from pipelines.problems import Problem, count_errors, sort_problems
 from pipelines.read.collections import unused_collections
@@ -76,11 +75,7 @@ def read_sources(
     limits: Settings | None = None,
 ) -> Sources:
     """Read files given as (name, bytes): every sheet or CSV below its detected header row."""
-    extra = mapping_file.headers() if mapping_file else set()
-
-    def is_header(text: str) -> bool:
-        return known_header(text) or normalise_header(text) in extra
-
+    is_header = HeaderTest(frozenset(mapping_file.headers() if mapping_file else ()))
     sources = read_files(files, is_header, mapping_file.sheets() if mapping_file else (), limits)
     named = (
         {n.casefold() for e in mapping_file.entries for n in (e.sheet, e.file) if n}
@@ -89,7 +84,7 @@ def read_sources(
     )
     sources = name_untitled(sources)  # a title column with no header of its own
     sources = recognise(sources, named)  # other tools' exports, outlines and JSON documents
-    sources.problems += unused_collections(files, sources.tables)
+    sources.problems += unused_collections(files, sources.tables, sources.collections)
     return sources
 
 

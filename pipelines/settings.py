@@ -52,6 +52,7 @@ class Settings:
     parse_memory_mb: int = 4096  # address space of the child process that reads a workbook
     parse_timeout_s: float = 300.0  # wall time the child may take to read one workbook
     isolate_parsing: bool = True  # read workbooks in a child process (pipelines/read/sandbox.py)
+    isolate_text: bool = True  # parse CSV/JSON/YAML in one too (pipelines/read/text_child.py)
     lock_timeout_s: float = 30.0  # how long to wait for another process to release the store
     read_only: bool = False  # no writes at all: the Data page is not offered, imports refused
     importers: tuple[str, ...] = ()  # with login configured: who may import (e-mail addresses)
@@ -133,4 +134,9 @@ def operator_settings(environ: Mapping[str, str] | None = None) -> Settings:
         variable = OPERATOR_PREFIX + name.upper()
         raw = env.get(variable)
         values[name] = default if raw is None else _parse(variable, raw, type(default))
+    # the operator's own files, up to gigabytes, parse in `ingest`'s own process
+    raw = env.get(OPERATOR_PREFIX + "ISOLATE_TEXT")
+    values["isolate_text"] = (
+        False if raw is None else _parse(OPERATOR_PREFIX + "ISOLATE_TEXT", raw, bool)
+    )
     return replace(Settings.from_env(env), limits_prefix=OPERATOR_PREFIX, **values)

@@ -9,21 +9,14 @@ once, never a silent misread.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 from pipelines.map.synonyms import normalise_header
 from pipelines.problems import Problem
-from pipelines.read.sources import SourceTable
+from pipelines.read.sources import Collection, SourceTable
 
 NOT_USED = "collection `{path}` ({n} records) was not used: nothing of it is loaded"
 MOST_DEPTH = 6
-
-
-@dataclass(frozen=True)
-class Collection:
-    path: str  # `2018.quarters.Q3`, `projects`
-    records: int
-    keys: frozenset[str]  # the records' fields, normalised
 
 
 def collections(value: object, path: str = "", depth: int = 0) -> list[Collection]:
@@ -57,19 +50,34 @@ def _used(found: list[Collection], tables: list[SourceTable]) -> set[Collection]
     return {c for c in found if c.keys and len(c.keys & headers) * 2 >= len(c.keys)}
 
 
-def unused_collections(files: list[tuple[str, bytes]], tables: list[SourceTable]) -> list[Problem]:
-    """A warning for each list of records of a JSON file that no table was read from."""
+def json_collections(name: str, data: bytes) -> list[Collection] | None:
+    """The collections of a `.json` file (None: not one, or not JSON the reader can read)."""
+    if not name.lower().endswith(".json"):
+        return None
+    try:
+        return collections(json.loads(data.decode("utf-8-sig")))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None  # the reader says why it cannot read it
+
+
+def unused_collections(
+    files: list[tuple[str, bytes]],
+    tables: list[SourceTable],
+    known: Mapping[str, list[Collection]] | None = None,
+) -> list[Problem]:
+    """A warning for each list of records of a JSON file that no table was read from.
+
+    Only a file the reader took tables from is parsed again (a refused one never is);
+    `known` holds the collections already found where the file was parsed (the Data page's
+    child process, `pipelines/read/text_child.py`), so the file is not parsed here at all.
+    """
     out: list[Problem] = []
     for name, data in files:
-        if not name.lower().endswith(".json"):
-            continue
-        try:
-            value = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            continue  # the reader says why it cannot read it
-        found = collections(value)
         mine = [t for t in tables if t.file == name]
-        if len(found) < 2 or not mine:
+        if not mine:
+            continue
+        found = known[name] if known and name in known else json_collections(name, data)
+        if found is None or len(found) < 2:
             continue
         used = _used(found, mine)
         out += [

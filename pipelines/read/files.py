@@ -12,6 +12,7 @@ from pipelines.read.archives import ARCHIVE_SUFFIXES, JSON_SUFFIXES, read_archiv
 from pipelines.read.delimited import read_csv_bytes
 from pipelines.read.safety import check_file, scan_zip_parts
 from pipelines.read.sources import READ_CHUNK, TEXT_SUFFIXES, WORKBOOK_SUFFIXES, IsHeader, Sources
+from pipelines.read.text_child import parsed_in_child, read_text_in_child
 from pipelines.read.unsupported import unsupported_kind
 from pipelines.read.workbooks import read_workbook_bytes
 from pipelines.read.yaml_docs import YAML_SUFFIXES, read_yaml_bytes
@@ -42,7 +43,10 @@ def read_files(
         # The unpacking scan of a zip workbook runs beside the child process that reads it
         # (see `read_workbook_bytes`); everything else is checked before any reading starts.
         if suffix in ARCHIVE_SUFFIXES:  # its own checks: entries, sizes, ratios, nesting
-            read_archive(name, data, is_header, sources, limits)
+            if parsed_in_child(name, limits):  # its CSV and JSON entries too
+                _in_child(name, data, is_header, sources, limits)
+            else:
+                read_archive(name, data, is_header, sources, limits)
             continue
         beside = limits.isolate_parsing and suffix in WORKBOOK_SUFFIXES
         refused = check_file(name, data, limits, scan_parts=not beside)
@@ -53,6 +57,8 @@ def read_files(
             if suffix in WORKBOOK_SUFFIXES:
                 scan = (lambda n=name, d=data: scan_zip_parts(n, d, limits)) if beside else None
                 read_workbook_bytes(name, data, is_header, wanted, sources, limits, scan)
+            elif parsed_in_child(name, limits):  # CSV, JSON, YAML: in a memory-capped child
+                read_text_in_child(name, data, is_header, sources, limits)
             elif suffix in JSON_SUFFIXES:
                 read_json_bytes(name, data, sources)
             elif suffix in YAML_SUFFIXES:
@@ -66,6 +72,15 @@ def read_files(
             message = f"could not be read: {exc}"
             sources.problems.append(Problem(name, None, None, None, message))
     return sources
+
+
+def _in_child(
+    name: str, data: bytes, is_header: IsHeader, sources: Sources, limits: Settings
+) -> None:
+    try:
+        read_text_in_child(name, data, is_header, sources, limits)
+    except Exception as exc:  # stopped in its child process: out of memory or time
+        sources.problems.append(Problem(name, None, None, None, f"could not be read: {exc}"))
 
 
 def expand_paths(paths: Iterable[Path], limits: Settings | None = None) -> list[tuple[str, bytes]]:

@@ -34,19 +34,26 @@ from typing import Any, Generic, TypeVar, cast
 T = TypeVar("T")
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 ALLOCATION = re.compile(rb"memory allocation of (\d+) bytes failed")
+# What a workbook that needs too much memory most likely is; a text reader says its own.
+BOMB = (
+    "the file declares far more cells or strings than it holds — a decompression bomb? — "
+    "or is damaged"
+)
 
 
 class ChildFailed(Exception):
     """The child process died or ran out of time; the message says which, in plain words."""
 
 
-def run_in_child(fn: Callable[..., T], *args: Any, memory_mb: int, timeout_s: float) -> T:
+def run_in_child(
+    fn: Callable[..., T], *args: Any, memory_mb: int, timeout_s: float, cause: str = BOMB
+) -> T:
     """`fn(*args)` computed in a child process; `fn` must be importable, args and result pickle.
 
     Raises `ChildFailed` when the child exceeds its memory or time, or dies for any reason;
     an exception raised by `fn` comes back as `ChildFailed` with its message.
     """
-    return start_in_child(fn, *args, memory_mb=memory_mb, timeout_s=timeout_s).result()
+    return start_in_child(fn, *args, memory_mb=memory_mb, timeout_s=timeout_s, cause=cause).result()
 
 
 class Pending(Generic[T]):
@@ -59,8 +66,9 @@ class Pending(Generic[T]):
     """
 
     def __init__(self, fn: Callable[..., T], args: tuple[Any, ...], memory_mb: int,
-                 timeout_s: float) -> None:  # fmt: skip
+                 timeout_s: float, cause: str = BOMB) -> None:  # fmt: skip
         self.memory_mb = memory_mb
+        self.cause = cause
         self.timeout_s = timeout_s
         payload = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
         command = [sys.executable, "-m", "pipelines.read.sandbox", str(memory_mb)]
@@ -126,34 +134,48 @@ class Pending(Generic[T]):
         err = self.errors.read()
         self.errors.close()
         if self.child.returncode != 0 or not self.out:
-            raise ChildFailed(_death(self.child.returncode, self.memory_mb, err))
+            raise ChildFailed(_death(self.child.returncode, self.memory_mb, err, self.cause))
         status, value = pickle.loads(self.out)
         self.out = b""
         if status == "memory":
-            raise ChildFailed(_death(None, self.memory_mb, b""))
+            raise ChildFailed(_death(None, self.memory_mb, b"", self.cause))
         if status == "error":
             raise ChildFailed(str(value))
         return cast(T, value)  # unpickled: what `fn` returned in the child
 
 
 def start_in_child(
-    fn: Callable[..., T], *args: Any, memory_mb: int, timeout_s: float
+    fn: Callable[..., T], *args: Any, memory_mb: int, timeout_s: float, cause: str = BOMB
 ) -> Pending[T]:
-    """Start computing `fn(*args)` in a child process (as `run_in_child`) and return at once."""
-    return Pending(fn, args, memory_mb, timeout_s)
+    """Start computing `fn(*args)` in a child process (as `run_in_child`) and return at once;
+    `cause` ends the message when the child runs out of memory (what the file most likely is)."""
+    return Pending(fn, args, memory_mb, timeout_s, cause)
 
 
-def _death(exitcode: int | None, memory_mb: int, stderr: bytes) -> str:
+def _death(exitcode: int | None, memory_mb: int, stderr: bytes, cause: str = BOMB) -> str:
     asked = ALLOCATION.search(stderr)
-    if exitcode is None or exitcode < 0 or asked or b"MemoryError" in stderr:
+    if exitcode is None or exitcode < 0 or asked or _out_of_memory(stderr):
         detail = f" (it asked for {int(asked.group(1)) / 2**30:,.0f} GB at once)" if asked else ""
         return (
             f"reading it needed more than the {memory_mb:,} MB of memory allowed"
-            f"{detail} and was stopped (OKR_HEALTH_PARSE_MEMORY_MB): the file declares far "
-            "more cells or strings than it holds — a decompression bomb? — or is damaged"
+            f"{detail} and was stopped (OKR_HEALTH_PARSE_MEMORY_MB): {cause}"
         )
     last = stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
     return f"the reader stopped unexpectedly (exit code {exitcode}: {last[0]})"
+
+
+def _out_of_memory(stderr: bytes) -> bool:
+    """Whether the child's last words say it ran out of memory: a `MemoryError`, or a library
+    (numpy, pyarrow, OpenBLAS) that could not map or allocate what it needed."""
+    return any(
+        sign in stderr
+        for sign in (
+            b"MemoryError",  # Python's, pyarrow's ArrowMemoryError
+            b"failed to map segment",  # a library that could not be loaded
+            b"Memory allocation still failed",  # OpenBLAS, while numpy is imported
+            b"std::bad_alloc",
+        )
+    )
 
 
 def _main() -> None:
@@ -165,7 +187,9 @@ def _main() -> None:
     except MemoryError:
         result = ("memory", None)
     except Exception as exc:  # everything goes back to the parent, as text
-        result = ("error", f"{type(exc).__name__}: {exc}")
+        said = f"{type(exc).__name__}: {exc}"
+        # an allocation refused in C or C++ (pyarrow's ArrowMemoryError) is memory too
+        result = ("memory", None) if _out_of_memory(said.encode()) else ("error", said)
     try:
         data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:

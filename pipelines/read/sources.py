@@ -75,6 +75,15 @@ class Document:
     tree: object = None  # the whole parsed document, for `pipelines.map.tree` to walk
 
 
+@dataclass(frozen=True)
+class Collection:
+    """A list of records inside a JSON document (`pipelines/read/collections.py`)."""
+
+    path: str  # `2018.quarters.Q3`, `projects`
+    records: int
+    keys: frozenset[str]  # the records' fields, normalised
+
+
 @dataclass
 class Sources:
     tables: list[SourceTable] = field(default_factory=list)
@@ -86,6 +95,9 @@ class Sources:
     # The text of the title rows above a table's header ("Sales OKRs — As of 5 Oct 2026"),
     # by file: where a sheet states the day its values were true (pipelines/asof.py).
     titles: dict[str, list[str]] = field(default_factory=dict)
+    # A JSON file's lists of records, by file, when found where it was parsed (a child
+    # process: `pipelines/read/text_child.py`), for `collections.unused_collections`.
+    collections: dict[str, list[Collection]] = field(default_factory=dict)
 
     def keep_title(self, name: str, rows: Sequence[Sequence[object]]) -> None:
         """Remember the text cells of the rows above a header (`rows`), for the file `name`."""

@@ -85,19 +85,34 @@ def text_shape_problems(name: str, data: bytes, limits: Settings) -> list[Proble
 def json_nesting_problems(name: str, data: bytes, limits: Settings) -> list[Problem]:
     """A JSON document nested deeper than the limit (counted from its brackets, an upper
     bound: brackets inside text count too), refused before the parser recurses into it."""
-    codes = np.frombuffer(data, dtype=np.uint8)
-    opens = (codes == ord("[")) | (codes == ord("{"))
-    if int(opens.sum()) <= limits.max_nesting:
+    if data.count(b"[") + data.count(b"{") <= limits.max_nesting:
         return []
-    closes = (codes == ord("]")) | (codes == ord("}"))
-    depth = np.cumsum(opens.astype(np.int32) - closes.astype(np.int32))
-    deepest = int(depth.max()) if len(depth) else 0
-    if deepest <= limits.max_nesting:
+    at = _first_too_deep(data, limits.max_nesting)
+    if at is None:
         return []
-    at = int(np.argmax(depth > limits.max_nesting))
     line = data.count(b"\n", 0, at) + 1
     message = (
         f"nested more than {limits.max_nesting} levels deep (line {line}), over the limit "
         f"({limits.limit_variable('max_nesting')}): OKR exports nest a few levels"
     )
     return [Problem(name, None, None, None, message)]
+
+
+NESTING_CHUNK = 1 << 20  # bytes counted at a time: the count's own memory stays a few MB
+
+
+def _first_too_deep(data: bytes, most: int) -> int | None:
+    """The offset of the first bracket nested deeper than `most`, counted a chunk at a time
+    (a whole 50 MB file at once would take the server ~1 GB of counters)."""
+    depth = 0
+    for start in range(0, len(data), NESTING_CHUNK):
+        codes = np.frombuffer(data, dtype=np.uint8, count=min(NESTING_CHUNK, len(data) - start),
+                              offset=start)  # fmt: skip
+        opens = (codes == ord("[")) | (codes == ord("{"))
+        closes = (codes == ord("]")) | (codes == ord("}"))
+        run = depth + np.cumsum(opens.astype(np.int32) - closes.astype(np.int32))
+        deeper = run > most
+        if deeper.any():
+            return start + int(np.argmax(deeper))
+        depth = int(run[-1])
+    return None

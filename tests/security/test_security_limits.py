@@ -15,6 +15,12 @@ from pipelines.ingest import ingest_paths
 from pipelines.read.files import read_files
 from tests.support.ingest import store_tables, write_csv
 
+
+def any_row(_text: str) -> bool:
+    """Every row may be the header (a function: it goes to the Data page's child process)."""
+    return True
+
+
 O_HEADER: list[object] = ["objective_id", "cycle_id", "title", "parent_kr_id"]
 K_HEADER: list[object] = ["kr_id", "objective_id", "title", "target_value", "current_value"]
 
@@ -132,7 +138,7 @@ def test_too_many_lines_and_cells_are_refused_before_reading(
     path = tmp_path / "long.csv"
     path.write_text("kr_id,title\n" + "K,t\n" * 2_000)
     monkeypatch.setenv("OKR_HEALTH_MAX_ROWS", "1000")
-    sources = read_files([(path.name, path.read_bytes())], lambda row: True)
+    sources = read_files([(path.name, path.read_bytes())], any_row)
     assert [str(p) for p in sources.problems] == [
         "long.csv: 2,001 lines, over the limit of 1,000 rows per sheet or file "
         "(OKR_HEALTH_MAX_ROWS); refused before reading them"
@@ -140,7 +146,7 @@ def test_too_many_lines_and_cells_are_refused_before_reading(
     assert not sources.tables
     monkeypatch.delenv("OKR_HEALTH_MAX_ROWS")
     monkeypatch.setenv("OKR_HEALTH_MAX_CELLS", "3000")
-    sources = read_files([(path.name, path.read_bytes())], lambda row: True)
+    sources = read_files([(path.name, path.read_bytes())], any_row)
     assert "over the limit of 3,000 cells per file (OKR_HEALTH_MAX_CELLS)" in str(
         sources.problems[0]
     )
@@ -149,7 +155,7 @@ def test_too_many_lines_and_cells_are_refused_before_reading(
 def test_deep_json_nesting_is_refused_before_parsing(tmp_path: Path) -> None:
     path = tmp_path / "deep.json"
     path.write_text("[" * 50_000 + "]" * 50_000)
-    sources = read_files([(path.name, path.read_bytes())], lambda row: True)
+    sources = read_files([(path.name, path.read_bytes())], any_row)
     assert [str(p) for p in sources.problems] == [
         "deep.json: nested more than 100 levels deep (line 1), over the limit "
         "(OKR_HEALTH_MAX_NESTING): OKR exports nest a few levels"
@@ -160,6 +166,6 @@ def test_a_wide_header_inside_a_zip_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "export.zip"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("okrs.csv", ",".join(f"c{i}" for i in range(5_000)) + "\n")
-    sources = read_files([(path.name, path.read_bytes())], lambda row: True)
+    sources = read_files([(path.name, path.read_bytes())], any_row)
     assert any("5,000 columns, over the limit" in str(p) for p in sources.problems)
     assert not sources.tables
