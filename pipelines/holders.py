@@ -1,5 +1,5 @@
 """Key results with no objective: loaded under a holder objective, never a reason to refuse
-the file (see docs/ingestion.md, "Load what is readable").
+the file (see docs/ingestion.md, "Load what is readable; set aside what is not").
 
 A key result whose objective cell is empty, or names an objective found neither in the
 import nor in the store, goes under one holder objective per source, titled
