@@ -54,6 +54,12 @@ OWN_ID_HEADERS = OUTLINE_COLUMNS["own_id"]
 
 
 def _find(headers: list[str], wanted: tuple[str, ...]) -> str | None:
+    """The first header naming one of `wanted`: as written (case and spacing aside) first,
+    then normalised — so `Result %` is the progress and a prose `Result` beside it is not."""
+    written = {" ".join(w.casefold().split()) for w in wanted}
+    exact = next((h for h in headers if " ".join(str(h).casefold().split()) in written), None)
+    if exact is not None:
+        return exact
     keys = {normalise_header(w) for w in wanted}
     return next((h for h in headers if normalise_header(h) in keys), None)
 
@@ -124,15 +130,29 @@ def outline_items(source: SourceTable) -> Items | None:
         if header is not None and header not in _parent_headers(headers):
             frame[name] = data[header].map(blank_to_none)
             letters[name] = source.letters[header]
-    outcome = _find(headers, OUTCOME_HEADERS) or _find(headers, PROGRESS_HEADERS)
-    if outcome is not None:
-        frame["reported_progress"] = data[outcome].map(prose_score)
+    progress, outcome = _find(headers, PROGRESS_HEADERS), _find(headers, OUTCOME_HEADERS)
+    outcome = None if outcome == progress else outcome
+    if outcome is not None:  # `Done`, `80%: shipped`: as a percent, never rescaled again
+        said = data[outcome].map(prose_score).map(_as_percent)
+        frame["reported_progress"] = said
         letters["reported_progress"] = source.letters[outcome]
+    if progress is not None:  # the tool's own figure (`Result %`) wins over the prose
+        figure = data[progress].map(blank_to_none)
+        if outcome is not None:
+            figure = figure.where(figure.notna(), frame["reported_progress"])
+        frame["reported_progress"] = figure
+        letters["reported_progress"] = source.letters[progress]
     if "cycle_id" not in frame:
         frame["cycle_id"] = None
     name = source.sheet or Path(source.file).stem
     year = YEAR.search(name) or YEAR.search(Path(source.file).stem)
     return Items(source, frame, letters, None, year.group(1) if year else None)
+
+
+def _as_percent(score: float | None) -> str | None:
+    """A prose outcome's score as the percent a person wrote (`0.8` → `80%`): the value
+    parser reads a percent as such, and never puts it on a 0–100 scale a second time."""
+    return None if score is None or pd.isna(score) else f"{score * 100:g}%"
 
 
 def _label_text(value: object) -> str | None:

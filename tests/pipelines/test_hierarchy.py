@@ -148,3 +148,32 @@ def test_key_results_with_no_objective_above_go_under_a_holder_listed(tmp_path: 
         ("Key results with no objective", "Orphan two"),
         ("Grow", "Sell"),
     ]
+
+
+def test_a_percent_column_is_the_progress_and_prose_fills_only_its_gaps(tmp_path: Path):
+    """`Result %` (the tool's figure, overachievement included) wins over a prose `Result`
+    beside it; the prose is read only where the figure is empty, and neither is put on a
+    0–100 scale twice (GitLab's outline once read `100%` as 0.01)."""
+    path = write(
+        tmp_path,
+        "fy20-q4.csv",
+        "Row,Quarter,Type,Title,Parent Row,Result,Result %\n"
+        "1,FY20-Q4,Objective,Grow pipeline,,,\n"
+        "2,FY20-Q4,Key Result,Pipeline at 2X,1,100% of target,100\n"
+        "3,FY20-Q4,Key Result,Ship 4 launches,1,1500%.,1500\n"
+        "4,FY20-Q4,Key Result,Hire a lead,1,Complete,\n"
+        "5,FY20-Q4,Key Result,Open an office,1,We will see,\n"
+        "6,FY20-Q4,Key Result,Half the backlog,1,50%: half,50\n",
+    )
+    db = tmp_path / "okr.duckdb"
+    report = ingest_paths([path], db)
+    assert report.ok, report.problems
+    progress = {kr: value for kr, _objective, value in tables(db)["key_results"]}
+    assert progress == {
+        "Pipeline at 2X": 1.0,
+        "Ship 4 launches": 15.0,  # overachievement kept; the score clips it to 1
+        "Hire a lead": 1.0,  # no figure: the prose `Complete`
+        "Open an office": None,  # no figure, prose that says nothing: unscored, not 0
+        "Half the backlog": 0.5,
+    }
+    assert not any("not a number" in p.message for p in report.problems)

@@ -256,6 +256,21 @@ def gitlab(tmp_path: Path) -> None:
     assert len(loaded.data.key_results) == 259
     assert 102 <= len(loaded.data.objectives) <= 105
     assert len(printed_lines(tmp_path, case, "gitlab_okrs_fy20q4.csv")) <= 40
+    # every key result whose Result leads with a percent reports that progress (not a
+    # hundredth of it: `Result %` and the prose agree, and neither is rescaled twice)
+    progress: dict[str, list[float]] = {}
+    for title, value in zip(
+        loaded.data.key_results["title"], loaded.data.key_results["reported_progress"], strict=True
+    ):
+        progress.setdefault(title, []).append(value)
+    checked = [r for r in truth(case)["leading_percent_results"] if r["title"] in progress]
+    assert len(checked) >= 50
+    wrong = [
+        (r["row"], r["percent"], progress[r["title"]])
+        for r in checked
+        if not any(abs(v - r["percent"] / 100) < 1e-6 for v in progress[r["title"]])
+    ]
+    assert wrong == []
 
 
 def sourcegraph(tmp_path: Path) -> None:
