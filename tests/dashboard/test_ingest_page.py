@@ -8,13 +8,12 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.support.ingest import CANONICAL_SHEETS, history, kr_scores, store_tables, write_xlsx
+from tests.support.pages import frame_with, open_data_page
 
-PAGE = Path(__file__).resolve().parents[2] / "dashboard" / "views" / "data.py"
 EXPORT = (
     b"Goal,Metric name,Quarter,Owner,Baseline,Target,Now,Internal ref\n"
     b"Grow revenue,Revenue 100 to 110,2025-Q3,Ann,100,110,106,A-1\n"
@@ -25,16 +24,7 @@ FIELD = "map:export.csv:flat:{}"
 
 @pytest.fixture
 def page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("OKR_HEALTH_DB", str(tmp_path / "page.duckdb"))
-    at = AppTest.from_file(str(PAGE), default_timeout=60)
-    at.run()
-    assert not at.exception
-    return at
-
-
-def frame_with(at: AppTest, column: str) -> pd.DataFrame:
-    """The shown table that has `column` (AppTest does not expose a dataframe's key)."""
-    return next(d.value for d in at.dataframe if column in d.value.columns)
+    return open_data_page(tmp_path / "page.duckdb", monkeypatch)
 
 
 def texts(at: AppTest) -> str:

@@ -11,18 +11,14 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines.map.cycles import quarter_of
 from tests.support.ingest import store_tables
+from tests.support.pages import open_data_page
 
-PAGE = Path(__file__).resolve().parents[2] / "dashboard" / "views" / "data.py"
 NO_CYCLE = b"Objective,Key Result,Start,Target,Current\nGrow revenue,Reach 10 customers,0,10,5\n"
 
 
 @pytest.fixture
 def page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("OKR_HEALTH_DB", str(tmp_path / "page.duckdb"))
-    at = AppTest.from_file(str(PAGE), default_timeout=60)
-    at.run()
-    assert not at.exception
-    return at
+    return open_data_page(tmp_path / "page.duckdb", monkeypatch)
 
 
 def test_a_file_naming_no_cycle_shows_the_guess_and_loads_the_cycle_typed(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = Path(__file__).resolve().parents[2] / "dashboard" / "views" / "data.py"
+from tests.support.pages import frame_with, open_data_page
+
 UPLOAD = (
     b"Quarter,Team,Objective,Key Result,Target,Current,Reviewed\n"
     b"2026-Q1,Sales,Grow revenue,Close 20 deals,20,5,2026-02-01\n"
@@ -19,15 +19,7 @@ UPLOAD = (
 
 @pytest.fixture
 def page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("OKR_HEALTH_DB", str(tmp_path / "page.duckdb"))
-    at = AppTest.from_file(str(PAGE), default_timeout=60)
-    at.run()
-    assert not at.exception
-    return at
-
-
-def frame_with(at: AppTest, column: str) -> pd.DataFrame:
-    return next(d.value for d in at.dataframe if column in d.value.columns)
+    return open_data_page(tmp_path / "page.duckdb", monkeypatch)
 
 
 def test_the_page_shows_what_was_understood_before_loading(page: AppTest) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -53,3 +54,20 @@ def link_id(link: str) -> str:
     """The `id` (or `name`) a link to an objective's (or owner's) page carries."""
     query = parse_qs(urlsplit(link).query)
     return (query.get("id") or query.get("name") or [""])[0]
+
+
+DATA_PAGE = str(Path(__file__).resolve().parents[2] / "dashboard" / "views" / "data.py")
+
+
+def open_data_page(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The Data page alone (no router) on the store at `db`, run once and error-free."""
+    monkeypatch.setenv("OKR_HEALTH_DB", str(db))
+    at = AppTest.from_file(DATA_PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def frame_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The shown table that has `column` (AppTest does not expose a dataframe's key)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
