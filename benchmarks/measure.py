@@ -96,8 +96,11 @@ def median(timings: list[Timing]) -> Timing:
 
 def _ingest(ctx: Context, path: Path, db: Path, rows: int) -> dict[str, Any]:
     from pipelines.ingest import ingest_paths
+    from pipelines.settings import operator_settings
 
-    t = timed(lambda: ingest_paths([path], db))
+    # as `okr-health ingest` runs it: the operator's limits, text parsed in this process
+    limits = operator_settings()
+    t = timed(lambda: ingest_paths([path], db, limits=limits))
     report = t.value
     if not report.ok or report.outcome != "loaded":
         raise RuntimeError(f"ingest of {path} failed: {report.outcome} {report.problems[:5]}")

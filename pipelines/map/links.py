@@ -18,7 +18,9 @@ PARENT = "parent_objective_id"
 
 
 def _key(text: pd.Series) -> pd.Series:
-    return text.astype("str").str.casefold().str.split().str.join(" ")
+    """A title folded for matching: case and runs of white space aside (vectorised)."""
+    folded = text.astype("str").str.casefold().str.replace(r"\s+", " ", regex=True)
+    return folded.str.strip()
 
 
 def _unique_titles(frame: pd.DataFrame, id_column: str) -> dict[str, str]:
