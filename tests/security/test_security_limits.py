@@ -14,6 +14,7 @@ from metrics.scoring import score_all
 from pipelines.ingest import ingest_paths
 from pipelines.read.files import read_files
 from tests.support.ingest import store_tables, write_csv
+from tests.support.stores import canonical
 
 
 def any_row(_text: str) -> bool:
@@ -56,17 +57,7 @@ def chain(levels: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
             "weight": None,
         }
     ).astype({"kr_type": "str", "target_value": "float64", "current_value": "float64"})
-    checks = pd.DataFrame(
-        {
-            "kr_id": pd.Series([], dtype="str"),
-            "checked_at": pd.Series([], dtype="datetime64[us]"),
-            "value": pd.Series([], dtype="float64"),
-            "grade": pd.Series([], dtype="float64"),
-            "confidence": pd.Series([], dtype="float64"),
-            "status": pd.Series([], dtype="str"),
-            "note": pd.Series([], dtype="str"),
-        }
-    )
+    checks = canonical("check_ins", [])  # none: scores from the sheets' values
     return objectives, krs, checks
 
 

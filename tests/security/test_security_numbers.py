@@ -13,6 +13,7 @@ import pytest
 from metrics.scoring import score_all
 from pipelines.ingest import ingest_paths
 from tests.support.ingest import store_tables, write_csv
+from tests.support.stores import canonical
 
 HEADER: list[object] = ["Quarter", "Team", "Objective", "Key Result", "Owner", "Start", "Target"]
 HEADER += ["Current"]
@@ -121,17 +122,7 @@ def test_huge_stored_weights_score_without_overflow() -> None:
             "weight": [1e308, 1e308],
         }
     )
-    checks = pd.DataFrame(
-        {
-            "kr_id": pd.Series([], dtype="str"),
-            "checked_at": pd.Series([], dtype="datetime64[us]"),
-            "value": pd.Series([], dtype="float64"),
-            "grade": pd.Series([], dtype="float64"),
-            "confidence": pd.Series([], dtype="float64"),
-            "status": pd.Series([], dtype="str"),
-            "note": pd.Series([], dtype="str"),
-        }
-    )
+    checks = canonical("check_ins", [])  # none: scores from the sheets' values
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         scores = score_all(objectives, krs, checks)
