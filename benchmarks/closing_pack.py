@@ -27,7 +27,7 @@ from demo_company.generate import generate_demo
 from exports import build_closing_pack, pack_to_html, pack_to_xlsx_bytes
 from exports.closing_pack import COLUMNS, ClosingPack
 from metrics.report import analyse
-from metrics.rollups import team_lineage
+from metrics.scores.rollups import team_lineage
 from metrics.summary import default_cycle
 from pipelines.store.connection import open_store
 from pipelines.store.dataset import Dataset, read_dataset

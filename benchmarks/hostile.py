@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics.scoring import score_all
+from metrics.scores.scoring import score_all
 from pipelines.read.files import read_files
 from pipelines.settings import settings
 

@@ -1,6 +1,6 @@
 """Chart builders: a DataFrame in, a Plotly figure out (no Streamlit, testable on their own).
 
-Band colours come from metrics.bands, so a band looks the same on every chart and export.
+Band colours come from metrics.scores.bands, so a band looks the same on every chart and export.
 Every builder is `@literal_text`: the names and titles in its figure show as typed, never
 as Plotly's HTML (see dashboard/text.py), and `@memoized` (dashboard/memo.py): the same
 data gives the same figure object without building it again, so treat figures as read-only.
@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from dashboard.memo import memoized
 from exports.plot_text import literal_text
-from metrics.bands import BAND_COLORS, BANDS, band_labels, band_of, score_bands
+from metrics.scores.bands import BAND_COLORS, BANDS, band_labels, band_of, score_bands
 
 BIN_WIDTH = 0.1
 
@@ -90,7 +90,6 @@ def band_share_frame(scores: pd.Series) -> pd.DataFrame:
     )
 
 
-PACE_COLORS = {"on track": "#1a9850", "behind": "#fdae61", "at risk": "#d7301f", "no data": "#bbb"}
 PATTERN_COLORS = {"sandbagging": "#4575b4", "over-ambitious": "#d7301f", "": "#999999"}
 
 

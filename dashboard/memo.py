@@ -32,7 +32,7 @@ from typing import Any, ParamSpec, TypeVar
 import numpy as np
 import pandas as pd
 
-from metrics.bands import score_bands
+from metrics.scores.bands import score_bands
 
 SMALL_CELLS = 5_000
 MAX_ENTRIES = 256

@@ -21,8 +21,8 @@ from dashboard.text import md
 from exports.closing_pack import ClosingPack, build_closing_pack, known_units
 from exports.excel import pack_to_xlsx_bytes
 from exports.html import pack_to_html
-from metrics import cycle_choice
-from metrics.comparison import scores_at_same_point
+from metrics.progress import cycle_choice
+from metrics.progress.comparison import scores_at_same_point
 from metrics.report import HealthReport
 from metrics.summary import default_cycle, ordered_cycles
 from pipelines.arrow import isin

@@ -94,7 +94,7 @@ VOCABULARY: dict[str, tuple[str, str]] = {
     "current": ("Current", "number"),
     "attainment": ("Attainment", "score"),
     "score_source": ("Score from", "text"),
-    "pace": ("Pace", "text"),
+    "heading": ("Heading for", "score"),
     "checked_at": ("Checked in", "datetime"),
     "check_in_count": ("Check-ins", "int"),
     "latest_confidence": ("Confidence", "share"),

@@ -13,8 +13,8 @@ import pandas as pd
 
 from dashboard import links
 from dashboard.memo import memoized
-from metrics.bands import band_of
-from metrics.score_paths import check_in_scores
+from metrics.progress.score_paths import check_in_scores
+from metrics.scores.bands import band_of
 
 DAY = pd.Timedelta(days=1)
 
@@ -46,8 +46,8 @@ def headline(objectives: pd.DataFrame, key_results: pd.DataFrame) -> Headline:
     """The Overview's tiles: mean objective and key-result score, sweet-spot share, counts,
     the share maxed at 1.0, and for a running cycle the share of key results on track."""
     graded = key_results["score"].dropna()
-    paced = key_results["pace"].dropna() if "pace" in key_results else pd.Series(dtype=object)
-    paced = paced[paced != "no data"]
+    judged = key_results["status"].dropna() if "status" in key_results else pd.Series(dtype=object)
+    judged = judged[judged != "not started"]
     return {
         "objective_mean": mean_or_none(objectives["score"]),
         "kr_mean": mean_or_none(graded),
@@ -55,7 +55,7 @@ def headline(objectives: pd.DataFrame, key_results: pd.DataFrame) -> Headline:
         "objectives": float(len(objectives)),
         "key_results": float(len(key_results)),
         "graded": float(len(graded)),
-        "on_track_share": None if paced.empty else float((paced == "on track").mean()),
+        "on_track_share": None if judged.empty else float(judged.isin(["on track", "done"]).mean()),
         "maxed_share": None if graded.empty else float((graded >= 1.0).mean()),
     }
 
@@ -75,7 +75,7 @@ def department_progress(objectives: pd.DataFrame) -> pd.DataFrame:
         expected=("expected", "mean"),
         forecast=("forecast", "mean"),
         objectives=("objective_id", "count"),
-        at_risk=("pace", lambda p: int((p == "at risk").sum())),
+        at_risk=("status", lambda p: int((p == "at risk").sum())),
     ).reset_index()
     out["gap"] = out["score"] - out["expected"]
     return out.sort_values(["gap", "score"], na_position="last").reset_index(drop=True)
@@ -84,7 +84,7 @@ def department_progress(objectives: pd.DataFrame) -> pd.DataFrame:
 @memoized()
 def at_risk_objectives(objectives: pd.DataFrame) -> pd.DataFrame:
     """Objectives of a running cycle whose score is well behind the calendar."""
-    risky = objectives[objectives["pace"] == "at risk"]
+    risky = objectives[objectives["status"] == "at risk"]
     columns = ["objective_id", "cycle_id", "title", "department", "team", "owner", "score",
                "expected", "forecast"]  # fmt: skip
     risky = risky.assign(department=risky["department"].astype("object").fillna("(company)"))
@@ -202,7 +202,7 @@ def key_result_history(
 ) -> pd.DataFrame:
     """Every check-in of `key_results` (scored rows of the report) made by the end of the
     as-of day, with the score it implies by the same rules as the key result's own score
-    (`metrics.score_paths.check_in_scores`) and where the linear pace stood on that day.
+    (`metrics.progress.score_paths.check_in_scores`) and where the linear pace stood on that day.
 
     `stated` holds the key results as stored (for range bounds); `check_ins` the store's
     check-ins of these key results, notes included. Columns: kr_id, checked_at, value,

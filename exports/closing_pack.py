@@ -27,11 +27,11 @@ from exports.pack_units import (
     resolve_unit,
     unit_team_ids,
 )
-from metrics.bands import BANDS, band_labels, band_of, sweet_spot_share
-from metrics.movement import cycle_midpoints, movement_since_midcycle
+from metrics.progress.movement import cycle_midpoints, movement_since_midcycle
 from metrics.report import HealthReport, analyse
-from metrics.rollups import attach_units
-from metrics.scoring import Scores
+from metrics.scores.bands import BANDS, band_labels, band_of, sweet_spot_share
+from metrics.scores.rollups import attach_units
+from metrics.scores.scoring import Scores
 from pipelines.store.dataset import Dataset
 
 

@@ -4,7 +4,7 @@ Sheets: Summary (headline figures, the unit against the company, the band distri
 table and a native bar chart), Objectives, Key results, Movement and Findings. Every table
 sheet has a frozen header row that also repeats on each printed page, columns sized to their
 content, number formats, landscape pages fitted to the width, and band colours from
-`metrics.bands` applied by conditional-formatting rules. Objectives and Key results end in
+`metrics.scores.bands` applied by conditional-formatting rules. Objectives and Key results end in
 an empty Notes column for the meeting's comments.
 
 Text that came from users is always written as a string cell: a title such as
@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from exports.closing_pack import COLUMNS, ClosingPack, Col
 from exports.spreadsheet_safe import FORMULA_START
-from metrics.bands import BAND_COLORS, BANDS, ScoreBands, number, score_bands
+from metrics.scores.bands import BAND_COLORS, BANDS, ScoreBands, number, score_bands
 
 NUMBER_FORMATS = {
     "score": "0.00",
@@ -166,7 +166,7 @@ def _band_rules_by_text(ws: Worksheet, cells: str, band_cell: str) -> None:
 
 def _band_rules_by_score(ws: Worksheet, cells: str, first: str) -> None:
     """Colour score cells by the band their value falls in: the rules are written from the
-    bands in force (`metrics.bands.ScoreBands.edges`), so Excel bands as the pages do."""
+    bands in force (`metrics.scores.bands.ScoreBands.edges`), so Excel bands as the pages do."""
     for band, test in band_formulas(f"ROUND({first},9)", score_bands()).items():
         ws.conditional_formatting.add(
             cells,

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from exports.plot_text import plot_text
-from metrics.bands import BAND_COLORS, BANDS, band_labels, band_of, score_bands
+from metrics.scores.bands import BAND_COLORS, BANDS, band_labels, band_of, score_bands
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 LABEL_CHARS = 48  # axis labels longer than this are cut (the hover shows the whole title)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.lint import RULES
+from metrics.coaching.lint import RULES
 from metrics.report import HealthReport
 
 FINDING_COLUMNS = ["category", "finding", "subject", "team", "detail"]

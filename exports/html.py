@@ -19,7 +19,7 @@ import plotly.io as pio
 
 from exports.closing_pack import COLUMNS, ClosingPack, Col, headline_figures
 from exports.figures import band_figure, movement_figure, objective_scores_figure
-from metrics.bands import BAND_COLORS, BANDS, band_labels, score_bands
+from metrics.scores.bands import BAND_COLORS, BANDS, band_labels, score_bands
 
 CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from metrics.bands import score_bands
+from metrics.scores.bands import score_bands
 
 
 @dataclass(frozen=True)

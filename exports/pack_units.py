@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from metrics.cycle_choice import opening_cycle
+from metrics.progress.cycle_choice import opening_cycle
 from metrics.summary import ordered_cycles
 
 
@@ -65,7 +65,7 @@ def resolve_cycle(
     cycles: pd.DataFrame, objectives: pd.DataFrame, cycle: str | None, as_of: date
 ) -> str:
     """A cycle id (or a cycle name, ignoring case); None means the cycle every surface opens
-    on (`metrics.cycle_choice.opening_cycle`)."""
+    on (`metrics.progress.cycle_choice.opening_cycle`)."""
     known = ordered_cycles(cycles) or sorted(objectives["cycle_id"].dropna().unique())
     if cycle is None:
         found = opening_cycle(cycles, objectives, as_of)

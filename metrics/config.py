@@ -3,7 +3,7 @@
 The metrics take a `HealthConfig` instead of literals, so a coach who disagrees with a
 threshold changes it once and every page, export and flag follows. The defaults are the
 ones the OKR literature names. The score bands and the sweet spot are not thresholds
-here but the grading facts of `metrics/bands.py` (a setting; docs/scoring.md, "Bands").
+here but the grading facts of `metrics/scores/bands.py` (a setting; docs/scoring.md, "Bands").
 """
 
 from __future__ import annotations
@@ -13,10 +13,6 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class HealthConfig:
-    # Pace (running cycle): score against the elapsed share of the cycle.
-    on_track_margin: float = 0.1  # on track when score >= expected - 0.1
-    at_risk_margin: float = 0.3  # at risk when score < expected - 0.3; behind in between
-
     # Check-in discipline.
     stale_days: int = 14  # a running key result with no check-in for more days is stale
 

@@ -13,22 +13,25 @@ from functools import partial
 
 import pandas as pd
 
-from metrics import alignment_links, calibration, discipline, forecast, lint, pace, patterns
-from metrics.calendar import as_timestamp, cycle_calendar
-from metrics.checkins import keyed_check_ins
+from metrics.alignment import links as alignment_links
+from metrics.coaching import calibration, lint, patterns
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.conformed_frames import attach, conform_dataset
-from metrics.distribution import score_distribution
-from metrics.rollups import (
+from metrics.programme import discipline
+from metrics.progress import forecast, status
+from metrics.progress.calendar import as_timestamp, cycle_calendar
+from metrics.progress.checkins import keyed_check_ins
+from metrics.progress.score_paths import check_in_scores, history_features
+from metrics.progress.trends import metric_trends
+from metrics.scores.distribution import score_distribution
+from metrics.scores.rollups import (
     attach_units,
     company_score,
     department_scores,
     key_result_units,
     team_scores,
 )
-from metrics.score_paths import check_in_scores, history_features
-from metrics.scoring import Scores, resolve_kr_type, score_all
-from metrics.trends import metric_trends
+from metrics.scores.scoring import Scores, resolve_kr_type, score_all
 from pipelines.store.dataset import Dataset
 
 
@@ -41,8 +44,8 @@ class HealthReport:
     as_of: date
     calendar: pd.DataFrame  # calendar.cycle_calendar
     scores: Scores  # scoring.score_all
-    key_results: pd.DataFrame  # rollups.key_result_units + pace + forecast columns
-    objectives: pd.DataFrame  # scored objectives + units + alignment status + pace + forecast
+    key_results: pd.DataFrame  # rollups.key_result_units + status + forecast columns
+    objectives: pd.DataFrame  # scored objectives + units + alignment + status + forecast
     kr_distribution: pd.DataFrame  # distribution.score_distribution per cycle
     objective_distribution: pd.DataFrame
     team_scores: pd.DataFrame  # rollups.team_scores
@@ -117,9 +120,9 @@ def analyse(
     history = check_in_scores(scores.key_results, key_results, check_ins, calendar)
     features = history_features(history)
 
-    kr_pace = pace.key_result_pace(krs, calendar, config)
-    obj_pace = pace.objective_pace(scores.objectives, calendar, config)
     kr_forecast = forecast.trend_forecast(history, calendar, scores.key_results)
+    kr_status = status.key_result_status(krs, kr_forecast, calendar)
+    obj_status = status.objective_status(scores.objectives, krs, kr_status, calendar)
     obj_forecast = forecast.objective_forecast(kr_forecast, scores.key_results, scores.objectives)
     backtest = forecast.forecast_backtest(history, calendar, scores.key_results, config)
 
@@ -129,14 +132,14 @@ def analyse(
     outcomes = calibration.calibration_outcomes(krs, calendar, config)
     findings = lint.quality_lint(objectives, key_results, resolve_kr_type(key_results), config)
 
-    pace_cols = ["cycle_state", "expected", "gap", "pace"]
+    status_cols = ["cycle_state", "expected", "gap", "heading", "status"]
     forecast_cols = kr_forecast[["kr_id", "forecast", "method", "slope_per_week"]]
-    krs = attach(krs, kr_pace[["kr_id", *pace_cols]], "kr_id")
+    krs = attach(krs, kr_status[["kr_id", *status_cols]], "kr_id")
     krs = attach(krs, forecast_cols.rename(columns={"method": "forecast_method"}), "kr_id")
     krs = attach(krs, features, "kr_id")
     link_cols = ["objective_id", "is_top", "status", "link", "parent_id", "broken", "depth"]
     objective_units = attach(
-        objective_units, obj_pace[["objective_id", *pace_cols]], "objective_id"
+        objective_units, obj_status[["objective_id", *status_cols]], "objective_id"
     )
     objective_units = attach(
         objective_units, obj_forecast[["objective_id", "forecast"]], "objective_id"

@@ -14,12 +14,12 @@ from typing import Any
 
 import pandas as pd
 
-from metrics.bands import BANDS
+from metrics.coaching.lint import RULES
 from metrics.config import DEFAULT_CONFIG, HealthConfig
-from metrics.cycle_choice import opening_cycle
-from metrics.lint import RULES
-from metrics.pace import PACE_STATUSES
+from metrics.progress.cycle_choice import opening_cycle
+from metrics.progress.status import STATUSES
 from metrics.report import HealthReport, analyse
+from metrics.scores.bands import BANDS
 from pipelines.arrow import isin
 from pipelines.store.dataset import Dataset
 
@@ -92,8 +92,8 @@ def build_summary(
     config: HealthConfig = DEFAULT_CONFIG,
 ) -> dict[str, Any]:
     """Counts, scores, bands, alignment, pace, discipline and flags of one cycle (default: the
-    cycle every surface opens on, `metrics.cycle_choice`), as a JSON-ready dict with at least
-    the keys docs/cli.md lists.
+    cycle every surface opens on, `metrics.progress.cycle_choice`), as a JSON-ready dict with at
+    least the keys docs/cli.md lists.
 
     Pass `report` (from `analyse(dataset)`) to reuse one computation across surfaces.
     """
@@ -112,8 +112,8 @@ def build_summary(
     bands = {b: int((krs["band"] == b).sum()) for b in BANDS}
     coverage = report.coverage.set_index("cycle_id")
     cov = coverage.loc[cycle] if cycle in coverage.index else pd.Series(dtype="object")
-    pace_counts = krs["pace"].value_counts()
-    objective_pace = objectives["pace"].value_counts()
+    kr_status = krs["status"].value_counts()
+    objective_status = objectives["status"].value_counts()
     errors = report.forecast_error.set_index("cycle_id")
     trends = report.trends.set_index("cycle_id")
     trend = trends.loc[cycle] if cycle in trends.index else pd.Series(dtype="object")
@@ -151,10 +151,12 @@ def build_summary(
             "directional_links": _count(cov.get("directional")),
             "loops": _count(cov.get("loops")),
         },
-        "pace": {
-            "expected": _number(cal["elapsed_share"].get(cycle)),
-            "key_results": {s: int(pace_counts.get(s, 0)) for s in PACE_STATUSES},
-            "objectives": {s: int(objective_pace.get(s, 0)) for s in PACE_STATUSES},
+        "status": {
+            "elapsed_share": _number(cal["elapsed_share"].get(cycle)),
+            "expected": _number(objectives["expected"].iloc[0] if len(objectives) else None),
+            "key_results": {s: int(kr_status.get(s, 0)) for s in STATUSES},
+            "objectives": {s: int(objective_status.get(s, 0)) for s in STATUSES},
+            "heading_objective_mean": _number(objectives["heading"].mean()),
             "forecast_objective_mean": _number(objectives["forecast"].mean()),
             "forecast_mae": _number(errors["mae"].get("all")),
         },

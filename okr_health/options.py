@@ -56,8 +56,8 @@ def check_cycle(dataset: Dataset, cycle: str | None) -> None:
 
 def chosen_cycle(dataset: Dataset, cycle: str | None) -> str | None:
     """The cycle a command reports on: `cycle` when the store has it (else the command ends),
-    by default the one every surface opens on (`metrics.cycle_choice.opening_cycle`)."""
-    from metrics.cycle_choice import opening_cycle
+    by default the one every surface opens on (`metrics.progress.cycle_choice.opening_cycle`)."""
+    from metrics.progress.cycle_choice import opening_cycle
 
     check_cycle(dataset, cycle)
     return cycle or opening_cycle(dataset.cycles, dataset.objectives, dataset.reference_date())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from metrics.bands import score_bands
+from metrics.scores.bands import score_bands
 
 if TYPE_CHECKING:
     from pipelines.ingest import IngestReport

@@ -27,7 +27,7 @@ from okr_health.terminal import echo, write_data
 if TYPE_CHECKING:
     import pandas as pd
 
-    from metrics.scoring import Scores
+    from metrics.scores.scoring import Scores
     from pipelines.store.dataset import Dataset
 
 
@@ -96,7 +96,7 @@ def scores(
     --excel-safe for a CSV meant for Excel, or `okr-health report` for a workbook.
     """
     from exports.spreadsheet_safe import excel_safe
-    from metrics.scoring import KR_SCORE_COLUMNS, OBJECTIVE_SCORE_COLUMNS
+    from metrics.scores.scoring import KR_SCORE_COLUMNS, OBJECTIVE_SCORE_COLUMNS
 
     if level not in SCORE_LEVELS:
         fail(f"error: --level must be one of {', '.join(SCORE_LEVELS)}, not {level!r}")
@@ -132,7 +132,7 @@ def _scored(db: Path | None, include_archived: bool, at: str | None) -> tuple[Da
     import pandas as pd
 
     from metrics.report import check_ins_known_on
-    from metrics.scoring import score_all
+    from metrics.scores.scoring import score_all
 
     if not include_archived:
         found = store_report(db, at)

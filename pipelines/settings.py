@@ -57,7 +57,7 @@ class Settings:
     read_only: bool = False  # no writes at all: the Data page is not offered, imports refused
     importers: tuple[str, ...] = ()  # with login configured: who may import (e-mail addresses)
     # The scores a company calls success: `OKR_HEALTH_SWEET_SPOT=0.7-0.8`. Every band, text
-    # and Excel rule follows it (metrics/bands.py; docs/scoring.md, "Bands").
+    # and Excel rule follows it (metrics/scores/bands.py; docs/scoring.md, "Bands").
     sweet_spot: tuple[float, float] = (0.6, 0.7)
     limits_prefix: str = PREFIX  # the variables that set the import limits in force
 

@@ -23,15 +23,15 @@ from pathlib import Path
 
 import duckdb
 
-from metrics.bands import score_bands
 from metrics.config import DEFAULT_CONFIG, HealthConfig
+from metrics.scores.bands import score_bands
 from pipelines.store.schema import ENTITY_TABLES
 from reporting.cache_format import FORMAT
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # What the report is computed with: every metric, and every module of this project that
 # the metrics, the store and this module import, followed import by import (see `code_files`).
-CODE_ROOTS = ("metrics/*.py", "pipelines/__init__.py", "pipelines/store/*.py",
+CODE_ROOTS = ("metrics/*.py", "metrics/*/*.py", "pipelines/__init__.py", "pipelines/store/*.py",
               "reporting/*.py")  # fmt: skip
 _FROM = re.compile(r"^[ \t]*from[ \t]+((?:metrics|pipelines|reporting)(?:\.\w+)*)[ \t]+import[ \t]+"
                    r"(\([^)]*\)|[^\n]*)", re.M)  # fmt: skip

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics.comparison import scores_at_same_point
-from metrics.cycle_choice import opening_cycle
+from metrics.progress.comparison import scores_at_same_point
+from metrics.progress.cycle_choice import opening_cycle
 from metrics.report import HealthReport
 from metrics.summary import ordered_cycles
 from pipelines.store.dataset import Dataset
@@ -17,7 +17,7 @@ from pipelines.store.dataset import Dataset
 @dataclass(frozen=True)
 class SamePoint:
     """The previous cycle scored at the same point of the cycle as the running one stands
-    (`metrics.comparison.scores_at_same_point`): the Overview's first comparison, kept with
+    (`metrics.progress.comparison.scores_at_same_point`): the Overview's first comparison, kept with
     the report so that a first render needs neither the check-ins nor the rescoring."""
 
     cycle: str

@@ -22,8 +22,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from metrics.bands import score_bands
 from metrics.config import DEFAULT_CONFIG
+from metrics.scores.bands import score_bands
 from pipelines.store.connection import open_store, resolve_db_path
 from reporting.cache import cache_dir, code_fingerprint, enabled, load_entry, report_key
 

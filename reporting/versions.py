@@ -33,8 +33,8 @@ from reporting.cache import (
 from reporting.summaries import current_key
 
 log = logging.getLogger(__name__)
-# The columns "Since the last import" compares (metrics.since_import).
-BEFORE_KR_COLUMNS = ["kr_id", "objective_id", "title", "team", "score", "pace"]
+# The columns "Since the last import" compares (metrics.progress.since_import).
+BEFORE_KR_COLUMNS = ["kr_id", "objective_id", "title", "team", "score", "status"]
 BEFORE_STALE_COLUMNS = ["kr_id", "days_silent"]
 BEFORE_PREFIX = "before-latest-"
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
-from metrics.since_import import SinceImport, since_import
+from metrics.progress.since_import import SinceImport, since_import
 
 
 def _table(frame: pd.DataFrame, before: str, after: str) -> None:
@@ -36,7 +36,7 @@ def show(loaded: state.Loaded, cycle: str | None) -> None:
     for title, frame, old, new in (
         ("Score moved up most", found.moved_up, "Score before", "Score now"),
         ("Score moved down most", found.moved_down, "Score before", "Score now"),
-        ("Newly behind or at risk", found.newly_off_pace, "Pace before", "Pace now"),
+        ("Newly behind or at risk", found.newly_off_track, "Status before", "Status now"),
         ("Went stale", found.went_stale, "", "Days silent"),
     ):
         if not frame.empty:

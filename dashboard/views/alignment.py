@@ -70,13 +70,13 @@ for key, heading, empty in (
 
 st.subheader("Objectives in this view")
 listed = objectives.join(
-    loaded.report.links.set_index("objective_id")[["status", "children"]], on="objective_id"
+    loaded.report.links.set_index("objective_id")[["children"]], on="objective_id"
 )
 st.caption(f"{counted(len(listed), 'objective')}; click one to open its key results week by week.")
 table_formats.show(
     transforms.with_objective_links(listed), "objective_list",
     columns=["objective_link", "department", "team", "owner", "level", "score", "kr_count",
-             "status", "children"],
+             "alignment", "children"],
     sort=[("department", True), ("team", True)],
-    labels={"status": "Alignment", "children": "Supported by"},
+    labels={"alignment": "Alignment", "children": "Supported by"},
 )  # fmt: skip

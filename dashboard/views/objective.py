@@ -104,7 +104,7 @@ table_formats.show(
     key_results, "objective_krs",
     columns=["title", "kr_type", "owner", "start_value", "target_value", "current", "score",
              "score_source", "check_in_count", "latest_confidence",
-             *(["pace", "forecast"] if running else [])],
+             *(["status", "forecast"] if running else [])],
     sort=[("title", True)],
 )  # fmt: skip
 cycle_start, cycle_end = pd.Timestamp(str(cycle["start"])), pd.Timestamp(str(cycle["end"]))

@@ -10,7 +10,7 @@ from streamlit.delta_generator import DeltaGenerator
 from dashboard import charts, state, table_formats, transforms
 from dashboard.sections import since_last_import
 from dashboard.text import md
-from metrics.bands import score_bands
+from metrics.scores.bands import score_bands
 
 
 def fmt(value: float | None, pattern: str = "{:.2f}") -> str:

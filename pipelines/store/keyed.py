@@ -2,8 +2,8 @@
 
 A key result's *code* is its position in a list of key-result ids; a keyed check-in carries
 the code instead of the text id, so millions of check-ins group and join as integers. The
-store builds them in DuckDB (`pipelines.store.dataset.read_keyed_check_ins`); `metrics.checkins`
-builds them in pandas for frames made by hand.
+store builds them in DuckDB (`pipelines.store.dataset.read_keyed_check_ins`);
+`metrics.progress.checkins` builds them in pandas for frames made by hand.
 """
 
 from __future__ import annotations

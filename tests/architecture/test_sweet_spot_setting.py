@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from metrics.bands import BAND_COLORS
+from metrics.scores.bands import BAND_COLORS
 from tests.support.pages import charts, metric, open_app, plotly_values
 from tests.support.stores import small_company, write_store
 

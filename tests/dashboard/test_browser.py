@@ -272,7 +272,8 @@ def test_clicking_an_at_risk_objective_opens_its_page(browser_page, server, demo
     from reporting.cache import load_or_compute
 
     objectives = load_or_compute(demo_store).report.objectives
-    at_risk = objectives[(objectives["cycle_id"] == "2026-Q4") & (objectives["pace"] == "at risk")]
+    running = objectives[objectives["cycle_id"] == "2026-Q4"]
+    at_risk = running[running["status"] == "at risk"]
     first = at_risk.sort_values("gap").iloc[0]  # the table's first row: furthest behind
     page = browser_page
     open_address(page, server, "/?cycle=2026-Q4", "Overview")

@@ -51,7 +51,7 @@ def test_large_frames_are_keyed_by_identity_while_they_live() -> None:
 def test_transforms_and_figures_are_the_same_objects_for_the_same_data() -> None:
     objectives = pd.DataFrame(
         {"objective_id": ["o1", "o2"], "department": ["Sales", "Ops"], "score": [0.5, 0.8],
-         "expected": [0.6, 0.6], "forecast": [0.7, 0.9], "pace": ["at risk", "on track"]}
+         "expected": [0.6, 0.6], "forecast": [0.7, 0.9], "status": ["at risk", "on track"]}
     )  # fmt: skip
     first = transforms.department_progress(objectives)
     assert transforms.department_progress(objectives.copy()) is first

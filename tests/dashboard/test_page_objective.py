@@ -14,7 +14,7 @@ OBJECTIVE = "2026-Q3-engineering-o1"  # a finished cycle: every check-in is in t
 @pytest.fixture(scope="module")
 def stored(demo_store):
     """The store's own key results, scores and check-in counts (no dashboard code)."""
-    from metrics.scoring import score_all
+    from metrics.scores.scoring import score_all
 
     with open_store(demo_store, read_only=True) as conn:
         dataset = read_dataset(conn)

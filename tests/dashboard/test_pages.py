@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from demo_company.generate import generate_demo
-from metrics.rollups import team_lineage
-from metrics.scoring import score_all
+from metrics.scores.rollups import team_lineage
+from metrics.scores.scoring import score_all
 from pipelines.store.connection import open_store
 from pipelines.store.dataset import read_dataset
 from tests.support.pages import charts, link_id, link_text, metric, open_app, plotly_values

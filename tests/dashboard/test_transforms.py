@@ -107,7 +107,7 @@ def test_the_forecast_runs_from_the_last_scored_check_in_to_the_cycle_end():
 
 
 def test_key_result_history_scores_each_check_in_like_the_engine():
-    from metrics.calendar import cycle_calendar
+    from metrics.progress.calendar import cycle_calendar
 
     key_results = pd.DataFrame(
         {"kr_id": ["k1"], "objective_id": ["o1"], "cycle_id": ["c1"], "kr_type": ["increase"],

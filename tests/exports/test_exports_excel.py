@@ -15,7 +15,7 @@ from openpyxl.chart import BarChart
 from openpyxl.workbook.workbook import Workbook
 
 from exports import build_closing_pack, pack_to_xlsx_bytes
-from metrics.bands import BAND_COLORS, BANDS
+from metrics.scores.bands import BAND_COLORS, BANDS
 from tests.exports.test_exports_pack import HOSTILE, dataset_of, hostile_company, run
 from tests.support.stores import small_company, write_store
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from exports import build_closing_pack, pack_to_html
-from metrics.bands import BAND_COLORS
+from metrics.scores.bands import BAND_COLORS
 from tests.exports.test_exports_pack import HOSTILE, dataset_of, hostile_company, run
 from tests.support.stores import write_store
 
@@ -118,7 +118,7 @@ def test_charts_render_offline_without_errors(browser, hostile_html: Path):
     ids = page.eval_on_selector_all(".js-plotly-plot", "els => els.map(e => e.id)")
     assert ids == ["chart-bands", "chart-objectives", "chart-movement"]
     assert opened.blocked == [] and opened.errors == [] and opened.dialogs == []
-    # Band colours: the bars of the band chart are painted in metrics.bands' colours.
+    # Band colours: the bars of the band chart are painted in metrics.scores.bands' colours.
     fills = page.eval_on_selector_all(
         "#chart-bands .point path", "els => els.map(e => getComputedStyle(e).fill)"
     )
@@ -192,7 +192,7 @@ def test_screenshot_of_a_demo_department(browser, demo_store: Path, tmp_path: Pa
 
 
 def largest_department(dataset) -> str:
-    from metrics.rollups import team_lineage
+    from metrics.scores.rollups import team_lineage
 
     lineage = team_lineage(dataset.teams)
     per = dataset.objectives.merge(lineage, on="team_id")["department_id"].value_counts()

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from demo_company.bank import ACTIVITY, INC, KIND_NAMES, MIL, kr_types_of
-from metrics.scoring import attainment
+from metrics.scores.scoring import attainment
 from pipelines.kr_types import KrType
 from pipelines.map.words import ABOVE, BELOW, FROM_NUMBERS, KR_TYPE_WORDS
 from pipelines.store.schema import KR_TYPES

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from metrics.alignment_links import (
+from metrics.alignment.links import (
     alignment_coverage,
     alignment_loops,
     alignment_tree,

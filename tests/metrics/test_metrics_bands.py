@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from exports.excel import band_formulas
-from metrics.bands import ScoreBands, band_labels, band_of, score_bands, sweet_spot_share
+from metrics.scores.bands import ScoreBands, band_labels, band_of, score_bands, sweet_spot_share
 from pipelines.settings import Settings, SettingsError
 
 SCORES = pd.Series([0.0, 0.45, 0.55, 0.6, 0.7, 0.75, 0.8, 0.85, 1.0, None])

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from metrics.calendar import cycle_calendar
+from metrics.progress.calendar import cycle_calendar
 from tests.support.frames import Q1, check_in, dataset, kr, objective
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metrics.checkins import (
+from metrics.progress.checkins import (
     checked_weeks,
     keyed_check_ins,
     week_numbers,

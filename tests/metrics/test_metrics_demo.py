@@ -145,16 +145,18 @@ def test_trends_cover_every_quarter_and_department(demo):
     assert departments.groupby("cycle_id").size().eq(6).all()
 
 
-def test_pace_of_the_running_quarter(demo):
+def test_status_of_the_running_quarter(demo):
+    """Every running key result has one status; only those with nothing recorded are "not
+    started"; finished cycles have none."""
     running = demo.key_results[demo.key_results["cycle_state"] == "running"]
-    assert running["pace"].notna().all()
-    assert set(running["pace"]) <= {"on track", "behind", "at risk", "no data"}
+    assert running["status"].notna().all()
+    assert set(running["status"]) <= {"on track", "behind", "at risk", "not started", "done"}
     nothing_recorded = running["score"].isna() | (running["score_source"] == "no check-in yet")
-    assert set(running.loc[running["pace"] == "no data", "kr_id"]) <= set(
+    assert set(running.loc[running["status"] == "not started", "kr_id"]) == set(
         running.loc[nothing_recorded, "kr_id"]
     )
     finished = demo.key_results[demo.key_results["cycle_state"] == "finished"]
-    assert finished["pace"].isna().all()
+    assert finished["status"].isna().all()
 
 
 def test_tree_is_drawable(demo):

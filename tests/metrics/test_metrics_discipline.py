@@ -53,10 +53,10 @@ def test_weekly_share_of_active_key_results_checked_in():
 def test_weeks_are_counted_the_same_when_there_are_too_many_to_bin(monkeypatch):
     """A company with very many teams and weeks counts its (team, week) pairs by sorting
     instead of one bin per pair: the same figures."""
-    import metrics.discipline
+    import metrics.programme.discipline
 
     binned = discipline_report().team_weeks
-    monkeypatch.setattr(metrics.discipline, "_BINS", 0)
+    monkeypatch.setattr(metrics.programme.discipline, "_BINS", 0)
     sorted_ = discipline_report().team_weeks
     pd.testing.assert_frame_equal(binned, sorted_)
     checked = sorted_.set_index(["team_id", "week_start"])["checked_krs"]
@@ -157,12 +157,14 @@ def test_pairs_are_counted_only_in_the_weeks_asked_about(monkeypatch, bins):
     """A check-in decades away from every cycle neither counts nor widens the count."""
     import numpy as np
 
-    import metrics.discipline
-    from metrics.checkins import week_numbers
+    import metrics.programme.discipline
+    from metrics.progress.checkins import week_numbers
 
-    monkeypatch.setattr(metrics.discipline, "_BINS", bins)
+    monkeypatch.setattr(metrics.programme.discipline, "_BINS", bins)
     weeks = week_numbers(pd.to_datetime(["2026-01-05", "2026-01-06", "1990-01-01", "2026-01-12"]))
     groups = np.array([0, 0, 0, 1])
     wanted_weeks = week_numbers(pd.to_datetime(["2026-01-05", "2026-01-12", "2026-01-12", "NaT"]))
-    counted = metrics.discipline._pairs_counted(groups, weeks, np.array([0, 0, 1, 1]), wanted_weeks)
+    counted = metrics.programme.discipline._pairs_counted(
+        groups, weeks, np.array([0, 0, 1, 1]), wanted_weeks
+    )
     assert counted.tolist() == [2, 0, 1, 0]

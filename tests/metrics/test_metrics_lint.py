@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from metrics.coaching.lint import FINDING_COLUMNS, RULES, quality_lint
 from metrics.config import HealthConfig
 from metrics.conformed_frames import conform_dataset
-from metrics.lint import FINDING_COLUMNS, RULES, quality_lint
-from metrics.scoring import resolve_kr_type
+from metrics.scores.scoring import resolve_kr_type
 from tests.support.frames import dataset, kr, objective
 
 GOOD = {"start_value": 0.0, "target_value": 10.0}

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from metrics.movement import (
+from metrics.progress.movement import (
     CHANGES,
     check_ins_until,
     cycle_midpoints,
     movement_since_midcycle,
 )
-from metrics.scoring import score_all
+from metrics.scores.scoring import score_all
 from tests.support.stores import canonical, small_company
 
 CYCLE = {
@@ -200,7 +200,7 @@ def test_movement_invariants(values):
 def test_scores_at_a_cutoff_are_the_same_from_the_stores_keyed_check_ins(demo_store):
     """The Overview's same-point comparison scores the previous cycle from the check-ins the
     store keyed and sorted; the figures equal those from the plain check-in frame."""
-    from metrics.movement import cycle_midpoints, scores_at
+    from metrics.progress.movement import cycle_midpoints, scores_at
     from pipelines.store.connection import open_store
     from pipelines.store.dataset import read_dataset
 

@@ -9,10 +9,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from metrics.coaching.patterns import goal_setting_patterns, pattern_evidence
 from metrics.config import HealthConfig
-from metrics.patterns import goal_setting_patterns, pattern_evidence
 from metrics.report import analyse
-from metrics.scoring import score_all
+from metrics.scores.scoring import score_all
 from pipelines.store.dataset import Dataset
 from pipelines.store.schema import KR_TYPES
 from tests.support.stores import canonical

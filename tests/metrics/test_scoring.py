@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from metrics.bands import band_counts, band_of
-from metrics.scoring import score_all
+from metrics.scores.bands import band_counts, band_of
+from metrics.scores.scoring import score_all
 from pipelines.store.schema import CHECK_INS, KEY_RESULTS, OBJECTIVES
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.since_import import since_import
+from metrics.progress.since_import import since_import
 
 
 def krs(scores: dict[str, float | None], paces: dict[str, str]) -> pd.DataFrame:
@@ -15,7 +15,7 @@ def krs(scores: dict[str, float | None], paces: dict[str, str]) -> pd.DataFrame:
         "title": [f"Key result {i}" for i in ids],
         "team": "Sales",
         "score": [scores[i] for i in ids],
-        "pace": [paces[i] for i in ids],
+        "status": [paces[i] for i in ids],
     })  # fmt: skip
 
 
@@ -23,7 +23,7 @@ def stale(*ids: str) -> pd.DataFrame:
     return pd.DataFrame({"kr_id": list(ids), "days_silent": [30] * len(ids)})
 
 
-def test_largest_moves_newly_off_pace_and_newly_stale() -> None:
+def test_largest_moves_newly_off_track_and_newly_stale() -> None:
     on = "on track"
     before = krs({"K1": 0.2, "K2": 0.5, "K3": 0.9, "K4": 0.4},
                  {"K1": on, "K2": on, "K3": on, "K4": "behind"})  # fmt: skip
@@ -35,7 +35,7 @@ def test_largest_moves_newly_off_pace_and_newly_stale() -> None:
     assert found.moved_up["before"].tolist()[0] == 0.2
     assert found.moved_down["kr_id"].tolist() == ["K3"]
     assert found.moved_down["after"].tolist() == [0.3]
-    assert found.newly_off_pace["kr_id"].tolist() == ["K2", "K3"]  # K4 was behind already
+    assert found.newly_off_track["kr_id"].tolist() == ["K2", "K3"]  # K4 was behind already
     assert found.went_stale["kr_id"].tolist() == ["K2"]
     assert found.went_stale["link"].tolist() == ["objective?id=O2"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.wording import numbers
+from metrics.coaching.wording import numbers
 
 
 def test_a_mean_summed_in_another_order_reads_the_same() -> None:

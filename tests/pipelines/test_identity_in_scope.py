@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics.scoring import score_all
+from metrics.scores.scoring import score_all
 from pipelines.ingest import IngestReport, ingest_paths
 from pipelines.store.connection import open_store
 from pipelines.store.dataset import Dataset, read_dataset

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from metrics.scoring import Scores, score_all
+from metrics.scores.scoring import Scores, score_all
 from pipelines.ingest import IngestReport, ingest_snapshot_paths
 from pipelines.problems import problem_lines
 from pipelines.store.connection import open_store

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from metrics.report import check_ins_known_on
-from metrics.scoring import NO_CHECK_IN, score_all
+from metrics.scores.scoring import NO_CHECK_IN, score_all
 from pipelines.ingest import IngestReport, ingest_paths
 from pipelines.store.connection import open_store
 from pipelines.store.dataset import Dataset, read_dataset

@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from metrics.scoring import score_all
+from metrics.scores.scoring import score_all
 from pipelines.store.connection import StoreBusy, open_store, store_version
 from pipelines.store.dataset import read_dataset
 from tests.security.test_security_pages import (

@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from metrics.comparison import scores_at_same_point
 from metrics.config import HealthConfig
+from metrics.progress.comparison import scores_at_same_point
 from metrics.report import analyse
 from metrics.summary import build_summary
 from pipelines.store.connection import open_store

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from metrics.scoring import score_all
+from metrics.scores.scoring import score_all
 from pipelines.ingest import ingest_paths
 from pipelines.read.files import read_files
 from tests.support.ingest import store_tables, write_csv

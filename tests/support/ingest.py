@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from metrics.scoring import score_all
+from metrics.scores.scoring import score_all
 from pipelines.store.connection import open_store
 from pipelines.store.dataset import read_dataset
 from pipelines.store.rows import import_history

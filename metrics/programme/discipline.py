@@ -21,16 +21,16 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from metrics.calendar import as_timestamp
-from metrics.checkins import (
+from metrics.config import DEFAULT_CONFIG, HealthConfig
+from metrics.conformed_frames import first_match
+from metrics.progress.calendar import as_timestamp
+from metrics.progress.checkins import (
     KeyedCheckIns,
     checked_weeks,
     keyed_check_ins,
     week_numbers,
     week_starts,
 )
-from metrics.config import DEFAULT_CONFIG, HealthConfig
-from metrics.conformed_frames import first_match
 from pipelines.arrow import groups, text
 
 TEAM_WEEK_COLUMNS = [

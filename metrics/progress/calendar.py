@@ -11,8 +11,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from metrics.checkins import KeyedCheckIns, check_in_span, keyed_check_ins
 from metrics.conformed_frames import first_match
+from metrics.progress.checkins import KeyedCheckIns, check_in_span, keyed_check_ins
 
 CALENDAR_COLUMNS = [
     "cycle_id",

@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.bands import band_of
+from metrics.coaching.wording import numbers, plural
 from metrics.config import DEFAULT_CONFIG, HealthConfig
-from metrics.scoring import NO_CHECK_IN
-from metrics.wording import numbers, plural
+from metrics.scores.bands import band_of
+from metrics.scores.scoring import NO_CHECK_IN
 from pipelines.kr_types import KrType
 
 # The per-key-result signals a flag counts, in the order its evidence names them.

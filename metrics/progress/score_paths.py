@@ -3,7 +3,7 @@
 Forecasts, "reached early" and "no movement" read this path. A check-in's score uses the
 same rules (docs/scoring.md) as the key result's own score (its grade if it carries one, else its
 value scored against the key result's start, target and type), vectorised: each check-in
-takes its key result's start, target and type by position (`metrics.checkins`).
+takes its key result's start, target and type by position (`metrics.progress.checkins`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from metrics.checkins import KeyedCheckIns, keyed_check_ins
-from metrics.scoring import attainment
+from metrics.progress.checkins import KeyedCheckIns, keyed_check_ins
+from metrics.scores.scoring import attainment
 
 PATH_COLUMNS = ["kr_code", "checked_at", "score", "day", "share"]
 FEATURE_COLUMNS = [
@@ -37,7 +37,7 @@ def check_in_scores(
     calendar: pd.DataFrame,
 ) -> KeyedCheckIns:
     """The score path: one row per check-in that carries a value or a grade, with the score
-    it implies, keyed by key-result code (see `metrics.checkins`).
+    it implies, keyed by key-result code (see `metrics.progress.checkins`).
 
     score       the check-in's grade, else clip(attainment of its value, 0, 1)
     day, share  days since the cycle's start, and that as a share of the cycle's span

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from metrics.coaching.wording import numbers
 from metrics.config import DEFAULT_CONFIG, HealthConfig
-from metrics.wording import numbers
 from pipelines.kr_types import DONE_OR_NOT_TYPES, KrType
 
 FINDING_COLUMNS = ["rule", "kind", "id", "title", "owner", "team_id", "cycle_id", "reason"]

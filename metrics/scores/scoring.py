@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from metrics.bands import band_of
-from metrics.checkins import KeyedCheckIns, keyed_check_ins, latest_per_key_result
+from metrics.alignment.strict_links import linked_scores
 from metrics.conformed_frames import first_match
-from metrics.strict_links import linked_scores
+from metrics.progress.checkins import KeyedCheckIns, keyed_check_ins, latest_per_key_result
+from metrics.scores.bands import band_of
 from pipelines.kr_types import DONE_OR_NOT_TYPES, KrType
 
 KR_SCORE_COLUMNS = [
@@ -317,7 +317,7 @@ def score_all(
 
     A key result with no score of its own that an objective links to through
     `parent_kr_id` takes that objective's score (source `linked`), chains of links followed
-    in one topological pass (`metrics.strict_links`).
+    in one topological pass (`metrics.alignment.strict_links`).
     """
     krs = score_key_results(key_results, check_ins, objectives, at_start)
     objs = score_objectives(objectives, krs)

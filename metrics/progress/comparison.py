@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 from pandas.api.typing import NaTType
 
-from metrics.movement import scores_at
-from metrics.rollups import attach_units, key_result_units
+from metrics.progress.movement import scores_at
+from metrics.scores.rollups import attach_units, key_result_units
 from pipelines.store.dataset import Dataset
 
 

@@ -11,26 +11,27 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from metrics.progress.status import OFF_TRACK
+
 # The columns of every frame below; `link` is the objective page of the key result.
 COLUMNS = ["kr_id", "objective_id", "title", "team", "before", "after", "link"]
-OFF_PACE = ("behind", "at risk")
 
 
 @dataclass(frozen=True)
 class SinceImport:
     """moved_up / moved_down: key results whose score changed, largest move first (score
     after − score before, before missing counts as 0 for a new key result);
-    newly_off_pace: pace behind or at risk now, on track or unknown before (before/after
-    hold the pace); went_stale: in the stale list now, not before (after: days silent)."""
+    newly_off_track: behind or at risk now, on track or unknown before (before/after
+    hold the status); went_stale: in the stale list now, not before (after: days silent)."""
 
     moved_up: pd.DataFrame
     moved_down: pd.DataFrame
-    newly_off_pace: pd.DataFrame
+    newly_off_track: pd.DataFrame
     went_stale: pd.DataFrame
 
     @property
     def is_empty(self) -> bool:
-        return all(f.empty for f in (self.moved_up, self.moved_down, self.newly_off_pace,
+        return all(f.empty for f in (self.moved_up, self.moved_down, self.newly_off_track,
                                      self.went_stale))  # fmt: skip
 
 
@@ -61,7 +62,7 @@ def since_import(
 ) -> SinceImport:
     """The `top` largest score moves up and down, the key results newly behind or at risk,
     and those newly stale, between two scored key-result frames (kr_id, objective_id,
-    title, team, score, pace) and two stale lists (kr_id, days_silent)."""
+    title, team, score, status) and two stale lists (kr_id, days_silent)."""
     old = before.set_index("kr_id")
     now = after.set_index("kr_id", drop=False)
     was = old["score"].reindex(now.index).astype("float64")
@@ -71,16 +72,16 @@ def since_import(
     delta = move.loc[moved.index]
     up = moved.loc[delta[delta > 0].sort_values(ascending=False).index[:top]]
     down = moved.loc[delta[delta < 0].sort_values().index[:top]]
-    old_pace = old["pace"].reindex(now.index).astype("object")
-    new_pace = now["pace"].astype("object")
-    off = new_pace.isin(OFF_PACE) & ~old_pace.isin(OFF_PACE)
+    old_status = old["status"].reindex(now.index).astype("object")
+    new_status = now["status"].astype("object")
+    off = new_status.isin(OFF_TRACK) & ~old_status.isin(OFF_TRACK)
     stale_now = stale_after.set_index("kr_id")
     newly = ~stale_now.index.isin(stale_before["kr_id"])
     stale = now.loc[now.index.isin(stale_now.index[newly])]
     return SinceImport(
         _frame(up, was.loc[up.index], score.loc[up.index]),
         _frame(down, was.loc[down.index], score.loc[down.index]),
-        _frame(now[off], old_pace[off], new_pace[off]),
+        _frame(now[off], old_status[off], new_status[off]),
         _frame(
             stale,
             pd.Series(None, index=stale.index, dtype="object"),

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 from pandas.api.typing import DataFrameGroupBy
 
-from metrics.checkins import KeyedCheckIns
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.conformed_frames import first_match
-from metrics.scoring import NO_CHECK_IN
+from metrics.progress.checkins import KeyedCheckIns
+from metrics.scores.scoring import NO_CHECK_IN
 
 FORECAST_COLUMNS = ["kr_id", "cycle_id", "forecast", "method", "check_ins_used", "slope_per_week"]
 

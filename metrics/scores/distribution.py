@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.bands import BANDS, band_codes
+from metrics.scores.bands import BANDS, band_codes
 
 DISTRIBUTION_COLUMNS = [
     "graded",

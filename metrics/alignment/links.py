@@ -24,8 +24,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from metrics.alignment_tree import alignment_tree
-from metrics.graph_loops import on_loop
+from metrics.alignment.loops import on_loop
+from metrics.alignment.tree import alignment_tree
 from pipelines import arrow as at
 
 LINK_COLUMNS = [
@@ -235,7 +235,7 @@ def alignment_coverage(links: pd.DataFrame) -> pd.DataFrame:
     return out[order + rest].reset_index()
 
 
-__all__ = [  # alignment_tree lives in metrics/alignment_tree.py
+__all__ = [  # alignment_tree lives in metrics/alignment/tree.py
     "LINK_COLUMNS", "alignment_coverage", "alignment_loops", "alignment_loops_from_edges",
     "alignment_tree", "objective_links",
 ]  # fmt: skip

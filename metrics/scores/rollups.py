@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from metrics.scoring import NO_CHECK_IN
+from metrics.scores.scoring import NO_CHECK_IN
 from pipelines import arrow as at
 
 LINEAGE_COLUMNS = ["team_id", "name", "level", "department_id", "department"]

@@ -7,13 +7,13 @@ from dataclasses import replace
 
 import pandas as pd
 
-from metrics.bands import BANDS
-from metrics.calibration import confidence_calibration
+from metrics.coaching.calibration import confidence_calibration
+from metrics.coaching.patterns import goal_setting_patterns
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.conformed_frames import first_match
-from metrics.discipline import discipline_by_cycle
-from metrics.distribution import score_distribution
-from metrics.patterns import goal_setting_patterns
+from metrics.programme.discipline import discipline_by_cycle
+from metrics.scores.bands import BANDS
+from metrics.scores.distribution import score_distribution
 
 TREND_COLUMNS = [
     "kr_mean",

@@ -8,8 +8,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from metrics.bands import band_of
-from metrics.graph_loops import on_loop
+from metrics.alignment.loops import on_loop
+from metrics.scores.bands import band_of
 from pipelines import arrow as at
 
 

@@ -1,4 +1,5 @@
-"""Pace against the calendar, and the end-of-cycle forecast with its measured error."""
+"""Status (where a unit is heading against the sweet spot), and the end-of-cycle forecast with
+its measured error."""
 
 from __future__ import annotations
 
@@ -7,39 +8,49 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from metrics.config import HealthConfig
-from metrics.pace import pace_status
+from metrics.progress.status import heading_status, unit_status
+from metrics.scores.bands import ScoreBands
 from tests.support.frames import Q1, Q2, check_in, kr, objective, report
 
 INC = {"start_value": 0.0, "target_value": 100.0}
 
 
 @pytest.mark.parametrize(
-    ("score", "expected", "status"),
+    ("score", "heading", "started", "status"),
     [
-        (0.5, 0.5, "on track"),
-        (0.9, 0.5, "on track"),
-        (0.4, 0.5, "on track"),  # exactly expected − 0.1
-        (0.39, 0.5, "behind"),
-        (0.2, 0.5, "behind"),  # exactly expected − 0.3
-        (0.19, 0.5, "at risk"),
-        (0.0, 0.0, "on track"),  # the first day of a cycle
-        (None, 0.5, "no data"),
+        (0.3, 0.65, True, "on track"),
+        (0.3, 0.6, True, "on track"),  # heading exactly for the sweet spot's lower edge
+        (0.3, 0.95, True, "on track"),  # above the sweet spot: still on track
+        (0.3, 0.59, True, "behind"),
+        (0.3, 0.4, True, "behind"),  # exactly the top of the low band
+        (0.1, 0.39, True, "at risk"),
+        (1.0, 1.0, True, "done"),
+        (None, None, False, "not started"),
+        (0.0, 0.0, False, "not started"),  # at its start for want of a check-in
     ],
 )
-def test_pace_status(score, expected, status):
-    got = pace_status(pd.Series([score], dtype="float64"), pd.Series([expected]), HealthConfig())
+def test_status_from_heading(score, heading, started, status):
+    got = heading_status(
+        pd.Series([score], dtype="float64"),
+        pd.Series([heading], dtype="float64"),
+        pd.Series([started]),
+        ScoreBands(),
+    )
     assert got.iloc[0] == status
 
 
-def test_pace_thresholds_are_configurable():
-    config = HealthConfig(on_track_margin=0.0, at_risk_margin=0.05)
-    got = pace_status(pd.Series([0.5, 0.46, 0.44]), pd.Series([0.5] * 3), config)
-    assert list(got) == ["on track", "behind", "at risk"]
+def test_status_follows_the_sweet_spot_in_force():
+    headings = pd.Series([0.65, 0.55, 0.45])
+    got = heading_status(
+        pd.Series([0.2] * 3), headings, pd.Series([True] * 3), ScoreBands(0.7, 0.8)
+    )
+    assert list(got) == ["behind", "behind", "at risk"]  # at risk below 0.5 = 0.7 − 0.2
 
 
-def test_only_running_cycles_get_a_pace():
-    """Mid-Q2 (as of 15 May: 44 of 90 days elapsed ≈ 0.49): Q1 is finished, Q2 running."""
+def test_only_running_cycles_get_a_status():
+    """Mid-Q2 (as of 15 May: 44 of 90 days elapsed ≈ 0.49): Q1 is finished, Q2 running.
+    Without check-ins to trend, a key result heads where a straight line from the start takes
+    it: score ÷ 0.49."""
     rep = report(
         [objective("o1", "Q1"), objective("o2", "Q2")],
         [
@@ -52,17 +63,58 @@ def test_only_running_cycles_get_a_pace():
         cycles=[Q1, Q2],
         as_of=date(2026, 5, 15),
     )
-    pace = rep.key_results.set_index("kr_id")
-    assert pace.loc["ahead", "expected"] == pytest.approx(44 / 90)
-    assert pace["pace"].to_dict() == {
+    krs = rep.key_results.set_index("kr_id")
+    assert krs.loc["ahead", "expected"] == pytest.approx(44 / 90 * 0.6)
+    assert krs.loc["behind", "heading"] == pytest.approx(0.25 / (44 / 90))
+    assert krs["status"].to_dict() == {
         "q1": None,
         "ahead": "on track",
         "behind": "behind",
         "risk": "at risk",
-        "empty": "no data",
+        "empty": "not started",
     }
-    objective_pace = rep.objectives.set_index("objective_id")["pace"]
-    assert objective_pace.isna()["o1"] and objective_pace["o2"] == "behind"  # mean 0.317
+    objectives = rep.objectives.set_index("objective_id")
+    assert objectives["status"].isna()["o1"] and objectives.loc["o2", "status"] == "behind"
+    # the weighted mean of the three started key results' headings: 1.0, 0.511, 0.205
+    assert objectives.loc["o2", "heading"] == pytest.approx((1.0 + (0.25 + 0.1) * 90 / 44) / 3)
+
+
+def test_heading_for_the_sweet_spot_is_on_track_whatever_a_line_to_one_says():
+    """0 on 1 April, 0.3 on 15 May: a third below a straight line to 1.0, but the trend
+    reaches 0.3 × 90/44 ≈ 0.61 by 30 June, in the sweet spot: on track, and every surface
+    says so."""
+    rep = report(
+        [objective("o", "Q2")],
+        [kr("k", "o", **INC)],
+        [check_in("k", "2026-04-01", 0.0, hour=0), check_in("k", "2026-05-15", 30.0, hour=0)],
+        cycles=[Q1, Q2],
+        as_of=date(2026, 5, 15),
+    )
+    row = rep.key_results.set_index("kr_id").loc["k"]
+    assert row["forecast_method"] == "trend"
+    assert row["heading"] == pytest.approx(row["forecast"])
+    assert row["heading"] >= 0.6
+    assert row["score"] < 44 / 90  # behind a line to 1.0 ...
+    assert row["status"] == "on track"  # ... yet heading for the sweet spot
+    assert rep.objectives.set_index("objective_id").loc["o", "status"] == "on track"
+
+
+def test_unit_status_counts_objectives_and_judges_the_mean():
+    objectives = pd.DataFrame({
+        "objective_id": ["a", "b", "c", "d"], "cycle_id": ["Q2"] * 4,
+        "department": ["Sales", "Sales", "Sales", "Ops"],
+        "score": [0.3, 0.1, 0.0, 0.5], "heading": [0.7, 0.3, None, 0.8],
+        "expected": [0.3] * 4, "status": ["on track", "at risk", "not started", "on track"],
+    })  # fmt: skip
+    units = unit_status(objectives, ["department"], ScoreBands()).set_index("department")
+    assert units.loc["Sales", ["objectives", "on track", "at risk", "not started"]].tolist() == [
+        3, 1, 1, 1,
+    ]  # fmt: skip
+    assert units.loc["Sales", "heading"] == pytest.approx(0.5)
+    assert units.loc["Sales", "status"] == "behind"
+    assert units.loc["Ops", "status"] == "on track"
+    company = unit_status(objectives, [], ScoreBands())
+    assert company["objectives"].tolist() == [4]
 
 
 CYCLE_DAYS = 89  # Q1 2026: 1 January to 31 March

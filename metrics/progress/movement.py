@@ -1,9 +1,10 @@
 """Movement since mid-cycle: each key result's and objective's score at the cycle's mid-point
 against its score now (the closing meeting's "what moved?").
 
-The mid-cycle score uses the same rules (docs/scoring.md) as the score now (`metrics.scoring`),
-applied to what was known on the mid-point date: the check-ins up to and including that day. The
-closing grade (`manual_score`) and the undated `current_value` are not known at mid-cycle, so
+The mid-cycle score uses the same rules (docs/scoring.md) as the score now
+(`metrics.scores.scoring`), applied to what was known on the mid-point date: the check-ins up
+to and including that day. The closing grade (`manual_score`) and the undated `current_value`
+are not known at mid-cycle, so
 a key result with no check-in by then has no mid-cycle score (strict linking still applies:
 a linked key result takes its child objective's mid-cycle score). A cycle whose mid-point is
 after the as-of date, or that has no dates, has no mid-cycle scores yet.
@@ -17,10 +18,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from metrics.bands import band_of
-from metrics.checkins import KeyedCheckIns, keyed_check_ins
 from metrics.conformed_frames import first_match
-from metrics.scoring import Scores, score_all
+from metrics.progress.checkins import KeyedCheckIns, keyed_check_ins
+from metrics.scores.bands import band_of
+from metrics.scores.scoring import Scores, score_all
 
 # What every movement row carries after its identifying columns.
 _MOVEMENT_FIGURES = [
