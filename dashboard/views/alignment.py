@@ -1,12 +1,12 @@
-"""Alignment — does every objective serve one above it? The tree, coverage, and the gaps."""
+"""Alignment — does every objective serve one above it? The map of which objective
+supports which, coverage, and the gaps."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, state, table_formats, transforms
+from dashboard import charts_alignment, objective_map_view, state, table_formats, transforms
 from dashboard.text import md
-from pipelines.store.schema import counted
 
 loaded = state.load()
 st.title("Alignment")
@@ -15,13 +15,12 @@ if loaded is None:
     st.stop()
 
 cycle = state.current_cycle(loaded)
-objectives, key_results = state.scoped(loaded, cycle)
+objectives, _ = state.scoped(loaded, cycle)
 st.caption(
     f"Cycle **{md(cycle)}**. An objective is aligned when it names a parent objective "
     "(directional) or *is* a key result of the level above (strict). Top-level objectives "
     "need objectives under them."
 )
-coverage = loaded.report.coverage.set_index("cycle_id")
 issues = transforms.alignment_issues(loaded.report.links, objectives)
 shown_links = loaded.report.links[loaded.report.links["objective_id"].isin(
     objectives["objective_id"])]  # fmt: skip
@@ -39,22 +38,27 @@ tiles[3].metric("Broken links", len(issues["broken"]))
 strict = int((aligned & non_top["link"].eq("strict")).sum())
 tiles[4].metric("Strict / directional links", f"{strict} / {int(aligned.sum()) - strict}")
 
-department = state.selected("department")
-department_id = None
-if department is not None:
-    ids = objectives.loc[objectives["department"] == department, "department_id"].dropna()
-    department_id = str(ids.iloc[0]) if not ids.empty else None
-tree = transforms.tree_for(loaded.report.tree, cycle, department_id)
-st.plotly_chart(charts.alignment_tree_figure(tree), key="alignment_tree")
+tree = objective_map_view.map_view(loaded.report.links, objectives)
+unit = state.selected("team") or state.selected("department")
+scope = f"{unit} · {cycle}" if unit else f"All objectives · {cycle}"
+st.subheader("Which objective supports which")
+covered = objective_map_view.coverage(tree, loaded.report.links)
 st.caption(
-    "Click a slice to zoom in; grey means not graded yet. Every objective of the tree is "
-    "listed below the gaps: click one to open its page."
-)
-with st.expander("Numbers behind the tree"):
-    table_formats.show(
-        tree, "tree_table", columns=["label", "kind", "score", "band", "value"],
-        labels={"value": "Objectives under it"},
-    )  # fmt: skip
+    f"{md(objective_map_view.coverage_text(covered))} "
+    + (f"Rooted at **{md(unit)}**: only its objectives are drawn; those that support an "
+       "objective outside it hang under that objective's name. " if unit else "")
+    + "Each box holds the objectives that support it; click a box to zoom in, the path "
+    "above to zoom out. Colour: the status in a running cycle, the band in a finished one."
+)  # fmt: skip
+st.plotly_chart(charts_alignment.objective_map_figure(tree, scope), key="objective_map")
+st.markdown("**The map as a list** · click an objective to open its page")
+table_formats.show(
+    transforms.with_objective_links(tree.assign(title=tree["tree_title"])), "objective_map_list",
+    columns=["objective_link", "verdict", "score", "supported_by", "supports_title", "team",
+             "owner", "kr_count"],
+    labels={"verdict": "Status or band", "supported_by": "Supported by",
+            "supports_title": "Supports"},
+)  # fmt: skip
 
 for key, heading, empty in (
     ("orphans", "Orphan objectives (no parent)", "Every objective below the top is linked."),
@@ -67,16 +71,3 @@ for key, heading, empty in (
     else:
         linked = transforms.with_objective_links(issues[key]).drop(columns="cycle_id")
         table_formats.show(linked, f"{key}_table", sort=[("score", True)])
-
-st.subheader("Objectives in this view")
-listed = objectives.join(
-    loaded.report.links.set_index("objective_id")[["children"]], on="objective_id"
-)
-st.caption(f"{counted(len(listed), 'objective')}; click one to open its key results week by week.")
-table_formats.show(
-    transforms.with_objective_links(listed), "objective_list",
-    columns=["objective_link", "department", "team", "owner", "level", "score", "kr_count",
-             "alignment", "children"],
-    sort=[("department", True), ("team", True)],
-    labels={"alignment": "Alignment", "children": "Supported by"},
-)  # fmt: skip
