@@ -286,46 +286,6 @@ def calibration_figure(calibration: pd.DataFrame) -> go.Figure:
 
 
 @literal_text
-def key_result_history_figure(
-    history: pd.DataFrame, pace: pd.DataFrame, forecast: pd.DataFrame, title: str
-) -> go.Figure:
-    """A key result's check-ins over its cycle: the score each check-in implies (the value
-    in the hover), the expected linear pace, the forecast to the cycle's end (dashed), and
-    the confidence stated at each check-in (dotted), on one 0–1 axis."""
-    scored = history[history["score"].notna()]
-    fig = go.Figure()
-    fig.add_scatter(
-        x=pace["when"], y=pace["expected"], mode="lines", name="expected pace",
-        line={"color": "#888", "width": 1.5}, hoverinfo="skip",
-    )  # fmt: skip
-    fig.add_scatter(
-        x=scored["checked_at"], y=scored["score"], mode="lines+markers", name="score",
-        line={"color": "#2166ac", "width": 2.5}, customdata=scored["value"],
-        hovertemplate="%{x|%d %b %Y}: score %{y:.2f} (value %{customdata})<extra></extra>",
-    )  # fmt: skip
-    if not forecast.empty:
-        fig.add_scatter(
-            x=forecast["when"], y=forecast["score"], mode="lines+markers", name="forecast",
-            line={"color": "#762a83", "dash": "dash"}, marker={"symbol": "diamond"},
-            hovertemplate="%{x|%d %b %Y}: forecast %{y:.2f}<extra></extra>",
-        )  # fmt: skip
-    stated = history[history["confidence"].notna()]
-    if not stated.empty:
-        fig.add_scatter(
-            x=stated["checked_at"], y=stated["confidence"], mode="lines+markers",
-            name="confidence", line={"color": "#e08214", "dash": "dot", "width": 1.5},
-            marker={"size": 5},
-            hovertemplate="%{x|%d %b %Y}: confidence %{y:.0%}<extra></extra>",
-        )  # fmt: skip
-    _sweet_band(fig, axis="y")
-    fig.update_layout(
-        title=title, height=340, yaxis={"title": "score", "range": [-0.02, 1.05]},
-        legend={"orientation": "h", "y": -0.2}, margin={"t": 50, "b": 10},
-    )  # fmt: skip
-    return fig
-
-
-@literal_text
 def owner_cycles_figure(per_cycle: pd.DataFrame, owner: str) -> go.Figure:
     """An owner's mean key-result score cycle by cycle, bars coloured by band."""
     colors = [BAND_COLORS.get(b, "#999") for b in band_of(per_cycle["mean_score"]).astype("object")]

@@ -14,7 +14,7 @@ import pandas as pd
 from dashboard import links
 from dashboard.memo import memoized
 from metrics.progress.score_paths import check_in_scores
-from metrics.scores.bands import band_of
+from metrics.scores.bands import band_of, score_bands
 
 DAY = pd.Timedelta(days=1)
 
@@ -168,9 +168,14 @@ def objective_family(objectives: pd.DataFrame, objective_id: str) -> dict[str, p
 
 
 def pace_line(start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """The expected pace of a key result in score terms: 0 on the first day of its cycle,
-    rising linearly to 1.0 (the target) on the last. Columns: when, expected."""
-    return pd.DataFrame({"when": [pd.Timestamp(start), pd.Timestamp(end)], "expected": [0.0, 1.0]})
+    """The expected pace of a key result in score terms, as `expected` of
+    metrics/progress/status.py: 0 on the first day of its cycle, rising linearly to the sweet
+    spot's lower edge on the last (a key result heading there is on track). Columns: when,
+    expected."""
+    end_score = score_bands().sweet_low
+    return pd.DataFrame(
+        {"when": [pd.Timestamp(start), pd.Timestamp(end)], "expected": [0.0, end_score]}
+    )
 
 
 def expected_at(when: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
@@ -202,11 +207,12 @@ def key_result_history(
 ) -> pd.DataFrame:
     """Every check-in of `key_results` (scored rows of the report) made by the end of the
     as-of day, with the score it implies by the same rules as the key result's own score
-    (`metrics.progress.score_paths.check_in_scores`) and where the linear pace stood on that day.
+    (`metrics.progress.score_paths.check_in_scores`) and where the expected pace stood that day.
 
     `stated` holds the key results as stored (for range bounds); `check_ins` the store's
     check-ins of these key results, notes included. Columns: kr_id, checked_at, value,
-    grade, confidence, status, note, author, score, expected; ordered by key result, time."""
+    grade, confidence, status, note, author, score, expected (elapsed share × the sweet spot's
+    lower edge, as the pace line); ordered by key result, time."""
     known = check_ins[pd.to_datetime(check_ins["checked_at"]) < pd.Timestamp(as_of) + DAY]
     known = known.sort_values(["kr_id", "checked_at"]).reset_index(drop=True)
     scored = check_in_scores(key_results, stated, known, calendar)
@@ -220,7 +226,7 @@ def key_result_history(
     end = out["kr_id"].map(cycle_of).map(spans["end"])
     span = (end - start).dt.total_seconds()
     elapsed = (pd.to_datetime(out["checked_at"]) - start).dt.total_seconds()
-    out["expected"] = (elapsed / span.where(span > 0)).clip(0.0, 1.0)
+    out["expected"] = (elapsed / span.where(span > 0)).clip(0.0, 1.0) * score_bands().sweet_low
     return out
 
 

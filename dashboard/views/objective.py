@@ -1,15 +1,15 @@
-"""Objective — one objective: each key result's check-ins over time against the expected
-pace and the forecast, the confidence stated at each check-in, the notes, and where the
-objective sits in the alignment. Opened as `objective?id=OBJECTIVE_ID`."""
+"""Objective — one objective: its status and each key result's in words, the check-ins over
+time against the expected pace and the forecast, the confidence on its own axis, the notes
+newest first, values in their units, and where the objective sits in the alignment. Opened
+as `objective?id=OBJECTIVE_ID`."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, state, table_formats, transforms
+from dashboard import charts_objective, state, table_formats, transforms
+from dashboard import key_result_words as words
 from dashboard.text import md
 from pipelines.store.schema import counted
 
@@ -64,11 +64,20 @@ tiles[0].metric(
 )  # fmt: skip
 tiles[1].metric("Key results graded", f"{graded}/{len(key_results)}")
 if running:
-    tiles[2].metric("Expected by now", f"{objective['expected']:.2f}", help="The elapsed share.")
-    forecast = objective["forecast"]
-    tiles[3].metric("Forecast at end", "–" if pd.isna(forecast) else f"{forecast:.2f}")
+    status = objective["status"]
+    tiles[2].metric(
+        "Status", str(status) if isinstance(status, str) else "–",
+        help="From where it is heading at the end against the sweet spot "
+        "(docs/metrics.md, “Status: one verdict per unit”).",
+    )  # fmt: skip
+    tiles[3].metric(
+        "Expected by now", f"{objective['expected']:.2f}",
+        help="What an objective heading for the sweet spot's lower edge has by now: the "
+        "elapsed share of the cycle × that edge.",
+    )  # fmt: skip
 else:
     tiles[2].metric("Band", str(objective["band"]) if pd.notna(objective["band"]) else "–")
+st.markdown(f"This objective: {words.status_words(objective.to_dict())}.")
 
 st.subheader("Alignment")
 family = transforms.objective_family(objectives, wanted)
@@ -96,39 +105,53 @@ else:
 
 st.subheader("Key results")
 stated = state.stated_key_results(loaded, wanted)
+key_results = words.with_values_in_units(key_results, stated)
 history = transforms.key_result_history(
     key_results, stated, state.check_ins_of(list(key_results["kr_id"])),
     loaded.report.calendar, loaded.report.as_of,
 )  # fmt: skip
 table_formats.show(
     key_results, "objective_krs",
-    columns=["title", "kr_type", "owner", "start_value", "target_value", "current", "score",
+    columns=["title", "kr_type", "owner", "start_text", "target_text", "current_text", "score",
              "score_source", "check_in_count", "latest_confidence",
-             *(["status", "forecast"] if running else [])],
+             *(["status", "heading", "expected", "forecast"] if running else ["band"])],
+    labels={"start_text": "Start", "target_text": "Target", "current_text": "Current"},
     sort=[("title", True)],
 )  # fmt: skip
 cycle_start, cycle_end = pd.Timestamp(str(cycle["start"])), pd.Timestamp(str(cycle["end"]))
 pace = transforms.pace_line(cycle_start, cycle_end)
-for i, kr in enumerate(key_results.sort_values("title").itertuples(index=False)):
-    own = history[history["kr_id"] == kr.kr_id]
-    kr_forecast: Any = kr.forecast
-    kr_score: Any = kr.score
+for i, kr in enumerate(key_results.sort_values("title").to_dict("records")):
+    own = history[history["kr_id"] == kr["kr_id"]]
     forecast_points = transforms.forecast_line(
-        own, cycle_end, float(kr_forecast) if running else None
+        own, cycle_end, float(kr["forecast"]) if running else None
     )
-    st.markdown(f"**{md(kr.title)}** · score {'–' if pd.isna(kr_score) else f'{kr_score:.2f}'}"
-                f" ({md(kr.score_source or 'ungraded')})")  # fmt: skip
+    unit_of = kr["unit"] if isinstance(kr["unit"], str) else None
+    standing = words.progress_text(kr["current"], kr["target_value"], unit_of, kr["kr_type"])
+    st.markdown(f"**{md(kr['title'])}** · {md(standing)} · {words.status_words(kr)}")
     if own.empty:
         st.caption("No check-ins yet.")
         continue
-    st.plotly_chart(
-        charts.key_result_history_figure(own, pace, forecast_points, "Check-ins over the cycle"),
+    chart, notes = st.columns([3, 2])
+    chart.plotly_chart(
+        charts_objective.key_result_history_figure(
+            own, pace, forecast_points, "Check-ins over the cycle", unit_of
+        ),
         key=f"kr_history_{i}",
     )
-    with st.expander(f"Check-ins and notes ({len(own)})"):
+    lines = words.notes_lines(own, unit_of)
+    with notes.container(height=340 if len(lines) > 4 else "content", border=False):
+        st.markdown(f"**Notes, newest first** ({counted(len(lines), 'note')} "
+                    f"at {counted(len(own), 'check-in')})")  # fmt: skip
+        for line in lines:
+            st.markdown(line)
+        if not lines:
+            st.caption("No check-in has a note.")
+    with st.expander(f"Every check-in as a table ({len(own)})"):
         table_formats.show(
-            own, f"kr_checkins_{i}",
-            columns=["checked_at", "value", "score", "expected", "confidence", "status", "note",
-                     "author"],
+            own.assign(value_text=[words.value_text(v, unit_of) for v in own["value"]]),
+            f"kr_checkins_{i}",
+            columns=["checked_at", "value_text", "score", "expected", "confidence", "status",
+                     "note", "author"],
+            labels={"expected": "Expected then", "value_text": "Value"},
             sort=[("checked_at", False)],
         )  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.charts_objective import pace_name
 from pipelines.store.connection import open_store
 from pipelines.store.dataset import read_dataset
 from tests.support.pages import charts, link_text, metric, open_app
@@ -54,7 +55,7 @@ def test_objective_page_shows_the_stores_scores_and_check_ins(demo_store, stored
     with_check_ins = [k for k in krs["kr_id"] if counts.get(k, 0)]
     assert len(histories) == len(with_check_ins) >= 1
     names = {t["name"] for t in histories[0]["data"]}
-    assert {"expected pace", "score", "confidence"} <= names
+    assert {pace_name(), "score", "confidence (right axis)"} <= names
 
 
 def test_objective_page_lists_the_notes_of_its_check_ins(demo_store, stored, monkeypatch):

@@ -85,9 +85,9 @@ def test_readable_turns_categories_into_text():
     assert table_formats.readable(frame)["band"].dtype == object
 
 
-def test_the_expected_pace_is_linear_from_start_to_end():
+def test_the_expected_pace_runs_from_zero_to_the_sweet_spots_lower_edge():
     line = transforms.pace_line(START, END)
-    assert line["expected"].tolist() == [0.0, 1.0]
+    assert line["expected"].tolist() == [0.0, 0.6]
     assert line["when"].tolist() == [START, END]
     later = END + pd.Timedelta(days=30)
     when = pd.Series([START - pd.Timedelta(days=3), START + (END - START) / 2, END, later])
@@ -131,7 +131,8 @@ def test_key_result_history_scores_each_check_in_like_the_engine():
                                             date(2026, 3, 31))  # fmt: skip
     assert history["note"].fillna("").tolist() == ["start", "", "graded"]  # not the future one
     assert history["score"].tolist() == pytest.approx([0.0, 0.6, 0.7])
-    assert history["expected"].iloc[0] == 0.0 and 0.5 < history["expected"].iloc[1] < 0.55
+    # half-way through (15 Feb of Q1): half of the sweet spot's lower edge, as the pace line
+    assert history["expected"].iloc[0] == 0.0 and 0.3 < history["expected"].iloc[1] < 0.33
 
 
 def test_owner_objectives_holds_theirs_and_those_they_hold_key_results_in():
