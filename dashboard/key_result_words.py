@@ -5,7 +5,7 @@ Pure; the Markdown it returns has every user text escaped with `dashboard.text.m
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -70,7 +70,7 @@ def progress_text(current: object, target: object, unit: object, kr_type: object
     return f"{value_text(current, unit)} now, target {value_text(target, unit)}"
 
 
-def status_words(row: Mapping[Hashable, Any]) -> str:
+def status_words(row: Mapping[Any, Any]) -> str:
     """A key result's or objective's verdict in one sentence: in a running cycle its status,
     where it is heading and what was expected by now; otherwise its final band."""
     get = row.get
@@ -109,7 +109,7 @@ def notes_lines(history: pd.DataFrame, unit: object) -> list[str]:
         parts = [f"**{when}**"]
         if _has_text(row.author):
             parts.append(md(row.author))
-        if row.value == row.value and row.value is not None:
+        if isinstance(row.value, float | int) and row.value == row.value:
             parts.append(md(value_text(row.value, unit)))
         confidence = confidence_text(row.confidence)
         if confidence:
