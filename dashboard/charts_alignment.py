@@ -109,7 +109,7 @@ def objective_map_figure(tree: pd.DataFrame, root_label: str) -> go.Figure:
             marker={"colors": fill, "line": {"width": 1, "color": "#ffffff"}},
             customdata=hover, hovertemplate=HOVER,
             tiling={"pad": 2}, pathbar={"visible": True}, root={"color": CONTEXT},
-            textfont={"size": 13}, maxdepth=3,
+            textfont={"size": 13},
         )
     )  # fmt: skip
     shown = [v for v in [*STATUSES, *band_labels().values(), "not graded"]

@@ -91,8 +91,13 @@ def coverage_text(figures: Coverage) -> str:
         else f"{figures['aligned']} of {figures['below_top']} objectives below the top level "
         f"are aligned ({share:.0%})"
     )
+    tops = (
+        f"{figures['unsupported_tops']} of {figures['tops']} top objective(s) have nothing "
+        "under them"
+        if figures["tops"]
+        else "no top objective in this view"
+    )
     return (
         f"{aligned}; {figures['orphans']} orphan(s), {figures['broken']} with a broken link; "
-        f"{figures['unsupported_tops']} of {figures['tops']} top objective(s) have nothing "
-        "under them."
+        f"{tops}."
     )
