@@ -142,8 +142,8 @@ for i, kr in enumerate(key_results.sort_values("title").to_dict("records")):
     with notes.container(height=340 if len(lines) > 4 else "content", border=False):
         st.markdown(f"**Notes, newest first** ({counted(len(lines), 'note')} "
                     f"at {counted(len(own), 'check-in')})")  # fmt: skip
-        for line in lines:
-            st.markdown(line)
+        for note_line in lines:
+            st.markdown(note_line)
         if not lines:
             st.caption("No check-in has a note.")
     with st.expander(f"Every check-in as a table ({len(own)})"):

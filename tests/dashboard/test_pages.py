@@ -79,13 +79,19 @@ def test_overview_cycle_filter_changes_the_numbers(demo_store, demo_scores, monk
     assert "Key results at 1.0" in [m.label for m in at.metric]  # a finished cycle
 
 
-def test_filters_hold_across_pages(demo_store, monkeypatch):
+def test_filters_hold_across_pages(demo_store, demo_scores, monkeypatch):
+    _, _, objectives = demo_scores
     at = open_app(demo_store, monkeypatch)
     at.sidebar.selectbox(key="department").set_value("Sales").run()
     at.switch_page("views/alignment.py").run()
     assert at.sidebar.selectbox(key="department").value == "Sales"
-    tree = next(c for c in charts(at) if c["data"][0]["type"] == "sunburst")
-    assert "Sales" in tree["data"][0]["labels"] and "Marketing" not in tree["data"][0]["labels"]
+    tree = next(c for c in charts(at) if c["data"][0]["type"] == "treemap")["data"][0]
+    assert tree["labels"][tree["ids"].index("root")] == "Sales · 2026-Q4"
+    drawn = {i.removeprefix("objective/") for i in tree["ids"] if i.startswith("objective/")}
+    sales = objectives[
+        (objectives["cycle_id"] == "2026-Q4") & (objectives["department"] == "Sales")
+    ]
+    assert drawn == set(sales["objective_id"])
 
 
 def test_coach_flags_the_teams_built_to_misjudge_their_goals(demo_store, truth, monkeypatch):

@@ -94,7 +94,8 @@ MARKDOWN_CALLS = {
     "metric", "expander", "tabs", "subheader", "header", "title", "button", "status",
     "selectbox", "radio", "checkbox", "toggle", "multiselect", "download_button", "popover",
 }  # fmt: skip
-SAFE_CALLS = {"md", "md_code", "counted", "len", "row_counts", "fmt", "int", "float"}
+SAFE_CALLS = {"md", "md_code", "counted", "len", "row_counts", "fmt", "int", "float",
+              "status_words"}  # status words, numbers and band labels: no user text  # fmt: skip
 # Expressions the walk below finds unescaped whose values the app makes itself (counts,
 # dates, headings from its own tables, numbers), reviewed one by one: none carries user text.
 REVIEWED = {
@@ -108,6 +109,7 @@ REVIEWED = {
     "head", "krs_lines",  # the understanding's sample lines, md() of every title above
     "archived + ' (they stay in the store; the source marks them archived, deleted, draft or"
     " cancelled)'", "config.confidence_days", "running", "n", "table", "len(own)",
+    "note_line",  # dashboard.key_result_words.notes_lines: md() of every note, author, value
 }  # fmt: skip
 PROJECT = Path(__file__).resolve().parents[2]
 
