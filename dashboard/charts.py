@@ -178,26 +178,6 @@ def department_trend_figure(trends: pd.DataFrame, metric: str, label: str) -> go
 
 @memoized()
 @literal_text
-def alignment_tree_figure(tree: pd.DataFrame) -> go.Figure:
-    """Company → departments → teams → objectives as a sunburst, each slice in the colour
-    of its score's band (grey when not graded yet)."""
-    score = tree["score"].astype("float64")
-    colors = tree["band"].astype("object").map(BAND_COLORS).fillna("#dddddd")
-    fig = go.Figure(
-        go.Sunburst(
-            ids=tree["id"], parents=tree["parent"].fillna(""), labels=tree["label"],
-            values=tree["value"], branchvalues="total", marker={"colors": colors},
-            customdata=np.where(score.notna(), score.round(2).astype(str), "not graded"),
-            hovertemplate="%{label}<br>score %{customdata}<extra></extra>",
-            maxdepth=3,
-        )
-    )  # fmt: skip
-    fig.update_layout(margin={"t": 10, "l": 0, "r": 0, "b": 0}, height=620)
-    return fig
-
-
-@memoized()
-@literal_text
 def patterns_figure(patterns: pd.DataFrame, who: str) -> go.Figure:
     """Mean score against the share of maxed key results, one dot per owner or team, sized
     by graded key results and coloured by the flag raised (sandbagging, over-ambitious)."""

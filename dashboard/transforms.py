@@ -92,25 +92,6 @@ def at_risk_objectives(objectives: pd.DataFrame) -> pd.DataFrame:
 
 
 @memoized()
-def tree_for(tree: pd.DataFrame, cycle: str, department_id: str | None) -> pd.DataFrame:
-    """The alignment tree of one cycle, rooted at a department when one is chosen."""
-    nodes = tree[tree["cycle_id"] == cycle]
-    root = nodes.loc[(nodes["kind"] == "department") & (nodes["team_id"] == department_id), "id"]
-    if department_id is None or root.empty:
-        return nodes.reset_index(drop=True)
-    root_id = root.iloc[0]
-    keep = {root_id}
-    frontier = {root_id}
-    while frontier:  # walk down the tree level by level (a handful of levels)
-        children = set(nodes.loc[nodes["parent"].isin(frontier), "id"])
-        frontier = children - keep
-        keep |= children
-    out = nodes[nodes["id"].isin(keep)].copy()
-    out.loc[out["id"] == root_id, "parent"] = ""
-    return out.reset_index(drop=True)
-
-
-@memoized()
 def alignment_issues(links: pd.DataFrame, objectives: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Orphans, unsupported top objectives and broken links of the objectives shown."""
     shown = links[links["objective_id"].isin(objectives["objective_id"])]
