@@ -25,7 +25,7 @@ def test_the_alignment_page_draws_the_map_of_objectives(browser_page, server, de
     page = browser_page
     open_address(page, server, "/alignment?cycle=2026-Q4", "Alignment")
     treemap = page.locator(".js-plotly-plot .treemaplayer").first
-    treemap.wait_for(timeout=30_000)
+    treemap.wait_for(timeout=90_000)
     page.wait_for_timeout(500)
     drawn = treemap.locator("text").all_text_contents()
     assert title in drawn, drawn[:20]
@@ -46,11 +46,11 @@ def test_the_objective_page_shows_notes_without_a_click(browser_page, server, de
     note = str(found[0])
     page = browser_page
     open_address(page, server, f"/objective?id={objective_id}", "Objective")
-    page.get_by_text("Notes, newest first").first.wait_for(timeout=30_000)
+    page.get_by_text("Notes, newest first").first.wait_for(timeout=90_000)
     shown = page.get_by_text(note)
     assert shown.count() >= 1
     assert shown.first.is_visible()
     chart = page.locator(".js-plotly-plot").filter(has_text="Check-ins over the cycle").first
-    chart.wait_for(timeout=30_000)
+    chart.wait_for(timeout=90_000)
     assert "confidence" in (chart.locator(".g-y2title").first.text_content() or "")
     check_clean(page)
