@@ -142,9 +142,10 @@ for i, kr in enumerate(key_results.sort_values("title").to_dict("records")):
     with notes.container(height=340 if len(lines) > 4 else "content", border=False):
         st.markdown(f"**Notes, newest first** ({counted(len(lines), 'note')} "
                     f"at {counted(len(own), 'check-in')})")  # fmt: skip
-        for note_line in lines:
-            st.markdown(note_line)
-        if not lines:
+        notes_text = "\n\n".join(lines)  # one element for all notes: a lighter page
+        if lines:
+            st.markdown(notes_text)
+        else:
             st.caption("No check-in has a note.")
     with st.expander(f"Every check-in as a table ({len(own)})"):
         table_formats.show(

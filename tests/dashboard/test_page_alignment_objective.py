@@ -248,7 +248,8 @@ def test_notes_are_visible_newest_first_with_date_author_value_and_confidence(
 ):
     at = open_objective(linked_store, monkeypatch, "mk1")
     shown = [v.replace("\\", "") for v in outside_expanders(at)]
-    notes = [v for v in shown if v.startswith("**") and "  \n" in v]
+    lines = [line for v in shown for line in v.split("\n\n")]
+    notes = [line for line in lines if line.startswith("**") and "  \n" in line]
     revenue = [n for n in notes if "€" in n]
     assert [n.split("  \n")[1] for n in revenue] == [
         "Pipeline slipped a week", "Signed the Lisbon reseller", "Kick-off with the agency",

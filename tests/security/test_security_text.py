@@ -109,7 +109,7 @@ REVIEWED = {
     "head", "krs_lines",  # the understanding's sample lines, md() of every title above
     "archived + ' (they stay in the store; the source marks them archived, deleted, draft or"
     " cancelled)'", "config.confidence_days", "running", "n", "table", "len(own)",
-    "note_line",  # dashboard.key_result_words.notes_lines: md() of every note, author, value
+    "notes_text",  # dashboard.key_result_words.notes_lines: md() of every note, author, value
 }  # fmt: skip
 PROJECT = Path(__file__).resolve().parents[2]
 
