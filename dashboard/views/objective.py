@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard import charts_objective, state, table_formats, transforms
 from dashboard import key_result_words as words
 from dashboard.text import md
+from metrics.scores.bands import band_labels
 from pipelines.store.schema import counted
 
 loaded = state.load()
@@ -76,7 +77,8 @@ if running:
         "elapsed share of the cycle × that edge.",
     )  # fmt: skip
 else:
-    tiles[2].metric("Band", str(objective["band"]) if pd.notna(objective["band"]) else "–")
+    band = objective["band"]
+    tiles[2].metric("Band", band_labels().get(str(band), "–") if pd.notna(band) else "–")
 st.markdown(f"This objective: {words.status_words(objective.to_dict())}.")
 
 st.subheader("Alignment")
