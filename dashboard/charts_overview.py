@@ -113,8 +113,10 @@ def distribution_figure(histogram: pd.DataFrame, title: str) -> go.Figure:
 
 @memoized()
 @literal_text
-def department_status_figure(departments: pd.DataFrame, title: str) -> go.Figure:
-    """Departments worst first, top to bottom (`overview_frames.department_status`): the score
+def department_status_figure(
+    departments: pd.DataFrame, title: str, by: str = "department"
+) -> go.Figure:
+    """Departments (or teams: `by`) worst first, top to bottom (`department_status`): the score
     now as a bar coloured by the department's status (by its band in a finished cycle), its
     objectives at risk written on the bar, and in a running cycle what was expected by now
     (|) and where it is heading at the end (◇, a forecast)."""
@@ -133,26 +135,26 @@ def department_status_figure(departments: pd.DataFrame, title: str) -> go.Figure
             continue
         at_risk = part["at_risk"].astype(int)
         fig.add_bar(
-            y=part["department"], x=part["score"], orientation="h", name=name,
+            y=part[by], x=part["score"], orientation="h", name=name,
             marker_color=color, text=np.where(at_risk > 0, at_risk.astype(str) + " at risk", ""),
             textposition="auto", insidetextanchor="start",
             hovertemplate="%{y}: score %{x:.2f}<extra>" + name + "</extra>",
         )  # fmt: skip
     if running:
         fig.add_scatter(
-            y=departments["department"], x=departments["expected"], mode="markers",
+            y=departments[by], x=departments["expected"], mode="markers",
             name="expected by now", hovertemplate="%{y}: expected by now %{x:.2f}<extra></extra>",
             marker={"symbol": "line-ns-open", "size": 22, "line": {"width": 3}, "color": "#333"},
         )  # fmt: skip
         fig.add_scatter(
-            y=departments["department"], x=departments["heading"], mode="markers",
+            y=departments[by], x=departments["heading"], mode="markers",
             name="heading for at the end (forecast)",
             marker={"symbol": "diamond-open", "size": 11, "line": {"width": 2},
                     "color": "#333"},
             hovertemplate="%{y}: heading for %{x:.2f} (forecast)<extra></extra>",
         )  # fmt: skip
     _sweet_band(fig, axis="x")
-    order = list(departments["department"])
+    order = list(departments[by])
     fig.update_layout(
         title=title, barmode="overlay",
         xaxis={"title": "score", "range": [0, 1.05]},

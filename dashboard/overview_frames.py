@@ -91,32 +91,32 @@ def status_change(before: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
 
 
 @memoized()
-def department_status(objectives: pd.DataFrame) -> pd.DataFrame:
-    """Per department of the objectives shown (one cycle): mean score, objectives, and in a
-    running cycle its status, heading, expected by now and objectives at risk; worst first
-    (by status in `WORST_FIRST` order, then heading, then score). Columns: department,
-    status, at_risk, score, heading, expected, objectives."""
-    frame = objectives[objectives["department"].notna()]
+def department_status(objectives: pd.DataFrame, by: str = "department") -> pd.DataFrame:
+    """Per department (or team: `by`) of the objectives shown (one cycle): mean score and
+    objectives, and in a running cycle its status (`unit_status`), heading, expected by now
+    and objectives at risk; worst first (status in `WORST_FIRST` order, then heading, then
+    score). Columns: `by`, status, at_risk, score, heading, expected, objectives."""
+    frame = objectives[objectives[by].notna()]
     base = (
-        frame.groupby("department", sort=True)
+        frame.groupby(by, sort=True)
         .agg(score=("score", "mean"), objectives=("objective_id", "count"))
         .reset_index()
     )
-    units = unit_status(frame, ["department"])
+    units = unit_status(frame, [by])
     if units.empty:
         out = base.assign(status=None, at_risk=0, heading=float("nan"), expected=float("nan"))
-        out = out.sort_values(["score", "department"], na_position="first")
+        out = out.sort_values(["score", by], na_position="first")
     else:
-        units = units.groupby("department", sort=True).agg(
+        units = units.groupby(by, sort=True).agg(
             status=("status", "first"), at_risk=("at risk", "sum"),
             heading=("heading", "mean"), expected=("expected", "first"),
         )  # fmt: skip
-        out = base.join(units, on="department")
+        out = base.join(units, on=by)
         out["at_risk"] = out["at_risk"].fillna(0).astype(int)
         rank = out["status"].map({s: i for i, s in enumerate(WORST_FIRST)})
         out = out.assign(_rank=rank.fillna(len(WORST_FIRST)))
         out = out.sort_values(["_rank", "heading", "score"], na_position="last")
-    columns = ["department", "status", "at_risk", "score", "heading", "expected", "objectives"]
+    columns = [by, "status", "at_risk", "score", "heading", "expected", "objectives"]
     return out[columns].reset_index(drop=True)
 
 

@@ -53,11 +53,15 @@ st.caption(
 first, chart = st.columns([2, 3])
 with first:
     verdict.show(cycle, objectives, key_results, elapsed if running else None)
+# With a department or team chosen, its teams side by side: every chart shows the scope.
+by = "team" if state.selected("department") or state.selected("team") else "department"
 with chart:
-    departments = overview_frames.department_status(objectives)
-    title = "Departments, worst first" + ("" if running else f": final score of {cycle}")
+    departments = overview_frames.department_status(objectives, by)
+    title = f"{by.capitalize()}s of {scope}, worst first" if by == "team" else \
+        "Departments, worst first"  # fmt: skip
+    title += f" (status in {cycle})" if running else f" (final score of {cycle})"
     st.plotly_chart(
-        charts_overview.department_status_figure(departments, title),
+        charts_overview.department_status_figure(departments, title, by),
         key="departments", config=PLOT_CONFIG,
     )  # fmt: skip
 
@@ -71,7 +75,7 @@ def tile(
 ) -> None:
     """A tile whose delta says what it compares with."""
     change = transforms.delta(now[key], before.get(key))
-    delta = None if change is None else f"{pattern.format(change)} {against}"
+    delta = None if change is None else f"{pattern.replace('{:', '{:+').format(change)} {against}"
     column.metric(label, fmt(now[key], pattern), delta=delta, help=help)
 
 
@@ -112,7 +116,7 @@ if running:
             f"How far to trust the forecast: on finished cycles, forecasts made at mid-cycle "
             f"missed the final score by {overall['mae'].iloc[0]:.2f} on average."
         )
-with st.expander("Numbers behind the department chart", expanded=False):
+with st.expander(f"Numbers behind the {md(by)} chart", expanded=False):
     table_formats.show(departments, "department_table")
 
 
@@ -146,7 +150,6 @@ st.subheader("Trend across cycles")
 running_cycle = state.running_cycle(loaded) if any(calendar["state"] == "running") else None
 shown = state.filter_units(loaded.objectives)
 order = tuple(state.cycle_options(loaded))
-by = "team" if state.selected("department") or state.selected("team") else "department"
 whole = overview_frames.scope_trend(shown, order, running_cycle)
 groups = overview_frames.scope_trend(shown, order, running_cycle, by=by)
 if running_cycle:
