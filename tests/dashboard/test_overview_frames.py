@@ -114,9 +114,9 @@ def test_histogram_bins_never_straddle_a_band_edge(spot, monkeypatch):
     bands = score_bands()
     bins = charts_overview.histogram_bins()
     edges = {bands.low_below, bands.sweet_low, bands.sweet_high}
-    for row in bins.itertuples():
-        assert not any(row.lower < e < row.upper for e in edges), row
-        assert row.upper - row.lower <= charts_overview.BIN_WIDTH + 1e-9
+    for lower, upper in zip(bins["lower"].tolist(), bins["upper"].tolist(), strict=True):
+        assert not any(lower < e < upper for e in edges), (lower, upper)
+        assert upper - lower <= charts_overview.BIN_WIDTH + 1e-9
     assert set(bins["band"]) == set(BANDS)
 
 
@@ -124,7 +124,8 @@ def test_a_score_counts_in_the_bin_of_its_own_band():
     scores = pd.Series([0.0, 0.39, 0.4, 0.6, 0.7, 0.70001, 0.8, 0.99, 1.0, None])
     histogram = charts_overview.score_histogram(scores)
     counted = histogram[histogram["count"] > 0]
-    got = {(r.bin, r.band): r.count for r in counted.itertuples()}
+    keys = zip(counted["bin"].tolist(), counted["band"].tolist(), strict=True)
+    got = dict(zip(keys, counted["count"].tolist(), strict=True))
     assert got == {
         ("0.0–0.1", "low"): 1, ("0.3–0.4", "low"): 1, ("0.4–0.5", "mid"): 1,
         ("0.6–0.7", "sweet"): 2,  # 0.6 and 0.7: the sweet spot holds its top score
