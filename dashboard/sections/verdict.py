@@ -14,11 +14,11 @@ from dashboard import overview_frames, state
 from dashboard.text import md
 from metrics.scores.bands import band_labels, number, score_bands
 
-# A coloured mark before each count, in the colour family of STATUS_COLORS and BAND_COLORS
-# (plain characters: no markup is rendered from the page's text).
-MARKS = {
-    "on track": "🟢", "behind": "🟠", "at risk": "🔴", "not started": "⚪", "done": "🔵",
-    "low": "🔴", "mid": "🟠", "sweet": "🟢", "high": "🔵", "maxed": "🟦",
+# Each status count as a badge in the colour family of STATUS_COLORS (Streamlit's palette);
+# the badge holds only our own words and numbers, never text from the data.
+BADGES = {
+    "on track": "green", "behind": "orange", "at risk": "red", "not started": "gray",
+    "done": "blue",
 }  # fmt: skip
 SAYS = {
     "on track": "is on track", "behind": "is behind", "at risk": "is at risk",
@@ -35,7 +35,12 @@ def scope_name() -> str:
 
 
 def counts_line(counts: dict[str, int], names: tuple[str, ...], words: dict[str, str]) -> str:
-    parts = [f"{MARKS[n]} **{counts[n]:d}** {md(words.get(n, n))}" for n in names if counts[n]]
+    """The non-zero counts, "**98** on track · …"; a status's count in its colour badge."""
+    parts = []
+    for name in (n for n in names if counts[n]):
+        text = f"**{counts[name]:d}** {md(words.get(name, name))}"
+        badge = BADGES.get(name)
+        parts.append(f":{badge}-badge[{text}]" if badge else text)
     return " · ".join(parts) if parts else "none"
 
 
