@@ -39,10 +39,12 @@ if previous and running:
     before: transforms.Headline | dict[str, float | None] = transforms.headline(
         *state.previous_at_same_point(cycle, previous)
     )
-    against = f"vs {md(previous)} at the same point"
+    against = f"vs {md(previous)}"
+    compared = f"{md(previous)} at the same point of its cycle (as far into it as {md(cycle)} is)"
 else:
     before = transforms.headline(*state.scoped(loaded, previous)) if previous else {}
     against = f"vs {md(previous)}"
+    compared = f"{md(previous)} at its end"
 scope = verdict.scope_name()
 st.caption(
     f"**{md(scope)}** · cycle **{md(cycle)}** ({cycle_state}"
@@ -79,6 +81,8 @@ def tile(
     column.metric(label, fmt(now[key], pattern), delta=delta, help=help)
 
 
+if previous:
+    st.caption(f"The changes under the tiles are against {compared}.")
 tiles = st.columns(5)
 tile(
     tiles[0], "Objective score (mean)", "objective_mean",
@@ -157,19 +161,12 @@ if running_cycle:
         f"{md(running_cycle)} is still running: its point is a forecast (hollow, dashed), "
         "where its objectives are heading at the end, not a score."
     )
-t_left, t_right = st.columns(2)
-with t_left:
-    name = "Company objective score" if scope == "The company" else f"Objective score: {scope}"
-    st.plotly_chart(charts_overview.scope_trend_figure(whole, name), key="trend",
-                    config=PLOT_CONFIG)  # fmt: skip
-with t_right:
-    st.plotly_chart(
-        charts_overview.scope_trend_figure(
-            groups, f"Objective score by {by}" + ("" if scope == "The company" else f": {scope}"),
-            by=by,
-        ),
-        key="group_trend", config=PLOT_CONFIG,
-    )  # fmt: skip
+name = "Company objective score" if scope == "The company" else f"Objective score: {scope}"
+st.plotly_chart(charts_overview.scope_trend_figure(whole, name), key="trend", config=PLOT_CONFIG)
+name = f"Objective score by {by}" + ("" if scope == "The company" else f": {scope}")
+st.plotly_chart(
+    charts_overview.scope_trend_figure(groups, name, by=by), key="group_trend", config=PLOT_CONFIG
+)
 with st.expander("Numbers behind the trends"):
     table_formats.show(whole.rename(columns={"value": "objective_mean"}), "trend_table")
     table_formats.show(groups.rename(columns={"value": "objective_mean"}), "group_trend_table")

@@ -107,6 +107,7 @@ REVIEWED = {
     "graded", "cycle_state", "pattern.format(change)", "objective['level']",
     "config.hit_score", "cycle['state']", "archived",
     "loaded.report.as_of", "against",  # `against` is md() of a cycle, made a line above
+    "compared",  # the Overview's md() of two cycles, made with `against`
     "head", "krs_lines",  # the understanding's sample lines, md() of every title above
     "archived + ' (they stay in the store; the source marks them archived, deleted, draft or"
     " cancelled)'", "config.confidence_days", "running", "n", "table", "len(own)",
