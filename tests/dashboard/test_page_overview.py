@@ -10,7 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from dashboard.text import md
 from metrics.progress.status import STATUSES
+from metrics.scores.bands import band_counts, band_labels
 from reporting.cache import load_or_compute
 from tests.support.pages import chart_titled, metric, open_app, plotly_values
 from tests.support.stores import write_store
@@ -149,3 +151,18 @@ def test_with_marketing_chosen_every_trend_draws_marketing(demo_store, monkeypat
     departments = chart_titled(at, "Teams of Marketing")
     shown = {y for t in departments["data"] if t["type"] == "bar" for y in t["y"]}
     assert shown == set(marketing.loc[marketing["cycle_id"] == "2026-Q4", "team"].dropna())
+
+
+def test_a_finished_cycle_is_counted_by_final_band(demo_store, monkeypatch):
+    report = load_or_compute(demo_store).report
+    q3 = report.objectives[report.objectives["cycle_id"] == "2026-Q3"]
+    at = open_app(demo_store, monkeypatch)
+    at.sidebar.selectbox(key="cycle").set_value("2026-Q3").run()
+    body = next(m.value for m in at.markdown if "by final band" in m.value)
+    assert body.startswith(f"#### The company: 2026\\-Q3 is over, objective score "
+                           f"{q3['score'].mean():.2f}".replace(".", "\\."))  # fmt: skip
+    line = next(li for li in body.split("\n") if li.startswith("Objectives by final band"))
+    shown = {label: int(n) for n, label in re.findall(r"\*\*(\d+)\*\* ([^·]+?)(?: ·|  $|$)", line)}
+    labels = band_labels()
+    expected = {md(labels[b]): n for b, n in band_counts(q3["score"]).items() if n}
+    assert shown == expected
