@@ -341,7 +341,7 @@ def _quiet_streamlit() -> None:
 
 def filter_change(ctx: Context) -> Result:
     """The dashboard's data layer, no server: the cached load (a cache hit after the first
-    run), then `scoped` + `headline` + `department_progress` for each department in turn.
+    run), then `scoped` + `headline` + `department_status` for each department in turn.
     The limit (one mask and a mean) and the peer (score the department again by hand) are
     timed on the same frames in the same process."""
     _quiet_streamlit()
@@ -349,7 +349,7 @@ def filter_change(ctx: Context) -> Result:
     import pandas as pd
     import streamlit as st
 
-    from dashboard import state, transforms
+    from dashboard import overview_frames, state, transforms
 
     loaded = state.load()  # the expensive first run (read + analyse), not timed
     assert loaded is not None
@@ -366,7 +366,7 @@ def filter_change(ctx: Context) -> Result:
         def answer() -> None:
             scoped_objectives, scoped_krs = state.scoped(hit.value, cycle)
             transforms.headline(scoped_objectives, scoped_krs)
-            transforms.department_progress(scoped_objectives)
+            overview_frames.department_status(scoped_objectives)
 
         t = timed(answer)
         return Timing(hit.seconds + t.seconds, hit.cpu + t.cpu), t.seconds

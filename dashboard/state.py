@@ -30,7 +30,7 @@ from pipelines.store.connection import StoreBusy, open_store, resolve_db_path, s
 from pipelines.store.dataset import Dataset
 from pipelines.store.faults import StoreUnusable
 from reporting.cache import SamePoint, load_or_compute
-from reporting.versions import before_latest
+from reporting.versions import Before, before_latest
 
 FILTER_KEYS, ALL = links.FILTER_KEYS, links.ALL
 
@@ -231,13 +231,14 @@ def scoped(loaded: Loaded, cycle: str | None) -> tuple[pd.DataFrame, pd.DataFram
 
 
 @st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
-def _before(db_path: str, version: float, day: date) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+def _before(db_path: str, version: float, day: date) -> Before | None:
     return before_latest(db_path)  # kept beside the report cache: computed once per import
 
 
-def before_latest_import() -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """The scored key results and stale list as they stood before the latest write (None
-    when there is none): what "Since the last import" compares with."""
+def before_latest_import() -> Before | None:
+    """The scored key results, stale list and objectives as they stood before the latest
+    write, and its day (None when there is none): what "Since the last import" and the
+    Overview's verdict compare with."""
     return _before(*_version(db_path()))
 
 

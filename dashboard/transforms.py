@@ -33,7 +33,6 @@ class Headline(TypedDict):
     objectives: float
     key_results: float
     graded: float
-    on_track_share: float | None
     maxed_share: float | None
 
 
@@ -44,10 +43,8 @@ Compared = Literal["objective_mean", "kr_mean", "sweet_share", "maxed_share"]
 @memoized()
 def headline(objectives: pd.DataFrame, key_results: pd.DataFrame) -> Headline:
     """The Overview's tiles: mean objective and key-result score, sweet-spot share, counts,
-    the share maxed at 1.0, and for a running cycle the share of key results on track."""
+    the share maxed at 1.0 (statuses are counted by `overview_frames.verdict`)."""
     graded = key_results["score"].dropna()
-    judged = key_results["status"].dropna() if "status" in key_results else pd.Series(dtype=object)
-    judged = judged[judged != "not started"]
     return {
         "objective_mean": mean_or_none(objectives["score"]),
         "kr_mean": mean_or_none(graded),
@@ -55,40 +52,12 @@ def headline(objectives: pd.DataFrame, key_results: pd.DataFrame) -> Headline:
         "objectives": float(len(objectives)),
         "key_results": float(len(key_results)),
         "graded": float(len(graded)),
-        "on_track_share": None if judged.empty else float(judged.isin(["on track", "done"]).mean()),
         "maxed_share": None if graded.empty else float((graded >= 1.0).mean()),
     }
 
 
 def delta(now: float | None, before: float | None) -> float | None:
     return None if now is None or before is None else now - before
-
-
-@memoized()
-def department_progress(objectives: pd.DataFrame) -> pd.DataFrame:
-    """Per department: mean objective score, expected progress, forecast, gap to the
-    calendar (score − expected) and objectives at risk; furthest behind first."""
-    frame = objectives[objectives["department"].notna()]
-    grouped = frame.groupby("department", sort=True)
-    out = grouped.agg(
-        score=("score", "mean"),
-        expected=("expected", "mean"),
-        forecast=("forecast", "mean"),
-        objectives=("objective_id", "count"),
-        at_risk=("status", lambda p: int((p == "at risk").sum())),
-    ).reset_index()
-    out["gap"] = out["score"] - out["expected"]
-    return out.sort_values(["gap", "score"], na_position="last").reset_index(drop=True)
-
-
-@memoized()
-def at_risk_objectives(objectives: pd.DataFrame) -> pd.DataFrame:
-    """Objectives of a running cycle whose score is well behind the calendar."""
-    risky = objectives[objectives["status"] == "at risk"]
-    columns = ["objective_id", "cycle_id", "title", "department", "team", "owner", "score",
-               "expected", "forecast"]  # fmt: skip
-    risky = risky.assign(department=risky["department"].astype("object").fillna("(company)"))
-    return risky.sort_values("gap")[columns].reset_index(drop=True)
 
 
 @memoized()
@@ -103,30 +72,6 @@ def alignment_issues(links: pd.DataFrame, objectives: pd.DataFrame) -> dict[str,
         "unsupported": shown.loc[shown["unsupported_top"].fillna(False).astype(bool), columns],
         "broken": shown.loc[shown["broken"].fillna(False).astype(bool), [*columns, "parent_id"]],
     }
-
-
-@memoized()
-def trend_with_forecast(
-    trends: pd.DataFrame, objectives: pd.DataFrame, running: str | None, by: str | None = None
-) -> pd.DataFrame:
-    """Objective-score trend where the running cycle shows its forecast end-of-cycle score
-    (labelled '… (forecast)') instead of its score so far, which is low only because the
-    cycle is not over. Columns: cycle_id, [by,] objective_mean."""
-    keys = ["cycle_id", *([by] if by else [])]
-    out = trends[[*keys, "objective_mean"]].copy()
-    if running is None or running not in set(out["cycle_id"]):
-        return out
-    current = objectives[objectives["cycle_id"] == running]
-    forecast = (
-        current.groupby(by)["forecast"].mean()
-        if by
-        else pd.Series({None: current["forecast"].mean()})
-    )
-    is_running = out["cycle_id"] == running
-    values = out.loc[is_running, by].map(forecast) if by else forecast.iloc[0]
-    out.loc[is_running, "objective_mean"] = values
-    out["cycle_id"] = out["cycle_id"].where(~is_running, f"{running} (forecast)")
-    return out
 
 
 def with_objective_links(frame: pd.DataFrame, title: str = "title") -> pd.DataFrame:

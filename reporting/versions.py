@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
+import duckdb
 import pandas as pd
 
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.report import analyse
 from pipelines.store.connection import open_store, resolve_db_path
 from pipelines.store.dataset import read_dataset
-from pipelines.store.history import empty_before, version_ids_after
+from pipelines.store.history import empty_before, version_ids_after, versions
 from pipelines.store.undo import dataset_at, state_at
 from reporting.cache import (
     StoreReport,
@@ -36,6 +39,8 @@ log = logging.getLogger(__name__)
 # The columns "Since the last import" compares (metrics.progress.since_import).
 BEFORE_KR_COLUMNS = ["kr_id", "objective_id", "title", "team", "score", "status"]
 BEFORE_STALE_COLUMNS = ["kr_id", "days_silent"]
+# The Overview's verdict counts objectives per status before and after (dashboard/sections).
+BEFORE_OBJECTIVE_COLUMNS = ["objective_id", "cycle_id", "department", "team", "level", "status"]
 BEFORE_PREFIX = "before-latest-"
 
 
@@ -73,11 +78,29 @@ def load_before_latest(
     return StoreReport(dataset, analyse(dataset, config), "", "computed")
 
 
-def before_latest(db: str | Path | None) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """The scored key results (BEFORE_KR_COLUMNS) and stale list (BEFORE_STALE_COLUMNS) of
-    the store just before its latest write, at today's as-of date; None when there is no
-    recorded write or nothing was scored. Read from beside the report cache when kept for
-    the current content, else computed and kept (where this process may write)."""
+class Before(NamedTuple):
+    """The store just before its latest write: scored key results (BEFORE_KR_COLUMNS), the
+    stale list (BEFORE_STALE_COLUMNS), objectives with their status (BEFORE_OBJECTIVE_COLUMNS)
+    and the day of that write (None when the log does not say)."""
+
+    key_results: pd.DataFrame
+    stale: pd.DataFrame
+    objectives: pd.DataFrame
+    written: date | None = None
+
+
+def latest_write_day(conn: duckdb.DuckDBPyConnection) -> date | None:
+    """The day the latest recorded write finished (None without one)."""
+    rows = versions(conn)
+    if rows.empty or pd.isna(rows["finished_at"].iloc[0]):
+        return None
+    return pd.Timestamp(rows["finished_at"].iloc[0]).date()
+
+
+def before_latest(db: str | Path | None) -> Before | None:
+    """The store just before its latest write (`Before`), at today's as-of date; None when
+    there is no recorded write or nothing was scored. Read from beside the report cache when
+    kept for the current content, else computed and kept (where this process may write)."""
     path = resolve_db_path(db)
     key = ""
     if enabled():
@@ -86,13 +109,14 @@ def before_latest(db: str | Path | None) -> tuple[pd.DataFrame, pd.DataFrame] | 
         except Exception as exc:  # a store the cache cannot key: computed, not kept
             log.debug("before-latest: no key (%s)", exc)
     folder = cache_dir(path)
-    files = [folder / f"{BEFORE_PREFIX}{key}-{n}.parquet" for n in ("krs", "stale")]
+    files = [folder / f"{BEFORE_PREFIX}{key}-{n}.parquet" for n in ("krs", "stale", "objs")]
     nothing = folder / f"{BEFORE_PREFIX}{key}-none.parquet"  # kept: nothing to compare with
     if key and nothing.exists():
         return None
     if key and all(f.exists() for f in files):
         try:
-            return pd.read_parquet(files[0]), pd.read_parquet(files[1])
+            krs, stale, objectives = (pd.read_parquet(f) for f in files)
+            return Before(krs, stale, objectives, _written(path))
         except (OSError, ValueError) as exc:
             log.warning("before-latest: unreadable (%s); computing again", exc)
     found = load_before_latest(path)
@@ -103,10 +127,20 @@ def before_latest(db: str | Path | None) -> tuple[pd.DataFrame, pd.DataFrame] | 
     frames = (
         found.report.key_results.reindex(columns=BEFORE_KR_COLUMNS).reset_index(drop=True),
         found.report.stale.reindex(columns=BEFORE_STALE_COLUMNS).reset_index(drop=True),
+        found.report.objectives.reindex(columns=BEFORE_OBJECTIVE_COLUMNS).reset_index(drop=True),
     )
     if key and writable():
         _keep(frames, files)
-    return frames
+    return Before(*frames, _written(path))
+
+
+def _written(path: Path) -> date | None:
+    try:
+        with open_store(path, read_only=True) as conn:
+            return latest_write_day(conn)
+    except Exception as exc:  # the day is a label: a store that cannot say goes without it
+        log.debug("before-latest: no day (%s)", exc)
+        return None
 
 
 def _keep(frames: tuple[pd.DataFrame, ...], files: list[Path]) -> None:

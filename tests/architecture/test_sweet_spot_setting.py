@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 
 from metrics.scores.bands import BAND_COLORS
-from tests.support.pages import charts, metric, open_app, plotly_values
+from tests.support.pages import chart_titled, charts, metric, open_app, plotly_values
 from tests.support.stores import small_company, write_store
 
 CLI = [sys.executable, "-m", "okr_health.cli"]
@@ -113,7 +113,7 @@ def test_overview_follows_the_setting(store: Path, monkeypatch: pytest.MonkeyPat
     assert metric(at, "In the sweet spot") == "20%"
     tile = next(m for m in at.metric if m.label == "In the sweet spot")
     assert "scoring 0.7–0.8" in tile.help
-    spec = charts(at)[0]
+    spec = chart_titled(at, "Key-result scores")
     counts = {t["name"]: sum(plotly_values(t["y"])) for t in spec["data"]}
     counts = {name: n for name, n in counts.items() if n}
     assert counts == {"Mid (0.5–0.7)": 2, "Sweet spot (0.7–0.8)": 1, "Maxed (1.0)": 2}

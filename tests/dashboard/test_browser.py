@@ -274,7 +274,7 @@ def test_clicking_an_at_risk_objective_opens_its_page(browser_page, server, demo
     objectives = load_or_compute(demo_store).report.objectives
     running = objectives[objectives["cycle_id"] == "2026-Q4"]
     at_risk = running[running["status"] == "at risk"]
-    first = at_risk.sort_values("gap").iloc[0]  # the table's first row: furthest behind
+    first = at_risk.sort_values(["heading", "score"]).iloc[0]  # the first row: heading lowest
     page = browser_page
     open_address(page, server, "/?cycle=2026-Q4", "Overview")
     table = page.locator(

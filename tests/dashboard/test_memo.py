@@ -9,7 +9,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from dashboard import charts, transforms
+from dashboard import charts_overview, overview_frames
 from dashboard.memo import SMALL_CELLS, memoized
 
 
@@ -50,13 +50,14 @@ def test_large_frames_are_keyed_by_identity_while_they_live() -> None:
 
 def test_transforms_and_figures_are_the_same_objects_for_the_same_data() -> None:
     objectives = pd.DataFrame(
-        {"objective_id": ["o1", "o2"], "department": ["Sales", "Ops"], "score": [0.5, 0.8],
-         "expected": [0.6, 0.6], "forecast": [0.7, 0.9], "status": ["at risk", "on track"]}
+        {"objective_id": ["o1", "o2"], "cycle_id": ["Q1", "Q1"], "department": ["Ops", "Sales"],
+         "score": [0.8, 0.1], "expected": [0.3, 0.3], "heading": [0.9, 0.2],
+         "status": ["on track", "at risk"]}
     )  # fmt: skip
-    first = transforms.department_progress(objectives)
-    assert transforms.department_progress(objectives.copy()) is first
-    assert list(first["department"]) == ["Sales", "Ops"]  # furthest behind first
-    histogram = charts.score_histogram(pd.Series([0.1, 0.65, 1.0]))
-    figure = charts.distribution_figure(histogram, "Key-result scores")
-    assert charts.distribution_figure(histogram.copy(), "Key-result scores") is figure
-    assert charts.distribution_figure(histogram, "Objective scores") is not figure
+    first = overview_frames.department_status(objectives)
+    assert overview_frames.department_status(objectives.copy()) is first
+    assert list(first["department"]) == ["Sales", "Ops"]  # worst first
+    histogram = charts_overview.score_histogram(pd.Series([0.1, 0.65, 1.0]))
+    figure = charts_overview.distribution_figure(histogram, "Key-result scores")
+    assert charts_overview.distribution_figure(histogram.copy(), "Key-result scores") is figure
+    assert charts_overview.distribution_figure(histogram, "Objective scores") is not figure

@@ -11,7 +11,15 @@ from metrics.scores.rollups import team_lineage
 from metrics.scores.scoring import score_all
 from pipelines.store.connection import open_store
 from pipelines.store.dataset import read_dataset
-from tests.support.pages import charts, link_id, link_text, metric, open_app, plotly_values
+from tests.support.pages import (
+    chart_titled,
+    charts,
+    link_id,
+    link_text,
+    metric,
+    open_app,
+    plotly_values,
+)
 
 VIEWS = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "dashboard" / "views").glob(
     "[a-z]*.py"))  # fmt: skip
@@ -61,11 +69,11 @@ def test_overview_numbers_match_the_scores(demo_store, demo_scores, monkeypatch)
     q4 = krs[krs["cycle_id"] == "2026-Q4"]
     assert metric(at, "Key-result score (mean)") == f"{q4['score'].mean():.2f}"
     assert metric(at, "Key results graded") == f"{q4['score'].notna().sum()}/{len(q4)}"
-    histogram = charts(at)[0]
+    histogram = chart_titled(at, "Key-result scores")
     assert sum(sum(plotly_values(t["y"])) for t in histogram["data"]) == q4["score"].notna().sum()
-    departments = next(c for c in charts(at) if "Departments" in c["layout"]["title"]["text"])
-    bars = departments["data"][0]
-    shown = dict(zip(bars["y"], plotly_values(bars["x"]), strict=True))
+    departments = chart_titled(at, "Departments")
+    bars = [t for t in departments["data"] if t["type"] == "bar"]  # one trace per status
+    shown = {y: x for t in bars for y, x in zip(t["y"], plotly_values(t["x"]), strict=True)}
     expected = objectives[objectives["cycle_id"] == "2026-Q4"].groupby("department")["score"]
     assert shown == pytest.approx(expected.mean().to_dict())
 

@@ -39,18 +39,22 @@ def test_ingest_keeps_the_state_before_it_and_readers_reuse_it(tmp_path: Path, m
     assert versions.before_latest(db) is None
     ingest(sheet(tmp_path / f"okrs-{second}.csv", second_values), db)
     names = kept(db)
-    assert len(names) == 2 and all("-none" not in n for n in names), names  # the old one gone
+    assert len(names) == 3 and all("-none" not in n for n in names), names  # the old one gone
     computed = versions.load_before_latest
     with mock.patch.object(versions, "load_before_latest", side_effect=AssertionError):
         found = versions.before_latest(db)  # read back: never computed again
     assert found is not None
-    krs, stale = found
+    krs, stale, objectives, written = found
     fresh = computed(db)
     assert fresh is not None and fresh.report is not None
     scores = fresh.report.key_results.set_index("kr_id")["score"]
     assert krs.set_index("kr_id")["score"].to_dict() == pytest.approx(scores.to_dict())
     assert sorted(krs.set_index("kr_id")["score"].round(2)) == [0.1, 0.2, 0.3, 0.4]  # week 1
     assert list(stale.columns) == versions.BEFORE_STALE_COLUMNS
+    statuses = fresh.report.objectives.set_index("objective_id")["status"]
+    assert list(objectives.columns) == versions.BEFORE_OBJECTIVE_COLUMNS
+    assert objectives.set_index("objective_id")["status"].to_dict() == statuses.to_dict()
+    assert written is not None  # the day of the latest import, what the Overview names
 
 
 def test_a_first_import_has_nothing_before_it_and_copies_nothing(tmp_path: Path, monkeypatch):

@@ -96,6 +96,8 @@ MARKDOWN_CALLS = {
 }  # fmt: skip
 SAFE_CALLS = {"md", "md_code", "counted", "len", "row_counts", "fmt", "int", "float",
               "status_words"}  # status words, numbers and band labels: no user text  # fmt: skip
+# The Overview verdict's lines (dashboard/sections/verdict.py): md() of every word, and numbers.
+SAFE_CALLS |= {"counts_line", "since_import_line"}
 # Expressions the walk below finds unescaped whose values the app makes itself (counts,
 # dates, headings from its own tables, numbers), reviewed one by one: none carries user text.
 REVIEWED = {
@@ -106,6 +108,7 @@ REVIEWED = {
     "graded", "cycle_state", "pattern.format(change)", "objective['level']",
     "config.hit_score", "cycle['state']", "archived",
     "loaded.report.as_of", "against",  # `against` is md() of a cycle, made a line above
+    "compared",  # the Overview's md() of two cycles, made with `against`
     "head", "krs_lines",  # the understanding's sample lines, md() of every title above
     "archived + ' (they stay in the store; the source marks them archived, deleted, draft or"
     " cancelled)'", "config.confidence_days", "running", "n", "table", "len(own)",

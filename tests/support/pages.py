@@ -45,6 +45,15 @@ def charts(at: AppTest) -> list[dict]:
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
 
+def chart_titled(at: AppTest, start: str) -> dict:
+    """The figure spec of the first chart whose title starts with `start`."""
+    found = [
+        c for c in charts(at) if c["layout"].get("title", {}).get("text", "").startswith(start)
+    ]
+    assert found, [c["layout"].get("title", {}).get("text") for c in charts(at)]
+    return found[0]
+
+
 def link_text(link: str) -> str:
     """What a table's link cell shows: the text after `#` (see dashboard.table_formats)."""
     return unquote(urlsplit(link).fragment)
