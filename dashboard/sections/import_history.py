@@ -23,6 +23,10 @@ def as_of_field(
     values are recorded as check-ins of that day."""
     named = sorted({d for d in (date_in_name(name) for name, _ in files) if d is not None})
     stated = date_in_titles(titles or {})
+    names = [name for name, _ in files]
+    if st.session_state.get("as_of_for") != names:  # other files: their date, not the last
+        st.session_state.pop("as_of", None)
+        st.session_state["as_of_for"] = names
     found = st.date_input(
         "Values as of",
         value=named[-1] if named else stated,
@@ -34,12 +38,14 @@ def as_of_field(
     return found if isinstance(found, date) else None
 
 
-def values_dated_today(prepared: Prepared, report: IngestReport, as_of: date | None) -> bool:
-    """Whether the load records values as check-ins dated today: only when no date is known
-    (none given or found, no dated rows, no check-in table of its own) and it records some."""
-    if as_of is not None or prepared.dated_snapshot or "check_ins" in prepared.canonical.tables:
+def values_dated_today(report: IngestReport, as_of: date | None) -> bool:
+    """Whether the load would date values today for want of a date: none given or found
+    for the upload, and a value it records has no date of its own (a `Last updated` column,
+    a check-in's date) either."""
+    if as_of is not None or report.described is None:
         return False
-    return bool(report.described and report.described.value_changes)
+    today = date.today()
+    return any(day == today for *_, day in report.described.value_changes)
 
 
 def show_changes(prepared: Prepared, as_of: date | None) -> IngestReport | None:
@@ -56,7 +62,7 @@ def show_changes(prepared: Prepared, as_of: date | None) -> IngestReport | None:
     st.markdown("**What loading would change**")
     text = "\n".join(md(line) for line in lines)
     (st.warning if removing else st.info)(text.replace("\n", "  \n"))
-    if values_dated_today(prepared, report, as_of):
+    if values_dated_today(report, as_of):
         st.caption("Changed values will be dated today, the day of the import.")
     return report
 

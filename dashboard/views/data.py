@@ -245,7 +245,7 @@ elif files:
         may_load = prepared.ok and guard.confirmed(impact)
         clicked = st.button("Load into the store", type="primary", disabled=not may_load,
                             key="load")  # fmt: skip
-    if clicked:
+    if clicked and may_load:  # (a disabled button never acts, however it was pressed)
         preview.empty()  # the stale preview goes: what was loaded replaces it
         with st.status("Importing…", expanded=True) as box:
             stage = StageStatus(box, st.progress(0.0))

@@ -37,8 +37,13 @@ COLUMN_WORDS = {
     "checked_at": "date",
     "archived": "archived (deleted, draft or cancelled)",
 }
-# A check-in's key result is named by its id, not by the key result's own id field.
-FIELD_WORDS_EXCEPTIONS = {"check_ins.kr_id": "Check-in: key result id"}
+# A table's own id, and the ids by which a row names its parent.
+FIELD_WORDS_EXCEPTIONS = {
+    "cycles.cycle_id": "Cycle: id",
+    "teams.team_id": "Team: id",
+    "key_results.objective_id": "Key result: objective id",
+    "check_ins.kr_id": "Check-in: key result id",
+}
 
 
 def field_words(name: str) -> str:
