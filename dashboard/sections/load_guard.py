@@ -82,7 +82,8 @@ def show_impact(where: Any, impact: LoadImpact | None) -> None:
     """The totals at the top of the preview (`where`: a container placed there)."""
     if impact is None or not impact.destructive:
         return
-    lines = impact_lines(impact)
+    lines = [*impact_lines(impact), f"Load waits until you tick “{confirmation_label(impact)}” "
+             "beside it, below."]  # fmt: skip
     where.error("**" + md(lines[0]) + "**  \n" + "  \n".join(md(line) for line in lines[1:]))
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from pipelines.store.schema import KEY_RESULTS
+from pipelines.store.schema import CHECK_INS, KEY_RESULTS, OBJECTIVES
 
 # The figures a newer copy of the same sheet updates (kept as check-ins, see docs/ingestion.md,
 # "History from weekly copies"): changing them alone does not overwrite a key result.
@@ -56,7 +56,14 @@ def _keys_sql(table: str, keys: str, differs: str) -> str:
 
 
 def _differs(columns: list[str]) -> str:
-    return " OR ".join(f'r."{c}" IS DISTINCT FROM a."{c}"' for c in columns) or "FALSE"
+    """SQL: the old row `r` and the new `a` differ in one of `columns` (an archived flag
+    left empty reads as not archived, as everywhere)."""
+
+    def value(side: str, column: str) -> str:
+        quoted = f'{side}."{column}"'
+        return f"coalesce({quoted}, false)" if column == "archived" else quoted
+
+    return " OR ".join(f"{value('r', c)} IS DISTINCT FROM {value('a', c)}" for c in columns)
 
 
 def load_impact(conn: duckdb.DuckDBPyConnection, import_id: int) -> LoadImpact:
@@ -64,9 +71,9 @@ def load_impact(conn: duckdb.DuckDBPyConnection, import_id: int) -> LoadImpact:
     load would), each row counted in the cycle its objective was in before the write."""
     kr_columns = [c for c in KEY_RESULTS.column_names
                   if c not in RUNNING_VALUES and c not in ("kr_id",)]  # fmt: skip
-    objectives = _keys_sql("objectives", "objective_id", "TRUE")
+    objectives = _keys_sql("objectives", "objective_id", _differs(OBJECTIVES.column_names[1:]))
     key_results = _keys_sql("key_results", "kr_id", _differs(kr_columns))
-    check_ins = _keys_sql("check_ins", "kr_id, checked_at", "TRUE")
+    check_ins = _keys_sql("check_ins", "kr_id, checked_at", _differs(CHECK_INS.column_names[2:]))
     frame = conn.execute(
         f"""
         WITH o AS ({objectives}), k AS ({key_results}), c AS ({check_ins}),
