@@ -162,8 +162,8 @@ def show_loaded(loaded: dict[str, Any]) -> None:
         table_formats.show(per_cycle, "loaded_per_cycle")
     if version is not None:
         st.caption(
-            f"Not what you meant? **Undo import #{version}** under Import history below "
-            f"(or `okr-health undo {version}`) puts the store back as it was."
+            f"Not what you meant? **Undo import #{int(version)}** under Import history below "
+            f"(or `okr-health undo {int(version)}`) puts the store back as it was."
         )
     st.caption("Choose another file above to load it.")
 

@@ -73,7 +73,7 @@ def _mapping_editor(sources: Sources, suggested: Mapping) -> Mapping:
             grid = st.columns(3)
             for i, name in enumerate(fields_for(role)):
                 picked = grid[i % 3].selectbox(
-                    f"{field_words(name)}{' *' if name in required else ''}",
+                    f"{md(field_words(name))}{' *' if name in required else ''}",
                     options,
                     index=options.index(defaults.get(name, NONE)),
                     key=f"map:{label}:{role}:{name}",
