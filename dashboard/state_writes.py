@@ -17,6 +17,7 @@ from pipelines.map.mapping import Mapping, MappingFile, parse_mapping_file, sugg
 from pipelines.read.sources import Sources
 from pipelines.store.connection import StoreBusy, StoreReadOnly, open_store
 from pipelines.store.faults import StoreUnusable
+from pipelines.store.impact import LoadImpact
 from pipelines.store.undo import UndoError, UndoResult, history_rows, undo
 
 # What a write can be refused with (the store busy or read-only, nothing to undo): a page
@@ -103,7 +104,7 @@ def store_path() -> Path:
 
 
 __all__ = [
-    "WRITE_REFUSALS", "IngestReport", "Prepared", "dry_run",
+    "WRITE_REFUSALS", "IngestReport", "LoadImpact", "Prepared", "dry_run",
     "import_history", "load_import", "prepare_import", "read_uploads", "store_path",
     "undo_import",
 ]  # fmt: skip

@@ -37,6 +37,7 @@ from pipelines.read.files import expand_paths, read_files
 from pipelines.read.sources import Sources
 from pipelines.settings import Settings
 from pipelines.store.connection import open_store, resolve_db_path
+from pipelines.store.impact import load_impact
 from pipelines.store.load import load_tables, removed_by
 from pipelines.store.rows import log_rejected_import
 from pipelines.store.stored import dry_store, keys_held
@@ -182,6 +183,7 @@ def load(
             )  # fmt: skip
             if result.outcome == "loaded":
                 report.described = describe(mem, result.import_id)
+                report.impact = load_impact(mem, result.import_id)
             else:
                 report.described = Described(result.changes)
         return report
@@ -205,6 +207,7 @@ def load(
         )
         if result.outcome == "loaded":
             report.described = describe(conn, result.import_id)
+            report.import_id = result.import_id
     report.outcome = result.outcome
     report.removed = result.removed if result.outcome == "loaded" else {}
     return report

@@ -12,6 +12,7 @@ import pandas as pd
 from pipelines.map.canonical import LOCATION, Canonical, archived_counts
 from pipelines.map.cycle_hints import Guess
 from pipelines.problems import Problem, count_errors
+from pipelines.store.impact import LoadImpact
 from pipelines.store.undo import Described
 from pipelines.understanding import Understanding, headline
 
@@ -33,6 +34,8 @@ class IngestReport:
     source_files: list[str] = field(default_factory=list)
     guessed: Guess | None = None  # the cycle loaded into when the files name none
     understanding: Understanding | None = None  # what the reader made of the files
+    impact: LoadImpact | None = None  # what the load removes and overwrites (a dry run's)
+    import_id: int | None = None  # the version a load made
 
     @property
     def headline(self) -> list[str]:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import table_formats as tables
 from dashboard.text import md
+from pipelines.map.field_words import field_words
 from pipelines.store.schema import counted
 from pipelines.understanding import Understanding
 
@@ -23,8 +24,9 @@ def structure_frame(understood: Understanding) -> pd.DataFrame:
 
 
 def fed_frame(understood: Understanding) -> pd.DataFrame:
-    """A row per field: the source and the column (or JSON key) that fed it."""
-    rows = [{"source": f.source, "field": f.field, "column": f.column} for f in understood.fed]
+    """A row per field, in words: the source and the column (or JSON key) that fed it."""
+    rows = [{"source": f.source, "field": field_words(f.field), "column": f.column}
+            for f in understood.fed]  # fmt: skip
     return pd.DataFrame(rows, columns=["source", "field", "column"])
 
 

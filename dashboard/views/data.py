@@ -6,7 +6,6 @@ The page only lays out: reading, mapping, validation and loading are the functio
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -14,11 +13,14 @@ import streamlit as st
 
 from dashboard import access, state_writes, table_formats
 from dashboard.sections import import_history as history_parts
+from dashboard.sections import load_guard as guard
+from dashboard.sections.import_template import show_template
 from dashboard.sections.understanding import show_understanding
 from dashboard.state_writes import Prepared
 from dashboard.text import md, md_code
 from pipelines.asof import date_in_name
 from pipelines.map.canonical import archived_words
+from pipelines.map.field_words import field_words
 from pipelines.map.mapping import (
     ROLES,
     Mapping,
@@ -35,7 +37,6 @@ from pipelines.read.sources import Sources
 from pipelines.store.history_words import changes_lines
 from pipelines.store.schema import ROW_NOUNS, counted, row_counts
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "data" / "okr_template.xlsx"
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods", "json", "jsonl", "ndjson", "zip",
                 "yaml", "yml"]  # fmt: skip
 NONE = "—"
@@ -71,9 +72,8 @@ def _mapping_editor(sources: Sources, suggested: Mapping) -> Mapping:
             columns: dict[str, str] = {}
             grid = st.columns(3)
             for i, name in enumerate(fields_for(role)):
-                shown = name.split(".", 1)[1] if role != "flat" else name.replace("_", " ")
                 picked = grid[i % 3].selectbox(
-                    f"{shown}{' *' if name in required else ''}",
+                    f"{md(field_words(name))}{' *' if name in required else ''}",
                     options,
                     index=options.index(defaults.get(name, NONE)),
                     key=f"map:{label}:{role}:{name}",
@@ -203,38 +203,50 @@ mapping_text, unreadable = (
 if unreadable is not None:
     st.error(md(unreadable))
 
-if files:
-    sources, suggested, mapping_file = state_writes.read_uploads(files, mapping_text)
-    if not sources.tables:
-        st.error("No table could be read from these files.")
-    st.subheader("Column mapping")
-    chosen = _mapping_editor(sources, suggested)
-    toml_text = mapping_toml(sources.tables, chosen)
-    st.download_button(
-        "Download this mapping (TOML)",
-        toml_text,
-        file_name="okr_mapping.toml",
-        mime="application/toml",
-        key="download_mapping",
-        help="Use it with `okr-health ingest FILE --mapping okr_mapping.toml` next time.",
-    )
-    with st.expander("The mapping as a file"):
-        st.code(toml_text, language="toml")
-    file_for_checks = mapping_file or MappingFile("mapping.toml")
-    day = max(filter(None, (date_in_name(name) for name, _ in files)), default=None)
-    # a cycle guessed for files naming none is the quarter of their date (`day`)
-    prepared = state_writes.prepare_import(sources, chosen, file_for_checks, as_of=day)
-    cycle = _cycle_field(prepared)  # files naming no cycle: the person may name it
-    if cycle:
-        prepared = state_writes.prepare_import(
-            sources, chosen, file_for_checks, cycle=cycle, as_of=day
+loaded = guard.loaded_from(files) if files else None
+if loaded is not None:
+    guard.show_loaded(loaded)  # until another file is chosen: no preview, no Load
+elif files:
+    preview = st.empty()
+    with preview.container():
+        top = st.container()  # a destructive load's totals, first
+        sources, suggested, mapping_file = state_writes.read_uploads(files, mapping_text)
+        if not sources.tables:
+            st.error("No table could be read from these files.")
+        st.subheader("Column mapping")
+        chosen = _mapping_editor(sources, suggested)
+        toml_text = mapping_toml(sources.tables, chosen)
+        st.download_button(
+            "Download this mapping (TOML)",
+            toml_text,
+            file_name="okr_mapping.toml",
+            mime="application/toml",
+            key="download_mapping",
+            help="Use it with `okr-health ingest FILE --mapping okr_mapping.toml` next time.",
         )
-    show_understanding(prepared.understanding)  # before the problems found in it
-    st.subheader("Validation")
-    _show_report(prepared)
-    as_of = history_parts.as_of_field(files, sources.titles)
-    history_parts.show_changes(prepared, as_of)
-    if st.button("Load into the store", type="primary", disabled=not prepared.ok, key="load"):
+        with st.expander("The mapping as a file"):
+            st.code(toml_text, language="toml")
+        file_for_checks = mapping_file or MappingFile("mapping.toml")
+        day = max(filter(None, (date_in_name(name) for name, _ in files)), default=None)
+        # a cycle guessed for files naming none is the quarter of their date (`day`)
+        prepared = state_writes.prepare_import(sources, chosen, file_for_checks, as_of=day)
+        cycle = _cycle_field(prepared)  # files naming no cycle: the person may name it
+        if cycle:
+            prepared = state_writes.prepare_import(
+                sources, chosen, file_for_checks, cycle=cycle, as_of=day
+            )
+        show_understanding(prepared.understanding)  # before the problems found in it
+        st.subheader("Validation")
+        _show_report(prepared)
+        as_of = history_parts.as_of_field(files, sources.titles)
+        dry = history_parts.show_changes(prepared, as_of)
+        impact = dry.impact if dry else None
+        guard.show_impact(top, impact)  # what it destroys, said first and confirmed
+        may_load = prepared.ok and guard.confirmed(impact)
+        clicked = st.button("Load into the store", type="primary", disabled=not may_load,
+                            key="load")  # fmt: skip
+    if clicked and may_load:  # (a disabled button never acts, however it was pressed)
+        preview.empty()  # the stale preview goes: what was loaded replaces it
         with st.status("Importing…", expanded=True) as box:
             stage = StageStatus(box, st.progress(0.0))
             stage("read", f"{counted(len(prepared.source_files), 'file')} read")
@@ -252,21 +264,14 @@ if files:
         changed = changes_lines(report.described) if report.described else []
         lines = [f"{report.outcome}: {rows}", *changed]  # titles: shown as typed, never as markup
         st.session_state["last_load"] = "  \n".join(md(line) for line in lines)
+        tables = {**prepared.derived(), **prepared.tables()}
+        summary = {"import_id": report.import_id, "outcome": report.outcome, "rows": rows,
+                   "per_cycle": guard.rows_per_cycle(tables)}  # fmt: skip
+        guard.remember_load(files, summary)
+        guard.show_loaded(guard.loaded_from(files) or dict(summary))
 if st.session_state.get("last_load"):
     st.success(f"Last load — {st.session_state['last_load']}")
 
 history_parts.show_history()
 
-st.subheader("Template")
-if TEMPLATE.exists():
-    st.download_button(
-        "Download the import template (XLSX)",
-        TEMPLATE.read_bytes(),
-        file_name=TEMPLATE.name,
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="download_template",
-    )
-st.caption(
-    'Mapping files: one `[table]` per canonical table naming `sheet = "…"` or `file = "…"` '
-    'and `canonical_column = "source column"` (see docs/ingestion.md).'
-)
+show_template()

@@ -36,7 +36,7 @@ def test_the_page_shows_what_was_understood_before_loading(page: AppTest) -> Non
     ]
     fields = frame_with(page, "field")
     fed = dict(zip(fields["field"], fields["column"], strict=True))
-    assert fed["key_results.current_value"] == "F (Current)"
+    assert fed["Key result: current value"] == "F (Current)"  # the field in words
     warnings = [str(w.value) for w in page.warning]
     assert any("looks like an OKR field" in w and r"Reviewed \(G, date\)" in w
                for w in warnings)  # unused, a date (markdown escaped)  # fmt: skip
