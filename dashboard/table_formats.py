@@ -33,6 +33,8 @@ VOCABULARY: dict[str, tuple[str, str]] = {
     "score": ("Score", "score"),
     "expected": ("Expected by now", "score"),
     "forecast": ("Forecast at end", "score"),
+    "chance": ("Chance of the sweet spot", "share"),
+    "chance_low": ("Chance to clear the low band", "share"),
     "gap": ("Gap to the calendar", "delta"),
     "objectives": ("Objectives", "int"),
     "at_risk": ("At risk", "int"),

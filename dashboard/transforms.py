@@ -86,7 +86,7 @@ def at_risk_objectives(objectives: pd.DataFrame) -> pd.DataFrame:
     """Objectives of a running cycle whose score is well behind the calendar."""
     risky = objectives[objectives["status"] == "at risk"]
     columns = ["objective_id", "cycle_id", "title", "department", "team", "owner", "score",
-               "expected", "forecast"]  # fmt: skip
+               "expected", "forecast", "chance"]  # fmt: skip
     risky = risky.assign(department=risky["department"].astype("object").fillna("(company)"))
     return risky.sort_values("gap")[columns].reset_index(drop=True)
 

@@ -10,7 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, state, table_formats, transforms
+from dashboard.sections import goalposts
 from dashboard.text import md
+from metrics.progress.chance import chance_words
 from pipelines.store.schema import counted
 
 loaded = state.load()
@@ -67,6 +69,7 @@ if running:
     tiles[2].metric("Expected by now", f"{objective['expected']:.2f}", help="The elapsed share.")
     forecast = objective["forecast"]
     tiles[3].metric("Forecast at end", "–" if pd.isna(forecast) else f"{forecast:.2f}")
+    st.caption(chance_words(objective["chance"], objective["chance_low"]))
 else:
     tiles[2].metric("Band", str(objective["band"]) if pd.notna(objective["band"]) else "–")
 
@@ -104,7 +107,7 @@ table_formats.show(
     key_results, "objective_krs",
     columns=["title", "kr_type", "owner", "start_value", "target_value", "current", "score",
              "score_source", "check_in_count", "latest_confidence",
-             *(["status", "forecast"] if running else [])],
+             *(["status", "forecast", "chance"] if running else [])],
     sort=[("title", True)],
 )  # fmt: skip
 cycle_start, cycle_end = pd.Timestamp(str(cycle["start"])), pd.Timestamp(str(cycle["end"]))
@@ -132,3 +135,4 @@ for i, kr in enumerate(key_results.sort_values("title").itertuples(index=False))
                      "author"],
             sort=[("checked_at", False)],
         )  # fmt: skip
+goalposts.show(objective_id=wanted, key="objective_goalposts")

@@ -137,7 +137,7 @@ if running:
         table_formats.show(
             transforms.with_objective_links(risky), "at_risk_table",
             columns=["objective_link", "department", "team", "owner", "score", "expected",
-                     "forecast"],
+                     "forecast", "chance"],
         )  # fmt: skip
 
 st.subheader("Trend across cycles")

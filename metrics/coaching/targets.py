@@ -123,7 +123,7 @@ def next_targets(
     proposal (nothing achieved: no target to scale)."""
     bands = bands or score_bands()
     done = series[series["finished"]]
-    columns = ["series", "match", "owner", "team", "title", "unit", "cycles", "ratios",
+    columns = ["series", "match", "owner", "team_id", "team", "title", "unit", "cycles", "ratios",
                "own_ratio", "team_ratio", "basis", "start", "step", "proposed", "low",
                "high"]  # fmt: skip
     if done.empty:

@@ -174,3 +174,18 @@ def projection_bias(key_results: pd.DataFrame, by: str) -> pd.DataFrame:
 
 
 PROJECTION_LEANING = 0.1  # a mean gap beyond this leans high or low
+
+
+def chance_words(chance: object, chance_low: object) -> str:
+    """The chance of landing in a sentence, for a page or a brief."""
+    bands = score_bands()
+    if not isinstance(chance, float | int) or np.isnan(chance):
+        return (
+            "No chance of landing yet: it needs a heading and at least "
+            f"{MIN_ERRORS} forecasts measured on finished cycles."
+        )
+    low = ""
+    if isinstance(chance_low, float | int) and not np.isnan(chance_low):
+        low = f"; of clearing the low band (≥ {bands.low_below:g}): {chance_low:.0%}"
+    sweet = f"≥ {bands.sweet_low:g}"
+    return f"Chance of ending in the sweet spot or above ({sweet}): {chance:.0%}{low}."
