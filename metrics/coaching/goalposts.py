@@ -265,22 +265,22 @@ def late_jumps(key_results: pd.DataFrame, check_ins: pd.DataFrame,
     end = pd.to_datetime(ins["end_date"])
     ins = ins.sort_values(["kr_id", "day"], kind="stable")
     late = ins["day"] > end - pd.Timedelta(days=LATE_DAYS)
-    rows = []
-    for kr_id, own in ins.groupby("kr_id", sort=True):
-        in_window = own[late[own.index]]
-        if in_window.empty:
-            continue
-        before = own[~late[own.index]]
-        first = in_window.iloc[0]
-        since = before["day"].iloc[-1] if len(before) else pd.Timestamp(first["start_date"])
-        was = float(before["score"].iloc[-1]) if len(before) else 0.0
-        now = float(in_window["score"].iloc[-1])
-        silent = int((first["day"] - since).days)
-        if silent >= SILENT_DAYS and now - was >= JUMP_SCORE - 1e-9:
-            rows.append((kr_id, in_window["day"].iloc[-1], was, now, silent, since))
-    if not rows:
+    # Per key result: the window's first day, last day and last score; before the window,
+    # the last check-in's day and score (the cycle's start and 0 when there is none).
+    window = ins[late].groupby("kr_id", sort=True).agg(
+        first=("day", "min"), when=("day", "max"), new=("score", "last"),
+        start=("start_date", "first"),
+    )  # fmt: skip
+    before = ins[~late].groupby("kr_id").agg(since=("day", "max"), old=("score", "last"))
+    jumps = window.join(before, how="left")
+    jumps["since"] = jumps["since"].fillna(pd.to_datetime(jumps["start"]))
+    jumps["old"] = jumps["old"].fillna(0.0).astype("float64")
+    jumps["silent"] = (jumps["first"] - jumps["since"]).dt.days
+    moved = jumps["new"].astype("float64") - jumps["old"] >= JUMP_SCORE - 1e-9
+    jumps = jumps[(jumps["silent"] >= SILENT_DAYS) & moved].reset_index()
+    if jumps.empty:
         return pd.DataFrame(columns=GOALPOST_COLUMNS)
-    jumps = pd.DataFrame(rows, columns=["kr_id", "when", "old", "new", "silent", "since"])
+    jumps = jumps[["kr_id", "when", "old", "new", "silent", "since"]]
     jumps = jumps.merge(krs.drop(columns=["when"], errors="ignore"), on="kr_id")
     words = (
         "score " + jumps["old"].map(lambda s: f"{s:.2f}") + " → "
