@@ -5,8 +5,12 @@ Objective page) on the demo."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -110,3 +114,18 @@ def test_an_owner_page_proposes_next_quarters_targets(demo_store, monkeypatch):
                               loaded.report)  # fmt: skip
     nq = pack.findings[pack.findings["category"] == "Next quarter"]
     assert set(theirs["title"] + " (" + owner + ")") <= set(nq["subject"])
+
+
+def test_okr_health_report_writes_the_goalposts_into_the_pack(planted, tmp_path):
+    out = tmp_path / "pack.xlsx"
+    env = {**os.environ, "OKR_HEALTH_REPORT_CACHE": "0"}
+    done = subprocess.run(
+        [sys.executable, "-m", "okr_health.cli", "report", "--team", "Sales", "--cycle",
+         "2026-Q4", "--out", str(out), "--db", str(planted)],
+        capture_output=True, text=True, timeout=300, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    sheet = openpyxl.load_workbook(out, read_only=True)["Findings"]
+    cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert cells.count("Goalposts") == 9
+    assert any(c.startswith("re-scoped in import 5 of 02 Nov 2026") for c in cells)
