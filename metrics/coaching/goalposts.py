@@ -256,7 +256,15 @@ def late_jumps(key_results: pd.DataFrame, check_ins: pd.DataFrame,
     columns; `check_ins`: kr_id, checked_at, value, grade. Columns: GOALPOST_COLUMNS (old
     and new are scores; import_id and source empty: check-ins are not versions)."""
     krs = key_results.drop_duplicates("kr_id")
-    ins = check_ins[check_ins["kr_id"].isin(krs["kr_id"])].copy()
+    # Only key results with a check-in in their cycle's last days can jump: the rest is
+    # left out before any check-in is scored.
+    ends = krs["cycle_id"].map(cycles.drop_duplicates("cycle_id").set_index("cycle_id")
+                               ["end_date"])  # fmt: skip
+    last_days = pd.Series(pd.to_datetime(ends).to_numpy(), index=krs["kr_id"].to_numpy())
+    when = pd.to_datetime(check_ins["checked_at"]).dt.normalize()
+    cutoff = check_ins["kr_id"].map(last_days) - pd.Timedelta(days=LATE_DAYS)
+    jumpers = pd.unique(check_ins.loc[(when > cutoff).to_numpy(), "kr_id"])
+    ins = check_ins[check_ins["kr_id"].isin(jumpers)].copy()
     ins["score"] = check_in_score(krs, ins)
     ins = ins[ins["score"].notna()]
     ins = ins.merge(krs[["kr_id", "cycle_id"]], on="kr_id").merge(
@@ -341,6 +349,8 @@ def goalposts(
         confidence_never_updated(key_results, check_ins),
     ]
     out = _concat(parts)
+    if out.empty:
+        return out
     out["_order"] = out["pattern"].map({p: i for i, p in enumerate(PATTERNS)})
     out = out.sort_values(["_order", "cycle_id", "when", "kr_id"], kind="stable")
     return out.drop(columns="_order").reset_index(drop=True)
