@@ -37,9 +37,9 @@ def history():
                   start_value=10, target_value=20, current_value=15))  # fmt: skip
     krs.append(kr("L1", "OQ2", title="Launch the app", owner="Ann", kr_type="milestone",
                   current_value=1))  # fmt: skip
-    args = (objectives, krs)
-    kwargs = {"cycles": (Q1, Q2, Q3), "as_of": date(2026, 10, 15)}
-    return report(*args, **kwargs), dataset(*args, **kwargs)
+    cycles, as_of = (Q1, Q2, Q3), date(2026, 10, 15)
+    return (report(objectives, krs, cycles=cycles, as_of=as_of),
+            dataset(objectives, krs, cycles=cycles, as_of=as_of))  # fmt: skip
 
 
 @pytest.fixture(scope="module")
