@@ -15,6 +15,7 @@ from metrics.progress.chance import (
     objective_backtest,
     projection_bias,
     reliability,
+    unit_chances,
 )
 from metrics.scores.bands import score_bands
 from tests.support.frames import Q1, Q2, check_in, kr, objective, report
@@ -102,3 +103,23 @@ def test_owners_projections_are_compared_with_their_finals(history):
 def test_no_projection_no_row():
     plain = quarter_with_history()
     assert projection_bias(plain.key_results, "owner").empty
+
+
+def test_a_units_chance_reads_the_errors_of_units_like_it():
+    # 25 finished teams of one objective each: 20 forecast right, 5 promised 0.2 too much.
+    finished = [(f"F{i}", "Q1", f"t{i}", None, None) for i in range(25)]
+    running = [("A1", "Q2", "A", "on track", 0.70), ("A2", "Q2", "A", "on track", 0.74)]
+    objectives = pd.DataFrame(finished + running,
+                              columns=["objective_id", "cycle_id", "team_id", "status",
+                                       "heading"])  # fmt: skip
+    kr_scores = pd.DataFrame({"kr_id": [f"k{i}" for i in range(25)],
+                              "objective_id": [f"F{i}" for i in range(25)],
+                              "cycle_id": "Q1", "weight": 1.0})  # fmt: skip
+    backtest = pd.DataFrame({"kr_id": kr_scores["kr_id"], "forecast": 0.5,
+                             "final": [0.5] * 20 + [0.3] * 5})  # fmt: skip
+    got = unit_chances(objectives, backtest, kr_scores, ["team_id"]).set_index("team_id")
+    assert list(got.index) == ["A"]  # only running units
+    assert got.loc["A", "heading"] == pytest.approx(0.72)
+    assert got.loc["A", ["chance", "chance_low"]].tolist() == [0.8, 1.0]
+    fewer = unit_chances(objectives, backtest.iloc[:10], kr_scores, ["team_id"])
+    assert fewer["chance"].isna().all()  # ten units measured: too few for a chance
