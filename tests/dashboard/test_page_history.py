@@ -5,9 +5,11 @@ Objective page) on the demo."""
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from exports import build_closing_pack
 from metrics.coaching.goalposts import PATTERNS
+from pipelines.ingest import ingest_paths
 from reporting.cache import load_or_compute
 from reporting.goalposts import store_goalposts
 from reporting.next_quarter import store_next_quarter
@@ -129,3 +132,28 @@ def test_okr_health_report_writes_the_goalposts_into_the_pack(planted, tmp_path)
     cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
     assert cells.count("Goalposts") == 9
     assert any(c.startswith("re-scoped in import 5 of 02 Nov 2026") for c in cells)
+
+
+def test_the_coach_page_compares_owners_projections_with_their_finals(tmp_path, monkeypatch):
+    # A grading sheet as people keep it: each key result's own Projected Score beside its
+    # final value, for two finished quarters. Ann projects 0.9 and ends at 0.5; Bob projects
+    # 0.3 and ends at 0.6.
+    sheet = tmp_path / "grading.csv"
+    rows: list[list[object]] = [["Quarter", "Team", "Objective", "Key Result", "Owner", "Start",
+                                 "Target", "Current", "Projected Score"]]  # fmt: skip
+    for quarter_id in ("2026-Q1", "2026-Q2"):
+        for i in range(3):
+            rows.append([quarter_id, "Sales", "Grow", f"Ann KR {i}", "Ann", 0, 100, 50, 0.9])
+            rows.append([quarter_id, "Sales", "Grow", f"Bob KR {i}", "Bob", 0, 100, 60, 0.3])
+    with sheet.open("w", newline="") as f:
+        csv.writer(f).writerows(rows)
+    db = tmp_path / "okrs.duckdb"
+    assert ingest_paths([sheet], db, as_of=date(2026, 7, 15)).ok
+    at = open_with(db, monkeypatch, "coach")
+    owners = next(d.value for d in at.dataframe if {"owner", "leaning"} <= set(d.value.columns))
+    shown = owners.set_index("owner")
+    assert shown.loc["Ann", "leaning"] == "projects high"
+    assert shown.loc["Ann", "bias"] == pytest.approx(0.4)
+    assert shown.loc["Bob", "leaning"] == "projects low"
+    assert shown.loc["Bob", "bias"] == pytest.approx(-0.3)
+    assert shown.loc["Ann", "key_results"] == 6
