@@ -128,6 +128,8 @@ def at_risk_objectives(objectives: pd.DataFrame) -> pd.DataFrame:
     risky = risky.assign(department=risky["department"].astype("object").fillna("(company)"))
     columns = ["objective_id", "title", "status", "score", "heading", "expected", "department",
                "team", "owner", "cycle_id"]  # fmt: skip
+    if "chance" in risky:  # the chance of landing in the sweet spot, beside the heading
+        columns.insert(columns.index("heading") + 1, "chance")
     return risky.sort_values(["heading", "score"])[columns].reset_index(drop=True)
 
 

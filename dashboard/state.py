@@ -30,6 +30,8 @@ from pipelines.store.connection import StoreBusy, open_store, resolve_db_path, s
 from pipelines.store.dataset import Dataset
 from pipelines.store.faults import StoreUnusable
 from reporting.cache import SamePoint, load_or_compute
+from reporting.goalposts import store_goalposts
+from reporting.next_quarter import store_next_quarter
 from reporting.versions import Before, before_latest
 
 FILTER_KEYS, ALL = links.FILTER_KEYS, links.ALL
@@ -170,7 +172,8 @@ def previous_at_same_point(cycle: str, previous: str) -> tuple[pd.DataFrame, pd.
 def _closing_pack(db_path: str, version: float, day: date, cycle: str, unit_id: str) -> ClosingPack:
     loaded = _load(db_path, version, day)
     assert loaded is not None
-    return build_closing_pack(loaded.dataset, cycle, unit_id, loaded.report)
+    goalposts = _history(db_path, version, day)[0]
+    return build_closing_pack(loaded.dataset, cycle, unit_id, loaded.report, goalposts)
 
 
 def closing_pack(cycle: str, unit_id: str) -> ClosingPack:
@@ -240,6 +243,24 @@ def before_latest_import() -> Before | None:
     write, and its day (None when there is none): what "Since the last import" and the
     Overview's verdict compare with."""
     return _before(*_version(db_path()))
+
+
+@st.cache_data(max_entries=4, ttl=3600, show_spinner="Reading the store's history…")
+def _history(db_path: str, version: float, day: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    loaded = _load(db_path, version, day)
+    if loaded is None:
+        return pd.DataFrame(), pd.DataFrame()
+    return (store_goalposts(db_path, loaded.dataset, loaded.report),
+            store_next_quarter(loaded.dataset, loaded.report))  # fmt: skip
+
+
+def goalposts_and_targets() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Goalposts that moved (from the change log) and next quarter's proposed targets, per
+    store version (reporting/goalposts.py, reporting/next_quarter.py)."""
+    try:
+        return _history(*_version(db_path()))
+    except StoreBusy as exc:
+        show_busy(exc)
 
 
 def show_empty_store() -> None:

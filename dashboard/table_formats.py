@@ -33,6 +33,8 @@ VOCABULARY: dict[str, tuple[str, str]] = {
     "score": ("Score", "score"),
     "expected": ("Expected by now", "score"),
     "forecast": ("Forecast at end", "score"),
+    "chance": ("Chance of the sweet spot", "share"),
+    "chance_low": ("Chance to clear the low band", "share"),
     "gap": ("Gap to the calendar", "delta"),
     "objectives": ("Objectives", "int"),
     "at_risk": ("At risk", "int"),
@@ -241,6 +243,7 @@ def row_height(frame: pd.DataFrame, long_text: list[str]) -> int | None:
     (about 70 characters a line, up to six lines); None (one line) without long text."""
     if not long_text or frame.empty:
         return None
-    longest = max(int(frame[c].astype("string").str.len().max() or 0) for c in long_text)
+    lengths = [frame[c].astype("string").str.len().max() for c in long_text]
+    longest = max(int(n) if pd.notna(n) else 0 for n in lengths)  # a column of blanks: 0
     lines = min(max(-(-longest // CHARS_PER_LINE), 2), MAX_LINES)
     return max(LONG_TEXT_ROW_HEIGHT, LINE_PX * lines + 14)

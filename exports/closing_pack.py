@@ -20,6 +20,7 @@ import pandas as pd
 
 from exports.findings import closing_findings
 from exports.pack_columns import COLUMNS, COMPARED, HEADLINE, Col, headline_figures
+from exports.pack_history import history_findings
 from exports.pack_units import (
     PackError,
     known_units,
@@ -249,11 +250,13 @@ def build_closing_pack(
     cycle: str | None,
     unit_id: str,
     report: HealthReport | None = None,
+    goalposts: pd.DataFrame | None = None,
 ) -> ClosingPack:
     """The closing pack of `unit_id` (company, department or team id, or its name) for
     `cycle` (id or name; None = the cycle every surface opens on). Raises PackError for an
     unknown cycle or unit, naming the known ones. Scores, alignment, flags and lint come from
-    the health engine's `report` of the dataset (computed here when the caller has none)."""
+    the health engine's `report` of the dataset (computed here when the caller has none);
+    `goalposts` (reporting/goalposts.py, from the store's history) join the findings."""
     as_of = report.as_of if report is not None else dataset.reference_date()
     cycle_id = resolve_cycle(dataset.cycles, dataset.objectives, cycle, as_of)
     unit = resolve_unit(dataset.teams, dataset.objectives, unit_id)
@@ -276,6 +279,8 @@ def build_closing_pack(
     company = _figures(in_cycle, cycle_krs)
     team_names = known_units(dataset.teams, dataset.objectives).set_index("unit_id")["name"]
     findings = closing_findings(report, cycle_id, objectives, key_results, members, team_names)
+    history = history_findings(dataset, report, cycle_id, members, team_names, goalposts)
+    findings = pd.concat([f for f in (findings, history) if not f.empty] or [findings])
 
     cycle_row = dataset.cycles[dataset.cycles["cycle_id"] == cycle_id]
     midpoint = _day(cycle_midpoints(cycle_row))

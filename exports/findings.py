@@ -22,7 +22,8 @@ from metrics.coaching.lint import RULES
 from metrics.report import HealthReport
 
 FINDING_COLUMNS = ["category", "finding", "subject", "team", "detail"]
-CATEGORIES = ["Goal setting", "Alignment", "Writing", "Check-ins", "Scoring"]
+CATEGORIES = ["Goal setting", "Alignment", "Writing", "Check-ins", "Scoring", "Goalposts",
+              "Next quarter"]  # fmt: skip
 
 
 def _rows(

@@ -18,7 +18,7 @@ from metrics.coaching import calibration, lint, patterns
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from metrics.conformed_frames import attach, conform_dataset
 from metrics.programme import discipline
-from metrics.progress import forecast, status
+from metrics.progress import chance, forecast, status
 from metrics.progress.calendar import as_timestamp, cycle_calendar
 from metrics.progress.checkins import keyed_check_ins
 from metrics.progress.score_paths import check_in_scores, history_features
@@ -44,8 +44,8 @@ class HealthReport:
     as_of: date
     calendar: pd.DataFrame  # calendar.cycle_calendar
     scores: Scores  # scoring.score_all
-    key_results: pd.DataFrame  # rollups.key_result_units + status + forecast columns
-    objectives: pd.DataFrame  # scored objectives + units + alignment + status + forecast
+    key_results: pd.DataFrame  # rollups.key_result_units + status, forecast, chance columns
+    objectives: pd.DataFrame  # scored objectives + units + alignment + status, forecast, chance
     kr_distribution: pd.DataFrame  # distribution.score_distribution per cycle
     objective_distribution: pd.DataFrame
     team_scores: pd.DataFrame  # rollups.team_scores
@@ -149,6 +149,7 @@ def analyse(
         links[link_cols].rename(columns={"status": "alignment"}),
         "objective_id",
     )
+    krs, objective_units = chance.with_chances(krs, objective_units, backtest)
     trends = partial(
         metric_trends,
         calendar=calendar,

@@ -166,6 +166,7 @@ def report(
 ) -> None:
     """The closing-meeting pack of a team or department for a cycle, as Excel or HTML."""
     from exports import PackError, build_closing_pack, pack_to_html, pack_to_xlsx_bytes
+    from reporting.goalposts import store_goalposts
 
     suffix = out.suffix.lower()
     if out.is_dir():
@@ -176,7 +177,10 @@ def report(
     if found.report is None:
         fail("error: the store holds no OKRs; load some with `okr-health ingest FILE`")
     try:
-        pack = build_closing_pack(found.dataset, cycle, team, found.report)
+        goalposts = None  # the store's own history; not as it stood (--at)
+        if at is None and found.report is not None:
+            goalposts = store_goalposts(db, found.dataset, found.report)
+        pack = build_closing_pack(found.dataset, cycle, team, found.report, goalposts)
     except PackError as exc:
         fail(f"error: {exc}")
         return

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, links, state, table_formats, transforms
+from dashboard.sections import goalposts, projections
 from dashboard.text import md
 from pipelines.store.schema import counted
 
@@ -63,6 +64,8 @@ with st.expander("Numbers behind the chart"):
         numbers = numbers[["owner_link", *(c for c in numbers.columns if c not in
                                            ("owner", "owner_link"))]]  # fmt: skip
     table_formats.show(numbers, "patterns_table", sort=[("mean_score", False)])
+
+goalposts.show(team_ids=teams_shown)
 
 st.subheader(f"Quality lint · {md(cycle)}")
 lint = report.lint[(report.lint["cycle_id"] == cycle)]
@@ -137,3 +140,4 @@ else:
     table_formats.show(
         calibration.drop(columns="team_id"), "calibration_table", sort=[("brier", False)]
     )
+projections.show(report.key_results[report.key_results["team_id"].isin(teams_shown)])

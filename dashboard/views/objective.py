@@ -10,7 +10,9 @@ import streamlit as st
 
 from dashboard import charts_objective, state, table_formats, transforms
 from dashboard import key_result_words as words
+from dashboard.sections import goalposts
 from dashboard.text import md
+from metrics.progress.chance import chance_words
 from metrics.scores.bands import band_labels
 from pipelines.store.schema import counted
 
@@ -76,6 +78,7 @@ if running:
         help="What an objective heading for the sweet spot's lower edge has by now: the "
         "elapsed share of the cycle × that edge.",
     )  # fmt: skip
+    st.caption(chance_words(objective["chance"], objective["chance_low"]))
 else:
     band = objective["band"]
     tiles[2].metric("Band", band_labels().get(str(band), "–") if pd.notna(band) else "–")
@@ -116,7 +119,7 @@ table_formats.show(
     key_results, "objective_krs",
     columns=["title", "kr_type", "owner", "start_text", "target_text", "current_text", "score",
              "score_source", "check_in_count", "latest_confidence",
-             *(["status", "heading", "expected", "forecast"] if running else ["band"])],
+             *(["status", "heading", "expected", "forecast", "chance"] if running else ["band"])],
     labels={"start_text": "Start", "target_text": "Target", "current_text": "Current"},
     sort=[("title", True)],
 )  # fmt: skip
@@ -158,3 +161,4 @@ for i, kr in enumerate(key_results.sort_values("title").to_dict("records")):
             labels={"expected": "Expected then", "value_text": "Value"},
             sort=[("checked_at", False)],
         )  # fmt: skip
+goalposts.show(objective_id=wanted, key="objective_goalposts")

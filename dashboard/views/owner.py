@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, state, table_formats, transforms
+from dashboard.sections import goalposts, next_quarter
 from dashboard.text import md
 from pipelines.store.schema import counted
 
@@ -77,3 +78,5 @@ if not per_cycle.empty:
         )
     graded = int(theirs["score"].notna().sum())
     st.caption(f"{counted(len(theirs), 'key result')} held; {graded} graded.")
+next_quarter.show(name)
+goalposts.show(owner=name, key="owner_goalposts")
