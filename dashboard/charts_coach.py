@@ -21,7 +21,9 @@ from metrics.scores.bands import BAND_COLORS, band_of, score_bands
 PATTERN_COLORS = {"sandbagging": "#4575b4", "over-ambitious": "#d7301f", "": "#999999"}
 PATTERN_NAMES = {"sandbagging": "sandbagging", "over-ambitious": "over-ambitious", "": "no flag"}
 SPREAD = 0.025  # how far apart points that would sit on one spot are drawn (score units)
-LABEL_STEP = 15  # pixels between the stacked labels of one spot
+LABEL_NEAR = 0.2  # points this close share one column of labels
+LABEL_DX = 0.1  # how far beside its spot a column of labels stands (score units)
+LABEL_DY = 0.055  # the step between the labels of one column (share units: ~18 px)
 _GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 # Missed share of a week: white when every key result was checked in, then quickly warm, so
 # one key result missed in ten already shows.
@@ -56,20 +58,24 @@ def spread_points(x: pd.Series, y: pd.Series, radius: float = SPREAD) -> pd.Data
 
 
 def _labels(fig: go.Figure, points: pd.DataFrame, names: pd.Series, color: str) -> None:
-    """One label per point, stacked beside its spot with an arrow to it: to the left of a
-    spot right of the middle, below a spot in the top half (so the stack stays inside)."""
+    """One label per point, in a column (by name) beside the points near each other (within
+    about LABEL_NEAR) with a line to each point: left of a group right of the middle, running
+    down from a group in the top half (up from one in the bottom half), so the column stays
+    inside the chart and no two labels overlap."""
     name_of = dict(zip(points.index, names.reindex(points.index), strict=True))
-    for _, spot in points.groupby("spot", sort=False):
-        left = float(spot["x"].mean()) > 0.5
-        down = float(spot["y"].mean()) > 0.5
-        for i, (index, point) in enumerate(spot.sort_values("rank").iterrows()):
-            offset = 22 + i * LABEL_STEP
+    near = [(points["x"] / LABEL_NEAR).round(), (points["y"] / LABEL_NEAR).round()]
+    for _, spot in points.groupby(near, sort=False):
+        x0, y0 = float(spot["x"].mean()), float(spot["y"].mean())
+        left, down = x0 > 0.5, y0 > 0.5
+        in_order = sorted(spot.index, key=lambda i: str(name_of[i]), reverse=not down)
+        for i, (index, point) in enumerate(spot.loc[in_order].iterrows()):
             fig.add_annotation(
                 x=point["x"], y=point["y"], text=plot_text(name_of[index], 40),
-                ax=-40 if left else 40, ay=offset if down else -offset,
-                xanchor="right" if left else "left", showarrow=True, arrowhead=0,
-                arrowwidth=1, arrowcolor=color, font={"size": 11, "color": color},
-                bgcolor="rgba(255,255,255,0.8)",
+                axref="x", ayref="y", ax=x0 + (-LABEL_DX if left else LABEL_DX),
+                ay=y0 + (-1 if down else 1) * (LABEL_DY * (i + 1)),
+                xanchor="right" if left else "left", yanchor="middle", showarrow=True,
+                arrowhead=0, arrowwidth=1, arrowcolor=color, standoff=4,
+                font={"size": 11, "color": color}, bgcolor="rgba(255,255,255,0.85)",
             )  # fmt: skip
 
 
@@ -151,7 +157,8 @@ def discipline_heatmap(team_weeks: pd.DataFrame) -> go.Figure:
         go.Heatmap(
             z=done.to_numpy(), x=labels, y=list(grid.index), zmin=0, zmax=1,
             colorscale=MISSED_SCALE, text=text, texttemplate="%{text}",
-            colorbar={"title": "not checked in", "tickformat": ".0%"}, xgap=1, ygap=1,
+            colorbar={"title": "not checked in", "tickformat": ".0%", "thickness": 12,
+                      "len": 0.6}, xgap=1, ygap=1,
             customdata=missed.to_numpy(),
             hovertemplate="%{y}, week of %{x}: %{customdata} key results not checked in "
             "(%{z:.0%})<extra></extra>",
@@ -167,7 +174,7 @@ def discipline_heatmap(team_weeks: pd.DataFrame) -> go.Figure:
         )  # fmt: skip
     fig.update_layout(
         title="Missed check-ins: key results not checked in each week (number in the cell)",
-        height=max(320, 18 * len(grid) + 120), margin={"t": 50},
+        height=max(320, 18 * len(grid) + 120), margin={"t": 60},
         xaxis={"type": "category"}, plot_bgcolor="#ffffff",
     )  # fmt: skip
     return fig

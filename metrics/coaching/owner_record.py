@@ -17,22 +17,38 @@ OWNER_CYCLE_COLUMNS = ["cycle_id", "cycle_state", "held", "graded", "judged", "m
 
 
 def owner_cycles(
-    key_results: pd.DataFrame, evidence: pd.DataFrame, owner: str, cycle_order: Sequence[str]
+    objectives: pd.DataFrame,
+    key_results: pd.DataFrame,
+    evidence: pd.DataFrame,
+    owner: str,
+    cycle_order: Sequence[str],
 ) -> pd.DataFrame:
-    """Per cycle in which `owner` holds key results, in `cycle_order` (unknown cycles last):
-    cycle_id, cycle_state, held, graded, judged, mean_score (the mean over graded)."""
+    """Per cycle in which `owner` owns an objective or holds key results, in `cycle_order`
+    (unknown cycles last): cycle_id, cycle_state, held, graded, judged, mean_score (the mean
+    over graded; missing where none is graded). A cycle where they own objectives but hold
+    no key result has held 0."""
     theirs = key_results[key_results["owner"] == owner]
     judged_ids = set(evidence.loc[evidence["owner"] == owner, "kr_id"])
     frame = theirs.assign(judged=theirs["kr_id"].isin(judged_ids))
-    grouped = frame.groupby("cycle_id", sort=False)
-    out = grouped.agg(
-        cycle_state=("cycle_state", "first"),
-        held=("kr_id", "count"),
-        graded=("score", "count"),
-        judged=("judged", "sum"),
-        mean_score=("score", "mean"),
-    ).reset_index()
+    out = (
+        frame.groupby("cycle_id", sort=False)
+        .agg(
+            held=("kr_id", "count"),
+            graded=("score", "count"),
+            judged=("judged", "sum"),
+            mean_score=("score", "mean"),
+        )
+        .astype({"judged": "int64"})
+    )
+    owned = objectives.loc[objectives["owner"] == owner, "cycle_id"].dropna()
+    cycles = pd.Index(pd.unique(pd.concat([theirs["cycle_id"], owned]).dropna()), name="cycle_id")
+    out = out.reindex(cycles).reset_index()
+    out[["held", "graded", "judged"]] = out[["held", "graded", "judged"]].fillna(0)
     out = out.astype({"held": "int64", "graded": "int64", "judged": "int64"})
+    states = pd.concat([key_results[["cycle_id", "cycle_state"]],
+                        objectives[["cycle_id", "cycle_state"]]])  # fmt: skip
+    state_of = states.dropna().drop_duplicates("cycle_id").set_index("cycle_id")["cycle_state"]
+    out["cycle_state"] = out["cycle_id"].map(state_of)
     order = {c: i for i, c in enumerate(cycle_order)}
     position = out["cycle_id"].map(order).fillna(len(order))
     out = out.assign(_at=position).sort_values(["_at", "cycle_id"], kind="stable")
