@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts_coach, state, table_formats
+from dashboard.text import md
 from metrics.coaching.calibration import hit_score
 from metrics.scores.bands import score_bands
 
@@ -20,10 +21,11 @@ def show(loaded: state.Loaded, teams_shown: set[str]) -> None:
     st.subheader("Confidence calibration")
     st.caption(
         "Stated confidence against the outcome in finished cycles: a key result counts as hit "
-        f"at a final score of {hit:g} or more (in the sweet spot, {score_bands().sweet_text()}, "
+        f"at a final score of {md(f'{hit:g}')} or more (in the sweet spot, "
+        f"{md(score_bands().sweet_text())}, "
         "or above). The Brier score is the mean squared gap between confidence and hit: 0 is "
         "perfect, 0.25 is what always saying 50% earns."
-        + (f" Company: {overall.iloc[0]:.3f}." if len(overall) else "")
+        + (f" Company: {float(overall.iloc[0]):.3f}." if len(overall) else "")
     )
     if calibration.empty:
         st.caption("No finished cycle with confidence ratings yet.")

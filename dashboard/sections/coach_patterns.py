@@ -70,7 +70,7 @@ def _flag_key_results(loaded: state.Loaded, patterns: pd.DataFrame, by: str) -> 
     for unit, rows in krs.groupby(column, sort=True):
         pattern = rows["pattern"].iloc[0]
         with st.expander(
-            f"{md(names.get(unit, unit))} · {pattern} · {len(rows)} key results judged"
+            f"{md(names.get(unit, unit))} · {md(pattern)} · {len(rows)} key results judged"
         ):
             table_formats.show(
                 rows, f"flag_krs_{by}_{unit}",

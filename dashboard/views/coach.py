@@ -44,7 +44,7 @@ table_formats.show(
 )  # fmt: skip
 with st.expander("What each rule asks"):
     for rule in chosen:
-        st.markdown(f"- **{words[rule].title.capitalize()}.** {words[rule].advice}")
+        st.markdown(f"- **{md(words[rule].title.capitalize())}.** {md(words[rule].advice)}")
 
 coach_checkins.show(loaded, cycle, teams_shown)
 coach_calibration.show(loaded, teams_shown)

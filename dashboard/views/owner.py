@@ -64,8 +64,9 @@ running = per_cycle.loc[per_cycle["cycle_state"] == "running", "cycle_id"].tolis
 st.caption(
     f"Counted over {counted(len(cycles), 'cycle')} ({md(', '.join(cycles))}"
     + (f"; {md(', '.join(running))} still running" if running else "")
-    + f"): {totals['held']} key results held, {totals['graded']} graded; the pattern reads "
-    f"{totals['judged']} of them, in {counted(totals['judged_cycles'], 'finished cycle')}."
+    + f"): {int(totals['held'])} key results held, {int(totals['graded'])} graded; the pattern "
+    f"reads {int(totals['judged'])} of them, in "
+    f"{counted(totals['judged_cycles'], 'finished cycle')}."
 )
 if row is not None:
     st.markdown(f"**Evidence:** {md(row['evidence'])}")
@@ -105,6 +106,6 @@ table_formats.show(
             "kr_count": "Key results in all"},
 )  # fmt: skip
 st.caption(
-    f"The “Key results held” column adds up to the {totals['held']} above; “Key results in "
+    f"The “Key results held” column adds up to the {int(totals['held'])} above; “Key results in "
     "all” counts every key result of the objective, whoever holds it."
 )

@@ -1,5 +1,6 @@
-"""The key results behind each goal-setting flag (docs/metrics.md, "Goal-setting patterns"):
-a flag's sentence counts ("9 targets were at or below the start value"); this names them.
+"""The key results behind each goal-setting flag: a flag's sentence counts ("9 targets were
+at or below the start value"); this names them (docs/metrics.md, "Goal-setting patterns
+(Coach page)").
 
 For each flagged owner or team, every key result its pattern was judged on, with the
 signals of that pattern it shows in words. The rows showing a signal are exactly the ones the
