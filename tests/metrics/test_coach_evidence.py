@@ -35,7 +35,7 @@ def test_each_flag_names_the_key_results_its_sentence_counts():
     sam = krs[krs["owner"] == "Sam"]
     assert list(sam.index) == ["s-early", "s-far", "s-flat", "s-half"]  # signals first
     assert sam.loc["s-early", "signals"] == "scored 1.0; reached in the first third of the cycle"
-    assert sam.loc["s-flat", "signals"].startswith("scored 1.0; target at or below the start")
+    assert str(sam.loc["s-flat", "signals"]).startswith("scored 1.0; target at or below the start")
     assert sam.loc["s-far", "signals"] == (
         "scored 1.0; beat the target by 50% of the planned gain or more"
     )
