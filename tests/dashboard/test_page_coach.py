@@ -168,8 +168,8 @@ def test_a_small_company_flags_and_names_sam_and_olga(small_store, monkeypatch):
     sam = next(e for e in at.expander if e.label.startswith("Sam"))
     rows = sam.dataframe[0].value.set_index("title")
     assert list(rows.index) == ["Keep NPS at 40", "Ship the API", "Ship the CLI", "Ship the SDK"]
-    assert rows.loc["Keep NPS at 40", "signals"].startswith("scored 1.0; target at or below")
-    assert rows.loc["Keep NPS at 40", "objective_link"].endswith("#Sam%27s%20first")
+    assert str(rows.loc["Keep NPS at 40", "signals"]).startswith("scored 1.0; target at or below")
+    assert str(rows.loc["Keep NPS at 40", "objective_link"]).endswith("#Sam%27s%20first")
 
 
 def test_the_owner_page_counts_one_way_on_a_small_company(small_store, monkeypatch):
