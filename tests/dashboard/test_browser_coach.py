@@ -1,0 +1,60 @@
+"""The Coach page in Chromium: every flagged owner's name is written on the scatter, where a
+person can read it (inside the chart, no two names on top of each other)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.dashboard.test_browser import (  # noqa: F401 (fixtures)
+    CHROMIUM,
+    browser_page,
+    check_clean,
+    open_address,
+    server,
+    wait_for_page,
+)
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+def test_the_coach_scatter_shows_every_flagged_owner_by_name(
+    browser_page,  # noqa: F811
+    server,  # noqa: F811
+    demo_store,
+):
+    from reporting.cache import load_or_compute
+
+    report = load_or_compute(demo_store).report
+    flagged = set(report.sandbagging()["owner"]) | set(report.over_ambitious()["owner"])
+    assert len(flagged) == 14
+    page = browser_page
+    open_address(page, server, "/coach", "Coach")
+    page.get_by_text("Owners", exact=True).click()
+    page.wait_for_timeout(500)
+    wait_for_page(page, "Coach")
+    chart = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="Score patterns by owner")
+    chart.scroll_into_view_if_needed()
+    labels = chart.locator(".annotation-text")
+    labels.first.wait_for(timeout=30_000)
+    names = [t.strip() for t in labels.evaluate_all("els => els.map(e => e.textContent)")]
+    assert sorted(names) == sorted(flagged)
+    plot = chart.locator(".main-svg").first.bounding_box()
+    boxes = [labels.nth(i).bounding_box() for i in range(labels.count())]
+    assert plot is not None and all(b is not None for b in boxes)
+    for box in boxes:  # each name inside the chart ...
+        assert plot["x"] <= box["x"] and box["x"] + box["width"] <= plot["x"] + plot["width"]
+        assert plot["y"] <= box["y"] and box["y"] + box["height"] <= plot["y"] + plot["height"]
+    for i, a in enumerate(boxes):  # ... and none on another
+        assert not any(_overlap(a, b) for b in boxes[i + 1 :]), names[i]
+    check_clean(page)
