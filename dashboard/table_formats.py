@@ -50,6 +50,7 @@ VOCABULARY: dict[str, tuple[str, str]] = {
     "status": ("Status", "text"),
     "link": ("Link", "text"),
     "evidence": ("Evidence", "long"),
+    "signals": ("What it shows", "long"),
     "reason": ("Why", "long"),
     "rule": ("Rule", "text"),
     "pattern": ("Pattern", "text"),

@@ -75,7 +75,7 @@ def _flag_key_results(loaded: state.Loaded, patterns: pd.DataFrame, by: str) -> 
             table_formats.show(
                 rows, f"flag_krs_{by}_{unit}",
                 columns=["title", "objective_link", "cycle_id", "score", "signals"],
-                labels={"title": "Key result", "signals": "What it shows"},
+                labels={"title": "Key result"},
             )  # fmt: skip
 
 

@@ -43,7 +43,7 @@ totals = owner_totals(per_cycle)
 patterns = report.owner_patterns[report.owner_patterns["owner"] == name]
 row = patterns.iloc[0] if len(patterns) else None
 pattern = row["pattern"] if row is not None and isinstance(row["pattern"], str) else ""
-tiles = st.columns(5)
+tiles = st.columns([2, 1, 1, 1, 1])
 tiles[0].metric(
     "Goal-setting pattern", pattern or "no flag",
     help="Across the finished cycles, as on the Coach page: sandbagging (goals set too low) or "
@@ -91,7 +91,7 @@ if pattern:
     table_formats.show(
         krs.assign(objective_link=links.objective_links(krs, "objective")), "owner_flag_krs",
         columns=["title", "objective_link", "cycle_id", "score", "signals"],
-        labels={"title": "Key result", "signals": "What it shows"},
+        labels={"title": "Key result"},
     )  # fmt: skip
 
 st.subheader("Objectives across cycles")

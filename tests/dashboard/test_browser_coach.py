@@ -40,7 +40,7 @@ def test_the_coach_scatter_shows_every_flagged_owner_by_name(
     assert len(flagged) == 14
     page = browser_page
     open_address(page, server, "/coach", "Coach")
-    page.get_by_text("Owners", exact=True).click()
+    page.get_by_text("Owners", exact=True).click(timeout=120_000)  # a busy machine renders slowly
     page.wait_for_timeout(500)
     wait_for_page(page, "Coach")
     chart = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="Score patterns by owner")
@@ -57,4 +57,36 @@ def test_the_coach_scatter_shows_every_flagged_owner_by_name(
         assert plot["y"] <= box["y"] and box["y"] + box["height"] <= plot["y"] + plot["height"]
     for i, a in enumerate(boxes):  # ... and none on another
         assert not any(_overlap(a, b) for b in boxes[i + 1 :]), names[i]
+    check_clean(page)
+
+
+def test_clicking_a_flagged_owners_dot_opens_their_page(
+    browser_page,  # noqa: F811
+    server,  # noqa: F811
+    demo_store,
+):
+    from urllib.parse import parse_qs, urlsplit
+
+    from reporting.cache import load_or_compute
+
+    report = load_or_compute(demo_store).report
+    over_ambitious = set(report.over_ambitious()["owner"])
+    page = browser_page
+    open_address(page, server, "/coach", "Coach")
+    page.get_by_text("Owners", exact=True).click(timeout=120_000)  # a busy machine renders slowly
+    page.wait_for_timeout(500)
+    wait_for_page(page, "Coach")
+    chart = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="Score patterns by owner")
+    chart.scroll_into_view_if_needed()
+    # The traces in order: no flag, sandbagging, over-ambitious.
+    dots = chart.locator(".scatterlayer .trace").nth(2).locator(".point")
+    assert dots.count() == len(over_ambitious)
+    box = dots.first.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url("**/owner?**", timeout=60_000)
+    wait_for_page(page, "Owner")
+    (name,) = parse_qs(urlsplit(page.url).query)["name"]
+    assert name in over_ambitious
+    page.get_by_role("heading", name=name).wait_for(timeout=30_000)
     check_clean(page)
