@@ -71,7 +71,7 @@ st.caption(
 if row is not None:
     st.markdown(f"**Evidence:** {md(row['evidence'])}")
 else:
-    st.caption("No graded key results yet: no pattern to judge.")
+    st.caption("No key result judged yet (a pattern reads finished cycles only): no pattern.")
 
 if not per_cycle.empty:
     st.plotly_chart(charts_coach.owner_cycles_figure(per_cycle, name), key="owner_cycles")
