@@ -22,6 +22,7 @@ VOCABULARY: dict[str, tuple[str, str]] = {
     "title": ("Title", "text"),
     "objective_link": ("Objective", "link"),
     "owner_link": ("Owner", "link"),
+    "team_link": ("Team", "link"),
     "parent_link": ("Parent objective", "link"),
     "cycle_id": ("Cycle", "text"),
     "cycle": ("Cycle", "text"),

@@ -15,6 +15,7 @@ from dashboard.text import md
 from metrics.coaching.flag_evidence import flag_key_results
 from metrics.config import HealthConfig
 
+ROUND = "coach_chart_round"  # bumped by a click on a team's dot: the chart's key changes
 FLAGS = (
     ("sandbagging", "Sandbagging (goals set too low)"),
     ("over-ambitious", "Over-ambitious (goals set too high, or stalled)"),
@@ -36,19 +37,27 @@ def _shown_patterns(loaded: state.Loaded, by: str, teams_shown: set[str]) -> pd.
     report = loaded.report
     if by == "team":
         patterns = report.team_patterns[report.team_patterns["team_id"].isin(teams_shown)]
-        return patterns.assign(name=patterns["team"])
+        return patterns.assign(
+            name=patterns["team"], team_link=patterns["team"].map(links.team_coach_link)
+        )
     owners = set(state.filter_units(loaded.key_results, levels=False)["owner"].dropna())
     patterns = report.owner_patterns[report.owner_patterns["owner"].isin(owners)]
     return patterns.assign(name=patterns["owner"], owner_link=links.owner_links(patterns["owner"]))
 
 
-def _open_clicked_owner(event: object) -> None:
-    """A click (or box selection) on an owner's dot opens their page."""
+def _open_clicked(event: object, by: str) -> None:
+    """A click (or box selection) on an owner's dot opens their page; on a team's dot, this
+    page narrowed to that team (the sidebar's team filter, through the address)."""
     points = getattr(getattr(event, "selection", None), "points", None) or []
     for point in points:
         data = point.get("customdata") if isinstance(point, dict) else None
         if isinstance(data, list) and data and isinstance(data[0], str):
-            st.switch_page("views/owner.py", query_params={"name": unescape(data[0])})
+            if by == "owner":
+                st.switch_page("views/owner.py", query_params={"name": unescape(data[0])})
+            # A new chart (a new key) forgets the click, so the filter can be changed again.
+            st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
+            st.query_params["team"] = unescape(data[0])
+            st.rerun()
 
 
 def _flag_key_results(loaded: state.Loaded, patterns: pd.DataFrame, by: str) -> None:
@@ -95,22 +104,26 @@ def show(loaded: state.Loaded, teams_shown: set[str]) -> None:
             continue
         table_formats.show(
             flagged, f"flags_{pattern}",
-            columns=["owner_link" if by == "owner" else "team", "key_results", "mean_score",
+            columns=[f"{by}_link", "key_results", "mean_score",
                      "evidence"],
             labels={"key_results": "Key results judged"},
             sort=[("mean_score", pattern == "over-ambitious"), ("name", True)],
         )  # fmt: skip
-    if by == "owner":
-        st.caption("Click an owner, in a table or on the chart, to open their page.")
+    st.caption(
+        "Click an owner, in a table or on the chart, to open their page."
+        if by == "owner"
+        else "Click a team, in a table or on the chart, to narrow this page to it."
+    )
     event = st.plotly_chart(
-        charts_coach.patterns_figure(patterns, by, "name"), key=f"patterns_chart_{by}",
-        on_select="rerun" if by == "owner" else "ignore", selection_mode="points",
+        charts_coach.patterns_figure(patterns, by, "name"),
+        key=f"patterns_chart_{by}_{st.session_state.get(ROUND, 0)}",
+        on_select="rerun", selection_mode="points",
     )  # fmt: skip
-    if by == "owner":
-        _open_clicked_owner(event)
+    _open_clicked(event, by)
     _flag_key_results(loaded, patterns, by)
     with st.expander("Numbers behind the chart"):
-        numbers = patterns.drop(columns=["evidence", "team_id", "name"], errors="ignore")
+        numbers = patterns.drop(columns=["evidence", "team_id", "name", "team_link"],
+                                errors="ignore")  # fmt: skip
         if by == "owner":
             numbers = numbers[["owner_link", *(c for c in numbers.columns
                                                if c not in ("owner", "owner_link"))]]  # fmt: skip

@@ -11,6 +11,7 @@ from tests.dashboard.test_browser import (  # noqa: F401 (fixtures)
     CHROMIUM,
     browser_page,
     check_clean,
+    filter_value,
     open_address,
     server,
     wait_for_page,
@@ -89,4 +90,33 @@ def test_clicking_a_flagged_owners_dot_opens_their_page(
     (name,) = parse_qs(urlsplit(page.url).query)["name"]
     assert name in over_ambitious
     page.get_by_role("heading", name=name).wait_for(timeout=30_000)
+    check_clean(page)
+
+
+def test_clicking_a_flagged_teams_dot_narrows_the_page_to_it(
+    browser_page,  # noqa: F811
+    server,  # noqa: F811
+    demo_store,
+):
+    from reporting.cache import load_or_compute
+
+    report = load_or_compute(demo_store).report
+    teams = report.team_patterns
+    sandbagging = set(teams.loc[teams["pattern"] == "sandbagging", "team"])
+    page = browser_page
+    open_address(page, server, "/coach", "Coach")
+    chart = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="Score patterns by team")
+    chart.scroll_into_view_if_needed()
+    dots = chart.locator(".scatterlayer .trace").nth(1).locator(".point")  # sandbagging
+    assert dots.count() == len(sandbagging)
+    box = dots.first.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url("**team=**", timeout=60_000)
+    wait_for_page(page, "Coach")
+    team = filter_value(page, "Team")
+    assert team in sandbagging
+    # Narrowed to that team, the page flags it alone.
+    flagged = page.locator('[data-testid="stMarkdown"]').filter(has_text="Sandbagging (goals")
+    assert "Sandbagging (goals set too low): 1" in flagged.first.inner_text()
     check_clean(page)
