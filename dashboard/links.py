@@ -58,6 +58,12 @@ def owner_link(name: str) -> str:
     return f"owner?{urlencode({'name': name})}{_text_anchor(name)}"
 
 
+def team_coach_link(team: str) -> str:
+    """A relative link to the Coach page narrowed to one team (the sidebar's team filter),
+    that shows the team's name in a table: a team has no page of its own."""
+    return f"coach?{urlencode({'team': team})}{_text_anchor(team)}"
+
+
 def objective_links(frame: pd.DataFrame, title: str = "title") -> pd.Series:
     """One objective link per row of `frame` (columns objective_id, `title`, cycle_id)."""
     cycles = frame["cycle_id"] if "cycle_id" in frame else pd.Series(None, index=frame.index)

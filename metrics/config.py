@@ -40,9 +40,6 @@ class HealthConfig:
         "analyze",
     )
 
-    # Confidence calibration.
-    hit_score: float = 0.7  # a final score at or above this counts as the target hit
-
     # Forecast error: forecast from the check-ins up to this share of a finished cycle.
     forecast_checkpoint: float = 0.5
 

@@ -129,7 +129,7 @@ def analyse(
     links = alignment_links.objective_links(objectives, key_results, teams)
     evidence = patterns.pattern_evidence(krs, features, calendar, config)
     weeks = discipline.team_weeks(krs, calendar, check_ins, today)
-    outcomes = calibration.calibration_outcomes(krs, calendar, config)
+    outcomes = calibration.calibration_outcomes(krs, calendar)
     findings = lint.quality_lint(objectives, key_results, resolve_kr_type(key_results), config)
 
     status_cols = ["cycle_state", "expected", "gap", "heading", "status"]

@@ -1,14 +1,17 @@
 """Owner — one person across cycles: the objectives they hold, how their key results scored,
-and their goal-setting pattern with its evidence (as the Coach page judges it). Opened as
-`owner?name=…`."""
+and their goal-setting pattern with the key results behind it (as the Coach page judges it).
+Every count comes from one record (metrics/coaching/owner_record.py), so the tiles, the chart
+and the tables count the same cycles and key results. Opened as `owner?name=…`."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, state, table_formats, transforms
+from dashboard import charts_coach, links, state, table_formats, transforms
 from dashboard.sections import goalposts, next_quarter
 from dashboard.text import md
+from metrics.coaching.flag_evidence import flag_key_results
+from metrics.coaching.owner_record import owner_cycles, owner_totals
 from pipelines.store.schema import counted
 
 loaded = state.load()
@@ -34,49 +37,78 @@ if name is None or name not in owners:
     st.stop()
 
 st.subheader(md(name))
+per_cycle = owner_cycles(
+    loaded.objectives, loaded.key_results, report.evidence, name, state.cycle_options(loaded)
+)
+totals = owner_totals(per_cycle)
 patterns = report.owner_patterns[report.owner_patterns["owner"] == name]
 row = patterns.iloc[0] if len(patterns) else None
 pattern = row["pattern"] if row is not None and isinstance(row["pattern"], str) else ""
-tiles = st.columns(4)
+tiles = st.columns([2, 1, 1, 1, 1])
 tiles[0].metric(
     "Goal-setting pattern", pattern or "no flag",
-    help="Across all cycles, as on the Coach page: sandbagging (goals set too low) or "
+    help="Across the finished cycles, as on the Coach page: sandbagging (goals set too low) or "
     "over-ambitious (too high, or stalled).",
 )  # fmt: skip
+tiles[1].metric("Cycles", f"{totals['cycles']}",
+                help="Cycles in which they own an objective or hold a key result.")  # fmt: skip
+tiles[2].metric("Key results held", f"{totals['held']}",
+                help="Their own key results, and those of their objectives that name no "
+                "other owner, in those cycles.")  # fmt: skip
+tiles[3].metric("Key results graded", f"{totals['graded']}",
+                help="Of those held, the ones with a score.")  # fmt: skip
+tiles[4].metric("Judged for the pattern", f"{totals['judged']}",
+                help="Of those graded, the ones with a score of their own (not linked, not an "
+                "assumed 0) in a finished cycle: what the pattern reads.")  # fmt: skip
+cycles = per_cycle["cycle_id"].tolist()
+running = per_cycle.loc[per_cycle["cycle_state"] == "running", "cycle_id"].tolist()
+st.caption(
+    f"Counted over {counted(len(cycles), 'cycle')} ({md(', '.join(cycles))}"
+    + (f"; {md(', '.join(running))} still running" if running else "")
+    + f"): {int(totals['held'])} key results held, {int(totals['graded'])} graded; the pattern "
+    f"reads {int(totals['judged'])} of them, in "
+    f"{counted(totals['judged_cycles'], 'finished cycle')}."
+)
 if row is not None:
-    tiles[1].metric("Mean key-result score", f"{row['mean_score']:.2f}")
-    tiles[2].metric(
-        "Key results judged", f"{int(row['key_results'])}",
-        help="Graded key results of the cycles the pattern reads (as on the Coach page).",
-    )  # fmt: skip
-    tiles[3].metric("Cycles", f"{int(row['cycles'])}")
     st.markdown(f"**Evidence:** {md(row['evidence'])}")
 else:
-    st.caption("No graded key results yet: no pattern to judge.")
+    st.caption("No key result judged yet (a pattern reads finished cycles only): no pattern.")
+
+if not per_cycle.empty:
+    st.plotly_chart(charts_coach.owner_cycles_figure(per_cycle, name), key="owner_cycles")
+    with st.expander("Numbers behind the chart"):
+        table_formats.show(
+            per_cycle.assign(cycle_state=per_cycle["cycle_state"].fillna("")),
+            "owner_cycles_table",
+            labels={"cycle_state": "Cycle is", "held": "Key results held",
+                    "graded": "Graded", "judged": "Judged for the pattern"},
+        )  # fmt: skip
+
+if pattern:
+    krs = flag_key_results(report.evidence, patterns, "owner", report.config)
+    titles = loaded.objectives.set_index("objective_id")["title"]
+    krs = krs.assign(objective=krs["objective_id"].map(titles))
+    st.subheader("The key results behind the flag")
+    table_formats.show(
+        krs.assign(objective_link=links.objective_links(krs, "objective")), "owner_flag_krs",
+        columns=["title", "objective_link", "cycle_id", "score", "signals"],
+        labels={"title": "Key result"},
+    )  # fmt: skip
 
 st.subheader("Objectives across cycles")
 held = transforms.owner_objectives(loaded.objectives, loaded.key_results, name)
 table_formats.show(
-    transforms.with_objective_links(held), "owner_objectives",
-    columns=["cycle_id", "objective_link", "team", "role", "score", "kr_count", "owned_krs"],
-    labels={"role": "Holds", "owned_krs": "Theirs"},
+    transforms.with_objective_links(held).assign(
+        role=held["role"].map({"owner": "owns the objective", "key results": "holds key results"})
+    ),
+    "owner_objectives",
+    columns=["cycle_id", "objective_link", "team", "role", "score", "owned_krs", "kr_count"],
+    labels={"role": "Their part", "owned_krs": "Key results held",
+            "kr_count": "Key results in all"},
 )  # fmt: skip
-
-theirs = loaded.key_results[loaded.key_results["owner"] == name]
-per_cycle = (
-    theirs.groupby("cycle_id", sort=True)
-    .agg(mean_score=("score", "mean"), key_results=("score", "count"))
-    .reset_index()
+st.caption(
+    f"The “Key results held” column adds up to the {int(totals['held'])} above; “Key results in "
+    "all” counts every key result of the objective, whoever holds it."
 )
-order = {c: i for i, c in enumerate(state.cycle_options(loaded))}
-per_cycle = per_cycle.sort_values("cycle_id", key=lambda s: s.map(order)).reset_index(drop=True)
-if not per_cycle.empty:
-    st.plotly_chart(charts.owner_cycles_figure(per_cycle, name), key="owner_cycles")
-    with st.expander("Numbers behind the chart"):
-        table_formats.show(
-            per_cycle, "owner_cycles_table", labels={"key_results": "Graded key results"}
-        )
-    graded = int(theirs["score"].notna().sum())
-    st.caption(f"{counted(len(theirs), 'key result')} held; {graded} graded.")
 next_quarter.show(name)
 goalposts.show(owner=name, key="owner_goalposts")

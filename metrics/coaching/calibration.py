@@ -3,10 +3,10 @@ stated match what happened?
 
 For each graded key result of a finished cycle that carries a stated confidence, the last
 confidence given (0–1) is a probability forecast of hitting the target; the outcome is a
-*hit* when the final score is at least `hit_score` (0.7 by default, the "hard but
-reachable" grade: a key result scored 0.7 did what it set out to do). The Brier score is the
-mean of (confidence − hit)²: 0 is perfect, 0.25 is what always saying 50% earns, and
-higher is worse than that.
+*hit* when the final score reaches the sweet spot (at or above its lower edge, from
+`score_bands()`: 0.6 for the 0.6–0.7 sweet spot, so 0.65 is a hit). A key result in the sweet
+spot did what a well-set goal should. The Brier score is the mean of (confidence − hit)²: 0
+is perfect, 0.25 is what always saying 50% earns, and higher is worse than that.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.config import DEFAULT_CONFIG, HealthConfig
+from metrics.scores.bands import ScoreBands, score_bands
 
 CALIBRATION_COLUMNS = [
     "key_results",
@@ -26,10 +26,18 @@ CALIBRATION_COLUMNS = [
 ]
 
 
+def hit_score(bands: ScoreBands | None = None) -> float:
+    """The final score that counts as a hit: the sweet spot's lower edge."""
+    return (bands or score_bands()).sweet_low
+
+
 def calibration_outcomes(
-    kr_units: pd.DataFrame, calendar: pd.DataFrame, config: HealthConfig = DEFAULT_CONFIG
+    kr_units: pd.DataFrame,
+    calendar: pd.DataFrame,
+    bands: ScoreBands | None = None,
 ) -> pd.DataFrame:
-    """The key results calibration is measured on, with confidence, score and hit.
+    """The key results calibration is measured on, with confidence, score and hit (a final
+    score at or above `hit_score(bands)`, the sweet spot's lower edge).
 
     Kept: finished cycle, a score of its own (not ungraded, not strictly linked), a stated
     confidence. Confidence is clipped to [0, 1].
@@ -44,7 +52,7 @@ def calibration_outcomes(
     cols = ["kr_id", "cycle_id", "owner", "team_id", "team", "department", "score"]
     out = krs[cols].copy()
     out["confidence"] = krs["latest_confidence"].astype("float64").clip(0.0, 1.0)
-    out["hit"] = (krs["score"] >= config.hit_score - 1e-9).astype("float64")
+    out["hit"] = (krs["score"] >= hit_score(bands) - 1e-9).astype("float64")
     return out.reset_index(drop=True)
 
 

@@ -7,9 +7,9 @@ owner), id, title, owner, team_id, cycle_id, reason. Zero rows is the pass.
 
 To add a rule: write `def my_rule(krs) -> pd.DataFrame` that picks the rows (a boolean
 mask), words a reason per row (`quoted(title) + " ..."`), returns `findings(...)`, and list it
-in `RULES` and in `quality_lint`. Text is matched with Python's own `re` and string methods
-(`per_text` runs them once per distinct title: titles repeat), so a rule reads Unicode as
-Python does.
+in `quality_lint` and, with its title and advice, in `lint_rules.lint_rules`. Text is
+matched with Python's own `re` and string methods (`per_text` runs them once per distinct
+title: titles repeat), so a rule reads Unicode as Python does.
 """
 
 from __future__ import annotations
@@ -21,21 +21,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from metrics.coaching.lint_rules import RULE_TITLES
 from metrics.coaching.wording import numbers
 from metrics.config import DEFAULT_CONFIG, HealthConfig
 from pipelines.kr_types import DONE_OR_NOT_TYPES, KrType
 
 FINDING_COLUMNS = ["rule", "kind", "id", "title", "owner", "team_id", "cycle_id", "reason"]
-RULES = {
-    "objectives-per-owner": "3–5 objectives per owner per cycle",
-    "krs-per-objective": "2–5 key results per objective",
-    "not-measurable": "a key result needs a number or a target",
-    "activity-not-outcome": "a key result states an outcome, not an activity",
-    "missing-owner": "every objective has an owner",
-    "duplicate-title": "titles are unique within a cycle (objectives) or objective (KRs)",
-    "missing-start": "increase and decrease key results state where they start",
-    "target-not-beyond-start": "the target asks for progress beyond the start",
-}
+RULES = RULE_TITLES  # rule id → the finding in words (metrics/coaching/lint_rules.py)
 _ITEM_COLUMNS = ["id", "title", "owner", "team_id", "cycle_id"]
 _WORD_RUNS = re.compile(r"[^\w]+")
 

@@ -165,7 +165,7 @@ def _clause(count: pd.Series, one: str, many: str) -> pd.Series:
 def _evidence_text(patterns: pd.DataFrame, config: HealthConfig) -> pd.Series:
     """The evidence sentence of each row: the sandbagging or over-ambition case, too
     little evidence, or the neutral summary (each written only for the rows it describes)."""
-    third = _fraction_words(config.early_share)
+    third = fraction_words(config.early_share)
     far = f"beat the target by {config.far_above_attainment - 1:.0%} of the planned gain or more"
 
     def of_all(p: pd.DataFrame) -> pd.Series:
@@ -245,7 +245,7 @@ def _evidence_text(patterns: pd.DataFrame, config: HealthConfig) -> pd.Series:
     return pd.Series(text, index=p.index, dtype="object")
 
 
-def _fraction_words(share: float) -> str:
+def fraction_words(share: float) -> str:
     names = {1 / 2: "half", 1 / 3: "third", 1 / 4: "quarter", 1 / 5: "fifth"}
     for value, name in names.items():
         if abs(share - value) < 1e-6:

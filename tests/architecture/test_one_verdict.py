@@ -44,11 +44,16 @@ def demo(demo_store: Path) -> tuple[HealthReport, dict]:
     return report, build_summary(dataset, cycle=RUNNING, report=report)
 
 
+def elapsed_share(report: HealthReport) -> float:
+    shares = report.calendar.set_index("cycle_id")["elapsed_share"].astype("float64")
+    return float(shares[RUNNING])
+
+
 def key_result_headings(report: HealthReport) -> pd.DataFrame:
     """Each running key result's heading as the docs define it: its forecast when its
     check-ins trend, else score ÷ elapsed share (at least a tenth of the cycle), at most 1."""
     krs = report.key_results[report.key_results["cycle_id"] == RUNNING].copy()
-    elapsed = float(report.calendar.set_index("cycle_id").loc[RUNNING, "elapsed_share"])
+    elapsed = elapsed_share(report)
     straight = (krs["score"] / max(elapsed, 0.1)).clip(upper=1.0)
     krs["docs_heading"] = np.where(krs["forecast_method"] == "trend", krs["forecast"], straight)
     krs["started"] = krs["score"].notna() & (krs["score_source"] != "no check-in yet")
@@ -81,7 +86,7 @@ def test_every_key_result_and_objective_has_the_status_the_docs_give(demo) -> No
 
 def test_expected_by_now_is_stated_against_the_sweet_spot(demo) -> None:
     report, numbers = demo
-    elapsed = float(report.calendar.set_index("cycle_id").loc[RUNNING, "elapsed_share"])
+    elapsed = elapsed_share(report)
     objectives = report.objectives[report.objectives["cycle_id"] == RUNNING]
     assert objectives["expected"].to_numpy() == pytest.approx(elapsed * SWEET_LOW)
     assert numbers["status"]["expected"] == pytest.approx(round(elapsed * SWEET_LOW, 4), abs=1e-4)

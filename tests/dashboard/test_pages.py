@@ -107,8 +107,12 @@ def test_coach_flags_the_teams_built_to_misjudge_their_goals(demo_store, truth, 
     sandbagging, over_ambitious = at.dataframe[0].value, at.dataframe[1].value
     with open_store(demo_store, read_only=True) as conn:
         names = read_dataset(conn).teams.set_index("team_id")["name"]
-    assert set(sandbagging["team"]) == {names[t] for t in truth.sandbagging_teams}
-    assert set(over_ambitious["team"]) == {names[t] for t in truth.over_ambitious_teams}
+    assert set(sandbagging["team_link"].map(link_text)) == {
+        names[t] for t in truth.sandbagging_teams
+    }
+    assert set(over_ambitious["team_link"].map(link_text)) == {
+        names[t] for t in truth.over_ambitious_teams
+    }
     assert sandbagging["evidence"].str.contains("scored 1.0 on").all()
     at.radio(key="coach_by").set_value("owner").run()
     owners = at.dataframe[0].value["owner_link"].map(link_text)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import charts, links, table_formats, transforms
+from dashboard import charts_coach, links, table_formats, transforms
 from tests.support.pages import link_id, link_text
 
 START, END = pd.Timestamp("2026-01-01"), pd.Timestamp("2026-03-31")
@@ -155,10 +155,12 @@ def test_the_week_holding_the_as_of_day_is_in_progress_and_drawn_grey():
     )  # fmt: skip
     marked = transforms.discipline_weeks(weeks, date(2026, 11, 25))
     assert marked["in_progress"].tolist() == [False, True]
-    fig = charts.discipline_heatmap(marked)
+    fig = charts_coach.discipline_heatmap(marked)
     done, partial = fig.data
     assert list(done.x) == ["16 Nov", "23 Nov (in progress)"]
-    assert done.z[0][0] == 0.8 and np.isnan(done.z[0][1])  # not painted 0% red
+    # The week that ended shows what was missed (1 of 5); the running one is not a miss.
+    assert done.z[0][0] == pytest.approx(0.2) and np.isnan(done.z[0][1])
+    assert list(done.text[0]) == ["1", ""]
     assert np.isnan(partial.z[0][0]) and partial.z[0][1] == 0.0
     assert partial.showscale is False
 

@@ -229,7 +229,7 @@ def test_findings_come_from_the_health_engine_narrowed_to_the_unit(tmp_path: Pat
     assert detail.startswith("scored 1.0 on 2 of 3")
     assert ("Goal setting", "sandbagging", "Operations") in rows  # the team's own flag
     assert ("Alignment", "orphan objective", "Pay suppliers faster") in rows
-    assert ("Writing", "3–5 objectives per owner per cycle", "Ben") in rows
+    assert ("Writing", "an owner holds too few or too many objectives", "Ben") in rows
     assert ("Scoring", "ungraded key result", "Baseline coupon redemption") in rows
     assert list(ops.columns) == ["category", "finding", "subject", "team", "detail"]
     assert ops["category"].tolist() == sorted(ops["category"], key=CATEGORIES.index)

@@ -106,7 +106,7 @@ REVIEWED = {
     "pack.midpoint", "config.min_graded_krs", "config.stale_days", "refusal", "stage",
     "st.session_state['last_load']", "counts or 'nothing'", "shown", "source.header_row",
     "graded", "cycle_state", "pattern.format(change)", "objective['level']",
-    "config.hit_score", "cycle['state']", "archived",
+    "cycle['state']", "archived",
     "loaded.report.as_of", "against",  # `against` is md() of a cycle, made a line above
     "compared",  # the Overview's md() of two cycles, made with `against`
     "head", "krs_lines",  # the understanding's sample lines, md() of every title above
