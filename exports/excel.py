@@ -119,8 +119,10 @@ def write_table(
     top: int = 1,
     notes: bool = False,
     headers: dict[str, str] | None = None,
+    widths: bool = True,
 ) -> int:
-    """Write `frame` under a header row at `top`; returns the last row written."""
+    """Write `frame` under a header row at `top`; returns the last row written (`widths`:
+    size the columns to it)."""
     headers = headers or {}
     for j, col in enumerate(cols, start=1):
         cell = ws.cell(row=top, column=j)
@@ -147,7 +149,8 @@ def write_table(
             ws.cell(row=i, column=j).alignment = wrap
         ws.column_dimensions[get_column_letter(j)].width = 40
     for j, col in enumerate(cols, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = _width(frame, col)
+        if widths:
+            ws.column_dimensions[get_column_letter(j)].width = _width(frame, col)
     return last
 
 
@@ -214,14 +217,12 @@ def _column(cols: list[Col], key: str) -> str:
 def _summary(ws: Worksheet, pack: ClosingPack) -> None:
     put_text(ws["A1"], pack.title)
     ws["A1"].font = Font(bold=True, size=16)
-    period = " – ".join(str(d) for d in (pack.cycle_start, pack.cycle_end) if d)
-    facts = [
-        f"{pack.unit_level.capitalize()} {pack.unit_id}",
-        f"cycle {pack.cycle_id}" + (f" ({period})" if period else ""),
-        f"as of {pack.as_of}",
-    ]
-    put_text(ws["A2"], " · ".join(facts))
+    put_text(ws["A2"], pack_facts(pack))
     ws["A2"].font = Font(italic=True, color="555555")
+    notice = pack.standing.notice(pack.cycle_name, pack.as_of)
+    if notice:
+        put_text(ws["A3"], notice)
+        ws["A3"].font = Font(bold=True, color="9A3412")
 
     put_text(ws["A4"], "Headline")
     ws["A4"].font = Font(bold=True, size=13)
@@ -233,23 +234,43 @@ def _summary(ws: Worksheet, pack: ClosingPack) -> None:
         row += 1
 
     row += 1
-    put_text(ws.cell(row=row, column=1), "Against the company")
+    title = "Against the previous cycle" if pack.against.cycle_id else "No earlier cycle"
+    put_text(ws.cell(row=row, column=1), title)
     ws.cell(row=row, column=1).font = Font(bold=True, size=13)
     row += 1
-    header = ["Figure", pack.unit_name, "Company", "Difference"]
+    put_text(ws.cell(row=row, column=1), pack.against.note)
+    ws.cell(row=row, column=1).font = Font(italic=True, color="555555")
+    row += 1
+    before = f"{pack.unit_name} {pack.against.cycle_name or ''}".strip()
+    if pack.against.same_point:
+        before += f" as of {pack.against.same_point}"
+    header = ["Figure", f"{pack.unit_name} {pack.cycle_name}", before, "Change",
+              f"Company {pack.cycle_name}"]  # fmt: skip
     for j, text in enumerate(header, start=1):
         cell = ws.cell(row=row, column=j)
         put_text(cell, text)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    for figure, kind, unit, company, diff in pack.comparison.itertuples(index=False):
+        cell.alignment = Alignment(wrap_text=True)
+    for figure, kind, unit, previous, diff, company in pack.comparison.itertuples(index=False):
         row += 1
         put_text(ws.cell(row=row, column=1), figure)
         put(ws.cell(row=row, column=2), unit, kind)
-        put(ws.cell(row=row, column=3), company, kind)
+        put(ws.cell(row=row, column=3), previous, kind)
         put(ws.cell(row=row, column=4), diff, kind)
         ws.cell(row=row, column=4).number_format = (
             "+0%;-0%;0%" if kind == "share" else NUMBER_FORMATS["delta"]
         )
+        put(ws.cell(row=row, column=5), company, kind)
+
+    if pack.standing.running:
+        row += 2
+        put_text(ws.cell(row=row, column=1), "Behind or at risk")
+        ws.cell(row=row, column=1).font = Font(bold=True, size=13)
+        row += 1
+        if pack.off_track.empty:
+            put_text(ws.cell(row=row, column=1), "No objective is behind or at risk.")
+        else:
+            row = write_table(ws, pack.off_track, COLUMNS["off_track"], top=row, widths=False)
 
     row += 2
     put_text(ws.cell(row=row, column=1), "Scores per band")
@@ -276,7 +297,7 @@ def _summary(ws: Worksheet, pack: ClosingPack) -> None:
         point.graphicalProperties.line.solidFill = _hex(BAND_COLORS[band])
         series.dPt.append(point)
     chart.height, chart.width = 8, 16
-    ws.add_chart(chart, "G4")
+    ws.add_chart(chart, "J4")  # right of the tables above the bands
 
     ws.column_dimensions["A"].width = max(40, len(pack.title) * 0.9)
     for letter in "BCDE":
@@ -284,6 +305,18 @@ def _summary(ws: Worksheet, pack: ClosingPack) -> None:
     ws.freeze_panes = "A3"
     _print_setup(ws, pack, title_rows=None)
     ws.page_setup.fitToHeight = 1
+
+
+def pack_facts(pack: ClosingPack) -> str:
+    """The line under the title, in names: "Department Engineering · cycle Q4 2026 (…) · as
+    of …" (ids are in the tables' ID columns)."""
+    period = " – ".join(str(d) for d in (pack.cycle_start, pack.cycle_end) if d)
+    facts = [
+        f"{pack.unit_level.capitalize()} {pack.unit_name}",
+        f"cycle {pack.cycle_name}" + (f" ({period})" if period else ""),
+        f"as of {pack.as_of}",
+    ]
+    return " · ".join(facts)
 
 
 def _scorecard(ws: Worksheet, pack: ClosingPack, table: str, freeze: str) -> None:
