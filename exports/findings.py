@@ -23,6 +23,18 @@ from metrics.report import HealthReport
 
 FINDING_COLUMNS = ["category", "finding", "subject", "team", "detail"]
 CATEGORIES = ["Goal setting", "Alignment", "Writing", "Check-ins", "Scoring"]
+# A lint finding says what is wrong with its subject (`RULES` states the rule it breaks: read
+# as a finding, "a key result states an outcome, not an activity" says the opposite).
+WRITING_FINDINGS = {
+    "objectives-per-owner": "too few or too many objectives for one owner",
+    "krs-per-objective": "too few or too many key results for one objective",
+    "not-measurable": "the key result has no number or target",
+    "activity-not-outcome": "the key result names an activity, not an outcome",
+    "missing-owner": "the objective has no owner",
+    "duplicate-title": "the same title appears twice",
+    "missing-start": "the key result does not say where it starts",
+    "target-not-beyond-start": "the target asks for no progress beyond the start",
+}
 
 
 def _rows(
@@ -102,7 +114,8 @@ def _writing(
     )
     lint = lint[mine]
     subject = lint["title"].where(lint["kind"] != "owner", lint["owner"])
-    return _rows("Writing", lint["rule"].map(RULES).fillna(lint["rule"]), subject,
+    finding = lint["rule"].map(WRITING_FINDINGS).fillna(lint["rule"].map(RULES))
+    return _rows("Writing", finding.fillna(lint["rule"]), subject,
                  lint["team_id"].map(team_names), lint["reason"], lint.index)  # fmt: skip
 
 
