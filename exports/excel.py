@@ -234,14 +234,15 @@ def _summary(ws: Worksheet, pack: ClosingPack) -> None:
         row += 1
 
     row += 1
-    title = "Against the previous cycle" if pack.against.cycle_id else "No earlier cycle"
-    put_text(ws.cell(row=row, column=1), title)
+    put_text(ws.cell(row=row, column=1), "Against the previous cycle")
     ws.cell(row=row, column=1).font = Font(bold=True, size=13)
     row += 1
     put_text(ws.cell(row=row, column=1), pack.against.note)
     ws.cell(row=row, column=1).font = Font(italic=True, color="555555")
     row += 1
-    before = f"{pack.unit_name} {pack.against.cycle_name or ''}".strip()
+    before = f"{pack.unit_name} {pack.against.cycle_name}"
+    if pack.against.cycle_id is None:
+        before = "No earlier cycle"
     if pack.against.same_point:
         before += f" as of {pack.against.same_point}"
     header = ["Figure", f"{pack.unit_name} {pack.cycle_name}", before, "Change",

@@ -1,5 +1,5 @@
 """The HTML pack's charts as inline SVG written here: no chart library in the file, so the
-pack stays small enough to mail and opens offline (docs/cli.md, "The closing pack").
+pack stays small enough to mail and opens offline (docs/pages.md, "The closing pack").
 
 The same rows as the page's Plotly charts (`exports.figures`): key results per band, each
 objective's score against the sweet spot, and each objective's mid-cycle score joined to its
