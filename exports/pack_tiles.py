@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # the pack imports nothing from here
     from exports.closing_pack import ClosingPack
 
 PAGE_TILES = ("objective_mean", "kr_mean", "sweet_spot_share", "graded_key_results")
+TILE_CHARS = 30  # a change longer than this is cut on a page tile: said without the unit
 _PAGE_LABELS = {"sweet_spot_share": "In the sweet spot"}
 
 
@@ -22,6 +23,7 @@ class Tile:
     label: str
     value: str  # "–" when there is no value
     delta: str | None  # the change with what it compares with; None when not compared
+    short_delta: str | None  # the same for a narrow tile: without the unit's name when long
 
 
 def figure_text(value: Any, kind: str) -> str:
@@ -50,14 +52,18 @@ def pack_tiles(pack: ClosingPack, keys: tuple[str, ...] | None = PAGE_TILES) -> 
     for key, label, kind in headline_figures():
         if keys is not None and key not in keys:
             continue
-        delta = None
+        delta = short = None
         if key in COMPARED and changes is not None and label in changes.index:
             change = changes.loc[label]
             text = change_text(None if change is None or change != change else change, kind)
-            delta = None if text is None else f"{text} {pack.against.label}"
+            if text is not None:
+                delta = f"{text} {pack.against.label}"
+                short = (
+                    delta if len(delta) <= TILE_CHARS else f"{text} vs {pack.against.cycle_name}"
+                )
         value = figure_text(pack.headline.get(key), kind)
         shown = _PAGE_LABELS.get(key, label) if keys == PAGE_TILES else label
-        tiles.append(Tile(key, shown, value, delta))
+        tiles.append(Tile(key, shown, value, delta, short))
     if keys is not None:
         tiles.sort(key=lambda t: keys.index(t.key))
     return tiles

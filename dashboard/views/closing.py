@@ -45,7 +45,7 @@ pack = state.closing_pack(cycle, str(unit_id))
 st.caption(f"{md(pack.unit_name)} · {md(pack.cycle_name)} · as of {pack.as_of}")
 running = pack.standing.notice(pack.cycle_name, pack.as_of)
 if running:
-    st.info(md(running), icon="⏳")
+    st.info(md(running), icon=":material/schedule:")
 
 stem = re.sub(r"[^A-Za-z0-9_-]+", "-", f"closing-{pack.unit_id}-{pack.cycle_id}").strip("-")
 d1, d2, _ = st.columns([1, 1, 3])
@@ -60,7 +60,7 @@ d2.download_button(
 )  # fmt: skip
 
 for column, tile in zip(st.columns(4), pack_tiles(pack), strict=True):
-    column.metric(tile.label, tile.value, delta=tile.delta, help=md(pack.against.note))
+    column.metric(tile.label, tile.value, delta=tile.short_delta, help=md(pack.against.note))
 st.caption(md(pack.against.note))
 
 if pack.standing.running:

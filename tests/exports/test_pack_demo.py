@@ -74,7 +74,9 @@ def test_excel_names_units_owners_and_teams(engineering: dict[str, Path]):
     teams = {r[header.index("Team")] for r in objectives[1:]}
     owners = {r[header.index("Owner")] for r in objectives[1:]}
     assert "Engineering Infrastructure" in teams
-    assert not any(re.fullmatch(r"[a-z0-9-]+", t or "") for t in teams | owners), teams | owners
+    assert not any(re.fullmatch(r"[a-z0-9-]+", str(t or "")) for t in teams | owners), (
+        teams | owners
+    )
 
 
 def test_html_charts_carry_the_numbers_of_the_page(demo_store: Path, engineering: dict[str, Path]):
