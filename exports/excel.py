@@ -1,7 +1,8 @@
 """The closing pack as an Excel workbook (openpyxl) that prints as it is.
 
-Sheets: Summary (headline figures, the unit against the company, the band distribution as a
-table and a native bar chart), Objectives, Key results, Movement and Findings. Every table
+Sheets: Summary (headline figures, the unit against its previous cycle with the company beside,
+the objectives behind or at risk while the cycle runs, the band distribution as a table and a
+native bar chart), Objectives, Key results, Movement and Findings. Every table
 sheet has a frozen header row that also repeats on each printed page, columns sized to their
 content, number formats, landscape pages fitted to the width, and band colours from
 `metrics.scores.bands` applied by conditional-formatting rules. Objectives and Key results end in
@@ -9,18 +10,16 @@ an empty Notes column for the meeting's comments.
 
 Text that came from users is always written as a string cell: a title such as
 `=HYPERLINK(...)` or `+1` is shown literally and never evaluated (the cell keeps the
-string type, and Excel's quote-prefix flag keeps it text when the cell is edited).
+string type, and Excel's quote-prefix flag keeps it text when the cell is edited; the cell
+writers are in `excel_cells.py`).
 """
 
 from __future__ import annotations
 
 import io
-import math
-from typing import Any
 
-import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.marker import DataPoint
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
@@ -29,18 +28,17 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exports.closing_pack import COLUMNS, ClosingPack, Col
-from exports.spreadsheet_safe import FORMULA_START
+from exports.excel_cells import (  # the cell writers, importable from here as before
+    HEADER_FILL,
+    HEADER_FONT,
+    NUMBER_FORMATS,
+    put,
+    put_text,
+    write_table,
+)
 from metrics.scores.bands import BAND_COLORS, BANDS, ScoreBands, number, score_bands
 
-NUMBER_FORMATS = {
-    "score": "0.00",
-    "share": "0%",
-    "int": "0",
-    "number": "General",
-    "date": "yyyy-mm-dd",
-    "delta": "+0.00;-0.00;0.00",
-}
-# Text on a band's colour: white on the dark ones, black on the light ones.
+UP, DOWN = "1A7F37", "C62828"  # a change's colour: up, down
 BAND_TEXT = {
     "low": "FFFFFF",
     "mid": "000000",
@@ -48,12 +46,6 @@ BAND_TEXT = {
     "high": "000000",
     "maxed": "FFFFFF",
 }
-MAX_CELL_TEXT = 32_767
-WIDTH = {"text": (8, 60), "band": (7, 9), "date": (11, 12)}  # (min, max) characters
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", start_color="374151", end_color="374151")
-NOTES_FILL = PatternFill("solid", start_color="FFF9DB", end_color="FFF9DB")
-UP, DOWN = "1A7F37", "C62828"
 
 
 def _hex(color: str) -> str:
@@ -63,95 +55,6 @@ def _hex(color: str) -> str:
 def _band_fill(band: str) -> PatternFill:
     color = _hex(BAND_COLORS[band])
     return PatternFill("solid", start_color=color, end_color=color, bgColor=color)
-
-
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
-def put_text(cell: Cell | MergedCell, value: Any) -> None:
-    """Write user text as a string cell, never a formula, shown exactly as typed."""
-    assert isinstance(cell, Cell), "a merged cell takes no value"  # the pack merges none
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:MAX_CELL_TEXT]
-    cell.value = text
-    cell.data_type = "s"  # openpyxl guesses "f" for text starting with "="
-    if text.startswith(FORMULA_START):
-        cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
-
-
-def put(cell: Cell | MergedCell, value: Any, kind: str) -> None:
-    """Write one value with the number format of its kind (missing values stay empty)."""
-    assert isinstance(cell, Cell), "a merged cell takes no value"  # the pack merges none
-    if kind in ("text", "band"):
-        if not _missing(value):
-            put_text(cell, value)
-        return
-    cell.number_format = NUMBER_FORMATS[kind]
-    if _missing(value):
-        return
-    if kind == "date":
-        value = pd.Timestamp(value).to_pydatetime()
-    elif kind == "int":
-        value = int(value)
-    else:
-        value = float(value)
-    cell.value = value
-
-
-def _width(frame: pd.DataFrame, col: Col) -> float:
-    low, high = WIDTH.get(col.kind, (8, 14))
-    longest = len(col.header)
-    if col.key in frame and not frame.empty:
-        sample = frame[col.key].head(2000).dropna()
-        if col.kind in ("text", "band") and len(sample):
-            longest = max(longest, int(sample.astype(str).str.len().max()))
-        elif col.kind == "number" and len(sample):  # shown in General format
-            longest = max(longest, max(len(f"{float(v):.10g}") for v in sample))
-    return float(min(max(longest + 2, low), high))
-
-
-def write_table(
-    ws: Worksheet,
-    frame: pd.DataFrame,
-    cols: list[Col],
-    top: int = 1,
-    notes: bool = False,
-    headers: dict[str, str] | None = None,
-    widths: bool = True,
-) -> int:
-    """Write `frame` under a header row at `top`; returns the last row written (`widths`:
-    size the columns to it)."""
-    headers = headers or {}
-    for j, col in enumerate(cols, start=1):
-        cell = ws.cell(row=top, column=j)
-        put_text(cell, headers.get(col.key, col.header))
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    wrap = Alignment(vertical="top", wrap_text=True)
-    for j, col in enumerate(cols, start=1):
-        values = frame[col.key].tolist() if col.key in frame else [None] * len(frame)
-        wide = col.kind == "text" and _width(frame, col) >= WIDTH["text"][1]
-        for i, value in enumerate(values, start=top + 1):
-            cell = ws.cell(row=i, column=j)
-            put(cell, value, col.kind)
-            if wide:
-                cell.alignment = wrap
-    last = top + len(frame)
-    if notes:
-        j = len(cols) + 1
-        cell = ws.cell(row=top, column=j)
-        put_text(cell, "Notes")
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        for i in range(top + 1, last + 1):
-            ws.cell(row=i, column=j).fill = NOTES_FILL
-            ws.cell(row=i, column=j).alignment = wrap
-        ws.column_dimensions[get_column_letter(j)].width = 40
-    for j, col in enumerate(cols, start=1):
-        if widths:
-            ws.column_dimensions[get_column_letter(j)].width = _width(frame, col)
-    return last
 
 
 def _band_rules_by_text(ws: Worksheet, cells: str, band_cell: str) -> None:
