@@ -22,8 +22,14 @@ class Tile:
     key: str
     label: str
     value: str  # "–" when there is no value
-    delta: str | None  # the change with what it compares with; None when not compared
-    short_delta: str | None  # the same for a narrow tile: without the unit's name when long
+    change: str | None  # the signed change ("-0.03"); None when not compared
+    versus: str | None  # what it compares with: "vs Engineering Q3 2026"
+    short_versus: str | None  # the same for a narrow tile: without the unit's name when long
+
+    @property
+    def delta(self) -> str | None:
+        """The change with what it compares with: "-0.03 vs Engineering Q3 2026"."""
+        return None if self.change is None else f"{self.change} {self.versus}"
 
 
 def figure_text(value: Any, kind: str) -> str:
@@ -52,18 +58,17 @@ def pack_tiles(pack: ClosingPack, keys: tuple[str, ...] | None = PAGE_TILES) -> 
     for key, label, kind in headline_figures():
         if keys is not None and key not in keys:
             continue
-        delta = short = None
+        text = versus = short = None
         if key in COMPARED and changes is not None and label in changes.index:
             change = changes.loc[label]
             text = change_text(None if change is None or change != change else change, kind)
             if text is not None:
-                delta = f"{text} {pack.against.label}"
-                short = (
-                    delta if len(delta) <= TILE_CHARS else f"{text} vs {pack.against.cycle_name}"
-                )
+                versus = short = pack.against.label
+                if len(f"{text} {versus}") > TILE_CHARS:
+                    short = f"vs {pack.against.cycle_name}"
         value = figure_text(pack.headline.get(key), kind)
         shown = _PAGE_LABELS.get(key, label) if keys == PAGE_TILES else label
-        tiles.append(Tile(key, shown, value, delta, short))
+        tiles.append(Tile(key, shown, value, text, versus, short))
     if keys is not None:
         tiles.sort(key=lambda t: keys.index(t.key))
     return tiles

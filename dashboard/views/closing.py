@@ -60,7 +60,9 @@ d2.download_button(
 )  # fmt: skip
 
 for column, tile in zip(st.columns(4), pack_tiles(pack), strict=True):
-    column.metric(tile.label, tile.value, delta=tile.short_delta, help=md(pack.against.note))
+    # The sign stays first and plain (it sets the arrow); the unit's name is user text.
+    delta = None if tile.change is None else f"{tile.change} {md(tile.short_versus)}"
+    column.metric(md(tile.label), tile.value, delta=delta, help=md(pack.against.note))
 st.caption(md(pack.against.note))
 
 if pack.standing.running:

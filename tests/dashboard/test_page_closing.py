@@ -29,8 +29,9 @@ def open_closing(db: Path, monkeypatch: pytest.MonkeyPatch, **query: str) -> App
 
 
 def tiles(at: AppTest) -> dict[str, tuple[str, str]]:
-    """Each tile's label → (value, change as shown)."""
-    return {m.label: (m.value, m.proto.delta) for m in at.metric}
+    """Each tile's label → (value, change) as shown (Markdown's escapes left out)."""
+    return {m.label.replace("\\", ""): (m.value, m.proto.delta.replace("\\", ""))
+            for m in at.metric}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
