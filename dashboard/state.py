@@ -170,7 +170,11 @@ def previous_at_same_point(cycle: str, previous: str) -> tuple[pd.DataFrame, pd.
 def _closing_pack(db_path: str, version: float, day: date, cycle: str, unit_id: str) -> ClosingPack:
     loaded = _load(db_path, version, day)
     assert loaded is not None
-    return build_closing_pack(loaded.dataset, cycle, unit_id, loaded.report)
+    known = loaded.same_point  # the running cycle's comparison, kept with the report
+    kept = None
+    if known is not None and known.cycle == cycle:
+        kept = (known.previous, known.objectives, known.key_results)
+    return build_closing_pack(loaded.dataset, cycle, unit_id, loaded.report, kept)
 
 
 def closing_pack(cycle: str, unit_id: str) -> ClosingPack:

@@ -254,11 +254,14 @@ def build_closing_pack(
     cycle: str | None,
     unit_id: str,
     report: HealthReport | None = None,
+    same_point: tuple[str, pd.DataFrame, pd.DataFrame] | None = None,
 ) -> ClosingPack:
     """The closing pack of `unit_id` (company, department or team id, or its name) for
     `cycle` (id or name; None = the cycle every surface opens on). Raises PackError for an
     unknown cycle or unit, naming the known ones. Scores, alignment, flags and lint come from
-    the health engine's `report` of the dataset (computed here when the caller has none)."""
+    the health engine's `report` of the dataset (computed here when the caller has none);
+    `same_point` the previous cycle's scores at the same point, when the caller has them
+    (`pack_context.against_previous`)."""
     as_of = report.as_of if report is not None else dataset.reference_date()
     cycle_id = resolve_cycle(dataset.cycles, dataset.objectives, cycle, as_of)
     unit = resolve_unit(dataset.teams, dataset.objectives, unit_id)
@@ -279,7 +282,7 @@ def build_closing_pack(
     key_results = _kr_table(unit_krs, objectives)
     headline = unit_figures(in_unit, unit_krs)
     company = unit_figures(in_cycle, cycle_krs)
-    against = against_previous(dataset, report, cycle_id, str(unit["name"]), members)
+    against = against_previous(dataset, report, cycle_id, str(unit["name"]), members, same_point)
     team_names = known_units(dataset.teams, dataset.objectives).set_index("unit_id")["name"]
     findings = closing_findings(report, cycle_id, objectives, key_results, members, team_names)
 

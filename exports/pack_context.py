@@ -68,9 +68,13 @@ def against_previous(
     cycle_id: str,
     unit_name: str,
     members: set[str] | None,
+    same_point: tuple[str, pd.DataFrame, pd.DataFrame] | None = None,
 ) -> Against:
     """The unit (`members`: its team ids; None for the company) in the cycle before
-    `cycle_id`, at the same point when `cycle_id` is running, else at that cycle's end."""
+    `cycle_id`, at the same point when `cycle_id` is running, else at that cycle's end.
+
+    `same_point`: (previous cycle id, objectives, key results) already scored at the same
+    point by the caller (the dashboard keeps them with the report), used when they match."""
     cycles = ordered_cycles(dataset.cycles)
     if cycle_id not in cycles or cycles.index(cycle_id) == 0:
         return Against(None, None, None, "no earlier cycle", "There is no earlier cycle to "

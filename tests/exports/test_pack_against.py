@@ -196,3 +196,19 @@ def test_html_pack_says_running_and_labels_changes_with_the_previous_cycle(
     assert "company:" not in text
     assert 'id="off-track"' in text and "Win back lost clients" in text
     assert "(sales)" not in text  # the header names the unit, no id beside it
+
+
+def test_the_dashboards_kept_comparison_gives_the_same_pack(running_store: Path):
+    """The page passes the same-point scores kept with the report; the pack is unchanged."""
+    from reporting.same_point import running_same_point
+
+    dataset = dataset_of(running_store)
+    report = analyse(dataset)
+    kept = running_same_point(dataset, report)
+    assert kept is not None and kept.previous == "2025-Q4"
+    computed = build_closing_pack(dataset, "2026-Q1", "sales", report)
+    reused = build_closing_pack(
+        dataset, "2026-Q1", "sales", report, (kept.previous, kept.objectives, kept.key_results)
+    )
+    pd.testing.assert_frame_equal(reused.comparison, computed.comparison)
+    assert reused.against == computed.against
