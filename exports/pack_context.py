@@ -129,19 +129,24 @@ class CycleStanding:
     def running(self) -> bool:
         return self.state == "running"
 
-    def notice(self, cycle_name: str, as_of: date) -> str | None:
-        """The sentence that says the cycle is not closed (None for a finished cycle)."""
+    def line(self, cycle_name: str, as_of: date) -> str | None:
+        """One sentence for a cycle that is not closed: still running (as of when, how much
+        has passed) or not started yet; None for a finished cycle."""
         if self.state == "running":
             share = (
                 "" if self.elapsed_share is None else f", {self.elapsed_share:.0%} of it has passed"
             )
-            return (
-                f"{cycle_name} is still running: as of {as_of}{share}. Scores are not final; "
-                "the objectives behind or at risk are listed below."
-            )
+            return f"{cycle_name} is still running: as of {as_of}{share}."
         if self.state == "upcoming":
             return f"{cycle_name} has not started yet (as of {as_of})."
         return None
+
+    def notice(self, cycle_name: str, as_of: date) -> str | None:
+        """What the page and the packs say about a cycle that is not closed."""
+        line = self.line(cycle_name, as_of)
+        if line is None or not self.running:
+            return line
+        return f"{line} Scores are not final; the objectives behind or at risk are listed below."
 
 
 def cycle_standing(report: HealthReport, cycle_id: str) -> CycleStanding:

@@ -193,3 +193,6 @@ def report(
         f"Closing pack of {pack.unit_name} for {pack.cycle_name} written to {out}: "
         f"{pack.headline['objectives']} objectives, {pack.headline['key_results']} key results."
     )
+    running = pack.standing.line(pack.cycle_name, pack.as_of)
+    if running:
+        echo(f"{running} Its scores are not final.")

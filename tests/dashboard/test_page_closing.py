@@ -12,7 +12,7 @@ from metrics.progress.comparison import scores_at_same_point
 from metrics.report import analyse
 from tests.exports.test_exports_pack import dataset_of
 from tests.exports.test_pack_against import CLOSED, RUNNING, two_quarters
-from tests.support.pages import APP, link_text
+from tests.support.pages import APP, charts, link_text
 from tests.support.stores import write_store
 
 
@@ -110,3 +110,17 @@ def test_demo_engineering_against_its_own_last_quarter(demo_store, monkeypatch):
     assert any(n.startswith("Q4 2026 is still running: as of 2026-11-25") for n in notices)
     off = next(d.value for d in at.dataframe if "expected" in d.value.columns)
     assert len(off) == int(now["status"].isin(["behind", "at risk"]).sum())
+
+
+def test_demo_movement_chart_is_sorted_by_movement_with_whole_titles(demo_store, monkeypatch):
+    at = open_closing(demo_store, monkeypatch, unit="engineering")
+    figure = charts(at)[0]
+    rows = [t.replace("<br>", " ") for t in figure["layout"]["yaxis"]["ticktext"]]
+    movement = next(d.value for d in at.dataframe if "mid_score" in d.value.columns)
+    moved = movement[movement["mid_score"].notna() | movement["score"].notna()]
+    assert not any("…" in r for r in rows)
+    assert set(rows) == set(moved["objective"])  # every objective, its title in full
+    ordered = moved.sort_values("delta", ascending=False, na_position="last", kind="stable")
+    changes = dict(zip(moved["objective"], moved["delta"], strict=True))
+    shown = [changes[r] for r in rows if changes[r] == changes[r]]  # NaN: new since mid-cycle
+    assert shown == sorted(shown, reverse=True) == list(ordered["delta"].dropna())

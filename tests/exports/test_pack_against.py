@@ -190,6 +190,7 @@ def test_html_pack_says_running_and_labels_changes_with_the_previous_cycle(
     result = run("report", "--db", str(running_store), "--cycle", "2026-Q1", "--team", "sales",
                  "--out", str(out))  # fmt: skip
     assert result.returncode == 0, result.stderr
+    assert "Q1 2026 is still running: as of 2026-02-15" in result.stdout  # the command says so
     text = out.read_text()
     assert "Q1 2026 is still running: as of 2026-02-15" in text
     assert "-0.18 vs Sales Q4 2025" in text  # the mean objective score tile: 0.22 against 0.40
