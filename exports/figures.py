@@ -18,7 +18,8 @@ from exports.plot_text import plot_text
 from metrics.scores.bands import BAND_COLORS, band_of, score_bands
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
-LABEL_CHARS = 40  # axis labels longer than this wrap onto more lines (never cut)
+LABEL_CHARS = 50  # axis labels longer than this wrap onto more lines (never cut)
+LINE_PX = 15  # each further line of a wrapped label
 ROW_PX = 26
 MID_COLOR = "#9ca3af"
 
@@ -142,8 +143,8 @@ def movement_figure(movement: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(
         tickmode="array", tickvals=y, ticktext=labels, autorange="reversed", automargin=True
     )
-    lines = sum(label.count("<br>") + 1 for label in labels)
-    height = max(260, ROW_PX * len(frame) + 14 * (lines - len(frame)) + 130)
+    lines = max((label.count("<br>") + 1 for label in labels), default=1)
+    height = max(260, (ROW_PX + LINE_PX * (lines - 1)) * len(frame) + 130)  # rows equally spaced
     return _layout(fig, "Objective scores: mid-cycle → now", height)
 
 
