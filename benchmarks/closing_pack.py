@@ -108,7 +108,7 @@ def main() -> None:
     print(
         f"Closing pack of the largest demo department: {pack.unit_name} ({unit}), cycle "
         f"{cycle}: {len(pack.objectives)} objectives, {len(pack.key_results)} key results, "
-        f"{rows} table rows; xlsx {len(xlsx) / 1e3:.0f} kB, html {len(page) / 1e6:.1f} MB "
+        f"{rows} table rows; xlsx {len(xlsx) / 1e3:.0f} kB, html {len(page) / 1e3:.0f} kB "
         f"(median of {args.repeat} runs)"
     )
     print(f"{'step':<46}{'seconds':>9}{'× read':>9}{'× bare xlsx':>13}")

@@ -15,6 +15,7 @@ import pandas as pd
 
 FILTER_KEYS = ("cycle", "department", "team", "level")
 ALL = "All"
+UNIT_PARAM = "unit"  # the Closing meeting's department or team: `closing?unit=engineering`
 
 
 def pick(
@@ -25,6 +26,19 @@ def pick(
     if wanted is None or wanted in options:
         return (default if wanted is None else wanted), None
     return default, f"No {key} “{wanted}” in this store: showing {default_label(default)}."
+
+
+def unit_from_address(wanted: str | None, units: pd.DataFrame) -> tuple[str | None, str | None]:
+    """The unit id the address asks for (`units`: unit_id, name; matched by id, else by name
+    ignoring case), and a notice when it names no unit (None, None when it asks for none)."""
+    if not wanted:
+        return None, None
+    if wanted in set(units["unit_id"]):
+        return wanted, None
+    by_name = units[units["name"].astype(str).str.casefold() == wanted.casefold()]
+    if len(by_name) == 1:
+        return str(by_name["unit_id"].iloc[0]), None
+    return None, f"No department or team “{wanted}” in this store: showing another unit."
 
 
 def default_label(default: str) -> str:

@@ -173,7 +173,13 @@ def _closing_pack(db_path: str, version: float, day: date, cycle: str, unit_id: 
     loaded = _load(db_path, version, day)
     assert loaded is not None
     goalposts = _history(db_path, version, day)[0]
-    return build_closing_pack(loaded.dataset, cycle, unit_id, loaded.report, goalposts)
+    known = loaded.same_point  # the running cycle's comparison, kept with the report
+    kept = None
+    if known is not None and known.cycle == cycle:
+        kept = (known.previous, known.objectives, known.key_results)
+    return build_closing_pack(
+        loaded.dataset, cycle, unit_id, loaded.report, kept, goalposts=goalposts
+    )
 
 
 def closing_pack(cycle: str, unit_id: str) -> ClosingPack:

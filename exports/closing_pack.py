@@ -20,6 +20,15 @@ import pandas as pd
 
 from exports.findings import closing_findings
 from exports.pack_columns import COLUMNS, COMPARED, HEADLINE, Col, headline_figures
+from exports.pack_context import (
+    Against,
+    CycleStanding,
+    against_previous,
+    changes,
+    cycle_standing,
+    off_track,
+    unit_figures,
+)
 from exports.pack_history import history_findings
 from exports.pack_units import (
     PackError,
@@ -30,7 +39,7 @@ from exports.pack_units import (
 )
 from metrics.progress.movement import cycle_midpoints, movement_since_midcycle
 from metrics.report import HealthReport, analyse
-from metrics.scores.bands import BANDS, band_labels, band_of, sweet_spot_share
+from metrics.scores.bands import BANDS, band_labels, band_of
 from metrics.scores.rollups import attach_units
 from metrics.scores.scoring import Scores
 from pipelines.store.dataset import Dataset
@@ -52,12 +61,15 @@ class ClosingPack:
     as_of: date
     headline: dict[str, Any]  # the unit's figures (keys of HEADLINE)
     company: dict[str, Any]  # the same figures for the whole company in this cycle
-    comparison: pd.DataFrame  # figure, kind, unit, company, difference
+    against: Against  # the unit in the cycle before: what every change compares with
+    standing: CycleStanding  # finished or still running, and how far
+    comparison: pd.DataFrame  # figure, kind, unit, previous, difference (unit − previous), company
     bands: pd.DataFrame  # band, label, key_results, kr_share, objectives, objective_share
     objectives: pd.DataFrame  # scorecard, COLUMNS["objectives"] (+ team_id)
     key_results: pd.DataFrame  # COLUMNS["key_results"] (+ objective_id)
     movement: pd.DataFrame  # objective rows each followed by its key results' rows
     findings: pd.DataFrame  # exports.findings.FINDING_COLUMNS: flags, lint, alignment, …
+    off_track: pd.DataFrame  # COLUMNS["off_track"]: behind or at risk (running cycles)
 
     @property
     def title(self) -> str:
@@ -74,32 +86,18 @@ class ClosingPack:
 # --- the tables -----------------------------------------------------------------------------
 
 
-def _mean(values: pd.Series) -> float | None:
-    graded = values.dropna()
-    return None if graded.empty else float(graded.mean())
-
-
-def _figures(objectives: pd.DataFrame, key_results: pd.DataFrame) -> dict[str, Any]:
-    return {
-        "objectives": len(objectives),
-        "graded_objectives": int(objectives["score"].notna().sum()),
-        "key_results": len(key_results),
-        "graded_key_results": int(key_results["score"].notna().sum()),
-        "objective_mean": _mean(objectives["score"]),
-        "kr_mean": _mean(key_results["score"]),
-        "sweet_spot_share": sweet_spot_share(key_results["score"]),
-    }
-
-
-def _comparison(unit: dict[str, Any], company: dict[str, Any]) -> pd.DataFrame:
-    rows = []
-    for key, label, kind in headline_figures():
-        if key not in COMPARED:
-            continue
-        a, b = unit.get(key), company.get(key)
-        diff = None if a is None or b is None else a - b
-        rows.append((label, kind, a, b, diff))
-    return pd.DataFrame(rows, columns=["figure", "kind", "unit", "company", "difference"])
+def _comparison(unit: dict[str, Any], against: Against, company: dict[str, Any]) -> pd.DataFrame:
+    """The compared figures: the unit, the unit in the cycle before (`against`), the change,
+    and the company in this cycle for context."""
+    diff = changes(unit, against, COMPARED)
+    rows = [
+        (label, kind, unit.get(key), against.figures.get(key), diff[key], company.get(key))
+        for key, label, kind in headline_figures()
+        if key in COMPARED
+    ]
+    return pd.DataFrame(
+        rows, columns=["figure", "kind", "unit", "previous", "difference", "company"]
+    )
 
 
 def _band_table(kr_scores: pd.Series, objective_scores: pd.Series) -> pd.DataFrame:
@@ -155,6 +153,7 @@ def _objective_table(scored: pd.DataFrame, report: HealthReport) -> pd.DataFrame
             "owner": _text(scored["owner"]),
             "score": scored["score"].astype("float64"),
             "band": scored["band"].astype("object"),
+            "status": scored["objective_id"].map(_statuses(report)).astype("object"),
             "key_results": scored["kr_count"].astype("int64"),
             "graded": scored["graded_krs"].astype("int64"),
             "aligned_to": _text(align["aligned_to"]),
@@ -163,6 +162,12 @@ def _objective_table(scored: pd.DataFrame, report: HealthReport) -> pd.DataFrame
     )
     frame = frame.sort_values(["team", "objective", "objective_id"], kind="stable")
     return frame.reset_index(drop=True)
+
+
+def _statuses(report: HealthReport) -> pd.Series:
+    """Each objective's status (metrics.progress.status; None outside a running cycle)."""
+    judged = report.objectives.drop_duplicates("objective_id").set_index("objective_id")
+    return judged["status"]
 
 
 def _kr_table(krs: pd.DataFrame, objectives: pd.DataFrame) -> pd.DataFrame:
@@ -250,12 +255,16 @@ def build_closing_pack(
     cycle: str | None,
     unit_id: str,
     report: HealthReport | None = None,
+    same_point: tuple[str, pd.DataFrame, pd.DataFrame] | None = None,
+    *,
     goalposts: pd.DataFrame | None = None,
 ) -> ClosingPack:
     """The closing pack of `unit_id` (company, department or team id, or its name) for
     `cycle` (id or name; None = the cycle every surface opens on). Raises PackError for an
     unknown cycle or unit, naming the known ones. Scores, alignment, flags and lint come from
     the health engine's `report` of the dataset (computed here when the caller has none);
+    `same_point` the previous cycle's scores at the same point, when the caller has them
+    (`pack_context.against_previous`).
     `goalposts` (reporting/goalposts.py, from the store's history) join the findings."""
     as_of = report.as_of if report is not None else dataset.reference_date()
     cycle_id = resolve_cycle(dataset.cycles, dataset.objectives, cycle, as_of)
@@ -275,8 +284,9 @@ def build_closing_pack(
 
     objectives = _objective_table(in_unit, report)
     key_results = _kr_table(unit_krs, objectives)
-    headline = _figures(in_unit, unit_krs)
-    company = _figures(in_cycle, cycle_krs)
+    headline = unit_figures(in_unit, unit_krs)
+    company = unit_figures(in_cycle, cycle_krs)
+    against = against_previous(dataset, report, cycle_id, str(unit["name"]), members, same_point)
     team_names = known_units(dataset.teams, dataset.objectives).set_index("unit_id")["name"]
     findings = closing_findings(report, cycle_id, objectives, key_results, members, team_names)
     history = history_findings(dataset, report, cycle_id, members, team_names, goalposts)
@@ -297,12 +307,15 @@ def build_closing_pack(
         as_of=as_of,
         headline=headline,
         company=company,
-        comparison=_comparison(headline, company),
+        against=against,
+        standing=cycle_standing(report, cycle_id),
+        comparison=_comparison(headline, against, company),
         bands=_band_table(unit_krs["score"], in_unit["score"]),
         objectives=objectives,
         key_results=key_results,
         movement=_movement_table(dataset, scores, cycle_id, objectives, key_results, as_of),
         findings=findings.reset_index(drop=True),
+        off_track=off_track(objectives, report),
     )
 
 

@@ -1,7 +1,8 @@
 """The closing pack as an Excel workbook (openpyxl) that prints as it is.
 
-Sheets: Summary (headline figures, the unit against the company, the band distribution as a
-table and a native bar chart), Objectives, Key results, Movement and Findings. Every table
+Sheets: Summary (headline figures, the unit against its previous cycle with the company beside,
+the objectives behind or at risk while the cycle runs, the band distribution as a table and a
+native bar chart), Objectives, Key results, Movement and Findings. Every table
 sheet has a frozen header row that also repeats on each printed page, columns sized to their
 content, number formats, landscape pages fitted to the width, and band colours from
 `metrics.scores.bands` applied by conditional-formatting rules. Objectives and Key results end in
@@ -9,18 +10,16 @@ an empty Notes column for the meeting's comments.
 
 Text that came from users is always written as a string cell: a title such as
 `=HYPERLINK(...)` or `+1` is shown literally and never evaluated (the cell keeps the
-string type, and Excel's quote-prefix flag keeps it text when the cell is edited).
+string type, and Excel's quote-prefix flag keeps it text when the cell is edited; the cell
+writers are in `excel_cells.py`).
 """
 
 from __future__ import annotations
 
 import io
-import math
-from typing import Any
 
-import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.marker import DataPoint
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
@@ -29,18 +28,17 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exports.closing_pack import COLUMNS, ClosingPack, Col
-from exports.spreadsheet_safe import FORMULA_START
+from exports.excel_cells import (  # the cell writers, importable from here as before
+    HEADER_FILL,
+    HEADER_FONT,
+    NUMBER_FORMATS,
+    put,
+    put_text,
+    write_table,
+)
 from metrics.scores.bands import BAND_COLORS, BANDS, ScoreBands, number, score_bands
 
-NUMBER_FORMATS = {
-    "score": "0.00",
-    "share": "0%",
-    "int": "0",
-    "number": "General",
-    "date": "yyyy-mm-dd",
-    "delta": "+0.00;-0.00;0.00",
-}
-# Text on a band's colour: white on the dark ones, black on the light ones.
+UP, DOWN = "1A7F37", "C62828"  # a change's colour: up, down
 BAND_TEXT = {
     "low": "FFFFFF",
     "mid": "000000",
@@ -48,12 +46,6 @@ BAND_TEXT = {
     "high": "000000",
     "maxed": "FFFFFF",
 }
-MAX_CELL_TEXT = 32_767
-WIDTH = {"text": (8, 60), "band": (7, 9), "date": (11, 12)}  # (min, max) characters
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", start_color="374151", end_color="374151")
-NOTES_FILL = PatternFill("solid", start_color="FFF9DB", end_color="FFF9DB")
-UP, DOWN = "1A7F37", "C62828"
 
 
 def _hex(color: str) -> str:
@@ -63,92 +55,6 @@ def _hex(color: str) -> str:
 def _band_fill(band: str) -> PatternFill:
     color = _hex(BAND_COLORS[band])
     return PatternFill("solid", start_color=color, end_color=color, bgColor=color)
-
-
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
-def put_text(cell: Cell | MergedCell, value: Any) -> None:
-    """Write user text as a string cell, never a formula, shown exactly as typed."""
-    assert isinstance(cell, Cell), "a merged cell takes no value"  # the pack merges none
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:MAX_CELL_TEXT]
-    cell.value = text
-    cell.data_type = "s"  # openpyxl guesses "f" for text starting with "="
-    if text.startswith(FORMULA_START):
-        cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
-
-
-def put(cell: Cell | MergedCell, value: Any, kind: str) -> None:
-    """Write one value with the number format of its kind (missing values stay empty)."""
-    assert isinstance(cell, Cell), "a merged cell takes no value"  # the pack merges none
-    if kind in ("text", "band"):
-        if not _missing(value):
-            put_text(cell, value)
-        return
-    cell.number_format = NUMBER_FORMATS[kind]
-    if _missing(value):
-        return
-    if kind == "date":
-        value = pd.Timestamp(value).to_pydatetime()
-    elif kind == "int":
-        value = int(value)
-    else:
-        value = float(value)
-    cell.value = value
-
-
-def _width(frame: pd.DataFrame, col: Col) -> float:
-    low, high = WIDTH.get(col.kind, (8, 14))
-    longest = len(col.header)
-    if col.key in frame and not frame.empty:
-        sample = frame[col.key].head(2000).dropna()
-        if col.kind in ("text", "band") and len(sample):
-            longest = max(longest, int(sample.astype(str).str.len().max()))
-        elif col.kind == "number" and len(sample):  # shown in General format
-            longest = max(longest, max(len(f"{float(v):.10g}") for v in sample))
-    return float(min(max(longest + 2, low), high))
-
-
-def write_table(
-    ws: Worksheet,
-    frame: pd.DataFrame,
-    cols: list[Col],
-    top: int = 1,
-    notes: bool = False,
-    headers: dict[str, str] | None = None,
-) -> int:
-    """Write `frame` under a header row at `top`; returns the last row written."""
-    headers = headers or {}
-    for j, col in enumerate(cols, start=1):
-        cell = ws.cell(row=top, column=j)
-        put_text(cell, headers.get(col.key, col.header))
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    wrap = Alignment(vertical="top", wrap_text=True)
-    for j, col in enumerate(cols, start=1):
-        values = frame[col.key].tolist() if col.key in frame else [None] * len(frame)
-        wide = col.kind == "text" and _width(frame, col) >= WIDTH["text"][1]
-        for i, value in enumerate(values, start=top + 1):
-            cell = ws.cell(row=i, column=j)
-            put(cell, value, col.kind)
-            if wide:
-                cell.alignment = wrap
-    last = top + len(frame)
-    if notes:
-        j = len(cols) + 1
-        cell = ws.cell(row=top, column=j)
-        put_text(cell, "Notes")
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        for i in range(top + 1, last + 1):
-            ws.cell(row=i, column=j).fill = NOTES_FILL
-            ws.cell(row=i, column=j).alignment = wrap
-        ws.column_dimensions[get_column_letter(j)].width = 40
-    for j, col in enumerate(cols, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = _width(frame, col)
-    return last
 
 
 def _band_rules_by_text(ws: Worksheet, cells: str, band_cell: str) -> None:
@@ -214,14 +120,12 @@ def _column(cols: list[Col], key: str) -> str:
 def _summary(ws: Worksheet, pack: ClosingPack) -> None:
     put_text(ws["A1"], pack.title)
     ws["A1"].font = Font(bold=True, size=16)
-    period = " – ".join(str(d) for d in (pack.cycle_start, pack.cycle_end) if d)
-    facts = [
-        f"{pack.unit_level.capitalize()} {pack.unit_id}",
-        f"cycle {pack.cycle_id}" + (f" ({period})" if period else ""),
-        f"as of {pack.as_of}",
-    ]
-    put_text(ws["A2"], " · ".join(facts))
+    put_text(ws["A2"], pack_facts(pack))
     ws["A2"].font = Font(italic=True, color="555555")
+    notice = pack.standing.notice(pack.cycle_name, pack.as_of)
+    if notice:
+        put_text(ws["A3"], notice)
+        ws["A3"].font = Font(bold=True, color="9A3412")
 
     put_text(ws["A4"], "Headline")
     ws["A4"].font = Font(bold=True, size=13)
@@ -233,23 +137,44 @@ def _summary(ws: Worksheet, pack: ClosingPack) -> None:
         row += 1
 
     row += 1
-    put_text(ws.cell(row=row, column=1), "Against the company")
+    put_text(ws.cell(row=row, column=1), "Against the previous cycle")
     ws.cell(row=row, column=1).font = Font(bold=True, size=13)
     row += 1
-    header = ["Figure", pack.unit_name, "Company", "Difference"]
+    put_text(ws.cell(row=row, column=1), pack.against.note)
+    ws.cell(row=row, column=1).font = Font(italic=True, color="555555")
+    row += 1
+    before = f"{pack.unit_name} {pack.against.cycle_name}"
+    if pack.against.cycle_id is None:
+        before = "No earlier cycle"
+    if pack.against.same_point:
+        before += f" as of {pack.against.same_point}"
+    header = ["Figure", f"{pack.unit_name} {pack.cycle_name}", before, "Change",
+              f"Company {pack.cycle_name}"]  # fmt: skip
     for j, text in enumerate(header, start=1):
         cell = ws.cell(row=row, column=j)
         put_text(cell, text)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    for figure, kind, unit, company, diff in pack.comparison.itertuples(index=False):
+        cell.alignment = Alignment(wrap_text=True)
+    for figure, kind, unit, previous, diff, company in pack.comparison.itertuples(index=False):
         row += 1
         put_text(ws.cell(row=row, column=1), figure)
         put(ws.cell(row=row, column=2), unit, kind)
-        put(ws.cell(row=row, column=3), company, kind)
+        put(ws.cell(row=row, column=3), previous, kind)
         put(ws.cell(row=row, column=4), diff, kind)
         ws.cell(row=row, column=4).number_format = (
             "+0%;-0%;0%" if kind == "share" else NUMBER_FORMATS["delta"]
         )
+        put(ws.cell(row=row, column=5), company, kind)
+
+    if pack.standing.running:
+        row += 2
+        put_text(ws.cell(row=row, column=1), "Behind or at risk")
+        ws.cell(row=row, column=1).font = Font(bold=True, size=13)
+        row += 1
+        if pack.off_track.empty:
+            put_text(ws.cell(row=row, column=1), "No objective is behind or at risk.")
+        else:
+            row = write_table(ws, pack.off_track, COLUMNS["off_track"], top=row, widths=False)
 
     row += 2
     put_text(ws.cell(row=row, column=1), "Scores per band")
@@ -276,7 +201,7 @@ def _summary(ws: Worksheet, pack: ClosingPack) -> None:
         point.graphicalProperties.line.solidFill = _hex(BAND_COLORS[band])
         series.dPt.append(point)
     chart.height, chart.width = 8, 16
-    ws.add_chart(chart, "G4")
+    ws.add_chart(chart, "J4")  # right of the tables above the bands
 
     ws.column_dimensions["A"].width = max(40, len(pack.title) * 0.9)
     for letter in "BCDE":
@@ -284,6 +209,18 @@ def _summary(ws: Worksheet, pack: ClosingPack) -> None:
     ws.freeze_panes = "A3"
     _print_setup(ws, pack, title_rows=None)
     ws.page_setup.fitToHeight = 1
+
+
+def pack_facts(pack: ClosingPack) -> str:
+    """The line under the title, in names: "Department Engineering · cycle Q4 2026 (…) · as
+    of …" (ids are in the tables' ID columns)."""
+    period = " – ".join(str(d) for d in (pack.cycle_start, pack.cycle_end) if d)
+    facts = [
+        f"{pack.unit_level.capitalize()} {pack.unit_name}",
+        f"cycle {pack.cycle_name}" + (f" ({period})" if period else ""),
+        f"as of {pack.as_of}",
+    ]
+    return " · ".join(facts)
 
 
 def _scorecard(ws: Worksheet, pack: ClosingPack, table: str, freeze: str) -> None:

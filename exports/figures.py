@@ -1,4 +1,5 @@
-"""The closing pack's charts: a pack frame in, a Plotly figure out.
+"""The Closing meeting page's movement chart: a pack frame in, a Plotly figure out (the HTML
+pack draws its charts as SVG: `exports.svg_charts`).
 
 Every user string that enters a figure goes through `exports.plot_text.plot_text` first, so
 titles and names show literally, never as Plotly's HTML.
@@ -6,6 +7,7 @@ titles and names show literally, never as Plotly's HTML.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -13,10 +15,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from exports.plot_text import plot_text
-from metrics.scores.bands import BAND_COLORS, BANDS, band_labels, band_of, score_bands
+from metrics.scores.bands import BAND_COLORS, band_of, score_bands
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
-LABEL_CHARS = 48  # axis labels longer than this are cut (the hover shows the whole title)
+LABEL_CHARS = 50  # axis labels longer than this wrap onto more lines (never cut)
+LINE_PX = 15  # each further line of a wrapped label
 ROW_PX = 26
 MID_COLOR = "#9ca3af"
 
@@ -69,74 +72,35 @@ def _sweet_spot(fig: go.Figure) -> None:
     )
 
 
-def band_figure(bands: pd.DataFrame) -> go.Figure:
-    """Key results per band (the pack's `bands` frame), one bar per band in its colour."""
-    fig = _figure(
-        [
-            go.Bar(
-                x=[band_labels()[b].replace(" (", "<br>(") for b in bands["band"]],
-                y=bands["key_results"],
-                marker_color=[BAND_COLORS[b] for b in bands["band"]],
-                text=bands["key_results"],
-                textposition="outside",
-                customdata=np.round(bands["kr_share"].to_numpy(dtype=float) * 100),
-                hovertemplate="%{y} key results (%{customdata:.0f}%)<extra></extra>",
-                showlegend=False,
-            )
-        ]
+def movement_rows(movement: pd.DataFrame) -> pd.DataFrame:
+    """The objectives of a pack's `movement` frame that have a score at mid-cycle or now,
+    sorted by movement: the largest gain first, the largest fall last, those new since
+    mid-cycle (no change to show) after them; ties by title."""
+    frame = movement[movement["level"] == "objective"]
+    frame = frame[frame["mid_score"].notna() | frame["score"].notna()]
+    frame = frame.sort_values("objective", kind="stable").sort_values(
+        "delta", ascending=False, na_position="last", kind="stable"
     )
-    fig.update_yaxes(title="key results", rangemode="tozero")
-    fig.update_xaxes(showgrid=False)
-    return _layout(fig, "Key results per band", 340)
+    return frame.reset_index(drop=True)
 
 
-def objective_scores_figure(objectives: pd.DataFrame) -> go.Figure:
-    """Each objective's score as a bar in its band's colour, against the sweet spot.
-
-    Objectives are listed best first; ungraded ones are listed with no bar. Positions (not
-    titles) place the bars, so two objectives with the same title stay two bars.
-    """
-    frame = objectives.sort_values("score", ascending=False, na_position="last", kind="stable")
-    frame = frame.reset_index(drop=True)
-    y = np.arange(len(frame))
-    labels = [plot_text(t, LABEL_CHARS) for t in frame["objective"]]
-    hover = [
-        f"{plot_text(t)}<br>{plot_text(team)} · {plot_text(owner)}"
-        for t, team, owner in zip(frame["objective"], frame["team"], frame["owner"], strict=True)
-    ]
-    fig = _figure()
-    for band in BANDS:
-        part = frame["band"] == band
-        if not part.any():
-            continue
-        fig.add_bar(
-            x=frame.loc[part, "score"],
-            y=y[part.to_numpy()],
-            orientation="h",
-            name=band_labels()[band],
-            marker_color=BAND_COLORS[band],
-            customdata=np.array(hover, dtype=object)[part.to_numpy()],
-            hovertemplate="%{customdata}<br>score %{x:.2f}<extra></extra>",
-        )
-    _sweet_spot(fig)
-    fig.update_xaxes(title="score", range=[0, 1.05], dtick=0.1)
-    fig.update_yaxes(
-        tickmode="array",
-        tickvals=y,
-        ticktext=labels,
-        autorange="reversed",
-        automargin=True,
+def wrapped_label(text: object, width: int = LABEL_CHARS) -> str:
+    """A title as a Plotly tick label: literal, broken into lines between words, never cut."""
+    value = plot_text(text)
+    if len(value) <= width:
+        return value
+    return "<br>".join(
+        plot_text(line)
+        for line in textwrap.wrap(str(text), width, break_long_words=True, break_on_hyphens=False)
     )
-    height = max(260, ROW_PX * len(frame) + 130)
-    return _layout(fig, "Objective scores against the sweet spot", height)
 
 
 def movement_figure(movement: pd.DataFrame) -> go.Figure:
-    """Each objective's mid-cycle score (grey) joined to its score now (band colour)."""
-    frame = movement[movement["level"] == "objective"].reset_index(drop=True)
-    frame = frame[frame["mid_score"].notna() | frame["score"].notna()].reset_index(drop=True)
+    """Each objective's mid-cycle score (grey) joined to its score now (band colour), sorted
+    by movement (`movement_rows`), with its whole title beside it."""
+    frame = movement_rows(movement)
     y = np.arange(len(frame))
-    labels = [plot_text(t, LABEL_CHARS) for t in frame["objective"]]
+    labels = [wrapped_label(t) for t in frame["objective"]]
     names = np.array([plot_text(t) for t in frame["objective"]], dtype=object)
     fig = _figure()
     both = frame["mid_score"].notna() & frame["score"].notna()
@@ -179,7 +143,8 @@ def movement_figure(movement: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(
         tickmode="array", tickvals=y, ticktext=labels, autorange="reversed", automargin=True
     )
-    height = max(260, ROW_PX * len(frame) + 130)
+    lines = max((label.count("<br>") + 1 for label in labels), default=1)
+    height = max(260, (ROW_PX + LINE_PX * (lines - 1)) * len(frame) + 130)  # rows equally spaced
     return _layout(fig, "Objective scores: mid-cycle → now", height)
 
 

@@ -103,7 +103,8 @@ def _writing(
     )
     lint = lint[mine]
     subject = lint["title"].where(lint["kind"] != "owner", lint["owner"])
-    return _rows("Writing", lint["rule"].map(RULES).fillna(lint["rule"]), subject,
+    finding = lint["rule"].map(RULES)
+    return _rows("Writing", finding.fillna(lint["rule"]), subject,
                  lint["team_id"].map(team_names), lint["reason"], lint.index)  # fmt: skip
 
 

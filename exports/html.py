@@ -1,10 +1,10 @@
 """The closing pack as one standalone HTML page: opens offline, prints cleanly.
 
-plotly.js is embedded inline once (with the first chart); the page loads nothing from the
-network (its Content-Security-Policy forbids it: no CDN, no web fonts). Every user string is
-HTML-escaped, and escaped for Plotly before it enters a chart. For print, tables repeat their
-header row, rows are never split, charts are resized to the page width, and the scorecards
-gain an empty Notes column to write on.
+The charts are inline SVG drawn by `exports.svg_charts` (no chart library, no script: a
+department's pack is tens of kilobytes, small enough to mail); the page loads nothing from
+the network (its Content-Security-Policy forbids it: no CDN, no web fonts, no script). Every
+user string is HTML-escaped. For print, tables repeat their header row, rows are never split,
+charts scale to the page width, and the scorecards gain an empty Notes column to write on.
 """
 
 from __future__ import annotations
@@ -14,27 +14,18 @@ import math
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
-import plotly.io as pio
 
-from exports.closing_pack import COLUMNS, ClosingPack, Col, headline_figures
-from exports.figures import band_figure, movement_figure, objective_scores_figure
+from exports.closing_pack import COLUMNS, ClosingPack, Col
+from exports.pack_tiles import pack_tiles
+from exports.svg_charts import band_svg, movement_svg, objective_scores_svg
 from metrics.scores.bands import BAND_COLORS, BANDS, band_labels, score_bands
 
-CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; "
-    "style-src 'unsafe-inline'; img-src data: blob:; font-src data:"
-)
-PLOT_CONFIG = {
-    "displaylogo": False,
-    "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-}
-PRINT_WIDTH_PX = 940  # fits A4 and Letter landscape at 12 mm margins
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
 _DARK_TEXT = {"mid", "high"}  # bands whose colour needs dark text
 _NUMERIC = {"score", "share", "int", "number", "delta"}
 # Free text that may be long wraps anywhere; everything else stays on one line.
-_LONG = {"objective", "title", "item", "aligned_to", "subject", "detail", "team", "owner"}
+_LONG = {"objective", "title", "item", "aligned_to", "subject", "detail", "team", "owner",
+         "finding"}  # fmt: skip
 _IDS = {"objective_id", "kr_id"}
 
 CSS = """
@@ -72,6 +63,9 @@ div.table { overflow-x: auto; }
         white-space: nowrap; }
 .up { color: #1a7f37; } .down { color: #c62828; }
 .chart { margin-top: 8px; }
+.chart svg { display: block; width: 100%; height: auto; max-width: 1000px; }
+.running { border-left: 4px solid #c2410c; background: #fff7ed; padding: 8px 12px;
+           margin: 12px 0 0; }
 .empty, .note { color: var(--muted); font-style: italic; }
 .notes { display: none; }
 footer { margin-top: 36px; color: var(--muted); font-size: .8rem; }
@@ -79,7 +73,7 @@ footer { margin-top: 36px; color: var(--muted); font-size: .8rem; }
 @media print {
   body { background: #fff; }
   main { max-width: none; padding: 0; }
-  nav.toc, .modebar-container { display: none !important; }
+  nav.toc { display: none !important; }
   section { break-before: auto; }
   h2 { break-after: avoid; }
   .chart { break-inside: avoid; }
@@ -91,18 +85,6 @@ footer { margin-top: 36px; color: var(--muted); font-size: .8rem; }
   .notes { display: table-cell; min-width: 45mm; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
-"""
-
-PRINT_SCRIPT = f"""
-(function () {{
-  function plots() {{ return document.querySelectorAll('.js-plotly-plot'); }}
-  window.addEventListener('beforeprint', function () {{
-    plots().forEach(function (el) {{ Plotly.relayout(el, {{width: {PRINT_WIDTH_PX}}}); }});
-  }});
-  window.addEventListener('afterprint', function () {{
-    plots().forEach(function (el) {{ Plotly.relayout(el, {{width: null, autosize: true}}); }});
-  }});
-}})();
 """
 
 
@@ -194,21 +176,6 @@ def _movement_table(movement: pd.DataFrame) -> str:
     return _table(frame, cols, row_class=is_kr.map({True: "kr-row", False: "objective-row"}))
 
 
-def _figure_html(fig: go.Figure, div_id: str, first: bool) -> str:
-    height = int(fig.layout.height or 400)
-    html: str = pio.to_html(
-        fig,
-        full_html=False,
-        include_plotlyjs=first,
-        include_mathjax=False,
-        config=PLOT_CONFIG,
-        div_id=div_id,
-        default_height=f"{height}px",
-        default_width="100%",
-    )
-    return html
-
-
 def _band_css() -> str:
     rules = []
     for band in BANDS:
@@ -219,40 +186,53 @@ def _band_css() -> str:
 
 def _tiles(pack: ClosingPack) -> str:
     tiles = []
-    for key, label, kind in headline_figures():
-        value = fmt(pack.headline.get(key), kind) or "–"
-        company = fmt(pack.company.get(key), kind) or "–"
+    for tile in pack_tiles(pack, None):
+        vs = f'<div class="vs">{esc(tile.delta)}</div>' if tile.delta else ""
         tiles.append(
-            f'<div class="tile"><div class="value">{value}</div>'
-            f'<div class="label">{esc(label)}</div>'
-            f'<div class="vs">company: {company}</div></div>'
+            f'<div class="tile"><div class="value">{esc(tile.value)}</div>'
+            f'<div class="label">{esc(tile.label)}</div>{vs}</div>'
         )
     return f'<div class="tiles">{"".join(tiles)}</div>'
 
 
 def _comparison(pack: ClosingPack) -> str:
+    """The unit against itself in the cycle before, with the company in this cycle beside."""
+    if pack.against.cycle_id is None:
+        return f'<p class="note">{esc(pack.against.note)}</p>'
+    before = f"{pack.unit_name} {pack.against.cycle_name}"
+    if pack.against.same_point:
+        before += f" as of {pack.against.same_point}"
     rows = []
-    for figure, kind, unit, company, diff in pack.comparison.itertuples(index=False):
+    for figure, kind, unit, previous, diff, company in pack.comparison.itertuples(index=False):
         delta = "" if _missing(diff) else (f"{diff:+.0%}" if kind == "share" else f"{diff:+.2f}")
         rows.append(
             f"<tr><td>{esc(figure)}</td><td class='num'>{fmt(unit, kind)}</td>"
-            f"<td class='num'>{fmt(company, kind)}</td><td class='num'>{delta}</td></tr>"
+            f"<td class='num'>{fmt(previous, kind)}</td><td class='num'>{delta}</td>"
+            f"<td class='num'>{fmt(company, kind)}</td></tr>"
         )
     return (
-        '<table class="data"><thead><tr><th>Figure</th>'
-        f'<th class="num">{esc(pack.unit_name)}</th><th class="num">Company</th>'
-        f'<th class="num">Difference</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f'<p class="note">{esc(pack.against.note)}</p>'
+        '<table class="data" id="against"><thead><tr><th>Figure</th>'
+        f'<th class="num">{esc(pack.unit_name)} {esc(pack.cycle_name)}</th>'
+        f'<th class="num">{esc(before)}</th><th class="num">Change</th>'
+        f'<th class="num">Company {esc(pack.cycle_name)}</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
 
 def _meta(pack: ClosingPack) -> str:
     period = " – ".join(str(d) for d in (pack.cycle_start, pack.cycle_end) if d)
     parts = [
-        f"{esc(pack.unit_level.capitalize())} <b>{esc(pack.unit_name)}</b> ({esc(pack.unit_id)})",
+        f"{esc(pack.unit_level.capitalize())} <b>{esc(pack.unit_name)}</b>",
         f"cycle <b>{esc(pack.cycle_name)}</b>" + (f" ({esc(period)})" if period else ""),
         f"as of {esc(pack.as_of)}",
     ]
     return " · ".join(parts)
+
+
+def _running(pack: ClosingPack) -> str:
+    notice = pack.standing.notice(pack.cycle_name, pack.as_of)
+    return f'<p class="running" id="running">{esc(notice)}</p>' if notice else ""
 
 
 def _movement_note(pack: ClosingPack) -> str:
@@ -274,29 +254,30 @@ def pack_to_html(pack: ClosingPack) -> str:
         (
             "summary",
             "Summary",
-            _tiles(pack) + "<h3>Against the company</h3>" + _comparison(pack),
+            _tiles(pack) + "<h3>Against the previous cycle</h3>" + _comparison(pack),
+        ),
+        *(
+            [("off-track", "Behind or at risk", _table(pack.off_track, COLUMNS["off_track"]))]
+            if pack.standing.running
+            else []
         ),
         (
             "bands",
             "Scores per band",
-            f'<div class="side"><div class="chart">'
-            f"{_figure_html(band_figure(pack.bands), 'chart-bands', True)}</div>"
+            f'<div class="side"><div class="chart">{band_svg(pack.bands)}</div>'
             f"{_table(pack.bands, COLUMNS['bands'])}</div>",
         ),
         (
             "objectives",
             "Objectives",
-            '<div class="chart">'
-            + _figure_html(objective_scores_figure(pack.objectives), "chart-objectives", False)
-            + "</div>"
+            f'<div class="chart">{objective_scores_svg(pack.objectives)}</div>'
             + _table(pack.objectives, COLUMNS["objectives"], notes=True),
         ),
         (
             "movement",
             "Movement since mid-cycle",
-            f'<p class="note">{esc(_movement_note(pack))}</p><div class="chart">'
-            + _figure_html(movement_figure(pack.movement), "chart-movement", False)
-            + "</div>"
+            f'<p class="note">{esc(_movement_note(pack))}</p>'
+            f'<div class="chart">{movement_svg(pack.movement)}</div>'
             + _movement_table(pack.movement),
         ),
         (
@@ -329,13 +310,13 @@ def pack_to_html(pack: ClosingPack) -> str:
 </head>
 <body>
 <main>
-<header><h1>{esc(pack.title)}</h1><p>{_meta(pack)}</p><p>Bands: {legend}</p></header>
+<header><h1>{esc(pack.title)}</h1><p>{_meta(pack)}</p>{_running(pack)}
+<p>Bands: {legend}</p></header>
 <nav class="toc">{toc}</nav>
 {body}
 <footer>Made with OKR Health. Scores follow the OKR scoring rules:
 {score_bands().sweet_text()} is the sweet spot; a low score is information, not failure.</footer>
 </main>
-<script>{PRINT_SCRIPT}</script>
 </body>
 </html>
 """

@@ -180,7 +180,7 @@ def report(
         goalposts = None  # the store's own history; not as it stood (--at)
         if at is None and found.report is not None:
             goalposts = store_goalposts(db, found.dataset, found.report)
-        pack = build_closing_pack(found.dataset, cycle, team, found.report, goalposts)
+        pack = build_closing_pack(found.dataset, cycle, team, found.report, goalposts=goalposts)
     except PackError as exc:
         fail(f"error: {exc}")
         return
@@ -197,3 +197,6 @@ def report(
         f"Closing pack of {pack.unit_name} for {pack.cycle_name} written to {out}: "
         f"{pack.headline['objectives']} objectives, {pack.headline['key_results']} key results."
     )
+    running = pack.standing.line(pack.cycle_name, pack.as_of)
+    if running:
+        echo(f"{running} Its scores are not final.")

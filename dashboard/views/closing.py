@@ -8,8 +8,12 @@ import re
 import streamlit as st
 
 from dashboard import state, table_formats, transforms
+from dashboard.links import UNIT_PARAM, unit_from_address
 from dashboard.text import md
 from exports.figures import movement_figure
+from exports.pack_tiles import pack_tiles
+
+UNIT_WRITTEN = "_closing_unit_written"  # the unit last written to the address
 
 loaded = state.load()
 st.title("Closing meeting")
@@ -23,13 +27,25 @@ labels = dict(zip(units["unit_id"], units["name"] + " (" + units["level"] + ")",
 ids = list(units["unit_id"])
 department = state.selected("department")
 preferred = units.loc[units["name"] == (state.selected("team") or department), "unit_id"]
+# The unit is kept in the address (?unit=<id or name>): a link opens the same unit.
+asked, notice = unit_from_address(st.query_params.get(UNIT_PARAM), units)
+if asked is not None and asked != st.session_state.get(UNIT_WRITTEN):
+    st.session_state["closing_unit"] = asked
 if st.session_state.get("closing_unit") not in ids:
     st.session_state["closing_unit"] = preferred.iloc[0] if len(preferred) else ids[0]
+if notice:
+    st.warning(md(notice), icon="🔗")
 unit_id = st.selectbox(
     "Department or team", ids, key="closing_unit", format_func=lambda u: labels.get(u, str(u))
 )
+if st.query_params.get(UNIT_PARAM) != unit_id:
+    st.query_params[UNIT_PARAM] = str(unit_id)
+st.session_state[UNIT_WRITTEN] = str(unit_id)
 pack = state.closing_pack(cycle, str(unit_id))
 st.caption(f"{md(pack.unit_name)} · {md(pack.cycle_name)} · as of {pack.as_of}")
+running = pack.standing.notice(pack.cycle_name, pack.as_of)
+if running:
+    st.info(md(running), icon=":material/schedule:")
 
 stem = re.sub(r"[^A-Za-z0-9_-]+", "-", f"closing-{pack.unit_id}-{pack.cycle_id}").strip("-")
 d1, d2, _ = st.columns([1, 1, 3])
@@ -43,28 +59,24 @@ d2.download_button(
     mime="text/html", key="download_html",
 )  # fmt: skip
 
-comparison = pack.comparison.set_index("figure") if "figure" in pack.comparison else None
-tiles = st.columns(4)
-for column, (key, label) in zip(
-    tiles,
-    [("objective_mean", "Mean objective score"), ("kr_mean", "Mean key-result score"),
-     ("sweet_spot_share", "In the sweet spot"), ("graded_key_results", "Key results graded")],
-    strict=True,
-):  # fmt: skip
-    value = pack.headline.get(key)
-    company = pack.company.get(key)
-    share = key == "sweet_spot_share"
-    text = (
-        "–"
-        if value is None
-        else (
-            f"{value:.0%}" if share else f"{value:.2f}" if isinstance(value, float) else str(value)
-        )
-    )
-    delta = None
-    if isinstance(value, float) and isinstance(company, float):
-        delta = f"{value - company:+.0%}" if share else f"{value - company:+.2f}"
-    column.metric(label, text, delta=delta, help="Change shown against the whole company.")
+for column, tile in zip(st.columns(4), pack_tiles(pack), strict=True):
+    # The sign stays first and plain (it sets the arrow); the unit's name is user text.
+    delta = None if tile.change is None else f"{tile.change} {md(tile.short_versus)}"
+    column.metric(md(tile.label), tile.value, delta=delta, help=md(pack.against.note))
+st.caption(md(pack.against.note))
+
+if pack.standing.running:
+    st.subheader("Behind or at risk")
+    if pack.off_track.empty:
+        st.success("No objective of this unit is behind or at risk.")
+    else:
+        table_formats.show(
+            transforms.with_objective_links(
+                pack.off_track.assign(cycle_id=pack.cycle_id), "objective"
+            ),
+            "off_track_table", pack="off_track",
+            columns=["objective_link", "team", "owner", "status", "score", "expected", "heading"],
+        )  # fmt: skip
 
 st.subheader("Scorecard")
 st.caption("Click an objective to open its page: its key results week by week, and the notes.")
@@ -73,7 +85,7 @@ scorecard = transforms.with_objective_links(
 ).drop(columns="cycle_id")
 table_formats.show(
     scorecard, "scorecard_table", pack="objectives", sort=[("score", True)],
-    columns=["objective_link", "team", "owner", "score", "band", "key_results", "graded",
+    columns=["objective_link", "team", "owner", "score", "band", "status", "key_results", "graded",
              "aligned_to"],
 )  # fmt: skip
 with st.expander("Key results"):
@@ -92,7 +104,7 @@ else:
     st.plotly_chart(movement_figure(pack.movement), key="movement_chart")
     with st.expander("Numbers behind the chart"):
         table_formats.show(
-            moved, "movement_table", pack="movement", sort=[("delta", True)],
+            moved, "movement_table", pack="movement", sort=[("delta", False)],
             columns=["objective", "owner", "mid_score", "score", "delta", "change"],
         )  # fmt: skip
 

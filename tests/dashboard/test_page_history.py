@@ -79,7 +79,7 @@ def test_the_closing_pack_lists_the_cycles_goalposts(planted):
     loaded = load_or_compute(planted, write=False)
     assert loaded.report is not None
     found = store_goalposts(planted, loaded.dataset, loaded.report)
-    pack = build_closing_pack(loaded.dataset, "2026-Q4", "Sales", loaded.report, found)
+    pack = build_closing_pack(loaded.dataset, "2026-Q4", "Sales", loaded.report, goalposts=found)
     rows = pack.findings[pack.findings["category"] == "Goalposts"]
     assert len(rows) == 9
     k6 = rows[rows["subject"] == "Partners to 10 (Cara)"].iloc[0]

@@ -94,7 +94,9 @@ def test_summary_has_the_headline_the_comparison_and_a_band_chart(small_xlsx):
     assert labels["Objectives"][0] == 2 and labels["Key results graded"][0] == 3
     assert labels["Mean objective score"][0] == pytest.approx((5 / 6 + 1) / 2)
     assert labels["Key results in the 0.6–0.7 sweet spot"][0] == pytest.approx(1 / 3)
-    assert labels["Figure"][:3] == ("Operations", "Company", "Difference")
+    assert labels["Figure"][:4] == ("Operations Q1 2026", "No earlier cycle", "Change",
+                                    "Company Q1 2026")  # fmt: skip
+    assert labels["Mean objective score"][1:4] == (None, None, pytest.approx((0.7 + 5 / 6 + 1) / 3))
     assert labels["Sweet spot (0.6–0.7)"][0] == 1  # the band table
     charts = ws._charts
     assert len(charts) == 1 and isinstance(charts[0], BarChart)

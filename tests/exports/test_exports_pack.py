@@ -136,12 +136,15 @@ def test_headline_figures_agree_with_the_summary(small_store: Path):
     assert pack.headline == pack.company  # the company against itself
 
 
-def test_department_against_the_company(small_store: Path):
+def test_department_beside_the_company_with_no_earlier_cycle(small_store: Path):
     pack = build_closing_pack(dataset_of(small_store), "2026-Q1", "sales")
     row = pack.comparison.set_index("figure").loc["Mean objective score"]
     assert row["unit"] == pytest.approx(0.7)
     assert row["company"] == pytest.approx((0.7 + (2 / 3 + 1) / 2 + 1.0) / 3)
-    assert row["difference"] == pytest.approx(row["unit"] - row["company"])
+    # The one cycle has none before it: no change is shown, and the pack says why.
+    assert row["previous"] is None and row["difference"] is None
+    assert pack.against.cycle_id is None
+    assert pack.against.note.startswith("There is no earlier cycle to compare with")
 
 
 def test_scorecard_alignment_and_owners(hostile_store: Path):
