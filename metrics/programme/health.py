@@ -1,0 +1,205 @@
+"""Programme health (docs/metrics.md, "Programme health"): is the OKR practice alive in a unit?
+
+One index from 0 to 100 per unit (the company, each department, each team) and cycle: the
+mean of the parts below that can be computed, times 100, each part a share in 0–1.
+
+  participation  the mean of two shares: teams of the unit with objectives in the cycle among
+                 its teams known (any cycle, or the roster), and people owning an objective or
+                 a key result in the cycle among its people known (any cycle, or the roster)
+  check_ins      key-result-weeks checked in among those active, over the cycle's complete
+                 weeks (the Coach page's check-in discipline)
+  landing        finished cycle: graded key results that scored in the sweet spot or above;
+                 running cycle: key results on track or done among those started (the
+                 Overview's tile); "on track" means heading for the sweet spot or above, so
+                 both halves ask the same question and the trend does not jump at a close
+  alignment      non-top objectives linked to one above them (the Alignment page's coverage)
+  quality        objectives and key results without a quality-lint finding
+  calibration    Brier skill of stated confidence against a coin: 1 − Brier ÷ 0.25, at least
+                 0 (finished cycles only)
+
+Equal weights: no part is known to matter more, and each is a share already. A part that
+cannot be computed (no complete week yet, no confidence stated, a cycle still running for
+calibration) is left out and the others weigh the same among themselves; `rests_on` names
+the parts the index was computed from.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from metrics.coaching.calibration import calibration_outcomes
+from metrics.scores.bands import BANDS
+
+if TYPE_CHECKING:
+    from metrics.report import HealthReport
+
+PARTS = ("participation", "check_ins", "landing", "alignment", "quality", "calibration")
+PART_LABELS = {
+    "participation": "participation",
+    "check_ins": "check-in discipline",
+    "landing": "landing",
+    "alignment": "alignment coverage",
+    "quality": "quality",
+    "calibration": "calibration",
+}
+LEVELS = ("company", "department", "team")
+COMPANY = "Company"
+# The bands of a finished key result that landed: the sweet spot or above.
+LANDED = BANDS[BANDS.index("sweet") :]
+# Brier score of always saying 50%: the calibration part's zero.
+COIN_BRIER = 0.25
+KEYS = ["cycle_id", "level", "unit"]
+COLUMNS = [*KEYS, "index", *PARTS, "parts", "rests_on"]
+ROSTER_COLUMNS = ["person", "team"]
+
+
+def by_unit(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (with department and team columns) stacked once per unit it belongs to: the
+    company, its department, its team (columns level, unit added)."""
+    parts = [frame.assign(level="company", unit=COMPANY)]
+    for level in ("department", "team"):
+        rows = frame[frame[level].notna()] if level in frame else frame.iloc[0:0]
+        parts.append(rows.assign(level=level, unit=rows[level].astype("object")))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _share(frame: pd.DataFrame, flag: pd.Series) -> pd.Series:
+    """Mean of a boolean per (cycle, level, unit)."""
+    return flag.astype("float64").groupby([frame[k] for k in KEYS]).mean()
+
+
+def _participation(
+    objectives: pd.DataFrame, key_results: pd.DataFrame, roster: pd.DataFrame | None
+) -> pd.Series:
+    cols = ["cycle_id", "owner", "team", "department"]
+    people = pd.concat([objectives[cols], key_results[cols]], ignore_index=True)
+    people = by_unit(people.dropna(subset=["owner"]))
+    teams = by_unit(objectives[cols].dropna(subset=["team"]))
+    if roster is not None and not roster.empty:
+        departments = objectives.dropna(subset=["team"]).drop_duplicates("team")
+        listed = roster.assign(
+            cycle_id=None,
+            owner=roster["person"],
+            department=roster["team"].map(departments.set_index("team")["department"]),
+        )[cols]
+        people = pd.concat([people, by_unit(listed.dropna(subset=["owner"]))], ignore_index=True)
+        teams = pd.concat([teams, by_unit(listed.dropna(subset=["team"]))], ignore_index=True)
+
+    def share(frame: pd.DataFrame, column: str) -> pd.Series:
+        known = frame.groupby(["level", "unit"])[column].nunique()
+        active = frame.dropna(subset=["cycle_id"]).groupby(KEYS)[column].nunique()
+        base = known.reindex(active.index.droplevel("cycle_id")).to_numpy(dtype="float64")
+        return active / base
+
+    return (share(people, "owner") + share(teams, "team")) / 2
+
+
+def _landing(key_results: pd.DataFrame, calendar: pd.DataFrame) -> pd.Series:
+    state = key_results["cycle_id"].map(calendar.set_index("cycle_id")["state"])
+    finished = by_unit(key_results[(state == "finished") & key_results["score"].notna()])
+    sweet = _share(finished, finished["band"].isin(LANDED))
+    started = key_results["status"].notna() & (key_results["status"] != "not started")
+    running = by_unit(key_results[(state == "running") & started])
+    on_track = _share(running, running["status"].isin(["on track", "done"]))
+    return pd.concat([sweet, on_track])
+
+
+def _check_ins(team_weeks: pd.DataFrame) -> pd.Series:
+    weeks = by_unit(team_weeks[team_weeks["complete"]])
+    sums = weeks.groupby(KEYS)[["checked_krs", "active_krs"]].sum()
+    return sums["checked_krs"] / sums["active_krs"].where(sums["active_krs"] > 0)
+
+
+def _quality(
+    objectives: pd.DataFrame, key_results: pd.DataFrame, lint: pd.DataFrame
+) -> pd.Series:
+    cols = ["cycle_id", "team", "department"]
+    found = set(lint.loc[lint["kind"].isin(["objective", "key_result"]), "id"].astype(str))
+    items = pd.concat(
+        [
+            objectives[cols].assign(id=objectives["objective_id"].astype(str)),
+            key_results[cols].assign(id=key_results["kr_id"].astype(str)),
+        ],
+        ignore_index=True,
+    )
+    items = by_unit(items)
+    return _share(items, ~items["id"].isin(found))
+
+
+def _calibration(report: HealthReport) -> pd.Series:
+    outcomes = calibration_outcomes(report.key_results, report.calendar, report.config)
+    rows = by_unit(outcomes)
+    brier = ((rows["confidence"] - rows["hit"]) ** 2).groupby([rows[k] for k in KEYS]).mean()
+    return (1.0 - brier / COIN_BRIER).clip(lower=0.0)
+
+
+def health_index(parts: pd.DataFrame) -> pd.DataFrame:
+    """Index, number of parts and `rests_on` from a frame with one column per part (NaN
+    where a part cannot be computed): 100 × the mean of the known parts, equal weights."""
+    values = parts[list(PARTS)].astype("float64")
+    known = values.notna()
+    count = known.sum(axis=1)
+    index = (values.mean(axis=1, skipna=True) * 100).where(count > 0)
+    rests_on = known.apply(
+        lambda row: ", ".join(PART_LABELS[p] for p in PARTS if row[p]), axis=1
+    ) if len(parts) else pd.Series(dtype="object")  # fmt: skip
+    return parts.assign(index=index, parts=count.astype("int64"), rests_on=rests_on)
+
+
+def programme_health(report: HealthReport, roster: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Programme health of every unit in every cycle with objectives (module docstring).
+
+    `roster`: optional people and teams (columns person, team: team names as the data spells
+    them) so that teams and people without OKRs count against participation. Columns:
+    cycle_id, level (company, department, team), unit (its name; `Company` for the company),
+    index (0–100), one column per part (0–1, NaN when it cannot be computed), parts, rests_on.
+    """
+    objectives, key_results = report.objectives, report.key_results
+    if objectives.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    non_top = by_unit(objectives[~objectives["is_top"].astype(bool)])
+    columns = {
+        "participation": _participation(objectives, key_results, roster),
+        "check_ins": _check_ins(report.team_weeks),
+        "landing": _landing(key_results, report.calendar),
+        "alignment": _share(non_top, non_top["alignment"] == "aligned"),
+        "quality": _quality(objectives, key_results, report.lint),
+        "calibration": _calibration(report),
+    }
+    units = by_unit(objectives).groupby(KEYS).size().index
+    frame = pd.DataFrame({name: series.reindex(units) for name, series in columns.items()})
+    frame = health_index(frame.reset_index())
+    order = report.calendar.set_index("cycle_id")["order"]
+    frame = frame.assign(
+        _cycle=frame["cycle_id"].map(order),
+        _level=frame["level"].map({level: i for i, level in enumerate(LEVELS)}),
+    )
+    frame = frame.sort_values(["_cycle", "_level", "unit"], kind="stable")
+    return frame[COLUMNS].reset_index(drop=True)
+
+
+def unit_health(health: pd.DataFrame, cycle_id: str, level: str, unit: str) -> pd.Series | None:
+    """The row of one unit in one cycle, or None."""
+    rows = health[
+        (health["cycle_id"] == cycle_id) & (health["level"] == level) & (health["unit"] == unit)
+    ]
+    return None if rows.empty else rows.iloc[0]
+
+
+def read_roster(rows: pd.DataFrame) -> pd.DataFrame:
+    """A roster table as read from its file: the columns person and team (matched ignoring
+    case and spaces), blank rows dropped. Raises ValueError naming a missing column."""
+    names = {str(c).strip().casefold(): c for c in rows.columns}
+    missing = [c for c in ROSTER_COLUMNS if c not in names]
+    if missing:
+        raise ValueError(f"the roster needs the columns person and team; missing: {missing}")
+    out = pd.DataFrame({c: rows[names[c]].astype("object") for c in ROSTER_COLUMNS})
+    for column in ROSTER_COLUMNS:
+        text = out[column].where(out[column].notna(), None)
+        out[column] = text.map(lambda v: None if v is None else str(v).strip() or None)
+    return out.dropna(how="all").reset_index(drop=True)
+
+
+__all__ = ["COLUMNS", "PARTS", "PART_LABELS", "health_index", "programme_health", "read_roster"]
