@@ -90,10 +90,14 @@ def _participation(
     def share(frame: pd.DataFrame, column: str) -> pd.Series:
         known = frame.groupby(["level", "unit"])[column].nunique()
         active = frame.dropna(subset=["cycle_id"]).groupby(KEYS)[column].nunique()
-        base = known.reindex(active.index.droplevel("cycle_id")).to_numpy(dtype="float64")
-        return active / base
+        units = pd.MultiIndex.from_arrays(
+            [active.index.get_level_values(1), active.index.get_level_values(2)]
+        )
+        base = known.reindex(units).to_numpy(dtype="float64")
+        return active.astype("float64") / base
 
-    return (share(people, "owner") + share(teams, "team")) / 2
+    both: pd.Series = (share(people, "owner") + share(teams, "team")) / 2
+    return both
 
 
 def _landing(key_results: pd.DataFrame, calendar: pd.DataFrame) -> pd.Series:
@@ -103,7 +107,8 @@ def _landing(key_results: pd.DataFrame, calendar: pd.DataFrame) -> pd.Series:
     started = key_results["status"].notna() & (key_results["status"] != "not started")
     running = by_unit(key_results[(state == "running") & started])
     on_track = _share(running, running["status"].isin(["on track", "done"]))
-    return pd.concat([sweet, on_track])
+    both: pd.Series = pd.concat([sweet, on_track])
+    return both
 
 
 def _check_ins(team_weeks: pd.DataFrame) -> pd.Series:
@@ -112,9 +117,7 @@ def _check_ins(team_weeks: pd.DataFrame) -> pd.Series:
     return sums["checked_krs"] / sums["active_krs"].where(sums["active_krs"] > 0)
 
 
-def _quality(
-    objectives: pd.DataFrame, key_results: pd.DataFrame, lint: pd.DataFrame
-) -> pd.Series:
+def _quality(objectives: pd.DataFrame, key_results: pd.DataFrame, lint: pd.DataFrame) -> pd.Series:
     cols = ["cycle_id", "team", "department"]
     found = set(lint.loc[lint["kind"].isin(["objective", "key_result"]), "id"].astype(str))
     items = pd.concat(
@@ -132,7 +135,8 @@ def _calibration(report: HealthReport) -> pd.Series:
     outcomes = calibration_outcomes(report.key_results, report.calendar, report.config)
     rows = by_unit(outcomes)
     brier = ((rows["confidence"] - rows["hit"]) ** 2).groupby([rows[k] for k in KEYS]).mean()
-    return (1.0 - brier / COIN_BRIER).clip(lower=0.0)
+    skill: pd.Series = (1.0 - brier / COIN_BRIER).clip(lower=0.0)
+    return skill
 
 
 def health_index(parts: pd.DataFrame) -> pd.DataFrame:
