@@ -8,6 +8,7 @@ import re
 import streamlit as st
 
 from dashboard import state, table_formats, transforms
+from dashboard.sections import brief
 from dashboard.text import md
 from exports.figures import movement_figure
 
@@ -30,6 +31,7 @@ unit_id = st.selectbox(
 )
 pack = state.closing_pack(cycle, str(unit_id))
 st.caption(f"{md(pack.unit_name)} · {md(pack.cycle_name)} · as of {pack.as_of}")
+brief.show(loaded, cycle, pack.unit_level, pack.unit_name)
 
 stem = re.sub(r"[^A-Za-z0-9_-]+", "-", f"closing-{pack.unit_id}-{pack.cycle_id}").strip("-")
 d1, d2, _ = st.columns([1, 1, 3])

@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import charts, state, table_formats, transforms
-from dashboard.sections import since_last_import
+from dashboard.sections import brief, programme_health, since_last_import
 from dashboard.text import md
 from metrics.scores.bands import score_bands
 
@@ -45,6 +45,7 @@ st.caption(
     + f") · as of {loaded.report.as_of}"
     + (f" · changes are against {against}" if previous else "")
 )
+brief.show(loaded, cycle)
 
 
 def tile(
@@ -140,6 +141,7 @@ if running:
                      "forecast"],
         )  # fmt: skip
 
+programme_health.show(loaded, cycle)
 st.subheader("Trend across cycles")
 running_cycle = state.running_cycle(loaded) if any(loaded.report.calendar["state"] == "running") \
     else None  # fmt: skip
