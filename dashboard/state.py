@@ -29,6 +29,7 @@ from pipelines.arrow import isin
 from pipelines.store.connection import StoreBusy, open_store, resolve_db_path, store_version
 from pipelines.store.dataset import Dataset
 from pipelines.store.faults import StoreUnusable
+from reporting.brief import Brief, Scope, compose_brief
 from reporting.brief.changes import History
 from reporting.cache import SamePoint, load_or_compute
 from reporting.versions import before_latest
@@ -268,6 +269,12 @@ def programme_health() -> pd.DataFrame:
     """Programme health of every unit and cycle (metrics/programme/health.py), once per store
     version; the roster of $OKR_HEALTH_ROSTER counts when set."""
     return _health(*_version(db_path()))
+
+
+def brief(loaded: Loaded, cycle: str, department: str | None, team: str | None) -> Brief:
+    """The brief of a department or team (the company when neither) in `cycle`."""
+    scope = Scope(cycle, department=department, team=team)
+    return compose_brief(loaded.report, scope, brief_history(loaded), programme_health())
 
 
 def show_empty_store() -> None:

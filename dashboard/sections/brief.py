@@ -7,10 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
+from dashboard.state import Brief
 from dashboard.text import md
-from reporting.brief import Brief, Scope, compose_brief
-from reporting.brief.model import Text
-from reporting.brief.render import plain_line
 
 OPEN = ("verdict", "health")  # shown at once; the rest in the expander
 
@@ -24,23 +22,18 @@ def _paragraph(brief: Brief, keys: tuple[str, ...], exclude: bool = False) -> No
                 "**"
                 + md(section.heading)
                 + ".** "
-                + " ".join(md(plain_line(s)) for s in section.lines)
+                + " ".join(md(line) for line in section.plain_lines())
             )
         elif section.items:
             st.markdown("**" + md(section.heading) + "**")
         if section.items:
-            st.markdown("\n".join("- " + md(plain_line(s)) for s in section.items))
+            st.markdown("\n".join("- " + md(item) for item in section.plain_items()))
 
 
 def _links(brief: Brief) -> pd.DataFrame:
     """The objectives the brief names as needing attention, with their pages' links."""
     section = brief.section("attention")
-    rows = [
-        {"Objective": part.value, "Page": part.link}
-        for sentence in (section.items if section else ())
-        for part in sentence[:1]
-        if isinstance(part, Text) and part.link
-    ]
+    rows = section.links() if section else []
     return pd.DataFrame(rows, columns=["Objective", "Page"])
 
 
@@ -54,10 +47,7 @@ def show(
     else:
         department = name if level == "department" else None
         team = name if level == "team" else None
-    scope = Scope(cycle, department=department, team=team)
-    brief = compose_brief(
-        loaded.report, scope, state.brief_history(loaded), state.programme_health()
-    )
+    brief = state.brief(loaded, cycle, department, team)
     st.subheader("The brief")
     _paragraph(brief, OPEN)
     with st.expander("What changed, what needs attention, who to talk to"):

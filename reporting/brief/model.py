@@ -22,6 +22,11 @@ Part = str | Text
 Sentence = tuple[Part, ...]
 
 
+def plain(sentence: Sentence) -> str:
+    """A sentence as plain text, links dropped."""
+    return "".join(p.value if isinstance(p, Text) else p for p in sentence)
+
+
 @dataclass(frozen=True)
 class Section:
     """One paragraph of the brief: `key` names it (verdict, health, changes, attention,
@@ -31,6 +36,19 @@ class Section:
     heading: str
     lines: tuple[Sentence, ...] = ()
     items: tuple[Sentence, ...] = ()
+
+    def plain_lines(self) -> list[str]:
+        """The sentences as plain text (links dropped)."""
+        return [plain(s) for s in self.lines]
+
+    def plain_items(self) -> list[str]:
+        """The bullet points as plain text (links dropped)."""
+        return [plain(s) for s in self.items]
+
+    def links(self) -> list[tuple[str, str]]:
+        """(text, relative link) of each bullet point that opens with a link."""
+        firsts = [s[0] for s in self.items if s]
+        return [(p.value, p.link) for p in firsts if isinstance(p, Text) and p.link]
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import html
 import re
 from collections.abc import Callable
 
-from reporting.brief.model import Brief, Sentence, Text, absolute
+from reporting.brief.model import Brief, Sentence, Text, absolute, plain
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=\"'^%@])")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -27,9 +27,7 @@ def _line(sentence: Sentence, text: Callable[[Text], str], ours: Callable[[str],
     return "".join(text(p) if isinstance(p, Text) else ours(p) for p in sentence)
 
 
-def plain_line(sentence: Sentence) -> str:
-    """A sentence as plain text, links dropped."""
-    return _line(sentence, lambda t: t.value, lambda s: s)
+plain_line = plain
 
 
 def to_markdown(brief: Brief, base_url: str | None = None) -> str:
