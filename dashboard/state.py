@@ -29,7 +29,8 @@ from pipelines.arrow import isin
 from pipelines.store.connection import StoreBusy, open_store, resolve_db_path, store_version
 from pipelines.store.dataset import Dataset
 from pipelines.store.faults import StoreUnusable
-from reporting.brief import Brief, Scope, compose_brief
+from reporting.brief import Brief as Brief
+from reporting.brief import Scope, compose_brief
 from reporting.brief.changes import History
 from reporting.cache import SamePoint, load_or_compute
 from reporting.versions import before_latest

@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exports.closing_pack import COLUMNS, ClosingPack, Col
+from exports.pack_brief import brief_sheet
 from exports.spreadsheet_safe import FORMULA_START
 from metrics.scores.bands import BAND_COLORS, BANDS, ScoreBands, number, score_bands
 
@@ -344,6 +345,7 @@ def _findings(ws: Worksheet, pack: ClosingPack) -> None:
 
 
 SHEETS = (
+    ("Brief", lambda ws, pack: brief_sheet(ws, pack.brief)),
     ("Summary", _summary),
     ("Objectives", _objectives),
     ("Key results", _key_results),

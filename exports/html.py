@@ -19,6 +19,7 @@ import plotly.io as pio
 
 from exports.closing_pack import COLUMNS, ClosingPack, Col, headline_figures
 from exports.figures import band_figure, movement_figure, objective_scores_figure
+from exports.pack_brief import brief_html
 from metrics.scores.bands import BAND_COLORS, BANDS, band_labels, score_bands
 
 CSP = (
@@ -271,6 +272,7 @@ def pack_to_html(pack: ClosingPack) -> str:
     labels = band_labels()
     legend = " ".join(f'<span class="chip band-{b}">{esc(labels[b])}</span>' for b in BANDS)
     sections = [
+        ("brief", "Brief", brief_html(pack.brief)),
         (
             "summary",
             "Summary",

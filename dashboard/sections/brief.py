@@ -7,13 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state
-from dashboard.state import Brief
 from dashboard.text import md
 
 OPEN = ("verdict", "health")  # shown at once; the rest in the expander
 
 
-def _paragraph(brief: Brief, keys: tuple[str, ...], exclude: bool = False) -> None:
+def _paragraph(brief: state.Brief, keys: tuple[str, ...], exclude: bool = False) -> None:
     for section in brief.sections:
         if (section.key in keys) == exclude:
             continue
@@ -30,7 +29,7 @@ def _paragraph(brief: Brief, keys: tuple[str, ...], exclude: bool = False) -> No
             st.markdown("\n".join("- " + md(item) for item in section.plain_items()))
 
 
-def _links(brief: Brief) -> pd.DataFrame:
+def _links(brief: state.Brief) -> pd.DataFrame:
     """The objectives the brief names as needing attention, with their pages' links."""
     section = brief.section("attention")
     rows = section.links() if section else []
