@@ -207,3 +207,25 @@ def read_roster(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 __all__ = ["COLUMNS", "PARTS", "PART_LABELS", "health_index", "programme_health", "read_roster"]
+
+
+def health_summary(health: pd.DataFrame, cycle_id: str) -> dict[str, object]:
+    """The company's programme health in a cycle and each department's, JSON-ready: index
+    (0–100, one decimal), parts (shares, 4 decimals; None when not measured), rests_on."""
+
+    def entry(row: pd.Series) -> dict[str, object]:
+        value = row["index"]
+        return {
+            "index": None if pd.isna(value) else round(float(value), 1),
+            "parts": {p: None if pd.isna(row[p]) else round(float(row[p]), 4) for p in PARTS},
+            "rests_on": [p for p in PARTS if pd.notna(row[p])],
+        }
+
+    rows = health[health["cycle_id"] == cycle_id]
+    company = rows[rows["level"] == "company"]
+    departments = rows[rows["level"] == "department"]
+    return {
+        **(entry(company.iloc[0]) if len(company) else {"index": None, "parts": {},
+                                                         "rests_on": []}),
+        "departments": {str(r["unit"]): entry(r) for _, r in departments.iterrows()},
+    }  # fmt: skip
