@@ -78,15 +78,15 @@ def test_who_to_talk_to_are_the_coach_pages_findings(demo, department):
     items = coach.plain_items()
     krs = demo.key_results[demo.key_results["department"] == department]
     teams = set(demo.objectives.loc[demo.objectives["department"] == department, "team_id"])
-    flagged = demo.owner_patterns[demo.owner_patterns["pattern"].notna()
-                                  & demo.owner_patterns["owner"].isin(set(krs["owner"]))]  # fmt: skip
+    patterns = demo.owner_patterns
+    flagged = patterns[patterns["pattern"].notna() & patterns["owner"].isin(set(krs["owner"]))]
     for row in flagged.itertuples():
         assert f"{row.owner} {PATTERN_WORDS[row.pattern]}: {row.evidence}." in items
     stale = demo.stale[(demo.stale["cycle_id"] == CYCLE) & demo.stale["team_id"].isin(teams)]
     for owner, rows in stale.groupby("owner"):
         assert any(i.startswith(f"{owner}: {len(rows)} key result") for i in items), owner
-    lint = demo.lint[(demo.lint["cycle_id"] == CYCLE)
-                     & (demo.lint["team_id"].isin(teams) | demo.lint["team_id"].isna())]  # fmt: skip
+    lint = demo.lint[demo.lint["cycle_id"] == CYCLE]
+    lint = lint[lint["team_id"].isin(teams) | lint["team_id"].isna()]
     for owner, rows in lint.groupby("owner"):
         word = "finding" if len(rows) == 1 else "findings"
         assert f"{owner}: {len(rows)} writing {word} (" in " ".join(items), owner
