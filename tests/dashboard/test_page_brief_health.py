@@ -16,7 +16,9 @@ CYCLE = "2026-Q4"
 
 @pytest.fixture(scope="module")
 def health(demo_store: Path):
-    return programme_health(load_or_compute(demo_store).report)
+    report = load_or_compute(demo_store).report
+    assert report is not None
+    return programme_health(report)
 
 
 def bodies(at) -> list[str]:

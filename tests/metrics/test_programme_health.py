@@ -10,7 +10,7 @@ import pytest
 
 from metrics.programme.discipline import discipline_by_cycle
 from metrics.programme.health import health_index, programme_health, read_roster
-from metrics.report import analyse
+from metrics.report import HealthReport, analyse
 from tests.support.frames import Q1, Q2, check_in, dataset, kr, objective
 
 # Q1 (finished on the as-of date): a company objective and three team objectives, two key
@@ -33,7 +33,7 @@ def _krs(objective_id: str) -> list[dict]:
     ]  # fmt: skip
 
 
-def company() -> pd.DataFrame:
+def company() -> HealthReport:
     krs = [k for o in [*FINAL, "o4"] for k in _krs(o)]
     check_ins = [
         check_in(f"{o}k{i}", "2026-03-20", value, confidence=confidence)

@@ -28,7 +28,9 @@ CLI = [sys.executable, "-m", "okr_health.cli"]
 
 @pytest.fixture(scope="module")
 def demo(demo_store: Path):
-    return load_or_compute(demo_store).report
+    report = load_or_compute(demo_store).report
+    assert report is not None
+    return report
 
 
 def engineering(report) -> pd.DataFrame:
@@ -105,6 +107,7 @@ def test_the_company_brief_counts_the_flagged_owners_it_does_not_name(demo):
 
 def test_the_same_store_gives_the_same_words(demo_store: Path, demo):
     again = load_or_compute(demo_store).report
+    assert again is not None
     scope = Scope(CYCLE, department="Engineering")
     first = to_markdown(compose_brief(demo, scope, None, programme_health(demo)), "https://x")
     second = to_markdown(compose_brief(again, scope, None, programme_health(again)), "https://x")
@@ -155,8 +158,10 @@ def test_what_changed_since_the_last_import_and_an_earlier_week(tmp_path: Path, 
     for path in weekly(tmp_path / "weeks"):
         _ingest(path, db)
     report = load_or_compute(db).report
+    assert report is not None
     history = store_history(db, report.as_of)
     first = load_at(db, "1").report  # the store after the first weekly import
+    assert first is not None
     earlier = Earlier(
         "last week", None, first.key_results.reindex(columns=BEFORE_KR_COLUMNS),
         first.stale.reindex(columns=BEFORE_STALE_COLUMNS),
