@@ -25,14 +25,18 @@ the parts the index was computed from.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from metrics.coaching.calibration import calibration_outcomes
 from metrics.scores.bands import BANDS
+from pipelines.arrow import isin
 
 if TYPE_CHECKING:
+    from pandas.core.groupby import DataFrameGroupBy
+
     from metrics.report import HealthReport
 
 PARTS = ("participation", "check_ins", "landing", "alignment", "quality", "calibration")
@@ -55,19 +59,48 @@ COLUMNS = [*KEYS, "index", *PARTS, "parts", "rests_on"]
 ROSTER_COLUMNS = ["person", "team"]
 
 
-def by_unit(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` (with department and team columns) stacked once per unit it belongs to: the
-    company, its department, its team (columns level, unit added)."""
-    parts = [frame.assign(level="company", unit=COMPANY)]
-    for level in ("department", "team"):
-        rows = frame[frame[level].notna()] if level in frame else frame.iloc[0:0]
-        parts.append(rows.assign(level=level, unit=rows[level].astype("object")))
-    return pd.concat(parts, ignore_index=True)
+UNIT_COLUMNS = ["cycle_id", "team", "department"]
 
 
-def _share(frame: pd.DataFrame, flag: pd.Series) -> pd.Series:
-    """Mean of a boolean per (cycle, level, unit)."""
-    return flag.astype("float64").groupby([frame[k] for k in KEYS]).mean()
+def coded(frame: pd.DataFrame, *extra: str) -> pd.DataFrame:
+    """The unit columns of `frame` as categories (text grouped once, not per group-by), with
+    the `extra` columns as they are."""
+    out = frame[[*UNIT_COLUMNS, *extra]]
+    return out.astype({c: "category" for c in UNIT_COLUMNS})
+
+
+Aggregate = Callable[["DataFrameGroupBy[Any, Any]"], pd.Series]
+
+
+def per_unit(frame: pd.DataFrame, aggregate: Aggregate, by_cycle: bool = True) -> pd.Series:
+    """`aggregate` of `frame`'s rows grouped per unit they belong to (the company, their
+    department, their team), each level grouped on its own (no rows copied), indexed by
+    (cycle_id, level, unit); with by_cycle off, by (level, unit) across cycles."""
+    found = []
+    for level in LEVELS:
+        if level == "company":
+            rows, keys = frame, []
+        else:
+            rows, keys = frame[frame[level].notna()], [level]
+        keys = ["cycle_id", *keys] if by_cycle else keys
+        grouped = rows.groupby(keys or (lambda _: COMPANY), sort=False, observed=True)
+        result = aggregate(grouped)
+        n = len(result)
+        names = result.index.get_level_values(-1) if keys and keys[-1] == level else None
+        arrays = [
+            *([result.index.get_level_values(0)] if by_cycle else []),
+            [level] * n,
+            names if names is not None else [COMPANY] * n,
+        ]
+        found.append(result.set_axis(pd.MultiIndex.from_arrays(arrays)))
+    out: pd.Series = pd.concat(found)
+    out.index.names = KEYS if by_cycle else KEYS[1:]
+    return out
+
+
+def _share(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Mean of a boolean column per (cycle, level, unit)."""
+    return per_unit(frame, lambda g: g[column].mean())
 
 
 def _participation(
@@ -75,66 +108,77 @@ def _participation(
 ) -> pd.Series:
     cols = ["cycle_id", "owner", "team", "department"]
     people = pd.concat([objectives[cols], key_results[cols]], ignore_index=True)
-    people = by_unit(people.dropna(subset=["owner"]))
-    teams = by_unit(objectives[cols].dropna(subset=["team"]))
+    people = coded(people.dropna(subset=["owner"]), "owner")
+    teams = coded(objectives.dropna(subset=["team"]), "owner")
+    known_people, known_teams = people, teams
     if roster is not None and not roster.empty:
         departments = objectives.dropna(subset=["team"]).drop_duplicates("team")
         listed = roster.assign(
             cycle_id=None,
             owner=roster["person"],
             department=roster["team"].map(departments.set_index("team")["department"]),
-        )[cols]
-        people = pd.concat([people, by_unit(listed.dropna(subset=["owner"]))], ignore_index=True)
-        teams = pd.concat([teams, by_unit(listed.dropna(subset=["team"]))], ignore_index=True)
+        )[cols].astype("object")
+        known_people = coded(pd.concat(
+            [people.astype("object"), listed.dropna(subset=["owner"])], ignore_index=True
+        ), "owner")  # fmt: skip
+        known_teams = coded(pd.concat(
+            [teams.astype("object"), listed.dropna(subset=["team"])], ignore_index=True
+        ), "owner")  # fmt: skip
 
-    def share(frame: pd.DataFrame, column: str) -> pd.Series:
-        known = frame.groupby(["level", "unit"])[column].nunique()
-        active = frame.dropna(subset=["cycle_id"]).groupby(KEYS)[column].nunique()
+    def share(active_rows: pd.DataFrame, known_rows: pd.DataFrame, column: str) -> pd.Series:
+        # people and teams as integer codes: counting distinct ints is what is fast
+        codes, _ = pd.factorize(
+            pd.concat([active_rows[column], known_rows[column]], ignore_index=True).astype("object")
+        )
+        active_rows = active_rows.assign(_id=codes[: len(active_rows)])
+        known_rows = known_rows.assign(_id=codes[len(active_rows) :])
+        known = per_unit(known_rows, lambda g: g["_id"].nunique(), by_cycle=False)
+        active = per_unit(active_rows, lambda g: g["_id"].nunique())
         units = pd.MultiIndex.from_arrays(
             [active.index.get_level_values(1), active.index.get_level_values(2)]
         )
-        base = known.reindex(units).to_numpy(dtype="float64")
-        return active.astype("float64") / base
+        ratio: pd.Series = active.astype("float64") / known.reindex(units).to_numpy(dtype="float64")
+        return ratio
 
-    both: pd.Series = (share(people, "owner") + share(teams, "team")) / 2
+    both: pd.Series = (share(people, known_people, "owner") + share(teams, known_teams, "team")) / 2
     return both
 
 
 def _landing(key_results: pd.DataFrame, calendar: pd.DataFrame) -> pd.Series:
     state = key_results["cycle_id"].map(calendar.set_index("cycle_id")["state"])
-    finished = by_unit(key_results[(state == "finished") & key_results["score"].notna()])
-    sweet = _share(finished, finished["band"].isin(LANDED))
+    slim = coded(key_results)
+    finished = slim[(state == "finished") & key_results["score"].notna()]
+    sweet = _share(finished.assign(flag=key_results["band"].isin(LANDED)), "flag")
     started = key_results["status"].notna() & (key_results["status"] != "not started")
-    running = by_unit(key_results[(state == "running") & started])
-    on_track = _share(running, running["status"].isin(["on track", "done"]))
-    both: pd.Series = pd.concat([sweet, on_track])
+    running = slim[(state == "running") & started]
+    on_track = running.assign(flag=key_results["status"].isin(["on track", "done"]))
+    both: pd.Series = pd.concat([sweet, _share(on_track, "flag")])
     return both
 
 
 def _check_ins(team_weeks: pd.DataFrame) -> pd.Series:
-    weeks = by_unit(team_weeks[team_weeks["complete"]])
-    sums = weeks.groupby(KEYS)[["checked_krs", "active_krs"]].sum()
-    return sums["checked_krs"] / sums["active_krs"].where(sums["active_krs"] > 0)
+    weeks = coded(team_weeks[team_weeks["complete"]], "checked_krs", "active_krs")
+    checked = per_unit(weeks, lambda g: g["checked_krs"].sum())
+    active = per_unit(weeks, lambda g: g["active_krs"].sum())
+    return checked / active.where(active > 0)
 
 
 def _quality(objectives: pd.DataFrame, key_results: pd.DataFrame, lint: pd.DataFrame) -> pd.Series:
-    cols = ["cycle_id", "team", "department"]
-    found = set(lint.loc[lint["kind"].isin(["objective", "key_result"]), "id"].astype(str))
+    found = lint.loc[lint["kind"].isin(["objective", "key_result"]), "id"].astype("object")
     items = pd.concat(
         [
-            objectives[cols].assign(id=objectives["objective_id"].astype(str)),
-            key_results[cols].assign(id=key_results["kr_id"].astype(str)),
+            coded(objectives).assign(clean=~isin(objectives["objective_id"], found)),
+            coded(key_results).assign(clean=~isin(key_results["kr_id"], found)),
         ],
         ignore_index=True,
     )
-    items = by_unit(items)
-    return _share(items, ~items["id"].isin(found))
+    return _share(coded(items, "clean"), "clean")
 
 
 def _calibration(report: HealthReport) -> pd.Series:
     outcomes = calibration_outcomes(report.key_results, report.calendar, report.config)
-    rows = by_unit(outcomes)
-    brier = ((rows["confidence"] - rows["hit"]) ** 2).groupby([rows[k] for k in KEYS]).mean()
+    rows = coded(outcomes).assign(sq=(outcomes["confidence"] - outcomes["hit"]) ** 2)
+    brier = per_unit(rows, lambda g: g["sq"].mean())
     skill: pd.Series = (1.0 - brier / COIN_BRIER).clip(lower=0.0)
     return skill
 
@@ -146,9 +190,10 @@ def health_index(parts: pd.DataFrame) -> pd.DataFrame:
     known = values.notna()
     count = known.sum(axis=1)
     index = (values.mean(axis=1, skipna=True) * 100).where(count > 0)
-    rests_on = known.apply(
-        lambda row: ", ".join(PART_LABELS[p] for p in PARTS if row[p]), axis=1
-    ) if len(parts) else pd.Series(dtype="object")  # fmt: skip
+    named = pd.Series("", index=parts.index, dtype="object")
+    for part in PARTS:
+        named = named + known[part].map({True: PART_LABELS[part] + ", ", False: ""})
+    rests_on = named.str.removesuffix(", ")
     return parts.assign(index=index, parts=count.astype("int64"), rests_on=rests_on)
 
 
@@ -163,16 +208,18 @@ def programme_health(report: HealthReport, roster: pd.DataFrame | None = None) -
     objectives, key_results = report.objectives, report.key_results
     if objectives.empty:
         return pd.DataFrame(columns=COLUMNS)
-    non_top = by_unit(objectives[~objectives["is_top"].astype(bool)])
+    slim = coded(objectives)
+    non_top = slim[~objectives["is_top"].astype(bool)]
+    aligned = non_top.assign(flag=objectives["alignment"] == "aligned")
     columns = {
         "participation": _participation(objectives, key_results, roster),
         "check_ins": _check_ins(report.team_weeks),
         "landing": _landing(key_results, report.calendar),
-        "alignment": _share(non_top, non_top["alignment"] == "aligned"),
+        "alignment": _share(aligned, "flag"),
         "quality": _quality(objectives, key_results, report.lint),
         "calibration": _calibration(report),
     }
-    units = by_unit(objectives).groupby(KEYS).size().index
+    units = per_unit(slim, lambda g: g["cycle_id"].size()).index
     frame = pd.DataFrame({name: series.reindex(units) for name, series in columns.items()})
     frame = health_index(frame.reset_index())
     order = report.calendar.set_index("cycle_id")["order"]
