@@ -193,7 +193,8 @@ def eml_name(index: int, recipient: Recipient) -> str:
     """A file name for a recipient's mail: order, unit, address, in safe characters."""
     unit = recipient.scope.name or "company"
     raw = f"{index:03d}-{recipient.scope.level}-{unit}-{recipient.address}"
-    return re.sub(r"[^A-Za-z0-9@._-]+", "-", raw).strip("-")[:150] + ".eml"
+    safe = re.sub(r"\.{2,}", "-", re.sub(r"[^A-Za-z0-9@._-]+", "-", raw))
+    return re.sub(r"-{2,}", "-", safe).strip("-.")[:150] + ".eml"
 
 
 def write_eml(messages: list[tuple[Recipient, EmailMessage]], folder: Path) -> list[Path]:
