@@ -13,6 +13,12 @@ from dashboard.text import md
 from exports.plot_text import literal_text
 from metrics.programme.health import PART_LABELS, PARTS
 
+# Each part's tile: short enough to read in full beside six others.
+TILE_LABELS = {
+    "participation": "Participation", "check_ins": "Check-ins", "landing": "Landing",
+    "alignment": "Alignment", "quality": "Quality", "calibration": "Calibration",
+}  # fmt: skip
+
 
 def unit_of_filters() -> tuple[str, str]:
     """The level and name of the unit the sidebar narrows to (the company by default)."""
@@ -29,8 +35,9 @@ def trend_figure(lines: pd.DataFrame) -> go.Figure:
     """One line per unit: its index per cycle (cycles in calendar order)."""
     fig = go.Figure()
     for unit, rows in lines.groupby("unit", sort=True):
+        own = {"color": "#222222", "width": 4} if rows["level"].iloc[0] != "department" else {}
         fig.add_trace(go.Scatter(x=rows["cycle_id"], y=rows["index"], name=str(unit),
-                                 mode="lines+markers"))  # fmt: skip
+                                 mode="lines+markers", line=own))  # fmt: skip
     fig.update_layout(
         title="Programme health across cycles", yaxis={"range": [0, 100], "title": "index"},
         xaxis={"type": "category", "title": "cycle"}, height=320, margin={"t": 50, "b": 40},
@@ -49,7 +56,7 @@ def show(loaded: state.Loaded, cycle: str) -> None:
         st.caption("No programme health for this unit and cycle: it has no objectives.")
         return
     found = row.iloc[0]
-    tiles = st.columns(len(PARTS) + 1)
+    tiles = st.columns([1.5] + [1] * len(PARTS))
     tiles[0].metric(
         "Programme health", f"{found['index']:.0f}/100",
         help="The mean of the parts that can be measured, as a share of 100 "
@@ -57,7 +64,10 @@ def show(loaded: state.Loaded, cycle: str) -> None:
     )  # fmt: skip
     for column, part in zip(tiles[1:], PARTS, strict=True):
         value = found[part]
-        column.metric(PART_LABELS[part].capitalize(), "–" if pd.isna(value) else f"{value:.0%}")
+        column.metric(
+            TILE_LABELS[part], "–" if pd.isna(value) else f"{value:.0%}",
+            help=f"{PART_LABELS[part].capitalize()}: docs/metrics.md, Programme health.",
+        )  # fmt: skip
     st.caption("Rests on " + md(found["rests_on"]) + ".")
     shown = health[health["level"] == level]
     shown = shown[shown["unit"] == unit]

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from metrics.programme.health import PART_LABELS, PARTS, programme_health
+from dashboard.sections.programme_health import TILE_LABELS
+from metrics.programme.health import PARTS, programme_health
 from reporting.cache import load_or_compute
 from tests.support.pages import charts, metric, open_app
 
@@ -30,7 +31,7 @@ def test_the_overview_shows_programme_health_and_its_parts(demo_store, monkeypat
     company = health[(health["cycle_id"] == CYCLE) & (health["level"] == "company")].iloc[0]
     assert metric(at, "Programme health") == f"{company['index']:.0f}/100"
     for part in PARTS:
-        shown = metric(at, PART_LABELS[part].capitalize())
+        shown = metric(at, TILE_LABELS[part])
         assert shown == ("–" if company[part] != company[part] else f"{company[part]:.0%}")
     assert metric(at, "Calibration") == "–"  # the running cycle is not judged yet
     captions = [str(c.value) for c in at.caption]

@@ -108,7 +108,8 @@ REVIEWED = {
     "head", "krs_lines",  # the understanding's sample lines, md() of every title above
     "archived + ' (they stay in the store; the source marks them archived, deleted, draft or"
     " cancelled)'", "config.confidence_days", "running", "n", "table", "len(own)",
-    "PART_LABELS[part].capitalize()",  # programme health's part names: metrics' own words
+    "TILE_LABELS[part]",  # programme health's part names: the page's own words
+    "PART_LABELS[part].capitalize()",
 }  # fmt: skip
 PROJECT = Path(__file__).resolve().parents[2]
 
