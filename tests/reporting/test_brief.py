@@ -179,3 +179,29 @@ def test_what_changed_since_the_last_import_and_an_earlier_week(tmp_path: Path, 
         "There is no earlier import to compare with.",
         "The store holds no version from a week ago to compare with.",
     ]
+
+
+def test_last_week_is_kept_beside_the_report_cache(tmp_path: Path, monkeypatch):
+    from datetime import date, timedelta
+    from unittest import mock
+
+    from reporting.brief import history as brief_history
+    from reporting.cache import cache_dir
+
+    monkeypatch.delenv("OKR_HEALTH_REPORT_CACHE", raising=False)
+    db = tmp_path / "store.duckdb"
+    for path in weekly(tmp_path / "weeks")[:2]:
+        _ingest(path, db)
+    later = date.today() + timedelta(days=14)  # a week before it, the store held both imports
+    first = brief_history.last_week(db, later)
+    assert first is not None and first.day == later - timedelta(days=7)
+    assert sorted(first.key_results["title"]) == ["KR 0", "KR 1", "KR 2", "KR 3"]
+    kept = sorted(p.name for p in cache_dir(db).glob(f"{brief_history.PREFIX}*"))
+    assert len(kept) == 2 and kept[0].endswith("-krs.parquet")
+    with mock.patch.object(brief_history, "load_at", side_effect=AssertionError("recomputed")):
+        again = brief_history.last_week(db, later)  # read back, not computed
+    assert again is not None
+    pd.testing.assert_frame_equal(again.key_results, first.key_results, check_dtype=False)
+    assert brief_history.last_week(db, date(2020, 1, 8)) is None  # before the first import
+    with mock.patch.object(brief_history, "load_at", side_effect=AssertionError("recomputed")):
+        assert brief_history.last_week(db, date(2020, 1, 8)) is None  # kept as "nothing"
