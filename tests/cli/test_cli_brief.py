@@ -166,3 +166,19 @@ def test_digest_refuses_an_unknown_security_setting(demo_store: Path):
     done = run("digest", "--db", str(demo_store), env=env)
     assert done.returncode == 1
     assert "OKR_HEALTH_SMTP_SECURITY must be one of starttls, ssl, none" in done.stderr
+
+
+def test_summary_gives_programme_health_in_text_and_json(demo_store: Path):
+    import json
+
+    done = run("summary", "--json", "--db", str(demo_store))
+    assert done.returncode == 0, done.stderr
+    health = json.loads(done.stdout)["programme_health"]
+    assert health["rests_on"] == ["participation", "check_ins", "landing", "alignment", "quality"]
+    assert health["parts"]["calibration"] is None  # the running cycle is not judged yet
+    parts = [health["parts"][p] for p in health["rests_on"]]
+    assert abs(health["index"] - 100 * sum(parts) / len(parts)) < 0.1  # parts rounded to 4 places
+    assert set(health["departments"]) == {"Customer Success", "Engineering", "Marketing",
+                                          "People", "Product", "Sales"}  # fmt: skip
+    text = run("summary", "--db", str(demo_store)).stdout
+    assert f"  programme health {health['index']:.0f}/100, from participation " in text
