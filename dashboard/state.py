@@ -29,6 +29,9 @@ from pipelines.arrow import isin
 from pipelines.store.connection import StoreBusy, open_store, resolve_db_path, store_version
 from pipelines.store.dataset import Dataset
 from pipelines.store.faults import StoreUnusable
+from reporting.brief import Brief as Brief
+from reporting.brief import Scope, compose_brief
+from reporting.brief.changes import History
 from reporting.cache import SamePoint, load_or_compute
 from reporting.goalposts import store_goalposts
 from reporting.next_quarter import store_next_quarter
@@ -267,6 +270,40 @@ def goalposts_and_targets() -> tuple[pd.DataFrame, pd.DataFrame]:
         return _history(*_version(db_path()))
     except StoreBusy as exc:
         show_busy(exc)
+
+
+@st.cache_data(max_entries=4, ttl=3600, show_spinner=False)
+def _brief_history(db_path: str, version: float, day: date, as_of: date) -> History:
+    from reporting.brief.history import store_history
+
+    return store_history(db_path, as_of)
+
+
+def brief_history(loaded: Loaded) -> History:
+    """What the brief compares with: the store before its latest import and a week ago."""
+    return _brief_history(*_version(db_path()), loaded.report.as_of)
+
+
+@st.cache_resource(max_entries=2, ttl=3600, show_spinner=False)
+def _health(db_path: str, version: float, day: date) -> pd.DataFrame:
+    from metrics.programme.health import programme_health
+    from reporting.roster import roster_of
+
+    loaded = _load(db_path, version, day)
+    assert loaded is not None
+    return programme_health(loaded.report, roster_of())
+
+
+def programme_health() -> pd.DataFrame:
+    """Programme health of every unit and cycle (metrics/programme/health.py), once per store
+    version; the roster of $OKR_HEALTH_ROSTER counts when set."""
+    return _health(*_version(db_path()))
+
+
+def brief(loaded: Loaded, cycle: str, department: str | None, team: str | None) -> Brief:
+    """The brief of a department or team (the company when neither) in `cycle`."""
+    scope = Scope(cycle, department=department, team=team)
+    return compose_brief(loaded.report, scope, brief_history(loaded), programme_health())
 
 
 def show_empty_store() -> None:

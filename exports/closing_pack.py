@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from exports.findings import closing_findings
+from exports.pack_brief import pack_brief
 from exports.pack_columns import COLUMNS, COMPARED, HEADLINE, Col, headline_figures
 from exports.pack_context import (
     Against,
@@ -43,6 +44,7 @@ from metrics.scores.bands import BANDS, band_labels, band_of
 from metrics.scores.rollups import attach_units
 from metrics.scores.scoring import Scores
 from pipelines.store.dataset import Dataset
+from reporting.brief import Brief
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class ClosingPack:
     movement: pd.DataFrame  # objective rows each followed by its key results' rows
     findings: pd.DataFrame  # exports.findings.FINDING_COLUMNS: flags, lint, alignment, …
     off_track: pd.DataFrame  # COLUMNS["off_track"]: behind or at risk (running cycles)
+    brief: Brief | None = None  # the unit's brief in the cycle (exports/pack_brief.py)
 
     @property
     def title(self) -> str:
@@ -316,6 +319,7 @@ def build_closing_pack(
         movement=_movement_table(dataset, scores, cycle_id, objectives, key_results, as_of),
         findings=findings.reset_index(drop=True),
         off_track=off_track(objectives, report),
+        brief=pack_brief(report, cycle_id, str(unit["level"]), str(unit["name"])),
     )
 
 

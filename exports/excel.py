@@ -36,6 +36,7 @@ from exports.excel_cells import (  # the cell writers, importable from here as b
     put_text,
     write_table,
 )
+from exports.pack_brief import brief_sheet
 from metrics.scores.bands import BAND_COLORS, BANDS, ScoreBands, number, score_bands
 
 UP, DOWN = "1A7F37", "C62828"  # a change's colour: up, down
@@ -281,6 +282,7 @@ def _findings(ws: Worksheet, pack: ClosingPack) -> None:
 
 
 SHEETS = (
+    ("Brief", lambda ws, pack: brief_sheet(ws, pack.brief)),
     ("Summary", _summary),
     ("Objectives", _objectives),
     ("Key results", _key_results),

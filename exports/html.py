@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from exports.closing_pack import COLUMNS, ClosingPack, Col
+from exports.pack_brief import brief_html
 from exports.pack_tiles import pack_tiles
 from exports.svg_charts import band_svg, movement_svg, objective_scores_svg
 from metrics.scores.bands import BAND_COLORS, BANDS, band_labels, score_bands
@@ -251,6 +252,7 @@ def pack_to_html(pack: ClosingPack) -> str:
     labels = band_labels()
     legend = " ".join(f'<span class="chip band-{b}">{esc(labels[b])}</span>' for b in BANDS)
     sections = [
+        ("brief", "Brief", brief_html(pack.brief)),
         (
             "summary",
             "Summary",

@@ -16,6 +16,7 @@ import pandas as pd
 
 from metrics.coaching.lint import RULES
 from metrics.config import DEFAULT_CONFIG, HealthConfig
+from metrics.programme.health import health_summary, programme_health
 from metrics.progress.cycle_choice import opening_cycle
 from metrics.progress.status import STATUSES
 from metrics.report import HealthReport, analyse
@@ -90,12 +91,14 @@ def build_summary(
     *,
     report: HealthReport | None = None,
     config: HealthConfig = DEFAULT_CONFIG,
+    health: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """Counts, scores, bands, alignment, pace, discipline and flags of one cycle (default: the
     cycle every surface opens on, `metrics.progress.cycle_choice`), as a JSON-ready dict with at
     least the keys docs/cli.md lists.
 
-    Pass `report` (from `analyse(dataset)`) to reuse one computation across surfaces.
+    Pass `report` (from `analyse(dataset)`) to reuse one computation across surfaces, and
+    `health` (`programme_health(report)`) across cycles.
     """
     report = report or analyse(dataset, config)
     calendar = report.calendar
@@ -181,6 +184,9 @@ def build_summary(
             "over_ambitious_teams": _flag_list(report.team_patterns, "over-ambitious", "team_id"),
             "stale_key_results": len(stale),
         },
+        "programme_health": health_summary(
+            programme_health(report) if health is None else health, str(cycle)
+        ),
     }
 
 
@@ -188,9 +194,12 @@ def summaries_by_cycle(dataset: Dataset, report: HealthReport) -> dict[str, dict
     """`build_summary` of every cycle of the dataset, and under "" the default cycle's (what
     `okr-health summary` prints without --cycle): kept with a cached report, so printing a
     summary reads these few numbers instead of the dataset."""
-    default = build_summary(dataset, report=report)
+    health = programme_health(report)
+    default = build_summary(dataset, report=report, health=health)
     out = {"": default}
     for cycle in map(str, dataset.cycles["cycle_id"]):
         same = cycle == default["cycle"]
-        out[cycle] = default if same else build_summary(dataset, cycle, report=report)
+        out[cycle] = (
+            default if same else build_summary(dataset, cycle, report=report, health=health)
+        )
     return out

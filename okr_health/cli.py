@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from okr_health import report_commands, serve_command, store_commands
+from okr_health import brief_commands, report_commands, serve_command, store_commands
 from okr_health.flag_help import FlagCommand, FlagGroup
 from okr_health.terminal import echo
 from pipelines.settings import SettingsError
@@ -45,6 +45,8 @@ for command in (
     report_commands.summary,
     report_commands.scores,
     report_commands.report,
+    brief_commands.brief,
+    brief_commands.digest,
     serve_command.serve,
 ):
     app.command(cls=FlagCommand)(command)

@@ -37,6 +37,14 @@ def summary_text(result: dict[str, Any]) -> str:
             f"unsupported top objectives {alignment['unsupported_top']}, "
             f"broken links {alignment['broken_links']}"
         )
+    health = result.get("programme_health") or {}
+    if health.get("index") is not None:
+        lines.append(
+            f"  programme health {health['index']:.0f}/100, from "
+            + ", ".join(
+                f"{p.replace('_', '-')} {pct(health['parts'][p])}" for p in health["rests_on"]
+            )
+        )
     flags = result.get("flags") or {}
     for kind in ("sandbagging", "over_ambitious"):
         for flag in flags.get(kind) or []:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import state, table_formats, transforms
 from dashboard.links import UNIT_PARAM, unit_from_address
+from dashboard.sections import brief
 from dashboard.text import md
 from exports.figures import movement_figure
 from exports.pack_tiles import pack_tiles
@@ -43,6 +44,7 @@ if st.query_params.get(UNIT_PARAM) != unit_id:
 st.session_state[UNIT_WRITTEN] = str(unit_id)
 pack = state.closing_pack(cycle, str(unit_id))
 st.caption(f"{md(pack.unit_name)} · {md(pack.cycle_name)} · as of {pack.as_of}")
+brief.show(loaded, cycle, pack.unit_level, pack.unit_name)
 running = pack.standing.notice(pack.cycle_name, pack.as_of)
 if running:
     st.info(md(running), icon=":material/schedule:")

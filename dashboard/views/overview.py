@@ -11,7 +11,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import charts_overview, overview_frames, state, table_formats, transforms
 from dashboard.charts_overview import PLOT_CONFIG
-from dashboard.sections import since_last_import, verdict
+from dashboard.sections import brief, programme_health, since_last_import, verdict
 from dashboard.text import md
 from metrics.scores.bands import score_bands
 
@@ -66,6 +66,8 @@ with chart:
         charts_overview.department_status_figure(departments, title, by),
         key="departments", config=PLOT_CONFIG,
     )  # fmt: skip
+# The brief in words under the verdict and its chart (both stay on a phone's first screen).
+brief.show(loaded, cycle)
 
 
 def tile(
@@ -150,6 +152,7 @@ if running:
         st.caption("Heading lowest first. Click an objective to open its page.")
         table_formats.show(transforms.with_objective_links(risky), "at_risk_table")
 
+programme_health.show(loaded, cycle)
 st.subheader("Trend across cycles")
 running_cycle = state.running_cycle(loaded) if any(calendar["state"] == "running") else None
 shown = state.filter_units(loaded.objectives)

@@ -19,7 +19,7 @@ from metrics.scores.bands import BAND_COLORS, BANDS
 from tests.exports.test_exports_pack import HOSTILE, dataset_of, hostile_company, run
 from tests.support.stores import small_company, write_store
 
-SHEETS = ["Summary", "Objectives", "Key results", "Movement", "Findings"]
+SHEETS = ["Brief", "Summary", "Objectives", "Key results", "Movement", "Findings"]
 
 
 def report_xlsx(db: Path, out: Path, team: str, cycle: str) -> Workbook:

@@ -113,6 +113,8 @@ REVIEWED = {
     "archived + ' (they stay in the store; the source marks them archived, deleted, draft or"
     " cancelled)'", "config.confidence_days", "running", "n", "table", "len(own)",
     "notes_text",  # dashboard.key_result_words.notes_lines: md() of every note, author, value
+    "TILE_LABELS[part]",  # programme health's part names: the page's own words
+    "PART_LABELS[part].capitalize()",
 }  # fmt: skip
 PROJECT = Path(__file__).resolve().parents[2]
 
