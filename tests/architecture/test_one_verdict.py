@@ -105,3 +105,64 @@ def test_the_summary_counts_what_the_report_says(demo) -> None:
         for s in ("on track", "behind", "at risk", "not started", "done")
     }
     assert sum(numbers["status"]["objectives"].values()) == len(objectives)
+
+
+@pytest.fixture(scope="module")
+def one_of_each(demo) -> pd.DataFrame:
+    """One running objective of each status the demo has (the first by id)."""
+    report, _ = demo
+    running = report.objectives[report.objectives["cycle_id"] == RUNNING]
+    return running.sort_values("objective_id").drop_duplicates("status")
+
+
+def test_the_objective_page_states_the_same_status(demo_store, monkeypatch, one_of_each) -> None:
+    from tests.support.pages import metric, open_app
+
+    assert len(one_of_each) >= 4  # on track, behind, at risk, done at least
+    for objective in one_of_each.itertuples(index=False):
+        at = open_app(demo_store, monkeypatch)
+        at.query_params["id"] = objective.objective_id
+        at.switch_page("views/objective.py").run()
+        assert not at.exception, at.exception
+        assert metric(at, "Status") == objective.status, objective.objective_id
+
+
+def test_the_overview_counts_what_the_report_says(demo_store, monkeypatch, demo) -> None:
+    from tests.support.pages import open_app
+
+    report, _ = demo
+    objectives = report.objectives[report.objectives["cycle_id"] == RUNNING]
+    at = open_app(demo_store, monkeypatch)
+    shown = " ".join(m.value for m in at.markdown).replace("\\", "")
+    for status, count in objectives["status"].value_counts().items():
+        assert (
+            f"{count} {status}" in shown
+            or f"{status}: {count}" in shown
+            or (f"{status} {count}" in shown)
+        ), (status, count)
+
+
+def test_the_closing_pack_and_the_brief_name_the_same_objectives(demo_store, demo) -> None:
+    from exports.closing_pack import build_closing_pack
+    from reporting.brief.compose import compose_brief
+    from reporting.brief.model import Scope
+
+    report, _ = demo
+    with open_store(demo_store, read_only=True) as conn:
+        dataset = read_dataset(conn)
+    engineering = report.objectives[
+        (report.objectives["cycle_id"] == RUNNING)
+        & (report.objectives["department"] == "Engineering")
+    ]
+    off = engineering[engineering["status"].isin(["behind", "at risk"])]
+    pack = build_closing_pack(dataset, RUNNING, "engineering", report)
+    listed = pack.off_track.set_index("objective_id")["status"].to_dict()
+    assert listed == off.set_index("objective_id")["status"].to_dict()
+
+    brief = compose_brief(report, Scope(RUNNING, department="Engineering"))
+    attention = brief.section("attention")
+    assert attention is not None
+    named = [title for title, _ in attention.links()]
+    worst = off.assign(rank=off["status"].map({"at risk": 0, "behind": 1}))
+    worst = worst.sort_values(["rank", "heading", "score", "title"], kind="stable")
+    assert named == worst["title"].head(len(named)).tolist()
