@@ -60,3 +60,29 @@ def test_transforms_and_figures_are_the_same_objects_for_the_same_data() -> None
     figure = charts.distribution_figure(histogram, "Key-result scores")
     assert charts.distribution_figure(histogram.copy(), "Key-result scores") is figure
     assert charts.distribution_figure(histogram, "Objective scores") is not figure
+
+
+def test_a_frame_seen_before_is_hashed_once_and_a_column_added_in_place_is_seen(
+    monkeypatch,
+) -> None:
+    from dashboard import memo
+
+    hashed: list[int] = []
+    content_key = memo._content_key
+
+    def counted(value, shape):
+        hashed.append(1)
+        return content_key(value, shape)
+
+    monkeypatch.setattr(memo, "_content_key", counted)
+    calls, total = counting()
+    frame = pd.DataFrame({"a": [1, 2], "b": [3, 4]})
+    assert total(frame, "a") == 3.0
+    assert total(frame, "a") == 3.0
+    assert total(frame, "b") == 7.0
+    assert (len(calls), len(hashed)) == (2, 1)  # the same object: its content hashed once
+    frame["c"] = [10, 20]  # a page that adds a column in place gets a new key
+    assert total(frame, "c") == 30.0
+    assert len(hashed) == 2
+    assert total(pd.DataFrame({"a": [1, 2], "b": [3, 4]}), "a") == 3.0  # same content
+    assert len(calls) == 3
