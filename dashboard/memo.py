@@ -15,7 +15,7 @@ LRU shared by all sessions of the process:
 - a larger one is keyed by identity: the frames that state.py caches per store version and
   filter set are the same objects on every run, and a key whose object is gone no longer
   matches (a weak reference checks it);
-- anything else by its value.
+- a dict or list by its items (in order), anything else by its value.
 
 Results are shared, never copied: callers treat them as read-only, as they already treat
 the cached report (pandas' copy-on-write keeps derived frames apart). No Streamlit here.
@@ -98,6 +98,10 @@ def _content_key(value: pd.DataFrame | pd.Series[Any], shape: tuple[Any, ...]) -
 def _key(value: Any, refs: list[weakref.ref[Any]]) -> Hashable:
     if isinstance(value, pd.DataFrame | pd.Series):
         return _frame_key(value, refs)
+    if isinstance(value, dict):  # labels per column and the like: by their items, in order
+        return ("dict", tuple((_key(k, refs), _key(v, refs)) for k, v in value.items()))
+    if isinstance(value, list):
+        return ("list", tuple(_key(v, refs) for v in value))
     try:
         hash(value)
     except TypeError as exc:

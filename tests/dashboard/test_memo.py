@@ -86,3 +86,20 @@ def test_a_frame_seen_before_is_hashed_once_and_a_column_added_in_place_is_seen(
     assert len(hashed) == 2
     assert total(pd.DataFrame({"a": [1, 2], "b": [3, 4]}), "a") == 3.0  # same content
     assert len(calls) == 3
+
+
+def test_labels_given_as_a_dict_or_list_find_the_result_kept_for_them() -> None:
+    calls: list[int] = []
+
+    @memoized(max_entries=4)
+    def labelled(frame: pd.DataFrame, labels: dict[str, str], order: list[str]) -> list[str]:
+        calls.append(1)
+        return [labels[c] for c in order if c in frame.columns]
+
+    frame = pd.DataFrame({"a": [1], "b": [2]})
+    assert labelled(frame, {"a": "A", "b": "B"}, ["b", "a"]) == ["B", "A"]
+    assert labelled(frame, {"a": "A", "b": "B"}, ["b", "a"]) == ["B", "A"]
+    assert len(calls) == 1
+    assert labelled(frame, {"a": "A", "b": "Bee"}, ["b", "a"]) == ["Bee", "A"]
+    assert labelled(frame, {"a": "A", "b": "B"}, ["a", "b"]) == ["A", "B"]
+    assert len(calls) == 3
