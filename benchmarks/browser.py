@@ -2,6 +2,7 @@
 
     python -m benchmarks.browser                    # make bench-browser: the demo company
     python -m benchmarks.browser --size M --repeat 5
+    python -m benchmarks.browser --compare /tmp/before   # and another checkout, same run
 
 The dashboard is started as `make run` starts it (`okr-health serve` on a free loopback
 port) on the demo company (or, with `--size M`, a store loaded from the M benchmark files,
@@ -21,7 +22,9 @@ table its canvas. The server's share (the `script_finished` message) is reported
 A reference is measured in the same run, served with the same Streamlit options as `serve`:
 a bare Streamlit app of two pages with three `st.metric` each. Figures are also given as
 ratios to it, and the machine's load average (os.getloadavg) is printed with them: the
-machine may be shared, so read the ratios and the load. A table is printed and the figures
+machine may be shared, so read the ratios and the load. With `--compare CHECKOUT` another
+checkout of the project (an earlier commit: `git archive COMMIT | tar -x -C /tmp/before`) is
+served the same way beside it, and the apps are measured in turn, one repetition each. A table is printed and the figures
 are written as JSON under benchmarks/out/. Loopback only; every wait is bounded.
 """
 
@@ -40,7 +43,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -452,42 +455,78 @@ def table(product: AppFigures, reference: AppFigures, targets: tuple[float, floa
 TARGETS = {"demo": (1.5, 0.5), "M": (3.0, 1.0)}  # (first render, page switch), idle machine
 
 
+def merge(into: AppFigures, more: AppFigures) -> None:
+    for mine, theirs in ((into.first, more.first), (into.switch, more.switch)):
+        for label, timing in theirs.items():
+            kept = mine.setdefault(label, Timings())
+            kept.rendered += timing.rendered
+            kept.server += timing.server
+            kept.cpu += timing.cpu
+
+
+def measure_all(
+    browser: Any, servers: dict[str, tuple[Server, list[Page]]], repeat: int
+) -> dict[str, AppFigures]:
+    """Every app warmed once (not counted), then one repetition of each in turn, `repeat`
+    times: a change of the machine's load falls on all of them alike."""
+    for server, pages in servers.values():
+        measure_app(browser, server, pages, 1)
+    figures = {name: AppFigures() for name in servers}
+    for _ in range(repeat):
+        for name, (server, pages) in servers.items():
+            merge(figures[name], measure_app(browser, server, pages, 1))
+    return figures
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", default="demo", help="demo (default) or a benchmark size: M")
     parser.add_argument("--repeat", type=int, default=5, help="repetitions of every measure")
+    parser.add_argument(
+        "--compare", type=Path, metavar="CHECKOUT",
+        help="also serve another checkout of the project (e.g. `git archive` of an earlier "
+        "commit, unpacked) the same way, in the same run: before and after",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         sys.exit(f"{CHROMIUM} is missing: apt-get install chromium (make browser installs it)")
     from playwright.sync_api import sync_playwright
 
     load_before = os.getloadavg()
-    with tempfile.TemporaryDirectory(prefix="okr-browser-") as name:
+    with tempfile.TemporaryDirectory(prefix="okr-browser-") as name, ExitStack() as stack:
         folder = Path(name)
         db = demo_store(folder) if args.size == "demo" else sized_store(args.size)
         pages = pages_of(db)
         app = folder / "reference.py"
         app.write_text(REFERENCE_APP)
         env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
+        serve = partial(dashboard_command, db)
+        servers = {
+            "reference": (stack.enter_context(served(partial(reference_command, app), folder,
+                                                     "reference", env)), REFERENCE_PAGES),
+            "product": (stack.enter_context(served(serve, folder, "dashboard", env)), pages),
+        }  # fmt: skip
+        if args.compare:
+            other = dict(env, PYTHONPATH=str(args.compare.resolve()))
+            servers["compare"] = (stack.enter_context(served(serve, folder, "compare", other)),
+                                  pages)  # fmt: skip
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            with served(partial(reference_command, app), folder, "reference", env) as server:
-                measure_app(browser, server, REFERENCE_PAGES, 1)  # warm (not counted)
-                reference = measure_app(browser, server, REFERENCE_PAGES, args.repeat)
-            with served(partial(dashboard_command, db), folder, "dashboard", env) as server:
-                measure_app(browser, server, pages, 1)  # it holds the report (not counted)
-                product = measure_app(browser, server, pages, args.repeat)
+            figures = measure_all(browser, servers, args.repeat)
             browser.close()
     load_after = os.getloadavg()
     targets = TARGETS.get(args.size, TARGETS["M"])
     commit = _git_commit()
     print(
-        f"\n{args.size}: median of {args.repeat} (min–max; the server's script run), "
+        f"\n{args.size}: median of {args.repeat} (min–max; when the server's run finished), "
         f"× the reference's median; commit {commit}; {machine()['cores']} cores "
         f"({machine()['cpu']}); load average before {load_before[0]:.2f} / {load_before[1]:.2f}"
         f", after {load_after[0]:.2f} / {load_after[1]:.2f} (1 / 5 min)\n"
     )
-    print(table(product, reference, targets))
+    print(table(figures["product"], figures["reference"], targets))
+    if "compare" in figures:
+        print(f"\nthe same run, {args.compare}:\n")
+        print(table(figures["compare"], figures["reference"], targets))
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = OUT_DIR / f"browser-{args.size}-{stamp}.json"
@@ -497,12 +536,12 @@ def main(argv: list[str] | None = None) -> None:
                 "size": args.size,
                 "repeat": args.repeat,
                 "commit": commit,
+                "compare": str(args.compare) if args.compare else None,
                 "machine": machine(),
                 "load_before": load_before,
                 "load_after": load_after,
                 "targets": {"first_render_s": targets[0], "page_switch_s": targets[1]},
-                "product": asdict(product),
-                "reference": asdict(reference),
+                **{name: asdict(found) for name, found in figures.items()},
             },
             indent=1,
         )
