@@ -8,13 +8,15 @@ a page or the path the app is served under, so it probes `/coach/_stcore/health`
 middleware that writes that setting into the HTML page the server sends: the server knows
 how many path segments of the request lie below the app's root (none for the Overview, one
 for `/coach`), and the script drops as many from the address the browser shows, so the
-answer also holds behind a proxy that serves the app under a prefix of its own.
-See docs/pages.md, "Opening a page by its address".
+answer also holds behind a proxy that serves the app under a prefix of its own. The same
+page also asks for the frontend's chart code at once (`PRELOAD`): a first render does not wait
+for it after the server's run. See docs/pages.md, "Opening a page by its address".
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
 from typing import Any
 
 Scope = MutableMapping[str, Any]
@@ -50,10 +52,28 @@ def page_depth(path: str, base_url_path: str) -> int | None:
     return len(below)
 
 
-def with_base_address(html: bytes, depth: int) -> bytes:
-    """`html` with the script that sets the app's address placed first in its <head>."""
-    script = SCRIPT.format(depth=depth).encode()
-    return html.replace(b"<head>", b"<head>" + script, 1) if b"<head>" in html else html
+def with_base_address(html: bytes, depth: int, preload: tuple[str, ...] = ()) -> bytes:
+    """`html` with the script that sets the app's address placed first in its <head>, and
+    a `modulepreload` link for each of the frontend's files in `preload`."""
+    head = SCRIPT.format(depth=depth).encode() + b"".join(
+        b'<link rel="modulepreload" href="./static/js/%s">' % name.encode() for name in preload
+    )
+    return html.replace(b"<head>", b"<head>" + head, 1) if b"<head>" in html else html
+
+
+def frontend_chunks(*prefixes: str) -> tuple[str, ...]:
+    """The file names of the frontend's lazily loaded pieces that start with `prefixes`
+    (their names carry a content hash), as installed with Streamlit."""
+    import streamlit
+
+    folder = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    return tuple(sorted(p.name for prefix in prefixes for p in folder.glob(f"{prefix}.*.js")))
+
+
+# Every page but the Data page draws Plotly charts, whose frontend piece (4.7 MB of JavaScript
+# at Streamlit 1.67) is fetched only when the first chart arrives: asked for with the page, it
+# is fetched and compiled while the server runs the page, not after.
+PRELOAD = frontend_chunks("PlotlyChart")
 
 
 class BaseAddress:
@@ -90,7 +110,7 @@ class BaseAddress:
             kept = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
             kind = dict((k.lower(), v) for k, v in kept).get(b"content-type", b"")
             if start.get("status") == 200 and kind.startswith(b"text/html"):
-                content = with_base_address(content, depth)
+                content = with_base_address(content, depth, PRELOAD)
             start["headers"] = [*kept, (b"content-length", str(len(content)).encode())]
             await send(start)
             await send({"type": "http.response.body", "body": content})

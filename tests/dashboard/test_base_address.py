@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from dashboard.base_address import BaseAddress, page_depth, with_base_address
+from dashboard.base_address import PRELOAD, BaseAddress, page_depth, with_base_address
 
 PAGE = b"<!DOCTYPE html><html><head><title>Streamlit</title></head><body></body></html>"
 
@@ -28,6 +28,13 @@ def test_the_script_comes_first_in_the_head():
     assert b"var depth=1;" in html and b"BACKEND_BASE_URL" in html
     assert html.endswith(b"<title>Streamlit</title></head><body></body></html>")
     assert with_base_address(b"not a page", 1) == b"not a page"
+
+
+def test_the_chart_code_is_asked_for_with_the_page_from_where_the_page_loads_its_own():
+    html = with_base_address(PAGE, 0, PRELOAD)
+    assert PRELOAD and all(name.startswith("PlotlyChart.") for name in PRELOAD)
+    assert b'<link rel="modulepreload" href="./static/js/PlotlyChart.' in html
+    assert html.index(b"</script>") < html.index(b"modulepreload") < html.index(b"<title>")
 
 
 def served(path: str, body: bytes, kind: bytes, headers: list[tuple[bytes, bytes]]) -> tuple:
