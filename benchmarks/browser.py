@@ -24,8 +24,9 @@ a bare Streamlit app of two pages with three `st.metric` each. Figures are also 
 ratios to it, and the machine's load average (os.getloadavg) is printed with them: the
 machine may be shared, so read the ratios and the load. With `--compare CHECKOUT` another
 checkout of the project (an earlier commit: `git archive COMMIT | tar -x -C /tmp/before`) is
-served the same way beside it, and the apps are measured in turn, one repetition each. A table is printed and the figures
-are written as JSON under benchmarks/out/. Loopback only; every wait is bounded.
+served the same way beside it, and the apps are measured in turn, one repetition each. A
+table is printed and the figures are written as JSON under benchmarks/out/. Loopback only;
+every wait is bounded, and the servers stop with the benchmark (SIGTERM included).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -182,15 +184,16 @@ class Server:
 
 @contextmanager
 def served(
-    command: Callable[[int], list[str]], folder: Path, name: str, env: dict[str, str]
-) -> Iterator[Server]:
-    """Run `command(port)` (a server on that loopback port) until the block ends."""
+    command: Callable[[int], list[str]], folder: Path, name: str, env: dict[str, str],
+    cwd: Path = PROJECT_DIR,
+) -> Iterator[Server]:  # fmt: skip
+    """Run `command(port)` (a server on that loopback port) in `cwd` until the block ends."""
     port = free_port()
     log = folder / f"{name}.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
             command(port),
-            stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT_DIR, env=env,
+            stdout=out, stderr=subprocess.STDOUT, cwd=cwd, env=env,
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
@@ -488,6 +491,7 @@ def main(argv: list[str] | None = None) -> None:
         "commit, unpacked) the same way, in the same run: before and after",
     )  # fmt: skip
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # the servers stop too
     if not Path(CHROMIUM).exists():
         sys.exit(f"{CHROMIUM} is missing: apt-get install chromium (make browser installs it)")
     from playwright.sync_api import sync_playwright
@@ -507,9 +511,10 @@ def main(argv: list[str] | None = None) -> None:
             "product": (stack.enter_context(served(serve, folder, "dashboard", env)), pages),
         }  # fmt: skip
         if args.compare:
-            other = dict(env, PYTHONPATH=str(args.compare.resolve()))
-            servers["compare"] = (stack.enter_context(served(serve, folder, "compare", other)),
-                                  pages)  # fmt: skip
+            checkout = args.compare.resolve()  # its modules first: run there, on its path
+            other = dict(env, PYTHONPATH=str(checkout))
+            servers["compare"] = (stack.enter_context(served(serve, folder, "compare", other,
+                                                             checkout)), pages)  # fmt: skip
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             figures = measure_all(browser, servers, args.repeat)
