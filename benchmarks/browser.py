@@ -258,6 +258,7 @@ def sized_store(size: str) -> Path:
                 "INSERT OR REPLACE INTO settings VALUES ('as_of', ?)", [files.manifest["as_of"]]
             )
         shutil.rmtree(partial.with_name(partial.name + ".cache"), ignore_errors=True)
+        partial.with_name(partial.name + ".gate").unlink(missing_ok=True)
         partial.rename(db)
     warm(db)
     return db
