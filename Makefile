@@ -11,7 +11,7 @@ TEST_WORKERS ?= auto
 # lock instead of failing at once; `update` is retried for the lists' lock as well.
 APT    := $(SUDO) apt-get -o DPkg::Lock::Timeout=600
 
-.PHONY: run test install browser demo lint bench bench-l bench-load clean
+.PHONY: run test install browser demo lint bench bench-l bench-load bench-browser clean
 
 run: install  ## install, write the demo company if the store is empty, open the dashboard
 	$(BIN)/okr-health demo --if-missing
@@ -50,6 +50,10 @@ bench-l: install
 
 bench-load: install browser  ## ten viewers at once through nginx, 1 and 2 replicas
 	$(BIN)/python -m benchmarks.load --sessions 10 --rounds 3 --replicas 1,2
+
+bench-browser: install browser  ## every page in Chromium: first render and page switch, demo and M
+	$(BIN)/python -m benchmarks.browser --repeat 5
+	$(BIN)/python -m benchmarks.browser --size M --repeat 5
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

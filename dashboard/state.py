@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import NoReturn
 
@@ -57,6 +58,20 @@ class Loaded:
     def key_results(self) -> pd.DataFrame:
         """Scored key results with their units, pace, forecast and check-in features."""
         return self.report.key_results
+
+    # Asked on every run of every page (the sidebar): computed once per loaded store.
+    @cached_property
+    def cycle_order(self) -> tuple[str, ...]:
+        """The cycles in calendar order."""
+        return tuple(ordered_cycles(self.dataset.cycles))
+
+    @cached_property
+    def opening(self) -> str | None:
+        """The cycle the sidebar opens on (see `opening_cycle`)."""
+        dataset = self.dataset
+        return cycle_choice.opening_cycle(
+            dataset.cycles, dataset.objectives, dataset.reference_date()
+        )
 
 
 @st.cache_resource(max_entries=2, ttl=3600, show_spinner="Loading OKRs…")
@@ -106,7 +121,7 @@ def show_busy(exc: StoreBusy) -> NoReturn:
 
 
 def cycle_options(loaded: Loaded) -> list[str]:
-    return ordered_cycles(loaded.dataset.cycles)
+    return list(loaded.cycle_order)
 
 
 def running_cycle(loaded: Loaded) -> str | None:
@@ -115,8 +130,7 @@ def running_cycle(loaded: Loaded) -> str | None:
 
 def opening_cycle(loaded: Loaded) -> str | None:
     """The cycle the sidebar opens on: the same one `okr-health summary` reports on."""
-    dataset = loaded.dataset
-    return cycle_choice.opening_cycle(dataset.cycles, dataset.objectives, dataset.reference_date())
+    return loaded.opening
 
 
 def selected(key: str) -> str | None:
@@ -163,12 +177,24 @@ def _same_point(
     return scores_at_same_point(loaded.dataset, loaded.report.calendar, cycle, previous)
 
 
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+def _same_point_scoped(
+    db_path: str, version: float, day: date, cycle: str, previous: str,
+    units: tuple[str | None, ...],
+) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """One filter set's share of `_same_point`: the same objects on every run (see `_scoped`)."""
+    objectives, key_results = _same_point(db_path, version, day, cycle, previous)
+    for column, value in zip(("department", "team", "level"), units, strict=True):
+        if value is not None and column in objectives.columns:
+            objectives = objectives[objectives[column] == value]
+    return objectives, key_results[isin(key_results["objective_id"], objectives["objective_id"])]
+
+
 def previous_at_same_point(cycle: str, previous: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The previous cycle's objectives and key results as they stood at the same point of
-    the cycle as `cycle` stands now, under the sidebar filters."""
-    objectives, key_results = _same_point(*_version(db_path()), cycle, previous)
-    objectives = filter_units(objectives)
-    return objectives, key_results[isin(key_results["objective_id"], objectives["objective_id"])]
+    the cycle as `cycle` stands now, under the sidebar filters (read-only: shared)."""
+    units = tuple(selected(key) for key in ("department", "team", "level"))
+    return _same_point_scoped(*_version(db_path()), cycle, previous, units)
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner="Preparing the closing pack…")

@@ -20,7 +20,8 @@ from okr_health.terminal import echo
 from pipelines.settings import Settings, settings
 from pipelines.store.connection import resolve_db_path
 
-DASHBOARD_APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+# The dashboard as an ASGI app (app.py behind the middleware of dashboard/base_address.py)
+DASHBOARD_APP = Path(__file__).resolve().parent.parent / "dashboard" / "asgi.py"
 
 
 def serve(

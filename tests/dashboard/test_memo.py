@@ -61,3 +61,46 @@ def test_transforms_and_figures_are_the_same_objects_for_the_same_data() -> None
     figure = charts_overview.distribution_figure(histogram, "Key-result scores")
     assert charts_overview.distribution_figure(histogram.copy(), "Key-result scores") is figure
     assert charts_overview.distribution_figure(histogram, "Objective scores") is not figure
+
+
+def test_a_frame_seen_before_is_hashed_once_and_a_column_added_in_place_is_seen(
+    monkeypatch,
+) -> None:
+    from dashboard import memo
+
+    hashed: list[int] = []
+    content_key = memo._content_key
+
+    def counted(value, shape):
+        hashed.append(1)
+        return content_key(value, shape)
+
+    monkeypatch.setattr(memo, "_content_key", counted)
+    calls, total = counting()
+    frame = pd.DataFrame({"a": [1, 2], "b": [3, 4]})
+    assert total(frame, "a") == 3.0
+    assert total(frame, "a") == 3.0
+    assert total(frame, "b") == 7.0
+    assert (len(calls), len(hashed)) == (2, 1)  # the same object: its content hashed once
+    frame["c"] = [10, 20]  # a page that adds a column in place gets a new key
+    assert total(frame, "c") == 30.0
+    assert len(hashed) == 2
+    assert total(pd.DataFrame({"a": [1, 2], "b": [3, 4]}), "a") == 3.0  # same content
+    assert len(calls) == 3
+
+
+def test_labels_given_as_a_dict_or_list_find_the_result_kept_for_them() -> None:
+    calls: list[int] = []
+
+    @memoized(max_entries=4)
+    def labelled(frame: pd.DataFrame, labels: dict[str, str], order: list[str]) -> list[str]:
+        calls.append(1)
+        return [labels[c] for c in order if c in frame.columns]
+
+    frame = pd.DataFrame({"a": [1], "b": [2]})
+    assert labelled(frame, {"a": "A", "b": "B"}, ["b", "a"]) == ["B", "A"]
+    assert labelled(frame, {"a": "A", "b": "B"}, ["b", "a"]) == ["B", "A"]
+    assert len(calls) == 1
+    assert labelled(frame, {"a": "A", "b": "Bee"}, ["b", "a"]) == ["Bee", "A"]
+    assert labelled(frame, {"a": "A", "b": "B"}, ["a", "b"]) == ["A", "B"]
+    assert len(calls) == 3
