@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts_coach, state, table_formats, transforms
+from dashboard.charts_overview import PLOT_CONFIG
 from dashboard.text import md
 
 
@@ -54,7 +55,9 @@ def show(loaded: state.Loaded, cycle: str | None, teams_shown: set[str]) -> None
     heat, side = st.columns([3, 2]) if not weeks.empty else (None, st.container())
     if heat is not None:
         with heat:
-            st.plotly_chart(charts_coach.discipline_heatmap(weeks), key="discipline_heatmap")
+            st.plotly_chart(
+                charts_coach.discipline_heatmap(weeks), key="discipline_heatmap", config=PLOT_CONFIG
+            )
     with side:
         st.markdown(
             f"**Stale key results: {len(stale)}** (no check-in for more than "

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import state, table_formats
+from dashboard.charts_overview import PLOT_CONFIG
 from dashboard.text import md
 from exports.plot_text import literal_text
 from metrics.programme.health import PART_LABELS, PARTS
@@ -73,7 +74,7 @@ def show(loaded: state.Loaded, cycle: str) -> None:
     shown = shown[shown["unit"] == unit]
     if level == "company":  # and every department beside it
         shown = pd.concat([shown, health[health["level"] == "department"]])
-    st.plotly_chart(trend_figure(shown), key="programme_health_trend")
+    st.plotly_chart(trend_figure(shown), key="programme_health_trend", config=PLOT_CONFIG)
     with st.expander("Numbers behind programme health"):
         table = shown.assign(index=shown["index"].round(0)).rename(
             columns={p: f"{p}_share" for p in PARTS}

@@ -97,6 +97,6 @@ def store_history(db: str | Path, as_of: date) -> History:
     last_import = (
         None
         if before is None
-        else Earlier("the last import", before.written, before.key_results, before.stale)
+        else Earlier("the last import", None, before.key_results, before.stale)
     )
     return History(last_import, last_week(db, as_of))

@@ -229,7 +229,7 @@ UPLOAD = (
 HOVERED = [
     ("Overview", "Departments", ".barlayer .point path",
      [HOSTILE["department"], HOSTILE["other department"]]),
-    ("Alignment", "Small Co", ".slice", [HOSTILE["department"], HOSTILE["other department"]]),
+    ("Alignment", "All objectives", ".slice", [HOSTILE["objective"], HOSTILE["owner"]]),
 ]  # fmt: skip
 
 

@@ -98,6 +98,8 @@ SAFE_CALLS = {"md", "md_code", "counted", "len", "row_counts", "fmt", "int", "fl
               "status_words"}  # status words, numbers and band labels: no user text  # fmt: skip
 # The Overview verdict's lines (dashboard/sections/verdict.py): md() of every word, and numbers.
 SAFE_CALLS |= {"counts_line", "since_import_line"}
+# The chance of landing in words (metrics/progress/chance.py): percentages and our words only.
+SAFE_CALLS |= {"chance_words"}
 # Expressions the walk below finds unescaped whose values the app makes itself (counts,
 # dates, headings from its own tables, numbers), reviewed one by one: none carries user text.
 REVIEWED = {
@@ -115,6 +117,8 @@ REVIEWED = {
     "notes_text",  # dashboard.key_result_words.notes_lines: md() of every note, author, value
     "TILE_LABELS[part]",  # programme health's part names: the page's own words
     "PART_LABELS[part].capitalize()",
+    "LATE_DAYS", "SILENT_DAYS",  # the goalpost rules' constants (metrics/coaching/goalposts.py)
+    "score_bands().sweet_text()",  # the sweet spot in force, as numbers
 }  # fmt: skip
 PROJECT = Path(__file__).resolve().parents[2]
 
