@@ -14,6 +14,7 @@ from okr_health.terminal import echo
 if TYPE_CHECKING:
     from metrics.report import HealthReport
     from reporting.brief import Scope
+    from reporting.cache import StoreReport
 
 DepartmentOption = Annotated[str | None, typer.Option("--department", help="A department's name.")]
 TeamOption = Annotated[str | None, typer.Option("--team", help="A team's name.")]
@@ -54,6 +55,16 @@ def check_unit(report: HealthReport, scope: Scope) -> None:
             fail(f"error: no {column} {value!r} in the store; known: {shown or 'none'}")
 
 
+def _store_report(db: Path | None) -> tuple[Path, StoreReport, HealthReport]:
+    """The store's path, what was read from it and its report; fails on an empty store."""
+    path = existing(db)
+    found = store_report(path)
+    if found.report is None:
+        fail("error: the store holds no OKRs; load some with `okr-health ingest FILE`")
+    assert found.report is not None
+    return path, found, found.report
+
+
 def brief(
     department: DepartmentOption = None,
     team: TeamOption = None,
@@ -75,12 +86,7 @@ def brief(
 
     if fmt not in ("md", "html"):
         fail(f"error: --format must be md or html, not {fmt!r}")
-    path = existing(db)
-    found = store_report(path)
-    if found.report is None:
-        fail("error: the store holds no OKRs; load some with `okr-health ingest FILE`")
-    assert found.report is not None
-    report = found.report
+    path, found, report = _store_report(db)
     scope = Scope(str(chosen_cycle(found.dataset, cycle)), department, team, owner)
     check_unit(report, scope)
     health = programme_health(report, roster_of(roster))
@@ -111,12 +117,7 @@ def digest(
     if dry_run and out is None:
         fail("error: --dry-run needs --out DIR, the folder for the .eml files")
     settings = delivery.digest_settings(settings_file)
-    path = existing(db)
-    found = store_report(path)
-    if found.report is None:
-        fail("error: the store holds no OKRs; load some with `okr-health ingest FILE`")
-    assert found.report is not None
-    report = found.report
+    path, found, report = _store_report(db)
     cycle_id = str(chosen_cycle(found.dataset, cycle))
     owners = [*report.objectives["owner"].dropna(), *report.key_results["owner"].dropna()]
     listed = delivery.recipients(settings, cycle_id, owners)

@@ -143,8 +143,9 @@ def _written(path: Path) -> date | None:
         return None
 
 
-def _keep(frames: tuple[pd.DataFrame, ...], files: list[Path]) -> None:
-    """Write the frames atomically beside the report cache; remove older ones."""
+def keep_frames(frames: tuple[pd.DataFrame, ...], files: list[Path], prefix: str) -> None:
+    """Write the frames atomically beside the report cache as `files`; remove the older files
+    of the same `prefix` (kept for content the store no longer has)."""
     folder = files[0].parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -152,8 +153,12 @@ def _keep(frames: tuple[pd.DataFrame, ...], files: list[Path]) -> None:
             partial = file.with_name(f".{file.name}.{os.getpid()}")
             frame.to_parquet(partial, index=False)
             partial.replace(file)
-        for old in folder.glob(f"{BEFORE_PREFIX}*"):
+        for old in folder.glob(f"{prefix}*"):
             if old not in files:
                 old.unlink(missing_ok=True)
     except OSError as exc:  # a folder we cannot write: computed by each reader
-        log.debug("before-latest: not kept (%s)", exc)
+        log.debug("%s: not kept (%s)", prefix, exc)
+
+
+def _keep(frames: tuple[pd.DataFrame, ...], files: list[Path]) -> None:
+    keep_frames(frames, files, BEFORE_PREFIX)

@@ -80,6 +80,31 @@ def _calendar_columns(frame: pd.DataFrame, calendar: pd.DataFrame) -> pd.DataFra
     return out
 
 
+def _judged(
+    frame: pd.DataFrame,
+    key: str,
+    cal: pd.DataFrame,
+    heading: pd.Series,
+    started: pd.Series,
+    bands: ScoreBands,
+) -> pd.DataFrame:
+    """The status columns of `frame` (key, cycle_id, score): heading and status only in a
+    running cycle; expected and gap wherever the calendar knows the cycle."""
+    running = (cal["cycle_state"] == "running").to_numpy()
+    expected = cal["elapsed"] * bands.sweet_low
+    status = heading_status(frame["score"], heading, started, bands)
+    return pd.DataFrame(
+        {
+            key: frame[key],
+            "cycle_state": cal["cycle_state"],
+            "expected": expected,
+            "gap": frame["score"] - expected,
+            "heading": heading.where(running),
+            "status": status.where(running, None),
+        }
+    )
+
+
 def key_result_status(
     kr_scores: pd.DataFrame,
     kr_forecast: pd.DataFrame,
@@ -104,19 +129,7 @@ def key_result_status(
     started = frame["score"].notna()
     if "score_source" in kr_scores:  # at its start for want of a check-in: nothing recorded
         started &= (kr_scores["score_source"] != NO_CHECK_IN).to_numpy()
-    running = (cal["cycle_state"] == "running").to_numpy()
-    expected = cal["elapsed"] * bands.sweet_low
-    status = heading_status(frame["score"], heading, started, bands)
-    return pd.DataFrame(
-        {
-            "kr_id": frame["kr_id"],
-            "cycle_state": cal["cycle_state"],
-            "expected": expected,
-            "gap": frame["score"] - expected,
-            "heading": heading.where(running & started.to_numpy()),
-            "status": status.where(running, None),
-        }
-    )
+    return _judged(frame, "kr_id", cal, heading.where(started), started, bands)
 
 
 def objective_status(
@@ -145,19 +158,7 @@ def objective_status(
     cal = _calendar_columns(frame, calendar)
     heading = frame["objective_id"].map(heading_of).astype("float64")
     started = frame["objective_id"].isin(started_ids)
-    running = (cal["cycle_state"] == "running").to_numpy()
-    expected = cal["elapsed"] * bands.sweet_low
-    status = heading_status(frame["score"], heading, started, bands)
-    return pd.DataFrame(
-        {
-            "objective_id": frame["objective_id"],
-            "cycle_state": cal["cycle_state"],
-            "expected": expected,
-            "gap": frame["score"] - expected,
-            "heading": heading.where(running),
-            "status": status.where(running, None),
-        }
-    )
+    return _judged(frame, "objective_id", cal, heading, started, bands)
 
 
 def unit_status(

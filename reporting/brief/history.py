@@ -7,7 +7,6 @@ first reader after an import pays for analysing the older store."""
 from __future__ import annotations
 
 import logging
-import os
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,7 +16,13 @@ from pipelines.store.undo import UndoError
 from reporting.brief.changes import Earlier, History
 from reporting.cache_place import cache_dir, enabled, writable
 from reporting.summaries import current_key
-from reporting.versions import BEFORE_KR_COLUMNS, BEFORE_STALE_COLUMNS, before_latest, load_at
+from reporting.versions import (
+    BEFORE_KR_COLUMNS,
+    BEFORE_STALE_COLUMNS,
+    before_latest,
+    keep_frames,
+    load_at,
+)
 
 log = logging.getLogger(__name__)
 WEEK = timedelta(days=7)
@@ -63,24 +68,8 @@ def _kept(db: str | Path, day: date) -> tuple[pd.DataFrame, pd.DataFrame] | None
     frames = _computed(db, day)
     if writable():
         kept = (pd.DataFrame(),) if frames is None else frames
-        _keep(kept, files[2:] if frames is None else files[:2])
+        keep_frames(kept, files[2:] if frames is None else files[:2], PREFIX)
     return frames
-
-
-def _keep(frames: tuple[pd.DataFrame, ...], files: list[Path]) -> None:
-    """Write the frames atomically; remove the ones kept for older content."""
-    folder = files[0].parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for frame, file in zip(frames, files, strict=True):
-            partial = file.with_name(f".{file.name}.{os.getpid()}")
-            frame.to_parquet(partial, index=False)
-            partial.replace(file)
-        for old in folder.glob(f"{PREFIX}*"):
-            if old not in files:
-                old.unlink(missing_ok=True)
-    except OSError as exc:  # a folder we cannot write: computed by each reader
-        log.debug("brief: not kept (%s)", exc)
 
 
 def last_week(db: str | Path, as_of: date) -> Earlier | None:
