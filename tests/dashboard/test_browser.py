@@ -6,6 +6,7 @@ set to a folder, it also saves a screenshot of each page there (the README's pic
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -42,13 +43,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextlib.contextmanager
+def serving(db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`okr-health serve` on `db` on a free loopback port, until the block ends: its address."""
     port = free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "okr_health.cli", "serve", "--db", str(demo_store),
+            [sys.executable, "-m", "okr_health.cli", "serve", "--db", str(db),
              "--port", str(port)],
             stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
@@ -67,6 +69,12 @@ def server(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serving(demo_store, tmp_path_factory) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,8 +16,8 @@ from tests.dashboard import test_browser
 from tests.dashboard.test_browser import (
     CHROMIUM,
     check_clean,
-    free_port,
     screenshot,
+    serving,
     wait_for_page,
 )
 
@@ -47,29 +43,8 @@ def store(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`okr-health serve` on the copy (the `browser_page` fixture opens it)."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "okr_health.cli", "serve", "--db", str(store),
-             "--port", str(port)],
-            stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail(f"dashboard did not start:\n{log.read_text()}")
+    with serving(store, tmp_path_factory) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_the_template_onto_the_demo_asks_and_refused_changes_nothing(
