@@ -159,8 +159,9 @@ def _updated(
 def warm(db: str | Path | None = None, config: HealthConfig = DEFAULT_CONFIG) -> str:
     """Make sure the cache holds the report of the store's current content (after an import).
 
-    Returns "present" (it did already), "written", "empty" (no OKRs: nothing to cache) or
-    "off" (the cache is switched off or may not be written here)."""
+    Returns "present" (it did already), "written" (computed whole), "updated" (from the
+    entry before, `reporting.incremental`), "empty" (no OKRs: nothing to cache) or "off"
+    (the cache is switched off or may not be written here)."""
     path = resolve_db_path(db)
     if not writable():
         return "off"
@@ -171,7 +172,9 @@ def warm(db: str | Path | None = None, config: HealthConfig = DEFAULT_CONFIG) ->
     found = load_or_compute(path, config, write=True)
     if found.report is None:
         return "empty"
-    return "written" if (cache_dir(path) / found.key / MANIFEST).exists() else "off"
+    if not (cache_dir(path) / found.key / MANIFEST).exists():
+        return "off"
+    return "updated" if found.source == "updated" else "written"
 
 
 __all__ = [  # the parts, for callers that knew them here
