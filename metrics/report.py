@@ -140,6 +140,13 @@ def key_result_frames(
     )
 
 
+def quality_findings(
+    objectives: pd.DataFrame, key_results: pd.DataFrame, config: HealthConfig = DEFAULT_CONFIG
+) -> pd.DataFrame:
+    """Every quality-lint finding (`lint.quality_lint`); each rule looks within one cycle."""
+    return lint.quality_lint(objectives, key_results, resolve_kr_type(key_results), config)
+
+
 def known_check_ins(dataset: Dataset, today: pd.Timestamp) -> KeyedCheckIns:
     """The dataset's check-ins made by the as-of day, keyed to its key results (by the
     store when it could)."""
@@ -182,9 +189,11 @@ def assemble(
     rows: KeyResultFrames,
     today: pd.Timestamp,
     config: HealthConfig = DEFAULT_CONFIG,
+    findings: pd.DataFrame | None = None,
 ) -> HealthReport:
     """The report from the per-key-result frames: statuses (which move with the as-of
-    date), alignment, roll-ups, trends and every other whole-store metric."""
+    date), alignment, roll-ups, trends and every other whole-store metric. `findings`: the
+    quality lint when the caller has it for this dataset (an update spliced it per cycle)."""
     objectives, key_results, teams = dataset.objectives, dataset.key_results, dataset.teams
     scores, features, kr_forecast = rows.scores, rows.features, rows.kr_forecast
     backtest, evidence = rows.backtest, rows.evidence
@@ -197,7 +206,8 @@ def assemble(
     links = alignment_links.objective_links(objectives, key_results, teams)
     weeks = discipline.team_weeks(krs, calendar, check_ins, today)
     outcomes = calibration.calibration_outcomes(krs, calendar)
-    findings = lint.quality_lint(objectives, key_results, resolve_kr_type(key_results), config)
+    if findings is None:
+        findings = quality_findings(objectives, key_results, config)
 
     status_cols = ["cycle_state", "expected", "gap", "heading", "status"]
     forecast_cols = kr_forecast[["kr_id", "forecast", "method", "slope_per_week"]]

@@ -38,7 +38,9 @@ from metrics.report import (
     assemble,
     key_result_frames,
     known_check_ins,
+    quality_findings,
 )
+from pipelines.arrow import isin, positions
 from pipelines.store.dataset import Dataset
 from pipelines.store.keyed import KeyedCheckIns
 
@@ -49,11 +51,13 @@ ROW_CALENDAR_COLUMNS = ["cycle_id", "name", "start", "end", "days", "state", "da
 
 @dataclass(frozen=True)
 class Previous:
-    """What an update starts from: the report before and its per-key-result frames, and
-    each objective's parent objective through strict links (`parent_objectives`) then."""
+    """What an update starts from: the report before's calendar, per-key-result frames and
+    quality lint, and each objective's parent objective through strict links
+    (`parent_objectives`) then."""
 
-    report: HealthReport
+    calendar: pd.DataFrame
     rows: KeyResultFrames
+    lint: pd.DataFrame
     parents: pd.Series  # objective_id → objective holding its parent_kr_id
 
 
@@ -137,35 +141,73 @@ def keyed_subset(keyed: KeyedCheckIns, kr_ids: pd.Series) -> KeyedCheckIns:
     return KeyedCheckIns(pd.Index(kr_ids), kept.reset_index(drop=True))
 
 
+def _where(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """Position of each value in the unique `keys` (-1 when absent), in C++ for text."""
+    found = positions(values.reset_index(drop=True), keys.reset_index(drop=True))
+    if found is None:
+        found = pd.Index(keys).get_indexer(pd.Index(values))
+    return np.asarray(found, dtype=np.intp)
+
+
 def _splice(
     before: pd.DataFrame,
     fresh: pd.DataFrame,
     key: str,
-    redo: pd.Index,
+    redo: pd.Series,
     order: pd.Series,
 ) -> pd.DataFrame:
     """`before` without the rows of `redo` (and of keys no longer in `order`), `fresh`'s
-    rows of `redo`, in the order `order` gives keys (key → rank)."""
-    keep = before[before[key].isin(order.index) & ~before[key].isin(redo)]
-    take = fresh[fresh[key].isin(redo)]
-    parts = [p for p in (keep, take) if not p.empty]
+    rows of `redo`, in the order of their keys in `order`."""
+    at_before = _where(before[key], order)
+    keep = (at_before >= 0) & (_where(before[key], redo) < 0)
+    take = _where(fresh[key], redo) >= 0
+    kept, taken = before[keep], fresh[take]
+    at = np.concatenate([at_before[keep], _where(taken[key], order)])
+    parts = [p for p in (kept, taken) if not p.empty]
     if not parts:
-        return before.iloc[0:0]
+        return before.iloc[0:0].reset_index(drop=True)
     out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    out = out.iloc[np.argsort(order.reindex(out[key]).to_numpy(), kind="stable")]
+    out = out.iloc[np.argsort(at, kind="stable")]
     for column, dtype in before.dtypes.items():  # concat widens a column one side lacked
-        if (
-            column in out
-            and out[column].dtype != dtype
-            and not isinstance(dtype, pd.CategoricalDtype)
-        ):
+        if column in out and out[column].dtype != dtype:
+            if isinstance(dtype, pd.CategoricalDtype):
+                continue
             with contextlib.suppress(TypeError, ValueError):
                 out[column] = out[column].astype(dtype)
     return out.reset_index(drop=True)
 
 
-def _rank(values: pd.Series) -> pd.Series:
-    return pd.Series(np.arange(len(values)), index=pd.Index(values.astype(str)))
+def _cycles_of(objectives: pd.DataFrame, ids: set[str]) -> set[str]:
+    found = objectives.loc[isin(objectives["objective_id"], ids).to_numpy(), "cycle_id"]
+    return {str(c) for c in found.dropna().unique()}
+
+
+def _lint(
+    objectives: pd.DataFrame,
+    key_results: pd.DataFrame,
+    before: pd.DataFrame,
+    cycles: set[str],
+    config: HealthConfig,
+) -> pd.DataFrame:
+    """The quality lint: the findings before for cycles outside `cycles`, computed again
+    for those (every rule looks within one cycle). Whole when a finding or an objective has
+    no cycle."""
+    if objectives["cycle_id"].isna().any() or before["cycle_id"].isna().any():
+        return quality_findings(objectives, key_results, config)
+    redo = isin(objectives["cycle_id"], cycles).to_numpy()
+    fresh = quality_findings(
+        objectives[redo],
+        key_results[isin(key_results["objective_id"], objectives.loc[redo, "objective_id"])],
+        config,
+    )
+    known = set(objectives["cycle_id"].astype(str))
+    kept = before[isin(before["cycle_id"], known - cycles).to_numpy()]
+    parts = [p for p in (kept, fresh) if not p.empty]
+    if not parts:
+        return fresh
+    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    out = out.sort_values(["cycle_id", "rule", "id"], na_position="last", kind="stable")
+    return out.reset_index(drop=True).astype(fresh.dtypes.to_dict())
 
 
 def update_report(
@@ -184,7 +226,7 @@ def update_report(
     calendar = cycle_calendar(dataset.cycles, objectives, key_results, check_ins, today)
     rows = previous.rows
     ids = objectives["objective_id"].astype(str)
-    moved = moved_cycles(previous.report.calendar, calendar)
+    moved = moved_cycles(previous.calendar, calendar)
     known = set(rows.objective_scores["objective_id"].astype(str))
     affected = set(changed) | set(ids[objectives["cycle_id"].astype(str).isin(moved)])
     affected |= set(ids) - known
@@ -192,9 +234,9 @@ def update_report(
     parents = parent_objectives(objectives, key_results)
     affected = _up(affected | removed, [parents, previous.parents]) & set(ids)
     computed = _down(affected, parents)
-    in_sub = ids.isin(computed).to_numpy()
+    in_sub = isin(objectives["objective_id"], computed).to_numpy()
     sub_objectives = objectives[in_sub]
-    sub_krs = key_results[key_results["objective_id"].astype(str).isin(computed).to_numpy()]
+    sub_krs = key_results[isin(key_results["objective_id"], computed).to_numpy()]
     fresh = key_result_frames(
         sub_objectives,
         sub_krs,
@@ -203,10 +245,9 @@ def update_report(
         calendar,
         config,
     )
-    redo_objectives = pd.Index(sorted(affected))
-    redo_krs = pd.Index(sub_krs.loc[sub_krs["objective_id"].astype(str).isin(affected), "kr_id"])
-    kr_order = _rank(key_results["kr_id"])
-    objective_order = _rank(objectives["objective_id"])
+    redo_objectives = pd.Series(sorted(affected), dtype=objectives["objective_id"].dtype)
+    redo_krs = sub_krs.loc[isin(sub_krs["objective_id"], affected).to_numpy(), "kr_id"]
+    kr_order, objective_order = key_results["kr_id"], objectives["objective_id"]
     cycle_order = calendar.set_index("cycle_id")["order"]
 
     def by_kr(before: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
@@ -231,5 +272,11 @@ def update_report(
         backtest=backtest,
         evidence=by_kr(rows.evidence, fresh.evidence),
     )
-    report = assemble(dataset, check_ins, calendar, spliced, today, config)
+    redo_cycles = (
+        moved
+        | _cycles_of(rows.objective_scores, affected | removed)
+        | _cycles_of(objectives, affected)
+    )
+    findings = _lint(objectives, key_results, previous.lint, redo_cycles, config)
+    report = assemble(dataset, check_ins, calendar, spliced, today, config, findings)
     return Update(report, spliced, len(affected), len(ids))

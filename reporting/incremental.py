@@ -26,12 +26,12 @@ import duckdb
 import pandas as pd
 
 from metrics.config import HealthConfig
-from metrics.report import HealthReport, KeyResultFrames
+from metrics.report import KeyResultFrames
 from metrics.report_update import Previous, parent_objectives
 from metrics.scores.bands import score_bands
 from pipelines.store.dataset import Dataset
-from reporting.cache_entries import MANIFEST, load_entry
-from reporting.cache_format import FORMAT
+from reporting.cache_entries import MANIFEST
+from reporting.cache_format import FORMAT, decode
 from reporting.cache_key import code_fingerprint
 
 log = logging.getLogger(__name__)
@@ -149,29 +149,47 @@ def previous_entry(folder: Path, key: str, marks: StoreMarks) -> Found | None:
             update = head.get("objects", {}).get(UPDATE_OBJECT, {}).get("dict", {})
             if update.get("base", {}).get("value") != marks.base:
                 continue
-            objects = load_entry(folder, entry.name, ("report", UPDATE_OBJECT))
+            objects = _read_parts(entry, head)
         except Exception as exc:  # an entry that cannot be read is no starting point
             log.debug("report update: entry %s unreadable (%s)", entry.name[:12], exc)
             continue
-        if objects is None or not isinstance(objects.get("report"), HealthReport):
+        if objects is None:
             continue
-        report: HealthReport = objects["report"]
+        fields: dict[str, Any] = objects["report"]
         kept = objects[UPDATE_OBJECT]
+        scores = fields["scores"]
         rows = KeyResultFrames(
-            kr_scores=report.scores.key_results,
-            objective_scores=report.scores.objectives,
+            kr_scores=scores.key_results,
+            objective_scores=scores.objectives,
             features=kept["features"],
             kr_forecast=kept["kr_forecast"],
-            backtest=report.forecast_backtest,
-            evidence=report.evidence,
+            backtest=fields["forecast_backtest"],
+            evidence=fields["evidence"],
         )
         links: pd.DataFrame = kept["parents"]
         parents = pd.Series(
             links["parent"].to_numpy(), index=links["objective_id"].astype(str), dtype="object"
         )
-        return Found(entry.name, Previous(report, rows, parents),
-                     changed_objectives(kept["fingerprints"], marks.objectives))  # fmt: skip
+        previous = Previous(fields["calendar"], rows, fields["lint"], parents)
+        changed = changed_objectives(kept["fingerprints"], marks.objectives)
+        return Found(entry.name, previous, changed)
     return None
+
+
+REPORT_FIELDS = ("calendar", "scores", "forecast_backtest", "evidence", "lint")
+
+
+def _read_parts(entry: Path, manifest: dict[str, Any]) -> dict[str, Any] | None:
+    """Of an entry, only what an update reads: the report's REPORT_FIELDS (not its other
+    frames) and the update object."""
+    if manifest.get("format") != FORMAT or manifest.get("key") != entry.name:
+        return None
+    tree = manifest["objects"]
+    fields = tree["report"]["fields"]
+    return {
+        "report": {name: decode(entry, fields[name]) for name in REPORT_FIELDS},
+        UPDATE_OBJECT: decode(entry, tree[UPDATE_OBJECT]),
+    }
 
 
 def changed_objectives(before: pd.DataFrame, now: pd.DataFrame) -> set[str]:
