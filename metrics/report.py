@@ -182,6 +182,58 @@ def analyse_parts(
     return assemble(dataset, check_ins, calendar, rows, today, config), rows
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """The statuses alone, as the report has them: key results (with units, status,
+    forecast and score-path features), objectives (with units and status) and the stale
+    list. What comparing with the store before an import reads (`reporting.versions`)."""
+
+    key_results: pd.DataFrame
+    objectives: pd.DataFrame
+    stale: pd.DataFrame
+
+
+def verdict(
+    dataset: Dataset,
+    config: HealthConfig = DEFAULT_CONFIG,
+    rows: KeyResultFrames | None = None,
+) -> Verdict:
+    """`analyse`'s key results, objectives and stale list without the rest of the report
+    (`rows`: its per-key-result part, when the caller has it for this dataset)."""
+    dataset = conform_dataset(dataset)
+    today = as_timestamp(dataset.reference_date())
+    check_ins = known_check_ins(dataset, today)
+    objectives, key_results, teams = dataset.objectives, dataset.key_results, dataset.teams
+    calendar = cycle_calendar(dataset.cycles, objectives, key_results, check_ins, today)
+    if rows is None:
+        rows = key_result_frames(objectives, key_results, teams, check_ins, calendar, config)
+    scores = rows.scores
+    krs = key_result_units(scores.key_results, scores.objectives, teams)
+    kr_status = status.key_result_status(krs, rows.kr_forecast, calendar)
+    obj_status = status.objective_status(scores.objectives, krs, kr_status, calendar)
+    krs = _with_kr_columns(krs, kr_status, rows)
+    objective_units = attach(
+        attach_units(scores.objectives, teams),
+        obj_status[["objective_id", *STATUS_COLUMNS]],
+        "objective_id",
+    )
+    stale = discipline.stale_key_results(krs, calendar, today, config)
+    return Verdict(krs, objective_units, stale)
+
+
+STATUS_COLUMNS = ["cycle_state", "expected", "gap", "heading", "status"]
+
+
+def _with_kr_columns(
+    krs: pd.DataFrame, kr_status: pd.DataFrame, rows: KeyResultFrames
+) -> pd.DataFrame:
+    """Key results with their status, forecast and score-path features attached."""
+    forecast_cols = rows.kr_forecast[["kr_id", "forecast", "method", "slope_per_week"]]
+    krs = attach(krs, kr_status[["kr_id", *STATUS_COLUMNS]], "kr_id")
+    krs = attach(krs, forecast_cols.rename(columns={"method": "forecast_method"}), "kr_id")
+    return attach(krs, rows.features, "kr_id")
+
+
 def assemble(
     dataset: Dataset,
     check_ins: KeyedCheckIns,
@@ -195,7 +247,7 @@ def assemble(
     date), alignment, roll-ups, trends and every other whole-store metric. `findings`: the
     quality lint when the caller has it for this dataset (an update spliced it per cycle)."""
     objectives, key_results, teams = dataset.objectives, dataset.key_results, dataset.teams
-    scores, features, kr_forecast = rows.scores, rows.features, rows.kr_forecast
+    scores, kr_forecast = rows.scores, rows.kr_forecast
     backtest, evidence = rows.backtest, rows.evidence
     objective_units = attach_units(scores.objectives, teams)
     krs = key_result_units(scores.key_results, scores.objectives, teams)
@@ -209,11 +261,8 @@ def assemble(
     if findings is None:
         findings = quality_findings(objectives, key_results, config)
 
-    status_cols = ["cycle_state", "expected", "gap", "heading", "status"]
-    forecast_cols = kr_forecast[["kr_id", "forecast", "method", "slope_per_week"]]
-    krs = attach(krs, kr_status[["kr_id", *status_cols]], "kr_id")
-    krs = attach(krs, forecast_cols.rename(columns={"method": "forecast_method"}), "kr_id")
-    krs = attach(krs, features, "kr_id")
+    status_cols = STATUS_COLUMNS
+    krs = _with_kr_columns(krs, kr_status, rows)
     link_cols = ["objective_id", "is_top", "status", "link", "parent_id", "broken", "depth"]
     objective_units = attach(
         objective_units, obj_status[["objective_id", *status_cols]], "objective_id"

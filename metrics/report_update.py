@@ -220,6 +220,36 @@ def update_report(
     """The report of `dataset`, reusing `previous` for every objective outside `changed`
     and the objectives they touch (see the module's docstring)."""
     dataset = conform_dataset(dataset)
+    spliced = update_rows(dataset, previous, changed, config, as_of)
+    today = as_timestamp(as_of or dataset.reference_date())
+    check_ins = known_check_ins(dataset, today)
+    objectives, key_results = dataset.objectives, dataset.key_results
+    calendar = cycle_calendar(dataset.cycles, objectives, key_results, check_ins, today)
+    findings = _lint(objectives, key_results, previous.lint, spliced.cycles, config)
+    report = assemble(dataset, check_ins, calendar, spliced.rows, today, config, findings)
+    return Update(report, spliced.rows, spliced.affected, len(objectives))
+
+
+@dataclass(frozen=True)
+class Spliced:
+    """The per-key-result frames of an update, how many objectives were computed again,
+    and the cycles those objectives are (or were) in."""
+
+    rows: KeyResultFrames
+    affected: int
+    cycles: set[str]
+
+
+def update_rows(
+    dataset: Dataset,
+    previous: Previous,
+    changed: set[str],
+    config: HealthConfig = DEFAULT_CONFIG,
+    as_of: date | None = None,
+) -> Spliced:
+    """The per-key-result part of `dataset`'s report (`metrics.report.key_result_frames`),
+    computed for the affected objectives only and spliced into `previous`'s."""
+    dataset = conform_dataset(dataset)
     today = as_timestamp(as_of or dataset.reference_date())
     check_ins = known_check_ins(dataset, today)
     objectives, key_results, teams = dataset.objectives, dataset.key_results, dataset.teams
@@ -277,6 +307,4 @@ def update_report(
         | _cycles_of(rows.objective_scores, affected | removed)
         | _cycles_of(objectives, affected)
     )
-    findings = _lint(objectives, key_results, previous.lint, redo_cycles, config)
-    report = assemble(dataset, check_ins, calendar, spliced, today, config, findings)
-    return Update(report, spliced, len(affected), len(ids))
+    return Spliced(spliced, len(affected), redo_cycles)

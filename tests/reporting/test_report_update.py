@@ -5,7 +5,8 @@ ingest, then a month of Mondays: each week new check-ins for a tenth of the runn
 quarter's key results, a target eased, a key result archived, an objective added and one
 strictly linked, an objective dropped, a team renamed. After each import the report the
 cache gives (updated from the week before's entry) must equal a report computed whole
-from the same store, frame by frame.
+from the same store, frame by frame; so must the statuses of the store just before the
+import, which "Since the last import" compares with.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from pipelines.ingest import ingest_paths
 from pipelines.store.connection import open_store
 from pipelines.store.dataset import read_dataset
 from reporting.cache import load_or_compute
-from reporting.digest import report_digest
+from reporting.digest import frame_digest, report_digest
+from reporting.versions import load_before_latest, verdict_before_latest
 
 FILES = {"cycles": "Cycles", "teams": "Teams", "objectives": "Objectives",
          "key_results": "KeyResults", "check_ins": "CheckIns"}  # fmt: skip
@@ -87,6 +89,26 @@ def measured(db: Path) -> tuple[str, dict[str, str], dict[str, str]]:
     return found.source, report_digest(found.report), report_digest(whole)
 
 
+def before_differs(db: Path) -> list[str]:
+    """Where the statuses before the latest import, as "Since the last import" reads them
+    (updated back from the current entry), differ from the report of that state computed
+    whole."""
+    whole = load_before_latest(db)
+    slim = verdict_before_latest(db)
+    if whole is None or whole.report is None:
+        return [] if slim is None else ["before: found where there is nothing"]
+    assert slim is not None
+    pairs = {"before: key_results": (slim.key_results, whole.report.key_results),
+             "before: objectives": (slim.objectives, whole.report.objectives),
+             "before: stale": (slim.stale, whole.report.stale)}  # fmt: skip
+    out = []
+    for name, (a, b) in pairs.items():
+        columns = [c for c in a.columns if c in b.columns]
+        if frame_digest(a[columns]) != frame_digest(b[columns]):
+            out.append(name)
+    return out
+
+
 def differing(a: dict[str, str], b: dict[str, str]) -> list[str]:
     return sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
 
@@ -105,7 +127,7 @@ def weeks(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str, list
         report = ingest_paths([export(week, folder / label)], db, as_of=week.as_of)
         assert report.ok, report.problems[:3]
         source, cached, whole = measured(db)
-        out.append((label, source, differing(cached, whole)))
+        out.append((label, source, differing(cached, whole) + before_differs(db)))
 
     monday("first import")
     week = with_check_ins(week, 0.1, seed=1)
