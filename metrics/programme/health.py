@@ -25,6 +25,7 @@ the parts the index was computed from.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -204,7 +205,24 @@ def programme_health(report: HealthReport, roster: pd.DataFrame | None = None) -
     them) so that teams and people without OKRs count against participation. Columns:
     cycle_id, level (company, department, team), unit (its name; `Company` for the company),
     index (0–100), one column per part (0–1, NaN when it cannot be computed), parts, rests_on.
+
+    Without a roster, the last report's result is kept: a report never changes (frozen),
+    and the summary of every cycle and the summary printed after them ask for the same.
     """
+    if roster is None and _LAST and _LAST[0][0]() is report:
+        return _LAST[0][1].copy(deep=False)  # copy-on-write: the kept frame stays as computed
+    frame = _computed(report, roster)
+    if roster is None:
+        _LAST[:] = [(weakref.ref(report), frame.copy(deep=False))]
+    return frame
+
+
+# The last report's programme health without a roster: the report (weakly) and the frame.
+_LAST: list[tuple[weakref.ref[HealthReport], pd.DataFrame]] = []
+
+
+def _computed(report: HealthReport, roster: pd.DataFrame | None) -> pd.DataFrame:
+    """`programme_health`, computed."""
     objectives, key_results = report.objectives, report.key_results
     if objectives.empty:
         return pd.DataFrame(columns=COLUMNS)
