@@ -48,7 +48,11 @@ def totals(values: pd.Series | None, rows: np.ndarray, group: np.ndarray, how: H
     if how == "size" or values is None:
         return np.bincount(group, minlength=groups).astype(np.int64)
     if how == "nunique":
-        ids = pd.factorize(values.to_numpy()[rows], use_na_sentinel=True)[0].astype(np.int64)
+        raw = values.to_numpy()[rows]
+        if pd.api.types.is_integer_dtype(raw.dtype) and raw.min(initial=0) >= -1:
+            ids = raw.astype(np.int64)  # codes already (-1: missing)
+        else:
+            ids = pd.factorize(raw, use_na_sentinel=True)[0].astype(np.int64)
         seen = ids >= 0
         pairs = np.unique(group[seen] * (int(ids.max(initial=0)) + 1) + ids[seen])
         return np.bincount(pairs // (int(ids.max(initial=0)) + 1), minlength=groups).astype(
