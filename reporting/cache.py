@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from metrics.config import DEFAULT_CONFIG, HealthConfig
@@ -91,7 +91,8 @@ def load_or_compute(
             try:
                 found = load_entry(folder, key)
                 if found is not None:
-                    return StoreReport(found["dataset"], found["report"], key, "cache",
+                    dataset = with_check_ins(found["dataset"])
+                    return StoreReport(dataset, found["report"], key, "cache",
                                        found["same_point"])  # fmt: skip
             except Exception as exc:
                 log.warning("report cache: entry %s unreadable (%s); computing again",
@@ -119,7 +120,7 @@ def load_or_compute(
         try:
             kept = summaries_by_cycle(dataset, report)  # read by reporting/summaries.py
             objects = {
-                "dataset": dataset,
+                "dataset": without_check_ins(dataset),
                 "report": report,
                 "same_point": same_point,
                 "summaries": {c: json.dumps(v, default=str) for c, v in kept.items()},
@@ -154,6 +155,21 @@ def _updated(
     log.info("report cache: updated from %s, %d of %d objectives computed again",
              found.key[:12], done.affected, done.objectives)  # fmt: skip
     return done.report, done.rows, "updated"
+
+
+def without_check_ins(dataset: Dataset) -> Dataset:
+    """The dataset as an entry keeps it: its check-ins once, as the keyed frame they share
+    their arrays with (`KeyedCheckIns.as_check_ins` gives them back)."""
+    if dataset.keyed_check_ins is None:
+        return dataset
+    return replace(dataset, check_ins=dataset.check_ins.iloc[0:0])
+
+
+def with_check_ins(dataset: Dataset) -> Dataset:
+    """The dataset read back from an entry, its check-ins rebuilt from the keyed frame."""
+    if dataset.keyed_check_ins is None or not dataset.check_ins.empty:
+        return dataset
+    return replace(dataset, check_ins=dataset.keyed_check_ins.as_check_ins())
 
 
 def warm(db: str | Path | None = None, config: HealthConfig = DEFAULT_CONFIG) -> str:
