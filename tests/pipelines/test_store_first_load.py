@@ -226,3 +226,39 @@ def test_undoing_a_first_load_empties_the_store_and_undoing_that_brings_it_back(
         undo(conn)  # undoing the undo
         back = {t: conn.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in JOURNALED}
     assert back == loaded
+
+
+def test_a_later_write_logs_exactly_the_rows_except_all_gives(tmp_path: Path) -> None:
+    """The log of a later write: every row added and removed, with its multiplicity, NULLs
+    and NaNs compared as equal, as the two set differences give them."""
+    cols = "kr_id, checked_at, value, grade, note"
+    with open_store(tmp_path / "s.duckdb") as conn:
+        conn.execute(
+            f"INSERT INTO check_ins ({cols}) VALUES ('k', '2026-01-01', 1, NULL, 'a'), "
+            "('k', '2026-01-01', 1, NULL, 'a'), ('k', '2026-01-02', 'NaN', 0.5, NULL), "
+            "('k', '2026-01-03', 3, NULL, NULL), ('j', '2026-01-01', 'NaN', NULL, 'b')"
+        )
+        conn.execute("BEGIN TRANSACTION")
+        history.snapshot(conn)
+        conn.execute("DELETE FROM check_ins WHERE checked_at = '2026-01-03'")
+        conn.execute(  # a third copy of a doubled row, an unchanged NaN row, a new one
+            f"INSERT INTO check_ins ({cols}) VALUES ('k', '2026-01-01', 1, NULL, 'a'), "
+            "('k', '2026-01-03', 4, NULL, NULL), ('k', '2026-01-03', 4, NULL, NULL)"
+        )
+        expected = {
+            kind: sorted(map(str, conn.execute(f"SELECT {cols} FROM {a} EXCEPT ALL "
+                                               f"SELECT {cols} FROM {b}").fetchall()))
+            for kind, a, b in (("added", "check_ins", "before_check_ins"),
+                               ("removed", "before_check_ins", "check_ins"))
+        }  # fmt: skip
+        changes = history.record(conn, 2)
+        conn.execute("COMMIT")
+        logged = {
+            kind: sorted(map(str, conn.execute(f"SELECT {cols} FROM history_check_ins "
+                                               "WHERE change = ?", [kind]).fetchall()))
+            for kind in ("added", "removed")
+        }  # fmt: skip
+    assert logged == expected
+    assert len(logged["added"]) == 3 and len(logged["removed"]) == 1
+    c = changes.tables["check_ins"]
+    assert (c.added, c.changed, c.removed) == (1, 1, 0)  # (k, 01-01) again; (k, 01-03) changed
