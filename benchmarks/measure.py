@@ -275,7 +275,8 @@ import json, resource, sys, time
 from reporting import cache as report_cache
 start, cpu = time.perf_counter(), time.process_time()
 outcome = report_cache.warm(sys.argv[1])
-if outcome == "written":  # and what "Since the last import" compares with, as ingest does
+# and what "Since the last import" compares with, as ingest does
+if outcome in ("written", "updated"):
     from reporting.versions import before_latest
     before_latest(sys.argv[1])
 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu

@@ -43,6 +43,7 @@ from metrics.report import HealthReport, analyse
 from metrics.scores.bands import BANDS, band_labels, band_of
 from metrics.scores.rollups import attach_units
 from metrics.scores.scoring import Scores
+from pipelines.arrow import isin
 from pipelines.store.dataset import Dataset
 from reporting.brief import Brief
 
@@ -216,7 +217,7 @@ def _movement_table(
     """
     in_cycle = dataset.objectives[dataset.objectives["cycle_id"] == cycle_id]
     cycle_krs = dataset.key_results[
-        dataset.key_results["objective_id"].isin(in_cycle["objective_id"])
+        isin(dataset.key_results["objective_id"], in_cycle["objective_id"])
     ]
     now = Scores(
         key_results=scores.key_results[scores.key_results["cycle_id"] == cycle_id],
@@ -225,7 +226,7 @@ def _movement_table(
     moved = movement_since_midcycle(
         in_cycle,
         cycle_krs,
-        dataset.check_ins[dataset.check_ins["kr_id"].isin(cycle_krs["kr_id"])],
+        dataset.check_ins[isin(dataset.check_ins["kr_id"], cycle_krs["kr_id"])],
         dataset.cycles,
         as_of=as_of,
         now=now,
@@ -281,9 +282,9 @@ def build_closing_pack(
     in_unit = in_cycle
     if unit["level"] != "company":
         members = unit_team_ids(dataset.teams, str(unit["unit_id"]))
-        in_unit = in_cycle[in_cycle["team_id"].isin(members)]
+        in_unit = in_cycle[isin(in_cycle["team_id"], members)]
     cycle_krs = scores.key_results[scores.key_results["cycle_id"] == cycle_id]
-    unit_krs = cycle_krs[cycle_krs["objective_id"].isin(in_unit["objective_id"])]
+    unit_krs = cycle_krs[isin(cycle_krs["objective_id"], in_unit["objective_id"])]
 
     objectives = _objective_table(in_unit, report)
     key_results = _kr_table(unit_krs, objectives)

@@ -20,6 +20,7 @@ import pandas as pd
 
 from metrics.coaching.lint import RULES
 from metrics.report import HealthReport
+from pipelines.arrow import isin
 
 FINDING_COLUMNS = ["category", "finding", "subject", "team", "detail"]
 CATEGORIES = ["Goal setting", "Alignment", "Writing", "Check-ins", "Scoring", "Goalposts",
@@ -46,9 +47,9 @@ def _goal_setting(
     report: HealthReport, owner_teams: pd.Series, team_ids: set[str], team_names: pd.Series
 ) -> list[pd.DataFrame]:
     owner = report.owner_patterns
-    owner = owner[owner["pattern"].notna() & owner["owner"].isin(owner_teams.index)]
+    owner = owner[owner["pattern"].notna() & isin(owner["owner"], owner_teams.index)]
     team = report.team_patterns
-    team = team[team["pattern"].notna() & team["team_id"].isin(team_ids)]
+    team = team[team["pattern"].notna() & isin(team["team_id"], team_ids)]
     return [
         _rows("Goal setting", owner["pattern"], owner["owner"], owner["owner"].map(owner_teams),
               owner["evidence"], owner.index),
@@ -93,12 +94,12 @@ def _writing(
     lint = report.lint[report.lint["cycle_id"] == cycle_id]
     owners = set(objectives["owner"].dropna())
     mine = (
-        ((lint["kind"] == "objective") & lint["id"].isin(objectives["objective_id"]))
-        | ((lint["kind"] == "key_result") & lint["id"].isin(key_results["kr_id"]))
+        ((lint["kind"] == "objective") & isin(lint["id"], objectives["objective_id"]))
+        | ((lint["kind"] == "key_result") & isin(lint["id"], key_results["kr_id"]))
         | (
             (lint["kind"] == "owner")
-            & lint["owner"].isin(owners)
-            & (lint["team_id"].isin(team_ids) if team_ids is not None else True)
+            & isin(lint["owner"], owners)
+            & (isin(lint["team_id"], team_ids) if team_ids is not None else True)
         )
     )
     lint = lint[mine]
@@ -127,7 +128,7 @@ def closing_findings(
     owned = pd.concat([objectives[["owner", "team"]], krs[["owner", "team"]]])
     owner_teams = owned.dropna(subset=["owner"]).drop_duplicates("owner").set_index("owner")
     teams = set(objectives["team_id"].dropna()) if team_ids is None else team_ids
-    stale = report.stale[report.stale["kr_id"].isin(krs["kr_id"])]
+    stale = report.stale[isin(report.stale["kr_id"], krs["kr_id"])]
     stale = stale.merge(krs[["kr_id", "team"]], on="kr_id", how="left", suffixes=("_", ""))
     ungraded = krs[krs["score"].isna()]
     parts = [

@@ -23,6 +23,7 @@ from metrics.progress.status import OFF_TRACK
 from metrics.report import HealthReport
 from metrics.scores.bands import sweet_spot_share
 from metrics.summary import ordered_cycles
+from pipelines.arrow import isin
 from pipelines.store.dataset import Dataset
 
 
@@ -90,8 +91,8 @@ def against_previous(
         objectives = report.scores.objectives[report.scores.objectives["cycle_id"] == previous]
         key_results = report.scores.key_results[report.scores.key_results["cycle_id"] == previous]
     if members is not None:
-        objectives = objectives[objectives["team_id"].isin(members)]
-    key_results = key_results[key_results["objective_id"].isin(objectives["objective_id"])]
+        objectives = objectives[isin(objectives["team_id"], members)]
+    key_results = key_results[isin(key_results["objective_id"], objectives["objective_id"])]
     label = f"vs {unit_name} {name}"
     if cutoff is not None:
         day = cutoff.date()

@@ -33,6 +33,7 @@ from metrics.scores.rollups import (
 )
 from metrics.scores.scoring import Scores, resolve_kr_type, score_all
 from pipelines.store.dataset import Dataset
+from pipelines.store.keyed import KeyedCheckIns
 
 
 @dataclass(frozen=True)
@@ -96,47 +97,172 @@ def check_ins_known_on(check_ins: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataF
     return check_ins[when < as_of + pd.Timedelta(days=1)]
 
 
+@dataclass(frozen=True)
+class KeyResultFrames:
+    """What `analyse` computes per key result and per objective from their own rows, their
+    check-ins, their cycle's dates and state and the config alone (not from the as-of
+    date's share of the cycle, nor from other objectives beyond strict links): the part an
+    incremental update reuses for the objectives an import left as they were
+    (`metrics.report_update`). Frames keyed by kr_id or objective_id."""
+
+    kr_scores: pd.DataFrame  # scoring.score_all key results
+    objective_scores: pd.DataFrame  # scoring.score_all objectives
+    features: pd.DataFrame  # score_paths.history_features
+    kr_forecast: pd.DataFrame  # forecast.trend_forecast
+    backtest: pd.DataFrame  # forecast.forecast_backtest
+    evidence: pd.DataFrame  # patterns.pattern_evidence
+
+    @property
+    def scores(self) -> Scores:
+        return Scores(key_results=self.kr_scores, objectives=self.objective_scores)
+
+
+def key_result_frames(
+    objectives: pd.DataFrame,
+    key_results: pd.DataFrame,
+    teams: pd.DataFrame,
+    check_ins: KeyedCheckIns,
+    calendar: pd.DataFrame,
+    config: HealthConfig = DEFAULT_CONFIG,
+) -> KeyResultFrames:
+    """The per-key-result and per-objective part of `analyse` (see `KeyResultFrames`)."""
+    scores = score_all(objectives, key_results, check_ins)
+    krs = key_result_units(scores.key_results, scores.objectives, teams)
+    history = check_in_scores(scores.key_results, key_results, check_ins, calendar)
+    features = history_features(history)
+    return KeyResultFrames(
+        kr_scores=scores.key_results,
+        objective_scores=scores.objectives,
+        features=features,
+        kr_forecast=forecast.trend_forecast(history, calendar, scores.key_results),
+        backtest=forecast.forecast_backtest(history, calendar, scores.key_results, config),
+        evidence=patterns.pattern_evidence(krs, features, calendar, config),
+    )
+
+
+def quality_findings(
+    objectives: pd.DataFrame, key_results: pd.DataFrame, config: HealthConfig = DEFAULT_CONFIG
+) -> pd.DataFrame:
+    """Every quality-lint finding (`lint.quality_lint`); each rule looks within one cycle."""
+    return lint.quality_lint(objectives, key_results, resolve_kr_type(key_results), config)
+
+
+def known_check_ins(dataset: Dataset, today: pd.Timestamp) -> KeyedCheckIns:
+    """The dataset's check-ins made by the as-of day, keyed to its key results (by the
+    store when it could)."""
+    if dataset.keyed_check_ins is not None:
+        return dataset.keyed_check_ins.known_on(today)
+    known = check_ins_known_on(dataset.check_ins, today)
+    return keyed_check_ins(known, dataset.key_results["kr_id"])
+
+
 def analyse(
     dataset: Dataset, config: HealthConfig = DEFAULT_CONFIG, as_of: date | None = None
 ) -> HealthReport:
     """Compute every health metric of `dataset` at `as_of` (default: the dataset's as-of
     date, else today). Check-ins after the as-of day are ignored."""
-    dataset = conform_dataset(dataset)
-    day = as_of or dataset.reference_date()
-    today = as_timestamp(day)
-    objectives, key_results, teams = dataset.objectives, dataset.key_results, dataset.teams
-    # Check-ins are keyed to their key results once (by the store when it can); every
-    # check-in-sized step reads them so.
-    if dataset.keyed_check_ins is not None:
-        check_ins = dataset.keyed_check_ins.known_on(today)
-    else:
-        known = check_ins_known_on(dataset.check_ins, today)
-        check_ins = keyed_check_ins(known, key_results["kr_id"])
+    return analyse_parts(dataset, config, as_of)[0]
 
+
+def analyse_parts(
+    dataset: Dataset,
+    config: HealthConfig = DEFAULT_CONFIG,
+    as_of: date | None = None,
+    rows: KeyResultFrames | None = None,
+) -> tuple[HealthReport, KeyResultFrames]:
+    """`analyse`, with its per-key-result part: computed here, or `rows` when the caller
+    has them for this very dataset (an incremental update spliced them)."""
+    dataset = conform_dataset(dataset)
+    today = as_timestamp(as_of or dataset.reference_date())
+    check_ins = known_check_ins(dataset, today)
+    objectives, key_results, teams = dataset.objectives, dataset.key_results, dataset.teams
     calendar = cycle_calendar(dataset.cycles, objectives, key_results, check_ins, today)
-    scores = score_all(objectives, key_results, check_ins)
+    if rows is None:
+        rows = key_result_frames(objectives, key_results, teams, check_ins, calendar, config)
+    return assemble(dataset, check_ins, calendar, rows, today, config), rows
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The statuses alone, as the report has them: key results (with units, status,
+    forecast and score-path features), objectives (with units and status) and the stale
+    list. What comparing with the store before an import reads (`reporting.versions`)."""
+
+    key_results: pd.DataFrame
+    objectives: pd.DataFrame
+    stale: pd.DataFrame
+
+
+def verdict(
+    dataset: Dataset,
+    config: HealthConfig = DEFAULT_CONFIG,
+    rows: KeyResultFrames | None = None,
+) -> Verdict:
+    """`analyse`'s key results, objectives and stale list without the rest of the report
+    (`rows`: its per-key-result part, when the caller has it for this dataset)."""
+    dataset = conform_dataset(dataset)
+    today = as_timestamp(dataset.reference_date())
+    check_ins = known_check_ins(dataset, today)
+    objectives, key_results, teams = dataset.objectives, dataset.key_results, dataset.teams
+    calendar = cycle_calendar(dataset.cycles, objectives, key_results, check_ins, today)
+    if rows is None:
+        rows = key_result_frames(objectives, key_results, teams, check_ins, calendar, config)
+    scores = rows.scores
+    krs = key_result_units(scores.key_results, scores.objectives, teams)
+    kr_status = status.key_result_status(krs, rows.kr_forecast, calendar)
+    obj_status = status.objective_status(scores.objectives, krs, kr_status, calendar)
+    krs = _with_kr_columns(krs, kr_status, rows)
+    objective_units = attach(
+        attach_units(scores.objectives, teams),
+        obj_status[["objective_id", *STATUS_COLUMNS]],
+        "objective_id",
+    )
+    stale = discipline.stale_key_results(krs, calendar, today, config)
+    return Verdict(krs, objective_units, stale)
+
+
+STATUS_COLUMNS = ["cycle_state", "expected", "gap", "heading", "status"]
+
+
+def _with_kr_columns(
+    krs: pd.DataFrame, kr_status: pd.DataFrame, rows: KeyResultFrames
+) -> pd.DataFrame:
+    """Key results with their status, forecast and score-path features attached."""
+    forecast_cols = rows.kr_forecast[["kr_id", "forecast", "method", "slope_per_week"]]
+    krs = attach(krs, kr_status[["kr_id", *STATUS_COLUMNS]], "kr_id")
+    krs = attach(krs, forecast_cols.rename(columns={"method": "forecast_method"}), "kr_id")
+    return attach(krs, rows.features, "kr_id")
+
+
+def assemble(
+    dataset: Dataset,
+    check_ins: KeyedCheckIns,
+    calendar: pd.DataFrame,
+    rows: KeyResultFrames,
+    today: pd.Timestamp,
+    config: HealthConfig = DEFAULT_CONFIG,
+    findings: pd.DataFrame | None = None,
+) -> HealthReport:
+    """The report from the per-key-result frames: statuses (which move with the as-of
+    date), alignment, roll-ups, trends and every other whole-store metric. `findings`: the
+    quality lint when the caller has it for this dataset (an update spliced it per cycle)."""
+    objectives, key_results, teams = dataset.objectives, dataset.key_results, dataset.teams
+    scores, kr_forecast = rows.scores, rows.kr_forecast
+    backtest, evidence = rows.backtest, rows.evidence
     objective_units = attach_units(scores.objectives, teams)
     krs = key_result_units(scores.key_results, scores.objectives, teams)
-    history = check_in_scores(scores.key_results, key_results, check_ins, calendar)
-    features = history_features(history)
-
-    kr_forecast = forecast.trend_forecast(history, calendar, scores.key_results)
     kr_status = status.key_result_status(krs, kr_forecast, calendar)
     obj_status = status.objective_status(scores.objectives, krs, kr_status, calendar)
     obj_forecast = forecast.objective_forecast(kr_forecast, scores.key_results, scores.objectives)
-    backtest = forecast.forecast_backtest(history, calendar, scores.key_results, config)
 
     links = alignment_links.objective_links(objectives, key_results, teams)
-    evidence = patterns.pattern_evidence(krs, features, calendar, config)
     weeks = discipline.team_weeks(krs, calendar, check_ins, today)
     outcomes = calibration.calibration_outcomes(krs, calendar)
-    findings = lint.quality_lint(objectives, key_results, resolve_kr_type(key_results), config)
+    if findings is None:
+        findings = quality_findings(objectives, key_results, config)
 
-    status_cols = ["cycle_state", "expected", "gap", "heading", "status"]
-    forecast_cols = kr_forecast[["kr_id", "forecast", "method", "slope_per_week"]]
-    krs = attach(krs, kr_status[["kr_id", *status_cols]], "kr_id")
-    krs = attach(krs, forecast_cols.rename(columns={"method": "forecast_method"}), "kr_id")
-    krs = attach(krs, features, "kr_id")
+    status_cols = STATUS_COLUMNS
+    krs = _with_kr_columns(krs, kr_status, rows)
     link_cols = ["objective_id", "is_top", "status", "link", "parent_id", "broken", "depth"]
     objective_units = attach(
         objective_units, obj_status[["objective_id", *status_cols]], "objective_id"

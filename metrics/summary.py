@@ -107,8 +107,11 @@ def build_summary(
         or opening_cycle(dataset.cycles, dataset.objectives, dataset.reference_date())
         or _calendar_cycle(calendar)
     )
-    krs = report.key_results[report.key_results["cycle_id"] == cycle]
-    objectives = report.objectives[report.objectives["cycle_id"] == cycle]
+    # Only the columns read below are filtered (the report's frames have some forty).
+    kr_columns = ["kr_id", "score", "band", "status"]
+    krs = report.key_results.loc[report.key_results["cycle_id"] == cycle, kr_columns]
+    objective_columns = ["team_id", "score", "status", "expected", "heading", "forecast"]
+    objectives = report.objectives.loc[report.objectives["cycle_id"] == cycle, objective_columns]
     cycle_check_ins = isin(dataset.check_ins["kr_id"], krs["kr_id"])
 
     kr_scores = krs["score"].dropna()

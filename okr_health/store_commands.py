@@ -38,7 +38,7 @@ def _warm(path: Path, quiet: bool = False) -> str:
     except Exception as exc:  # the data is written; the report is computed on first read
         echo(f"note: health report not cached ({exc})", err=True)
         return ""
-    if outcome != "written":
+    if outcome not in ("written", "updated"):
         return ""
     try:  # what the Overview's "Since the last import" compares with
         from reporting.versions import before_latest
@@ -47,7 +47,8 @@ def _warm(path: Path, quiet: bool = False) -> str:
     except Exception as exc:  # computed by the first reader instead
         echo(f"note: the state before this import not cached ({exc})", err=True)
     took = time.perf_counter() - started
-    said = f"health report computed and cached for the dashboard in {took:.1f} s"
+    how = "updated from the last import's" if outcome == "updated" else "computed"
+    said = f"health report {how} and cached for the dashboard in {took:.1f} s"
     if not quiet:
         echo(said)
     return said

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from metrics.config import DEFAULT_CONFIG, HealthConfig
-from metrics.report import HealthReport, analyse
+from metrics.report import HealthReport, KeyResultFrames, analyse_parts
+from metrics.report_update import update_report
 from metrics.summary import summaries_by_cycle
 from pipelines.store.connection import open_store, resolve_db_path
 from pipelines.store.dataset import Dataset, read_dataset
@@ -39,6 +40,14 @@ from reporting.cache_key import (
     store_as_of,
 )
 from reporting.cache_place import ENABLE_VAR, cache_dir, enabled, writable
+from reporting.incremental import (
+    UPDATE_OBJECT,
+    StoreMarks,
+    incremental_enabled,
+    previous_entry,
+    store_marks,
+    update_object,
+)
 from reporting.same_point import SamePoint, running_same_point
 
 log = logging.getLogger(__name__)
@@ -51,7 +60,7 @@ class StoreReport:
     dataset: Dataset
     report: HealthReport | None  # None when the store holds no OKRs
     key: str
-    source: str  # "cache": read back; "computed": analysed in this process
+    source: str  # "cache": read back; "computed": analysed here; "updated": from an older entry
     same_point: SamePoint | None = None  # None when no cycle is running after another
 
 
@@ -91,9 +100,20 @@ def load_or_compute(
                 if write:  # make room for the entry computed below
                     shutil.rmtree(folder / key, ignore_errors=True)
         dataset = read_dataset(conn)
+        marks = None
+        if key and as_of is not None and not dataset.is_empty:
+            try:
+                marks = store_marks(conn, config, as_of)
+            except Exception as exc:  # (a store DuckDB cannot hash): no update, no harm
+                log.warning("report cache: no fingerprints for %s (%s)", path, exc)
     if dataset.is_empty:
         return StoreReport(dataset, None, key, "computed")
-    report = analyse(dataset, config)
+    found_report, rows, source = (
+        _updated(folder, key, marks, dataset, config) if use else (None, None, "computed")
+    )
+    report = found_report
+    if report is None or rows is None:
+        report, rows = analyse_parts(dataset, config)
     same_point = running_same_point(dataset, report)
     if write and key and report.as_of == as_of:  # (a day may have turned meanwhile)
         try:
@@ -104,20 +124,44 @@ def load_or_compute(
                 "same_point": same_point,
                 "summaries": {c: json.dumps(v, default=str) for c, v in kept.items()},
             }
+            if marks is not None:
+                objects[UPDATE_OBJECT] = update_object(marks, dataset, rows)
             save_entry(folder, key, objects)
         except OSError as exc:  # a folder we cannot write: the report stays in memory
             log.debug("report cache: not written (%s)", exc)
         except Exception as exc:  # (Unsupported: a value the format cannot hold)
             log.warning("report cache: not written (%s)", exc)
             log.debug("report cache: what could not be written", exc_info=True)
-    return StoreReport(dataset, report, key, "computed", same_point)
+    return StoreReport(dataset, report, key, source, same_point)
+
+
+def _updated(
+    folder: Path, key: str, marks: StoreMarks | None, dataset: Dataset, config: HealthConfig
+) -> tuple[HealthReport | None, KeyResultFrames | None, str]:
+    """The report updated from the newest earlier entry (`reporting.incremental`), or
+    (None, None, "computed") when there is none to start from or updates are off."""
+    if marks is None or not incremental_enabled():
+        return None, None, "computed"
+    try:
+        found = previous_entry(folder, key, marks)
+        if found is None:
+            return None, None, "computed"
+        done = update_report(dataset, found.previous, found.changed, config)
+    except Exception as exc:  # an update that fails is a full computation, never an error
+        log.warning("report cache: update failed (%s); computing the report whole", exc)
+        log.debug("report cache: the failed update", exc_info=True)
+        return None, None, "computed"
+    log.info("report cache: updated from %s, %d of %d objectives computed again",
+             found.key[:12], done.affected, done.objectives)  # fmt: skip
+    return done.report, done.rows, "updated"
 
 
 def warm(db: str | Path | None = None, config: HealthConfig = DEFAULT_CONFIG) -> str:
     """Make sure the cache holds the report of the store's current content (after an import).
 
-    Returns "present" (it did already), "written", "empty" (no OKRs: nothing to cache) or
-    "off" (the cache is switched off or may not be written here)."""
+    Returns "present" (it did already), "written" (computed whole), "updated" (from the
+    entry before, `reporting.incremental`), "empty" (no OKRs: nothing to cache) or "off"
+    (the cache is switched off or may not be written here)."""
     path = resolve_db_path(db)
     if not writable():
         return "off"
@@ -128,7 +172,9 @@ def warm(db: str | Path | None = None, config: HealthConfig = DEFAULT_CONFIG) ->
     found = load_or_compute(path, config, write=True)
     if found.report is None:
         return "empty"
-    return "written" if (cache_dir(path) / found.key / MANIFEST).exists() else "off"
+    if not (cache_dir(path) / found.key / MANIFEST).exists():
+        return "off"
+    return "updated" if found.source == "updated" else "written"
 
 
 __all__ = [  # the parts, for callers that knew them here

@@ -20,9 +20,10 @@ import duckdb
 import pandas as pd
 
 from metrics.config import DEFAULT_CONFIG, HealthConfig
-from metrics.report import analyse
+from metrics.report import HealthReport, KeyResultFrames, Verdict, analyse, verdict
+from metrics.report_update import update_rows
 from pipelines.store.connection import open_store, resolve_db_path
-from pipelines.store.dataset import read_dataset
+from pipelines.store.dataset import Dataset, read_dataset
 from pipelines.store.history import empty_before, version_ids_after, versions
 from pipelines.store.undo import dataset_at, state_at
 from reporting.cache import (
@@ -33,6 +34,9 @@ from reporting.cache import (
     store_as_of,
     writable,
 )
+from reporting.cache_entries import load_entry
+from reporting.cache_key import report_key
+from reporting.incremental import incremental_enabled, previous_entry, store_marks
 from reporting.summaries import current_key
 
 log = logging.getLogger(__name__)
@@ -78,6 +82,69 @@ def load_before_latest(
     return StoreReport(dataset, analyse(dataset, config), "", "computed")
 
 
+def verdict_before_latest(
+    db: str | Path | None, config: HealthConfig = DEFAULT_CONFIG
+) -> Verdict | None:
+    """The statuses of `load_before_latest`'s report (`metrics.report.Verdict`), computed
+    without the rest of the report: read back when the cache holds an entry for that
+    content, else from the current content's entry updated back by what the write changed
+    (`reporting.incremental`), else computed. None when there is nothing before, or it
+    holds no OKRs."""
+    path = resolve_db_path(db)
+    with open_store(path, read_only=True) as conn:
+        ids = version_ids_after(conn, 0)
+        if not ids or empty_before(conn, ids[0]):
+            return None
+        mem = state_at(conn, ids[0] - 1, store_as_of(conn))
+    try:
+        cached = _cached_before(path, mem, config)
+        if cached is not None:
+            return Verdict(cached.key_results, cached.objectives, cached.stale)
+        dataset = read_dataset(mem)
+        if dataset.is_empty:
+            return None
+        return verdict(dataset, config, _rows_before(path, mem, dataset, config))
+    finally:
+        mem.close()
+
+
+def _cached_before(
+    path: Path, mem: duckdb.DuckDBPyConnection, config: HealthConfig
+) -> HealthReport | None:
+    """The report of the state before the latest write read back, when the cache still
+    holds an entry for that content (the import before's, when the as-of date was pinned
+    then)."""
+    if not enabled():
+        return None
+    try:
+        key, _ = report_key(mem, config)
+        found = load_entry(cache_dir(path), key, ("report",))
+    except Exception as exc:  # an entry that cannot be read: updated or computed
+        log.debug("before-latest: no cached entry (%s)", exc)
+        return None
+    report = None if found is None else found["report"]
+    return report if isinstance(report, HealthReport) else None
+
+
+def _rows_before(
+    path: Path, mem: duckdb.DuckDBPyConnection, dataset: Dataset, config: HealthConfig
+) -> KeyResultFrames | None:
+    """The per-key-result part of the state before the latest write (`mem`): the current
+    content's entry updated back by what the write changed; None (compute it) when there
+    is no entry to start from."""
+    if not (enabled() and incremental_enabled()):
+        return None
+    try:
+        marks = store_marks(mem, config, store_as_of(mem))
+        found = previous_entry(cache_dir(path), "", marks)
+        if found is None:
+            return None
+        return update_rows(dataset, found.previous, found.changed, config).rows
+    except Exception as exc:  # an update that fails is a whole computation
+        log.warning("before-latest: update failed (%s); computing whole", exc)
+        return None
+
+
 class Before(NamedTuple):
     """The store just before its latest write: scored key results (BEFORE_KR_COLUMNS), the
     stale list (BEFORE_STALE_COLUMNS), objectives with their status (BEFORE_OBJECTIVE_COLUMNS)
@@ -119,15 +186,15 @@ def before_latest(db: str | Path | None) -> Before | None:
             return Before(krs, stale, objectives, _written(path))
         except (OSError, ValueError) as exc:
             log.warning("before-latest: unreadable (%s); computing again", exc)
-    found = load_before_latest(path)
-    if found is None or found.report is None:
+    found = verdict_before_latest(path)
+    if found is None:
         if key and writable():
             _keep((pd.DataFrame(),), [nothing])
         return None
     frames = (
-        found.report.key_results.reindex(columns=BEFORE_KR_COLUMNS).reset_index(drop=True),
-        found.report.stale.reindex(columns=BEFORE_STALE_COLUMNS).reset_index(drop=True),
-        found.report.objectives.reindex(columns=BEFORE_OBJECTIVE_COLUMNS).reset_index(drop=True),
+        found.key_results.reindex(columns=BEFORE_KR_COLUMNS).reset_index(drop=True),
+        found.stale.reindex(columns=BEFORE_STALE_COLUMNS).reset_index(drop=True),
+        found.objectives.reindex(columns=BEFORE_OBJECTIVE_COLUMNS).reset_index(drop=True),
     )
     if key and writable():
         _keep(frames, files)

@@ -164,9 +164,9 @@ def alignment_loops(objectives: pd.DataFrame, key_results: pd.DataFrame) -> list
     """Ids of the objectives that lie on a loop of parent links (directional or strict)."""
     objs = objectives.drop_duplicates("objective_id").reset_index(drop=True)
     kr_owner = key_results.drop_duplicates("kr_id").set_index("kr_id")["objective_id"]
-    pobj_ok = _given(objs["parent_objective_id"]) & objs["parent_objective_id"].isin(
-        set(objs["objective_id"])
-    )
+    pobj_ok = _given(objs["parent_objective_id"]) & at.isin(
+        objs["parent_objective_id"], objs["objective_id"]
+    )  # in C++: pandas' isin on Arrow text loops over the 100k ids in Python
     strict_parent = objs["parent_kr_id"].map(kr_owner).where(_given(objs["parent_kr_id"]))
     return alignment_loops_from_edges(_edges(objs, pobj_ok, strict_parent))
 

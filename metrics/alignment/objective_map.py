@@ -20,6 +20,8 @@ from collections.abc import Hashable, Iterable, Mapping
 
 import pandas as pd
 
+from pipelines.arrow import isin
+
 MAP_COLUMNS = [
     "objective_id",
     "cycle_id",
@@ -60,7 +62,7 @@ def objective_map(links: pd.DataFrame, shown: Iterable[str] | None = None) -> pd
     titles = dict(zip(rows["objective_id"].astype(str), rows["title"], strict=True))
     if shown is not None:
         wanted = {str(i) for i in shown}
-        rows = rows[rows["objective_id"].astype(str).isin(wanted)]
+        rows = rows[isin(rows["objective_id"].astype(str), wanted).to_numpy()]  # C++
     if rows.empty:
         return pd.DataFrame(columns=MAP_COLUMNS)
     ids = rows["objective_id"].astype(str).tolist()

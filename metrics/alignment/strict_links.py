@@ -14,6 +14,9 @@ from collections import defaultdict, deque
 
 import pandas as pd
 
+from metrics.conformed_frames import first_match
+from pipelines.arrow import isin
+
 
 def _mean(values: list[float]) -> float:
     found = [v for v in values if not math.isnan(v)]
@@ -47,9 +50,12 @@ def linked_scores(
     if links.empty:
         return out
     takes = kr_scores["score_source"].isna() if open_to_link is None else open_to_link
-    owner = dict(zip(kr_scores["kr_id"][takes], kr_scores["objective_id"][takes], strict=True))
+    # Columns as Python lists first: iterating an Arrow-backed column costs a call a value.
+    owner = dict(zip(kr_scores["kr_id"][takes].tolist(),
+                     kr_scores["objective_id"][takes].tolist(), strict=True))  # fmt: skip
     children: dict[str, list[str]] = defaultdict(list)
-    for child, kr in zip(links["objective_id"], links["parent_kr_id"], strict=True):
+    for child, kr in zip(links["objective_id"].tolist(), links["parent_kr_id"].tolist(),
+                         strict=True):  # fmt: skip
         if kr in owner:
             children[kr].append(child)
     if not children:
@@ -57,15 +63,19 @@ def linked_scores(
     affected = {owner[kr] for kr in children}
     score = dict(
         zip(
-            objective_scores["objective_id"],
-            objective_scores["score"].astype("float64"),
+            objective_scores["objective_id"].tolist(),
+            objective_scores["score"].astype("float64").tolist(),
             strict=False,
         )
     )
-    mine = kr_scores[kr_scores["objective_id"].isin(affected)]
+    mine = kr_scores[isin(kr_scores["objective_id"], affected)]
     members: dict[str, list[tuple[str, float, float]]] = defaultdict(list)
     for kr, obj, s, w in zip(
-        mine["kr_id"], mine["objective_id"], mine["score"], mine["weight"], strict=True
+        mine["kr_id"].tolist(),
+        mine["objective_id"].tolist(),
+        mine["score"].tolist(),
+        mine["weight"].tolist(),
+        strict=True,
     ):
         members[obj].append((kr, float(s), float(w)))
     waiting: dict[str, int] = dict.fromkeys(affected, 0)
@@ -101,5 +111,7 @@ def linked_scores(
     for objective in sorted(affected - done):  # on a loop: once, in a stable order
         settle(objective)
     if taken:
-        out[:] = kr_scores["kr_id"].map(taken).astype("float64").to_numpy()
+        ids = pd.Series(list(taken), dtype="str")
+        values = pd.Series(list(taken.values()), dtype="float64")
+        out[:] = first_match(kr_scores["kr_id"], ids, values).to_numpy(dtype="float64")
     return out

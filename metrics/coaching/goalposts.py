@@ -32,6 +32,7 @@ import pandas as pd
 from metrics.progress.status import heading_status, projection
 from metrics.scores.bands import ScoreBands, score_bands
 from metrics.scores.scoring import attainment, resolve_kr_type
+from pipelines.arrow import isin
 
 PATTERNS = (
     "target eased",
@@ -266,7 +267,7 @@ def late_jumps(key_results: pd.DataFrame, check_ins: pd.DataFrame,
     when = pd.to_datetime(check_ins["checked_at"]).dt.normalize()
     cutoff = check_ins["kr_id"].map(last_days) - pd.Timedelta(days=LATE_DAYS)
     jumpers = pd.unique(check_ins.loc[(when > cutoff).to_numpy(), "kr_id"])
-    ins = check_ins[check_ins["kr_id"].isin(jumpers)].copy()
+    ins = check_ins[isin(check_ins["kr_id"], jumpers).to_numpy()].copy()  # C++, not a loop
     ins["score"] = check_in_score(krs, ins)
     ins = ins[ins["score"].notna()]
     ins = ins.merge(krs[["kr_id", "cycle_id"]], on="kr_id").merge(

@@ -20,10 +20,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from metrics.coaching import lint_text
 from metrics.coaching.lint_rules import RULE_TITLES
 from metrics.coaching.wording import numbers
 from metrics.config import DEFAULT_CONFIG, HealthConfig
+from pipelines import arrow as at
 from pipelines.kr_types import DONE_OR_NOT_TYPES, KrType
 
 FINDING_COLUMNS = ["rule", "kind", "id", "title", "owner", "team_id", "cycle_id", "reason"]
@@ -137,8 +140,8 @@ def not_measurable(krs: pd.DataFrame) -> pd.DataFrame:
     stated = krs["stated_type"].fillna("").astype("str").str.strip().str.lower()
     done_or_not = stated.isin(DONE_OR_NOT_TYPES)
     no_target = krs["target_value"].isna() & (krs["range_low"].isna() | krs["range_high"].isna())
-    has_number = per_text(krs["title"], lambda title: re.search(r"\d", title) is not None)
-    bad = krs[~done_or_not & no_target & ~has_number.astype(bool)]
+    has_number = lint_text.has_digit(krs["title"], lambda t: re.search(r"\d", t) is not None)
+    bad = krs[~done_or_not & no_target & ~has_number]
     reason = "key result " + quoted(bad["title"]) + " has no number or target to measure it by"
     return findings("not-measurable", "key_result", bad, "kr_id", reason)
 
@@ -152,13 +155,16 @@ def activity_pattern(verbs: list[str]) -> re.Pattern[str]:
 
 def activity_not_outcome(krs: pd.DataFrame, config: HealthConfig) -> pd.DataFrame:
     """Key results whose title starts with an activity verb (`activity_verbs`)."""
-    pattern = activity_pattern(sorted(config.activity_verbs, key=len, reverse=True))
+    verbs_longest_first = sorted(config.activity_verbs, key=len, reverse=True)
+    pattern = activity_pattern(verbs_longest_first)
 
     def verb(title: str) -> str | None:
         found = pattern.search(title)
         return None if found is None else found.group(1).lower()
 
-    verbs = per_text(krs["title"], verb)
+    verbs = lint_text.leading_verb(krs["title"], verbs_longest_first, verb)
+    if verbs is None:  # a verb only Python reads right
+        verbs = per_text(krs["title"], verb)
     named = verbs.notna()
     bad = krs[named]
     reason = (
@@ -186,10 +192,13 @@ def normalised_title(title: str) -> str:
 
 def _duplicates(frame: pd.DataFrame, scope: str) -> pd.Series:
     """How many other rows of the same `scope` share each row's title (normalised)."""
-    key = per_text(frame["title"], normalised_title).astype("str")
-    keyed = frame[scope].notna() & (key != "")
-    same = key[keyed].groupby([frame.loc[keyed, scope], key[keyed]]).transform("size")
-    return (same.reindex(frame.index).fillna(1) - 1).astype("int64")
+    key = lint_text.normalised(frame["title"], normalised_title)
+    rows = np.flatnonzero((frame[scope].notna() & (key != "")).to_numpy())
+    taken = pa.array(rows)
+    group, _ = at.groups(at.text(frame[scope]).take(taken), at.text(key).take(taken))
+    others = np.zeros(len(frame), dtype="int64")
+    others[rows] = np.bincount(group)[group] - 1  # a group's size, less the row itself
+    return pd.Series(others, index=frame.index)
 
 
 def duplicate_titles(objectives: pd.DataFrame, krs: pd.DataFrame) -> pd.DataFrame:

@@ -25,12 +25,16 @@ the parts the index was computed from.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from metrics.coaching.calibration import calibration_outcomes
+from metrics.programme import unit_groups
+from metrics.programme.unit_groups import How
 from metrics.scores.bands import BANDS
 from pipelines.arrow import isin
 
@@ -98,9 +102,52 @@ def per_unit(frame: pd.DataFrame, aggregate: Aggregate, by_cycle: bool = True) -
     return out
 
 
+def unit_totals(
+    frame: pd.DataFrame, column: str | None, how: How, by_cycle: bool = True
+) -> pd.Series:
+    """`per_unit` of one total of `column` (mean, sum, nunique; size without a column),
+    counted on the units' category codes (`unit_groups`); the same Series, index and order
+    as `per_unit` gives, which it falls back to when the units are not categoricals and for
+    the mean of a float column."""
+    found = []
+    for level in LEVELS:
+        keys = [] if level == "company" else [level]
+        keys = ["cycle_id", *keys] if by_cycle else keys
+        codes = unit_groups.coded_keys(frame, keys)
+        inexact = how == "mean" and frame[str(column)].dtype != bool  # pandas sums floats
+        if codes is None or inexact:  # compensated: a plain sum may differ in the last bit
+            return per_unit(frame, _AGGREGATES[how](column or "cycle_id"), by_cycle)
+        if not keys:  # the company across cycles: one group of every row
+            codes = [np.zeros(len(frame), dtype=np.int64)]
+        rows, group, first = unit_groups.numbered(codes, len(frame))
+        values = None if column is None else frame[column]
+        result = unit_groups.totals(values, rows, group, how)
+        n = len(result)
+        arrays: list[Any] = (
+            [pd.CategoricalIndex(frame["cycle_id"].array.take(first))] if by_cycle else []
+        )
+        arrays.append([level] * n)
+        if level == "company":
+            arrays.append([COMPANY] * n)
+        else:
+            arrays.append(pd.CategoricalIndex(frame[level].array.take(first)))
+        found.append(pd.Series(result, index=pd.MultiIndex.from_arrays(arrays)))
+    out: pd.Series = pd.concat(found)
+    out.index.names = KEYS if by_cycle else KEYS[1:]
+    return out
+
+
+_AGGREGATES: dict[str, Callable[[str], Aggregate]] = {
+    "mean": lambda c: lambda g: g[c].mean(),
+    "sum": lambda c: lambda g: g[c].sum(),
+    "nunique": lambda c: lambda g: g[c].nunique(),
+    "size": lambda c: lambda g: g["cycle_id"].size(),
+}
+
+
 def _share(frame: pd.DataFrame, column: str) -> pd.Series:
     """Mean of a boolean column per (cycle, level, unit)."""
-    return per_unit(frame, lambda g: g[column].mean())
+    return unit_totals(frame, column, "mean")
 
 
 def _participation(
@@ -132,8 +179,8 @@ def _participation(
         )
         active_rows = active_rows.assign(_id=codes[: len(active_rows)])
         known_rows = known_rows.assign(_id=codes[len(active_rows) :])
-        known = per_unit(known_rows, lambda g: g["_id"].nunique(), by_cycle=False)
-        active = per_unit(active_rows, lambda g: g["_id"].nunique())
+        known = unit_totals(known_rows, "_id", "nunique", by_cycle=False)
+        active = unit_totals(active_rows, "_id", "nunique")
         units = pd.MultiIndex.from_arrays(
             [active.index.get_level_values(1), active.index.get_level_values(2)]
         )
@@ -158,8 +205,8 @@ def _landing(key_results: pd.DataFrame, calendar: pd.DataFrame) -> pd.Series:
 
 def _check_ins(team_weeks: pd.DataFrame) -> pd.Series:
     weeks = coded(team_weeks[team_weeks["complete"]], "checked_krs", "active_krs")
-    checked = per_unit(weeks, lambda g: g["checked_krs"].sum())
-    active = per_unit(weeks, lambda g: g["active_krs"].sum())
+    checked = unit_totals(weeks, "checked_krs", "sum")
+    active = unit_totals(weeks, "active_krs", "sum")
     return checked / active.where(active > 0)
 
 
@@ -178,7 +225,7 @@ def _quality(objectives: pd.DataFrame, key_results: pd.DataFrame, lint: pd.DataF
 def _calibration(report: HealthReport) -> pd.Series:
     outcomes = calibration_outcomes(report.key_results, report.calendar)
     rows = coded(outcomes).assign(sq=(outcomes["confidence"] - outcomes["hit"]) ** 2)
-    brier = per_unit(rows, lambda g: g["sq"].mean())
+    brier = unit_totals(rows, "sq", "mean")
     skill: pd.Series = (1.0 - brier / COIN_BRIER).clip(lower=0.0)
     return skill
 
@@ -204,7 +251,24 @@ def programme_health(report: HealthReport, roster: pd.DataFrame | None = None) -
     them) so that teams and people without OKRs count against participation. Columns:
     cycle_id, level (company, department, team), unit (its name; `Company` for the company),
     index (0–100), one column per part (0–1, NaN when it cannot be computed), parts, rests_on.
+
+    Without a roster, the last report's result is kept: a report never changes (frozen),
+    and the summary of every cycle and the summary printed after them ask for the same.
     """
+    if roster is None and _LAST and _LAST[0][0]() is report:
+        return _LAST[0][1].copy(deep=False)  # copy-on-write: the kept frame stays as computed
+    frame = _computed(report, roster)
+    if roster is None:
+        _LAST[:] = [(weakref.ref(report), frame.copy(deep=False))]
+    return frame
+
+
+# The last report's programme health without a roster: the report (weakly) and the frame.
+_LAST: list[tuple[weakref.ref[HealthReport], pd.DataFrame]] = []
+
+
+def _computed(report: HealthReport, roster: pd.DataFrame | None) -> pd.DataFrame:
+    """`programme_health`, computed."""
     objectives, key_results = report.objectives, report.key_results
     if objectives.empty:
         return pd.DataFrame(columns=COLUMNS)
@@ -219,7 +283,7 @@ def programme_health(report: HealthReport, roster: pd.DataFrame | None = None) -
         "quality": _quality(objectives, key_results, report.lint),
         "calibration": _calibration(report),
     }
-    units = per_unit(slim, lambda g: g["cycle_id"].size()).index
+    units = unit_totals(slim, None, "size").index
     frame = pd.DataFrame({name: series.reindex(units) for name, series in columns.items()})
     frame = health_index(frame.reset_index())
     order = report.calendar.set_index("cycle_id")["order"]

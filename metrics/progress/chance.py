@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.scores.bands import ScoreBands, score_bands
+from pipelines.arrow import positions
 
 MIN_ERRORS = 20  # measured errors below which no chance is given
 CHANCE_COLUMNS = ["chance", "chance_low"]
@@ -34,9 +35,8 @@ def objective_backtest(backtest: pd.DataFrame, kr_scores: pd.DataFrame) -> pd.Da
     columns = ["objective_id", "cycle_id", "forecast", "final", "error"]
     if backtest.empty:
         return pd.DataFrame(columns=columns)
-    parts = backtest[["kr_id", "forecast", "final"]].merge(
-        kr_scores[["kr_id", "objective_id", "cycle_id", "weight"]], on="kr_id"
-    )
+    parts = _inner(backtest[["kr_id", "forecast", "final"]],
+                   kr_scores[["kr_id", "objective_id", "cycle_id", "weight"]])  # fmt: skip
     weight = parts["weight"].astype("float64").fillna(1.0)
     parts = parts.assign(wf=parts["forecast"] * weight, wt=parts["final"] * weight, w=weight)
     sums = parts.groupby(["objective_id", "cycle_id"], sort=False)[["wf", "wt", "w"]].sum()
@@ -44,6 +44,17 @@ def objective_backtest(backtest: pd.DataFrame, kr_scores: pd.DataFrame) -> pd.Da
     out = pd.DataFrame({"forecast": sums["wf"] / sums["w"], "final": sums["wt"] / sums["w"]})
     out["error"] = out["forecast"] - out["final"]
     return out.reset_index()[columns]
+
+
+def _inner(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
+    """`left.merge(right, on="kr_id")` for a `right` with unique ids: each left row's match
+    found by position in C++ (a merge on Arrow text converts both sides to Python objects)."""
+    found = positions(left["kr_id"], right["kr_id"])
+    if found is None:
+        return left.merge(right, on="kr_id")
+    kept = found >= 0
+    matched = right.drop(columns="kr_id").iloc[found[kept]].reset_index(drop=True)
+    return pd.concat([left[kept].reset_index(drop=True), matched], axis=1)
 
 
 def chance_at_least(heading: pd.Series, errors: np.ndarray, threshold: float) -> pd.Series:

@@ -10,6 +10,7 @@ from pandas.api.typing import NaTType
 
 from metrics.progress.movement import scores_at
 from metrics.scores.rollups import attach_units, key_result_units
+from pipelines.arrow import isin
 from pipelines.store.dataset import Dataset
 
 
@@ -38,8 +39,8 @@ def scores_at_same_point(
     when the cycles are undated."""
     cutoff = same_point_cutoff(calendar, cycle, previous)
     objectives = dataset.objectives[dataset.objectives["cycle_id"] == previous]
-    key_results = dataset.key_results[dataset.key_results["objective_id"].isin(
-        objectives["objective_id"])]  # fmt: skip
+    key_results = dataset.key_results[isin(dataset.key_results["objective_id"],
+                                           objectives["objective_id"])]  # fmt: skip
     if cutoff is None or objectives.empty:
         return objectives.iloc[0:0], key_results.iloc[0:0]
     check_ins = dataset.keyed_check_ins or dataset.check_ins  # keyed by the store: no re-sort

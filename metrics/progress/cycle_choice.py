@@ -7,6 +7,8 @@ from datetime import date
 
 import pandas as pd
 
+from pipelines.arrow import isin
+
 
 def opening_cycle(cycles: pd.DataFrame, objectives: pd.DataFrame, as_of: date) -> str | None:
     """Of the cycles that hold objectives: the one running at `as_of` (the latest to start
@@ -16,7 +18,7 @@ def opening_cycle(cycles: pd.DataFrame, objectives: pd.DataFrame, as_of: date) -
     A cycle created ahead of time with nothing in it yet is never where a surface opens."""
     if cycles.empty:
         return None
-    held = cycles[cycles["cycle_id"].isin(objectives["cycle_id"])]
+    held = cycles[isin(cycles["cycle_id"], objectives["cycle_id"])]  # not pandas' Python loop
     pool = (held if not held.empty else cycles).sort_values(["start_date", "cycle_id"])
     start = pd.to_datetime(pool["start_date"])
     end = pd.to_datetime(pool["end_date"])

@@ -37,8 +37,15 @@ def trend_forecast(
     check_ins_used  scored check-ins the forecast rests on
     slope_per_week  the fitted trend in score per week (empty unless method is trend)
     """
+    return _forecast(history, _least_squares(history), calendar, kr_scores)
+
+
+def _forecast(
+    history: KeyedCheckIns, fits: pd.DataFrame, calendar: pd.DataFrame, kr_scores: pd.DataFrame
+) -> pd.DataFrame:
+    """`trend_forecast` from the fits `_least_squares(history)` gave."""
     krs = kr_scores[["kr_id", "cycle_id", "score"]]
-    fit = history.per_key_result(_least_squares(history), krs["kr_id"])
+    fit = history.per_key_result(fits, krs["kr_id"])
     span = first_match(krs["cycle_id"], calendar["cycle_id"], calendar["days"]).astype("float64")
     trended = fit["intercept"] + fit["slope"] * span
     has_trend = fit["slope"].notna() & span.notna()
@@ -133,8 +140,9 @@ def forecast_backtest(
     seen = np.zeros(len(history.kr_ids), dtype=bool)
     seen[early.frame["kr_code"].to_numpy()] = True
     used = krs[(codes >= 0) & seen[np.maximum(codes, 0)]]
-    forecast = trend_forecast(early, calendar, used)
-    fit = early.per_key_result(_least_squares(early), forecast["kr_id"])
+    fits = _least_squares(early)  # once, for the forecast and the carried score
+    forecast = _forecast(early, fits, calendar, used)
+    fit = early.per_key_result(fits, forecast["kr_id"])
     out = forecast[["kr_id", "cycle_id", "forecast"]].copy()
     out["carried"] = fit["last_score"].astype("float64")
     out["final"] = used["score"].to_numpy()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from metrics.progress.status import OFF_TRACK
+from pipelines.arrow import isin
 
 # The columns of every frame below; `link` is the objective page of the key result.
 COLUMNS = ["kr_id", "objective_id", "title", "team", "before", "after", "link"]
@@ -76,8 +77,9 @@ def since_import(
     new_status = now["status"].astype("object")
     off = new_status.isin(OFF_TRACK) & ~old_status.isin(OFF_TRACK)
     stale_now = stale_after.set_index("kr_id")
-    newly = ~stale_now.index.isin(stale_before["kr_id"])
-    stale = now.loc[now.index.isin(stale_now.index[newly])]
+    # ids looked up in C++ (pandas' isin on Arrow text loops over the ids in Python)
+    newly = ~isin(pd.Series(stale_now.index), stale_before["kr_id"]).to_numpy()
+    stale = now.loc[isin(pd.Series(now.index), pd.Series(stale_now.index[newly])).to_numpy()]
     return SinceImport(
         _frame(up, was.loc[up.index], score.loc[up.index]),
         _frame(down, was.loc[down.index], score.loc[down.index]),

@@ -28,6 +28,7 @@ import pandas as pd
 from metrics.conformed_frames import first_match
 from metrics.scores.bands import ScoreBands, score_bands
 from metrics.scores.scoring import NO_CHECK_IN
+from pipelines.arrow import isin
 
 STATUSES = ("on track", "behind", "at risk", "not started", "done")
 OFF_TRACK = ("behind", "at risk")
@@ -157,7 +158,7 @@ def objective_status(
     frame = objective_scores[["objective_id", "cycle_id", "score"]].reset_index(drop=True)
     cal = _calendar_columns(frame, calendar)
     heading = frame["objective_id"].map(heading_of).astype("float64")
-    started = frame["objective_id"].isin(started_ids)
+    started = isin(frame["objective_id"], started_ids)  # in C++: pandas loops in Python
     return _judged(frame, "objective_id", cal, heading, started, bands)
 
 

@@ -13,6 +13,7 @@ from datetime import date
 import pandas as pd
 
 from metrics.progress.since_import import since_import
+from pipelines.arrow import isin
 from reporting.brief.model import Section, Sentence, Text, objective_link
 from reporting.brief.words import counted, listing, score
 
@@ -45,7 +46,7 @@ def _kr(row: pd.Series, cycle_id: str) -> Text:
 
 def _moves(earlier: Earlier, key_results: pd.DataFrame, stale_now: pd.DataFrame) -> list[Sentence]:
     ids = key_results["kr_id"]
-    before = earlier.key_results[earlier.key_results["kr_id"].isin(ids)]
+    before = earlier.key_results[isin(earlier.key_results["kr_id"], ids)]
     stale = stale_now[stale_now["kr_id"].isin(ids)]
     found = since_import(before, key_results, earlier.stale, stale, top=max(len(ids), 1))
     when = f"Since {earlier.label}" + (f" ({earlier.day})" if earlier.day else "")

@@ -21,6 +21,7 @@ import pandas as pd
 from metrics.progress.status import STATUSES, unit_status
 from metrics.report import HealthReport
 from metrics.scores.bands import score_bands
+from pipelines.arrow import isin
 from reporting.brief.changes import History, changes_section
 from reporting.brief.coach import coach_section
 from reporting.brief.model import Brief, Scope, Section, Sentence, Text, objective_link
@@ -39,7 +40,7 @@ def scoped(report: HealthReport, scope: Scope) -> tuple[pd.DataFrame, pd.DataFra
         if value is not None:
             objectives = objectives[objectives[column] == value]
     key_results = report.key_results
-    key_results = key_results[key_results["objective_id"].isin(objectives["objective_id"])]
+    key_results = key_results[isin(key_results["objective_id"], objectives["objective_id"])]
     return objectives, key_results
 
 

@@ -41,7 +41,7 @@ def test_ingest_keeps_the_state_before_it_and_readers_reuse_it(tmp_path: Path, m
     names = kept(db)
     assert len(names) == 3 and all("-none" not in n for n in names), names  # the old one gone
     computed = versions.load_before_latest
-    with mock.patch.object(versions, "load_before_latest", side_effect=AssertionError):
+    with mock.patch.object(versions, "verdict_before_latest", side_effect=AssertionError):
         found = versions.before_latest(db)  # read back: never computed again
     assert found is not None
     krs, stale, objectives, written = found

@@ -173,7 +173,8 @@ def test_an_import_gives_a_new_key_and_the_new_numbers(small_store: Path):
     with open_store(small_store) as conn:
         write_tables(conn, {"key_results": krs, "check_ins": checkins}, ["newer.csv"])
     after = load_or_compute(small_store)
-    assert after.source == "computed" and after.key != before.key
+    # updated from the entry before (reporting/incremental.py), equal to a whole computation
+    assert after.source == "updated" and after.key != before.key
     summary = build_summary(after.dataset, report=after.report)
     assert summary["scores"]["kr_mean"] == pytest.approx((1.0 + 0.8 + 2 / 3 + 1 + 1) / 5, 1e-3)
     assert summary["scores"]["bands"]["maxed"] == 3
@@ -280,7 +281,7 @@ def test_an_edit_made_outside_the_program_gives_a_new_key(small_store: Path):
     finally:
         conn.close()
     after = load_or_compute(small_store)
-    assert after.key != first.key and after.source == "computed"
+    assert after.key != first.key and after.source == "updated"
     scores = after.report.key_results.set_index("kr_id")
     assert scores.at["k4", "score"] == pytest.approx(0.2)
 
@@ -364,7 +365,8 @@ def test_the_dashboard_shows_the_same_tiles_with_and_without_the_cache(
         raise AssertionError("the report was computed, not read back")
 
     fresh_process()
-    monkeypatch.setattr(report_cache, "analyse", no_analysis)
+    monkeypatch.setattr(report_cache, "analyse_parts", no_analysis)
+    monkeypatch.setattr(report_cache, "update_report", no_analysis)
     monkeypatch.setattr("dashboard.state.scores_at_same_point", no_analysis)
     cached = open_app(demo_copy, monkeypatch)
     assert tiles(without) and tiles(without) == tiles(computing) == tiles(cached)
