@@ -1,10 +1,10 @@
 """Goalposts that moved, read from the store's change log (docs/metrics.md, "Goalposts that
 moved"; the log: docs/history.md).
 
-The reader here is the only code that reads `history_key_results` and `history_objectives`
-for a metric; the patterns themselves are pure (metrics.coaching.goalposts). Each logged row
-carries its version: the import number, the day it is dated (its as-of date, else the day it
-finished) and the files it came from.
+The reader here is the only code that reads the change logs of key results and objectives
+for a metric (through `log_sql`, a first load's rows included); the patterns themselves are
+pure (metrics.coaching.goalposts). Each logged row carries its version: the import number,
+the day it is dated (its as-of date, else the day it finished) and the files it came from.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from metrics.coaching.goalposts import goalposts
 from metrics.report import HealthReport
 from pipelines.store.connection import open_store, resolve_db_path
 from pipelines.store.dataset import Dataset
+from pipelines.store.history import log_sql
 from pipelines.store.schema import KEY_RESULTS, OBJECTIVES
 
 _VERSION = """
@@ -47,7 +48,7 @@ def change_log(conn: duckdb.DuckDBPyConnection, table: str, columns: list[str]) 
         conn.cursor()
         .execute(
             f'SELECT h.import_id, h.change, v."when", v.source_files, {cols} '
-            f"FROM history_{table} AS h JOIN ({_VERSION}) AS v USING (import_id) "
+            f"FROM ({log_sql(conn, table)}) AS h JOIN ({_VERSION}) AS v USING (import_id) "
             "ORDER BY h.import_id"
         )
         .df()

@@ -170,6 +170,8 @@ def dropped_while_behind(
     status = heading_status(score, heading, score.notna(), bands)
     behind = status.isin(["behind", "at risk"])
     rows = gone[behind]
+    if rows.empty:  # every key result dropped was on track: nothing to say (nor to join)
+        return pd.DataFrame(columns=GOALPOST_COLUMNS)
     words = (
         rows["how"]
         + " while "

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from pipelines.store.fills import FILLS_DDL, change_log_sql, filled_by, mark_filled
 from pipelines.store.schema import ENTITY_TABLES
 
 JOURNALED: tuple[str, ...] = (*(t.name for t in ENTITY_TABLES), "settings")
@@ -55,6 +56,7 @@ def create_history_schema(conn: duckdb.DuckDBPyConnection) -> None:
                 f'ALTER TABLE history_{name} ADD COLUMN IF NOT EXISTS "{column}" {sql_type}'
             )
     conn.execute(VERSIONS_DDL)
+    conn.execute(FILLS_DDL)
 
 
 def _cols(name: str) -> str:
@@ -107,23 +109,47 @@ def record(conn: duckdb.DuckDBPyConnection, import_id: int) -> Changes:
     for name in JOURNALED:
         cols = _cols(name)
         first = _empty(conn, f"before_{name}")  # nothing before: every row now was added
-        for kind, new, old in (("added", name, f"before_{name}"),
-                               ("removed", f"before_{name}", name)):  # fmt: skip
-            if _empty(conn, new):
-                continue  # nothing there: nothing added (or removed)
-            # A first load (nothing before) adds every row: no set difference to hash.
-            rows = f"SELECT {cols} FROM {new}"
-            if not _empty(conn, old):
-                rows += f" EXCEPT ALL SELECT {cols} FROM {old}"
+        if first:
+            # A first load: the table as loaded is version 1, noted, not copied (fills.py).
+            if not _empty(conn, name):
+                mark_filled(conn, import_id, name)
+            conn.execute(f"DROP TABLE IF EXISTS before_{name}")
+            changes.tables[name] = _count_all(conn, name)
+            continue
+        if _empty(conn, name):  # everything went: every row before was removed
             conn.execute(
                 f"INSERT INTO history_{name} (import_id, change, {cols}) "
-                f"SELECT ?, '{kind}', * FROM ({rows})",
+                f"SELECT ?, 'removed', {cols} FROM before_{name}",
                 [import_id],
             )
+        else:
+            _log_difference(conn, name, import_id)
         conn.execute(f"DROP TABLE IF EXISTS before_{name}")
-        changes.tables[name] = _count_all(conn, name) if first else _count(conn, name, import_id)
+        changes.tables[name] = _count(conn, name, import_id)
     changes.tables = {t: c for t, c in changes.tables.items() if c.any}
     return changes
+
+
+def _log_difference(conn: duckdb.DuckDBPyConnection, name: str, import_id: int) -> None:
+    """Log the rows of `name` the write added and removed: `now EXCEPT ALL before` and
+    `before EXCEPT ALL now`, counted in one grouping of both states (a row's count now
+    minus its count before; the same equality as EXCEPT ALL, NULLs and NaNs alike), which
+    costs a fifth of the two set differences at M (0.9 s of CPU against 4.4 s for 1.2M
+    check-ins)."""
+    cols = _cols(name)
+    conn.execute(
+        f"CREATE OR REPLACE TEMP TABLE changed_rows AS SELECT {cols}, sum(_side) AS _net "
+        f"FROM (SELECT {cols}, 1 AS _side FROM {name} "
+        f"UNION ALL SELECT {cols}, -1 FROM before_{name}) GROUP BY ALL HAVING sum(_side) <> 0"
+    )
+    for kind, sign in (("added", ">"), ("removed", "<")):
+        conn.execute(  # a row added (removed) n times is logged n times, as EXCEPT ALL gives
+            f"INSERT INTO history_{name} (import_id, change, {cols}) "
+            f"SELECT ?, '{kind}', {cols} FROM (SELECT {cols}, "
+            f"unnest(range(CAST(abs(_net) AS BIGINT))) FROM changed_rows WHERE _net {sign} 0)",
+            [import_id],
+        )
+    conn.execute("DROP TABLE changed_rows")
 
 
 def _empty(conn: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -156,8 +182,13 @@ def _count(conn: duckdb.DuckDBPyConnection, name: str, import_id: int) -> TableC
 
 def revert(conn: duckdb.DuckDBPyConnection, import_id: int) -> None:
     """Undo one recorded write on the current tables: every row it touched goes back to
-    what it was before (inside the caller's transaction)."""
+    what it was before (inside the caller's transaction). A table the write filled from
+    empty is emptied: reverts run newest first, so it holds just what that write added."""
+    filled = filled_by(conn, import_id)
     for name in JOURNALED:
+        if name in filled:
+            conn.execute(f"DELETE FROM {name}")
+            continue
         cols = _cols(name)
         match = " AND ".join(f'h."{k}" = t."{k}"' for k in KEYS[name])
         touched = (
@@ -212,8 +243,9 @@ def empty_before(conn: duckdb.DuckDBPyConnection, import_id: int) -> bool:
     """Whether the OKR tables were empty before the write `import_id`: it removed nothing and
     every row they hold now is one it added (a first import into a new store). Counts only:
     no copy of the store."""
+    filled = filled_by(conn, import_id)
     for name in JOURNALED:
-        if name == "settings":
+        if name == "settings" or name in filled:
             continue
         row = conn.execute(
             f"SELECT (SELECT count(*) FROM {name}), "
@@ -224,6 +256,13 @@ def empty_before(conn: duckdb.DuckDBPyConnection, import_id: int) -> bool:
         if row is None or row[2] or row[0] != row[1]:
             return False
     return True
+
+
+def log_sql(conn: duckdb.DuckDBPyConnection, name: str) -> str:
+    """The change log of table `name` as a subquery (import_id, change, the table's columns),
+    the rows a first load added included (pipelines.store.fills): what every reader reads
+    instead of `history_<name>` itself."""
+    return change_log_sql(conn, name, _cols(name))
 
 
 def version_ids_after(conn: duckdb.DuckDBPyConnection, import_id: int) -> list[int]:

@@ -19,10 +19,12 @@ import pandas as pd
 
 from pipelines.store.dataset import Dataset, read_dataset
 from pipelines.store.faults import stale_running
+from pipelines.store.fills import fills_of, mark_filled
 from pipelines.store.history import (
     JOURNALED,
     Changes,
     add_version,
+    log_sql,
     record,
     revert,
     snapshot,
@@ -132,6 +134,10 @@ def memory_copy(conn: duckdb.DuckDBPyConnection, history_after: int | None = Non
             _copy(source, mem, f"history_{name}",
                   f"SELECT * FROM history_{name} WHERE import_id > {int(history_after)}",
                   f"history_{name}")  # fmt: skip
+        for name in JOURNALED:  # and which of those writes filled a table from empty
+            for version in fills_of(source, name):
+                if version > history_after:
+                    mark_filled(mem, version, name)
     return mem
 
 
@@ -188,18 +194,19 @@ def describe(conn: duckdb.DuckDBPyConnection, import_id: int) -> Described:
     out = Described(Changes.from_json(row[0], row[1]) if row else Changes())
     for table, key, names in (("objectives", "objective_id", out.removed_objectives),
                               ("key_results", "kr_id", out.removed_key_results)):  # fmt: skip
+        log = log_sql(conn, table)
         gone = conn.execute(
-            f"SELECT title FROM history_{table} WHERE import_id = ? AND change = 'removed' "
-            f"AND {key} NOT IN (SELECT {key} FROM history_{table} WHERE import_id = ? "
+            f"SELECT title FROM ({log}) WHERE import_id = ? AND change = 'removed' "
+            f"AND {key} NOT IN (SELECT {key} FROM ({log}) WHERE import_id = ? "
             "AND change = 'added') ORDER BY title",
             [import_id, import_id],
         ).fetchall()
         names.extend(str(r[0]) for r in gone)
     values = conn.sql(
-        """
+        f"""
         SELECT k.title, CASE WHEN NOT isnan(b.current_value) THEN b.current_value END,
                CASE WHEN NOT isnan(c.value) THEN c.value END, CAST(c.checked_at AS DATE)
-        FROM history_check_ins AS c
+        FROM ({log_sql(conn, "check_ins")}) AS c
         JOIN key_results AS k USING (kr_id)
         LEFT JOIN history_key_results AS b ON b.import_id = c.import_id
              AND b.kr_id = c.kr_id AND b.change = 'removed'

@@ -156,7 +156,7 @@ def test_text_cells_trim_only_what_needs_trimming(cells: list[str | None]) -> No
 
 def test_a_first_load_counts_what_it_added(tmp_path: Path) -> None:
     from pipelines.store.connection import open_store
-    from pipelines.store.history import record, snapshot
+    from pipelines.store.history import log_sql, record, snapshot
 
     with open_store(tmp_path / "s.duckdb") as conn:
         conn.execute("BEGIN TRANSACTION")
@@ -168,8 +168,12 @@ def test_a_first_load_counts_what_it_added(tmp_path: Path) -> None:
         )  # a repeated key result and moment is one key, as a later write counts it
         changes = record(conn, 7)
         conn.execute("COMMIT")
-        logged = conn.execute("SELECT count(*) FROM history_check_ins WHERE import_id = 7")
-        assert logged.fetchone() == (3,)
+        # the three rows it added are read from the table itself, not from a second copy
+        copied = conn.execute("SELECT count(*) FROM history_check_ins WHERE import_id = 7")
+        assert copied.fetchall() == [(0,)]
+        log = log_sql(conn, "check_ins")
+        logged = conn.execute(f"SELECT count(*) FROM ({log}) WHERE import_id = 7")
+        assert logged.fetchall() == [(3,)]
     assert {t: (c.added, c.changed, c.removed) for t, c in changes.tables.items()} == {
         "cycles": (2, 0, 0),
         "check_ins": (2, 0, 0),
