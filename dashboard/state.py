@@ -326,8 +326,23 @@ def programme_health() -> pd.DataFrame:
     return _health(*_version(db_path()))
 
 
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+def _brief(
+    db_path: str, version: float, day: date, cycle: str, department: str | None, team: str | None
+) -> Brief:
+    loaded = _load(db_path, version, day)
+    assert loaded is not None
+    scope = Scope(cycle, department=department, team=team)
+    history = _brief_history(db_path, version, day, loaded.report.as_of)
+    return compose_brief(loaded.report, scope, history, _health(db_path, version, day))
+
+
 def brief(loaded: Loaded, cycle: str, department: str | None, team: str | None) -> Brief:
-    """The brief of a department or team (the company when neither) in `cycle`."""
+    """The brief of a department or team (the company when neither) in `cycle`: composed
+    once per store version and unit, shared by every viewer (read-only)."""
+    path, version, day = _version(db_path())
+    if loaded is _load(path, version, day):
+        return _brief(path, version, day, cycle, department, team)
     scope = Scope(cycle, department=department, team=team)
     return compose_brief(loaded.report, scope, brief_history(loaded), programme_health())
 

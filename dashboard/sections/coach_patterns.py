@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts_coach, links, state, table_formats
+from dashboard.memo import memoized
 from dashboard.text import md
 from metrics.coaching.flag_evidence import flag_key_results
 from metrics.config import HealthConfig
@@ -33,15 +34,33 @@ def _caption(config: HealthConfig) -> None:
 
 def _shown_patterns(loaded: state.Loaded, by: str, teams_shown: set[str]) -> pd.DataFrame:
     """The owner or team patterns of the units the sidebar shows, with a `name` column (the
-    owner, or the team's name) and an owner's link."""
+    owner, or the team's name) and an owner's link: the same object on every run with the
+    same filters, so the chart built from it is built once (dashboard/memo.py)."""
     report = loaded.report
+    units = (state.selected("department"), state.selected("team"))
     if by == "team":
-        patterns = report.team_patterns[report.team_patterns["team_id"].isin(teams_shown)]
-        return patterns.assign(
-            name=patterns["team"], team_link=patterns["team"].map(links.team_coach_link)
-        )
-    owners = set(state.filter_units(loaded.key_results, levels=False)["owner"].dropna())
-    patterns = report.owner_patterns[report.owner_patterns["owner"].isin(owners)]
+        return _team_patterns(report.team_patterns, frozenset(teams_shown))
+    return _owner_patterns(report.owner_patterns, loaded.key_results, *units)
+
+
+@memoized(max_entries=32)
+def _team_patterns(patterns: pd.DataFrame, teams_shown: frozenset[str]) -> pd.DataFrame:
+    patterns = patterns[patterns["team_id"].isin(teams_shown)]
+    return patterns.assign(
+        name=patterns["team"], team_link=patterns["team"].map(links.team_coach_link)
+    )
+
+
+@memoized(max_entries=32)
+def _owner_patterns(
+    patterns: pd.DataFrame, key_results: pd.DataFrame, department: str | None, team: str | None
+) -> pd.DataFrame:
+    """Owners with a key result in the department and team chosen (all when None)."""
+    for column, value in (("department", department), ("team", team)):
+        if value is not None and column in key_results.columns:
+            key_results = key_results[key_results[column] == value]
+    owners = set(key_results["owner"].dropna())
+    patterns = patterns[patterns["owner"].isin(owners)]
     return patterns.assign(name=patterns["owner"], owner_link=links.owner_links(patterns["owner"]))
 
 
