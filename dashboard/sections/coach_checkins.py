@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import charts_coach, state, table_formats, transforms
 from dashboard.charts_overview import PLOT_CONFIG
+from dashboard.on_open import opened
 from dashboard.text import md
 
 
@@ -71,15 +72,16 @@ def show(loaded: state.Loaded, cycle: str | None, teams_shown: set[str]) -> None
                 sort=[("days_silent", False), ("key_result", True)],
             )  # fmt: skip
     if not weeks.empty:
-        with st.expander("Numbers behind the heatmap"):
-            table_formats.show(
-                weeks.assign(
-                    missed=weeks["active_krs"] - weeks["checked_krs"],
-                    in_progress=weeks["in_progress"].map({True: "in progress", False: ""}),
-                ),
-                "discipline_table",
-                columns=["week_start", "team", "active_krs", "checked_krs", "missed", "share",
-                         "in_progress"],
-                labels={"missed": "Not checked in"},
-                sort=[("missed", False), ("week_start", True), ("team", True)],
-            )  # fmt: skip
+        with opened("Numbers behind the heatmap", "heatmap_numbers") as is_open:
+            if is_open:
+                table_formats.show(
+                    weeks.assign(
+                        missed=weeks["active_krs"] - weeks["checked_krs"],
+                        in_progress=weeks["in_progress"].map({True: "in progress", False: ""}),
+                    ),
+                    "discipline_table",
+                    columns=["week_start", "team", "active_krs", "checked_krs", "missed", "share",
+                             "in_progress"],
+                    labels={"missed": "Not checked in"},
+                    sort=[("missed", False), ("week_start", True), ("team", True)],
+                )  # fmt: skip

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import state, table_formats
 from dashboard.charts_overview import PLOT_CONFIG
+from dashboard.on_open import opened
 from dashboard.text import md
 from exports.plot_text import literal_text
 from metrics.programme.health import PART_LABELS, PARTS
@@ -75,13 +76,14 @@ def show(loaded: state.Loaded, cycle: str) -> None:
     if level == "company":  # and every department beside it
         shown = pd.concat([shown, health[health["level"] == "department"]])
     st.plotly_chart(trend_figure(shown), key="programme_health_trend", config=PLOT_CONFIG)
-    with st.expander("Numbers behind programme health"):
-        table = shown.assign(index=shown["index"].round(0)).rename(
-            columns={p: f"{p}_share" for p in PARTS}
-        )
-        table_formats.show(
-            table, "programme_health_table",
-            columns=["cycle_id", "unit", "index", *(f"{p}_share" for p in PARTS), "rests_on"],
-            labels={"index": "Programme health", "rests_on": "Rests on",
-                    **{f"{p}_share": PART_LABELS[p].capitalize() for p in PARTS}},
-        )  # fmt: skip
+    with opened("Numbers behind programme health", "health_numbers") as is_open:
+        if is_open:
+            table = shown.assign(index=shown["index"].round(0)).rename(
+                columns={p: f"{p}_share" for p in PARTS}
+            )
+            table_formats.show(
+                table, "programme_health_table",
+                columns=["cycle_id", "unit", "index", *(f"{p}_share" for p in PARTS), "rests_on"],
+                labels={"index": "Programme health", "rests_on": "Rests on",
+                        **{f"{p}_share": PART_LABELS[p].capitalize() for p in PARTS}},
+            )  # fmt: skip

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import state, table_formats, transforms
 from dashboard.links import UNIT_PARAM, unit_from_address
+from dashboard.on_open import opened
 from dashboard.sections import brief
 from dashboard.text import md
 from exports.figures import movement_figure
@@ -90,12 +91,13 @@ table_formats.show(
     columns=["objective_link", "team", "owner", "score", "band", "status", "key_results", "graded",
              "aligned_to"],
 )  # fmt: skip
-with st.expander("Key results"):
-    table_formats.show(
-        pack.key_results, "closing_krs", pack="key_results",
-        columns=["objective", "title", "kr_type", "owner", "start_value", "target_value",
-                 "current", "score", "band", "score_source", "last_check_in", "confidence"],
-    )  # fmt: skip
+with opened("Key results", "closing_krs") as is_open:
+    if is_open:
+        table_formats.show(
+            pack.key_results, "closing_krs", pack="key_results",
+            columns=["objective", "title", "kr_type", "owner", "start_value", "target_value",
+                     "current", "score", "band", "score_source", "last_check_in", "confidence"],
+        )  # fmt: skip
 
 st.subheader("Movement since mid-cycle")
 if not pack.midpoint_reached:
@@ -104,11 +106,12 @@ else:
     moved = pack.movement[pack.movement["level"] == "objective"]
     st.caption(f"Mid-cycle scores as they stood on {pack.midpoint}, from check-ins only.")
     st.plotly_chart(movement_figure(pack.movement), key="movement_chart")
-    with st.expander("Numbers behind the chart"):
-        table_formats.show(
-            moved, "movement_table", pack="movement", sort=[("delta", False)],
-            columns=["objective", "owner", "mid_score", "score", "delta", "change"],
-        )  # fmt: skip
+    with opened("Numbers behind the chart", "movement_numbers") as is_open:
+        if is_open:
+            table_formats.show(
+                moved, "movement_table", pack="movement", sort=[("delta", False)],
+                columns=["objective", "owner", "mid_score", "score", "delta", "change"],
+            )  # fmt: skip
 
 st.subheader("Unaligned objectives")
 unaligned = pack.objectives[pack.objectives["link"].isin(["orphan", "broken"])]
