@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import links
+from dashboard.memo import memoized
 from dashboard.text import md
 from exports.closing_pack import ClosingPack, build_closing_pack, known_units
 from exports.excel import pack_to_xlsx_bytes
@@ -197,7 +198,7 @@ def previous_at_same_point(cycle: str, previous: str) -> tuple[pd.DataFrame, pd.
     return _same_point_scoped(*_version(db_path()), cycle, previous, units)
 
 
-@st.cache_data(max_entries=32, ttl=3600, show_spinner="Preparing the closing pack…")
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner="Preparing the closing pack…")
 def _closing_pack(db_path: str, version: float, day: date, cycle: str, unit_id: str) -> ClosingPack:
     loaded = _load(db_path, version, day)
     assert loaded is not None
@@ -212,7 +213,9 @@ def _closing_pack(db_path: str, version: float, day: date, cycle: str, unit_id: 
 
 
 def closing_pack(cycle: str, unit_id: str) -> ClosingPack:
-    """The closing pack of a unit for a cycle (cached per store version)."""
+    """The closing pack of a unit for a cycle, once per store version: the same object for
+    every viewer (cache_resource: not copied per run; read-only), so the page's tables and
+    chart built from it are kept too (dashboard/closing_frames.py)."""
     return _closing_pack(*_version(db_path()), cycle, unit_id)
 
 
@@ -227,8 +230,14 @@ def closing_html(pack: ClosingPack) -> str:
 
 
 def pack_units(loaded: Loaded) -> pd.DataFrame:
-    """Departments and teams a closing pack can be made for (unit_id, name, level)."""
-    units = known_units(loaded.dataset.teams, loaded.dataset.objectives)
+    """Departments and teams a closing pack can be made for (unit_id, name, level), once per
+    loaded store (read-only: shared)."""
+    return _pack_units(loaded.dataset.teams, loaded.dataset.objectives)
+
+
+@memoized(max_entries=4)
+def _pack_units(teams: pd.DataFrame, objectives: pd.DataFrame) -> pd.DataFrame:
+    units = known_units(teams, objectives)
     return units[units["level"].isin(["department", "team"])].reset_index(drop=True)
 
 

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import state, table_formats
 from dashboard.charts_overview import PLOT_CONFIG
+from dashboard.memo import memoized
 from dashboard.on_open import opened
 from dashboard.text import md
 from exports.plot_text import literal_text
@@ -32,6 +33,16 @@ def unit_of_filters() -> tuple[str, str]:
     return "company", "Company"
 
 
+@memoized()
+def trend_rows(health: pd.DataFrame, level: str, unit: str) -> pd.DataFrame:
+    """The unit's index per cycle; the company's comes with every department's beside it."""
+    shown = health[(health["level"] == level) & (health["unit"] == unit)]
+    if level == "company":
+        shown = pd.concat([shown, health[health["level"] == "department"]])
+    return shown
+
+
+@memoized()
 @literal_text
 def trend_figure(lines: pd.DataFrame) -> go.Figure:
     """One line per unit: its index per cycle (cycles in calendar order)."""
@@ -71,10 +82,7 @@ def show(loaded: state.Loaded, cycle: str) -> None:
             help=f"{PART_LABELS[part].capitalize()}: docs/metrics.md, Programme health.",
         )  # fmt: skip
     st.caption("Rests on " + md(found["rests_on"]) + ".")
-    shown = health[health["level"] == level]
-    shown = shown[shown["unit"] == unit]
-    if level == "company":  # and every department beside it
-        shown = pd.concat([shown, health[health["level"] == "department"]])
+    shown = trend_rows(health, level, unit)  # the same object per unit: its figure is kept
     st.plotly_chart(trend_figure(shown), key="programme_health_trend", config=PLOT_CONFIG)
     with opened("Numbers behind programme health", "health_numbers") as is_open:
         if is_open:
