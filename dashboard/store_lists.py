@@ -37,3 +37,18 @@ def owners(objectives: pd.DataFrame, key_results: pd.DataFrame) -> tuple[str, ..
         set(key_results["owner"].dropna().astype(str))
         | set(objectives["owner"].dropna().astype(str))
     ))  # fmt: skip
+
+
+@memoized(max_entries=8)
+def objective_ids(objectives: pd.DataFrame) -> frozenset[str]:
+    """Every objective id of `objectives` (what an address's `id` is checked against)."""
+    return frozenset(objectives["objective_id"].astype(str))
+
+
+@memoized(max_entries=64)
+def objective_titles(objectives: pd.DataFrame) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The objectives' ids in the order of their titles, and each id's title (the Objective
+    page's picker)."""
+    titles = objectives.set_index("objective_id")["title"].astype("object")
+    names = {str(oid): str(title) for oid, title in titles.items()}
+    return tuple(sorted(names, key=lambda oid: names[oid])), names
