@@ -34,3 +34,21 @@ def shown_lint(
     return transforms.lint_with_links(shown, key_results, objectives).assign(
         rule=shown["rule"].map(lambda r: words[r].title)
     )
+
+
+@memoized(max_entries=32)
+def rules_found(lint: pd.DataFrame, config: HealthConfig) -> list[str]:
+    """The rules with a finding in `lint`, in the order the rules are listed."""
+    found = set(lint["rule"])
+    return [rule for rule in lint_rules(config) if rule in found]
+
+
+@memoized(max_entries=32)
+def teams_shown(
+    objectives: pd.DataFrame, department: str | None, team: str | None
+) -> frozenset[str]:
+    """The teams of the department and team chosen (all when None)."""
+    for column, value in (("department", department), ("team", team)):
+        if value is not None:
+            objectives = objectives[objectives[column] == value]
+    return frozenset(objectives["team_id"].dropna())

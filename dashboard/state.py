@@ -289,7 +289,7 @@ def before_latest_import() -> Before | None:
     return _before(*_version(db_path()))
 
 
-@st.cache_data(max_entries=4, ttl=3600, show_spinner="Reading the store's history…")
+@st.cache_resource(max_entries=4, ttl=3600, show_spinner="Reading the store's history…")
 def _history(db_path: str, version: float, day: date) -> tuple[pd.DataFrame, pd.DataFrame]:
     loaded = _load(db_path, version, day)
     if loaded is None:
@@ -300,7 +300,8 @@ def _history(db_path: str, version: float, day: date) -> tuple[pd.DataFrame, pd.
 
 def goalposts_and_targets() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Goalposts that moved (from the change log) and next quarter's proposed targets, per
-    store version (reporting/goalposts.py, reporting/next_quarter.py)."""
+    store version (reporting/goalposts.py, reporting/next_quarter.py): shared, not copied
+    per view (read-only)."""
     try:
         return _history(*_version(db_path()))
     except StoreBusy as exc:

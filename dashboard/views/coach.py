@@ -26,7 +26,11 @@ if loaded is None:
 
 report = loaded.report
 cycle = state.current_cycle(loaded)
-teams_shown = set(state.filter_units(loaded.objectives, levels=False)["team_id"].dropna())
+teams_shown = set(
+    coach_frames.teams_shown(
+        loaded.objectives, state.selected("department"), state.selected("team")
+    )
+)
 
 coach_patterns.show(loaded, teams_shown)
 
@@ -35,7 +39,7 @@ goalposts.show(team_ids=teams_shown)
 st.subheader(f"Quality lint · {md(cycle)}")
 lint = coach_frames.cycle_lint(report.lint, cycle, frozenset(teams_shown))
 words = lint_rules(report.config)
-rules = [r for r in words if r in set(lint["rule"])]
+rules = coach_frames.rules_found(lint, report.config)
 chosen = st.multiselect("Rules", rules, default=rules, key="lint_rules",
                         format_func=lambda r: words[r].title)  # fmt: skip
 shown = coach_frames.shown_lint(
