@@ -128,9 +128,10 @@ with opened(f"Numbers behind the {md(by)} chart", "department_numbers") as is_op
         table_formats.show(departments, "department_table")
 
 
-def distribution(scores: pd.Series, title: str, key: str) -> None:
-    """A score histogram, bars in the colour of their band, and the counts behind it."""
-    histogram = charts_overview.score_histogram(scores)
+def distribution(frame: pd.DataFrame, title: str, key: str) -> None:
+    """A histogram of the frame's scores, bars in the colour of their band, and the counts
+    behind it."""
+    histogram = charts_overview.score_histogram_of(frame, "score")
     figure = charts_overview.distribution_figure(histogram, title)
     st.plotly_chart(figure, key=key, config=PLOT_CONFIG)
     with opened("Numbers behind the chart", f"{key}_numbers") as is_open:
@@ -140,9 +141,9 @@ def distribution(scores: pd.Series, title: str, key: str) -> None:
 
 left, right = st.columns(2)
 with left:
-    distribution(key_results["score"], f"Key-result scores: {scope}", "kr_distribution")
+    distribution(key_results, f"Key-result scores: {scope}", "kr_distribution")
 with right:
-    distribution(objectives["score"], f"Objective scores: {scope}", "objective_distribution")
+    distribution(objectives, f"Objective scores: {scope}", "objective_distribution")
 
 since_last_import.show(loaded, cycle)
 
