@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import links, state
+from dashboard import links, state, store_lists
 from dashboard.text import md
 from pipelines.settings import settings
 
@@ -73,18 +73,14 @@ def sidebar_filters() -> None:
     opening = state.opening_cycle(loaded)
     notices = _choose("cycle", cycles, opening if opening in cycles else cycles[-1], asked)
     st.sidebar.selectbox("Cycle", cycles, key="cycle")
-    departments = [state.ALL, *sorted(objectives["department"].dropna().unique())]
+    departments = [state.ALL, *store_lists.departments(objectives)]  # once per store
     notices += _choose("department", departments, state.ALL, asked)
     st.sidebar.selectbox("Department", departments, key="department")
-    department = state.selected("department")
-    in_department = (
-        objectives if department is None else objectives[objectives["department"] == department]
-    )
-    teams = [state.ALL, *sorted(in_department["team"].dropna().unique())]
+    per_department = store_lists.teams_by_department(objectives)
+    teams = [state.ALL, *per_department.get(state.selected("department"), ())]
     notices += _choose("team", teams, state.ALL, asked)
     st.sidebar.selectbox("Team", teams, key="team")
-    present = set(objectives["level"].dropna().unique())
-    levels = [state.ALL, *(lv for lv in LEVELS if lv in present)]
+    levels = [state.ALL, *(lv for lv in LEVELS if lv in store_lists.levels(objectives))]
     notices += _choose("level", levels, state.ALL, asked)
     st.sidebar.selectbox("Level", levels, key="level")
     store = md(state.db_path().name)

@@ -57,26 +57,31 @@ def spread_points(x: pd.Series, y: pd.Series, radius: float = SPREAD) -> pd.Data
     )
 
 
-def _labels(fig: go.Figure, points: pd.DataFrame, names: pd.Series, color: str) -> None:
+def _labels(points: pd.DataFrame, names: pd.Series, color: str) -> list[dict[str, object]]:
     """One label per point, in a column (by name) beside the points near each other (within
     about LABEL_NEAR) with a line to each point: left of a group right of the middle, running
     down from a group in the top half (up from one in the bottom half), so the column stays
-    inside the chart and no two labels overlap."""
+    inside the chart and no two labels overlap. Returned as annotations, for the figure to
+    take all at once (one at a time, Plotly validates the list again on every addition)."""
     name_of = dict(zip(points.index, names.reindex(points.index), strict=True))
     near = [(points["x"] / LABEL_NEAR).round(), (points["y"] / LABEL_NEAR).round()]
+    out: list[dict[str, object]] = []
     for _, spot in points.groupby(near, sort=False):
         x0, y0 = float(spot["x"].mean()), float(spot["y"].mean())
         left, down = x0 > 0.5, y0 > 0.5
         in_order = sorted(spot.index, key=lambda i: str(name_of[i]), reverse=not down)
-        for i, (index, point) in enumerate(spot.loc[in_order].iterrows()):
-            fig.add_annotation(
-                x=point["x"], y=point["y"], text=plot_text(name_of[index], 40),
-                axref="x", ayref="y", ax=x0 + (-LABEL_DX if left else LABEL_DX),
-                ay=y0 + (-1 if down else 1) * (LABEL_DY * (i + 1)),
-                xanchor="right" if left else "left", yanchor="middle", showarrow=True,
-                arrowhead=0, arrowwidth=1, arrowcolor=color, standoff=4,
-                font={"size": 11, "color": color}, bgcolor="rgba(255,255,255,0.85)",
-            )  # fmt: skip
+        placed = spot.loc[in_order]
+        rows = zip(placed["x"].tolist(), placed["y"].tolist(), placed.index, strict=True)
+        for i, (x, y, index) in enumerate(rows):
+            out.append({
+                "x": x, "y": y, "text": plot_text(name_of[index], 40), "axref": "x", "ayref": "y",
+                "ax": x0 + (-LABEL_DX if left else LABEL_DX),
+                "ay": y0 + (-1 if down else 1) * (LABEL_DY * (i + 1)),
+                "xanchor": "right" if left else "left", "yanchor": "middle", "showarrow": True,
+                "arrowhead": 0, "arrowwidth": 1, "arrowcolor": color, "standoff": 4,
+                "font": {"size": 11, "color": color}, "bgcolor": "rgba(255,255,255,0.85)",
+            })  # fmt: skip
+    return out
 
 
 @memoized()
@@ -89,6 +94,7 @@ def patterns_figure(patterns: pd.DataFrame, who: str, label: str | None = None) 
     is [name, mean score, maxed share] (what a click selects)."""
     label = label or who
     fig = go.Figure()
+    annotations: list[dict[str, object]] = []
     frame = patterns.sort_values(label, kind="stable")
     pattern = frame["pattern"].fillna("").astype("object")
     for name in ("", "sandbagging", "over-ambitious"):
@@ -112,9 +118,10 @@ def patterns_figure(patterns: pd.DataFrame, who: str, label: str | None = None) 
             "at 1.0 %{customdata[2]:.0%}<extra></extra>",
         )  # fmt: skip
         if name:
-            _labels(fig, placed, part[label], PATTERN_COLORS[name])
+            annotations += _labels(placed, part[label], PATTERN_COLORS[name])
     low, high = score_bands().sweet_spot
     fig.add_vrect(x0=low, x1=high, fillcolor=BAND_COLORS["sweet"], opacity=0.12, line_width=0)
+    fig.update_layout(annotations=annotations)
     fig.update_layout(
         title=f"Score patterns by {who} across all cycles: every flag named",
         xaxis={"title": "mean key-result score", "range": [-0.05, 1.1]},

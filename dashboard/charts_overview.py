@@ -51,6 +51,13 @@ def histogram_bins() -> pd.DataFrame:
 
 
 @memoized()
+def score_histogram_of(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """`score_histogram` of a column of a kept frame, kept per frame (a column taken out of
+    a large frame is a new object on every run: the frame is the key)."""
+    return score_histogram(frame[column])
+
+
+@memoized()
 def score_histogram(scores: pd.Series) -> pd.DataFrame:
     """Counts of graded scores per bin of `histogram_bins()`: each score counts in its own
     band's bins (a score on a band edge counts where its band says: 0.7 in the sweet spot).

@@ -109,6 +109,10 @@ def _key(value: Any, refs: list[weakref.ref[Any]]) -> Hashable:
     return ("value", type(value).__name__, value)
 
 
+def _dead(refs: list[weakref.ref[Any]]) -> bool:
+    return any(ref() is None for ref in refs)
+
+
 def memoized(max_entries: int = MAX_ENTRIES) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Keep a function's results per input (see the module's docstring)."""
 
@@ -136,6 +140,9 @@ def memoized(max_entries: int = MAX_ENTRIES) -> Callable[[Callable[P, R]], Calla
                     return found[1]
             value = function(*args, **kwargs)
             with lock:
+                if refs:  # a result whose argument is gone can never match: let it go
+                    for gone in [k for k, (r, _) in results.items() if _dead(r)]:
+                        del results[gone]
                 results[key] = (refs, value)
                 results.move_to_end(key)
                 while len(results) > max_entries:

@@ -9,6 +9,7 @@ from typing import TypedDict
 import pandas as pd
 
 from dashboard.memo import memoized
+from dashboard.transforms import with_objective_links
 from metrics.alignment.objective_map import objective_map
 from metrics.scores.bands import band_labels
 
@@ -101,3 +102,28 @@ def coverage_text(figures: Coverage) -> str:
         f"{aligned}; {figures['orphans']} orphan(s), {figures['broken']} with a broken link; "
         f"{tops}."
     )
+
+
+@memoized()
+def map_list(tree: pd.DataFrame) -> pd.DataFrame:
+    """The map as a list: each objective's indented title, linked to its page (kept per map,
+    so a view does not build the links again)."""
+    return with_objective_links(tree.assign(title=tree["tree_title"]))
+
+
+@memoized()
+def issue_list(issues: pd.DataFrame) -> pd.DataFrame:
+    """An alignment issue's objectives, each linked to its page, without their cycle."""
+    return with_objective_links(issues).drop(columns="cycle_id")
+
+
+@memoized()
+def link_tiles(links: pd.DataFrame, objectives: pd.DataFrame) -> tuple[float | None, int, int]:
+    """Of the objectives shown below the top level: the share linked to a parent (None when
+    there are none), and the strict and directional links among them."""
+    shown = links[links["objective_id"].isin(objectives["objective_id"])]
+    non_top = shown[~shown["is_top"].fillna(False).astype(bool)]
+    aligned = non_top["status"].eq("aligned")
+    strict = int((aligned & non_top["link"].eq("strict")).sum())
+    share = None if non_top.empty else float(aligned.mean())
+    return share, strict, int(aligned.sum()) - strict

@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import links
+from dashboard.memo import memoized
 from dashboard.text import md
 from exports.closing_pack import ClosingPack, build_closing_pack, known_units
 from exports.excel import pack_to_xlsx_bytes
@@ -197,7 +198,7 @@ def previous_at_same_point(cycle: str, previous: str) -> tuple[pd.DataFrame, pd.
     return _same_point_scoped(*_version(db_path()), cycle, previous, units)
 
 
-@st.cache_data(max_entries=32, ttl=3600, show_spinner="Preparing the closing pack…")
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner="Preparing the closing pack…")
 def _closing_pack(db_path: str, version: float, day: date, cycle: str, unit_id: str) -> ClosingPack:
     loaded = _load(db_path, version, day)
     assert loaded is not None
@@ -212,7 +213,9 @@ def _closing_pack(db_path: str, version: float, day: date, cycle: str, unit_id: 
 
 
 def closing_pack(cycle: str, unit_id: str) -> ClosingPack:
-    """The closing pack of a unit for a cycle (cached per store version)."""
+    """The closing pack of a unit for a cycle, once per store version: the same object for
+    every viewer (cache_resource: not copied per run; read-only), so the page's tables and
+    chart built from it are kept too (dashboard/closing_frames.py)."""
     return _closing_pack(*_version(db_path()), cycle, unit_id)
 
 
@@ -227,8 +230,14 @@ def closing_html(pack: ClosingPack) -> str:
 
 
 def pack_units(loaded: Loaded) -> pd.DataFrame:
-    """Departments and teams a closing pack can be made for (unit_id, name, level)."""
-    units = known_units(loaded.dataset.teams, loaded.dataset.objectives)
+    """Departments and teams a closing pack can be made for (unit_id, name, level), once per
+    loaded store (read-only: shared)."""
+    return _pack_units(loaded.dataset.teams, loaded.dataset.objectives)
+
+
+@memoized(max_entries=4)
+def _pack_units(teams: pd.DataFrame, objectives: pd.DataFrame) -> pd.DataFrame:
+    units = known_units(teams, objectives)
     return units[units["level"].isin(["department", "team"])].reset_index(drop=True)
 
 
@@ -280,7 +289,7 @@ def before_latest_import() -> Before | None:
     return _before(*_version(db_path()))
 
 
-@st.cache_data(max_entries=4, ttl=3600, show_spinner="Reading the store's history…")
+@st.cache_resource(max_entries=4, ttl=3600, show_spinner="Reading the store's history…")
 def _history(db_path: str, version: float, day: date) -> tuple[pd.DataFrame, pd.DataFrame]:
     loaded = _load(db_path, version, day)
     if loaded is None:
@@ -291,7 +300,8 @@ def _history(db_path: str, version: float, day: date) -> tuple[pd.DataFrame, pd.
 
 def goalposts_and_targets() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Goalposts that moved (from the change log) and next quarter's proposed targets, per
-    store version (reporting/goalposts.py, reporting/next_quarter.py)."""
+    store version (reporting/goalposts.py, reporting/next_quarter.py): shared, not copied
+    per view (read-only)."""
     try:
         return _history(*_version(db_path()))
     except StoreBusy as exc:
@@ -326,8 +336,23 @@ def programme_health() -> pd.DataFrame:
     return _health(*_version(db_path()))
 
 
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+def _brief(
+    db_path: str, version: float, day: date, cycle: str, department: str | None, team: str | None
+) -> Brief:
+    loaded = _load(db_path, version, day)
+    assert loaded is not None
+    scope = Scope(cycle, department=department, team=team)
+    history = _brief_history(db_path, version, day, loaded.report.as_of)
+    return compose_brief(loaded.report, scope, history, _health(db_path, version, day))
+
+
 def brief(loaded: Loaded, cycle: str, department: str | None, team: str | None) -> Brief:
-    """The brief of a department or team (the company when neither) in `cycle`."""
+    """The brief of a department or team (the company when neither) in `cycle`: composed
+    once per store version and unit, shared by every viewer (read-only)."""
+    path, version, day = _version(db_path())
+    if loaded is _load(path, version, day):
+        return _brief(path, version, day, cycle, department, team)
     scope = Scope(cycle, department=department, team=team)
     return compose_brief(loaded.report, scope, brief_history(loaded), programme_health())
 

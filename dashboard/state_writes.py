@@ -15,7 +15,7 @@ from dashboard.text import md
 from pipelines.ingest import IngestReport, Prepared, load, prepare, read_sources
 from pipelines.map.mapping import Mapping, MappingFile, parse_mapping_file, suggest_mapping
 from pipelines.read.sources import Sources
-from pipelines.store.connection import StoreBusy, StoreReadOnly, open_store
+from pipelines.store.connection import StoreBusy, StoreReadOnly, open_store, store_version
 from pipelines.store.faults import StoreUnusable
 from pipelines.store.impact import LoadImpact
 from pipelines.store.undo import UndoError, UndoResult, history_rows, undo
@@ -73,14 +73,20 @@ def load_import(prepared: Prepared, as_of: date | None) -> IngestReport:
     return report
 
 
+@st.cache_resource(max_entries=4, ttl=3600, show_spinner=False)
+def _history_rows(db_path: str, version: float) -> list[dict[str, object]]:
+    with open_store(db_path, read_only=True) as conn:
+        return history_rows(conn)
+
+
 def import_history() -> list[dict[str, object]] | None:
-    """The recorded imports, newest first (None when there is no store yet)."""
+    """The recorded imports, newest first (None when there is no store yet): read once per
+    store version (any write changes it), not on every view (read-only: shared)."""
     path = state.db_path()
     if not path.exists():
         return None
     try:
-        with open_store(path, read_only=True) as conn:
-            return history_rows(conn)
+        return _history_rows(str(path), store_version(path))
     except StoreBusy as exc:
         state.show_busy(exc)
     except StoreUnusable as exc:

@@ -14,6 +14,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard.table_download import large_table_download
+from dashboard.table_payload import prepared
+from dashboard.table_payload import readable as readable  # the pages' name for it
 from exports.closing_pack import COLUMNS as PACK_COLUMNS
 
 # Column name → (header, kind). Kinds: text, long (wrapped), score, share, int, number,
@@ -122,8 +125,6 @@ VOCABULARY: dict[str, tuple[str, str]] = {
 }
 # The closing pack's own headers (exports.closing_pack.COLUMNS, per table) hold on its page too.
 PACK = {name: {c.key: (c.header, c.kind) for c in cols} for name, cols in PACK_COLUMNS.items()}
-LONG_TEXT_ROW_HEIGHT = 72  # px: above 4rem Streamlit lets a cell wrap (about three lines)
-CHARS_PER_LINE, LINE_PX, MAX_LINES = 70, 21, 7
 LONG_NAMES = ("evidence", "detail", "reason", "note", "message", "problem")  # wrapped, wide
 
 
@@ -192,15 +193,6 @@ def column_config(
     return out
 
 
-def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` ready to draw: categories as plain text, so missing cells can stay blank."""
-    out = frame.copy()
-    for name in out.columns:
-        if isinstance(out[name].dtype, pd.CategoricalDtype):
-            out[name] = out[name].astype("object")
-    return out
-
-
 def show(
     frame: pd.DataFrame,
     key: str,
@@ -213,39 +205,30 @@ def show(
 ) -> None:
     """Draw `frame` sorted by `sort` ((column, ascending) pairs, any column of `frame`), only
     `columns` in that order when given, with headers in words; missing values stay blank and long
-    text wraps. The table's own toolbar downloads it as CSV."""
-    order = [(c, asc) for c, asc in sort if c in frame.columns]
-    if order:
-        frame = frame.sort_values(
-            [c for c, _ in order], ascending=[a for _, a in order], na_position="last"
-        )
-    shown = frame[list(columns)] if columns is not None else frame
+    text wraps. The table's own toolbar downloads it as CSV; a table of more than LAZY_ROWS rows
+    is sent a page at a time, with a button to download it whole (docs/pages.md, "Large
+    tables"). The Arrow form is kept per input (dashboard/table_payload.py)."""
+    chosen = tuple(columns) if columns is not None else None
+    shown = frame.iloc[:0][list(chosen)] if chosen is not None else frame.iloc[:0]  # dtypes only
     config = column_config(shown, labels, pack)
-    long_text = [
+    long_text = tuple(
         str(c)
         for c in shown.columns
         if kind_of(str(c), shown[c].dtype) == "long" or str(c) in LONG_NAMES
-    ]
+    )
+    payload = prepared(frame, chosen, tuple(sort), long_text)
     options: dict[str, Any] = {}
     if height is not None:
         options["height"] = height
     st.dataframe(
-        readable(shown),
+        payload.table,
         hide_index=True,
         key=key,
         column_config=config,
         placeholder="",
-        row_height=row_height(shown, long_text),
+        row_height=payload.row_height,
+        lazy=payload.lazy,
         **options,
     )
-
-
-def row_height(frame: pd.DataFrame, long_text: list[str]) -> int | None:
-    """Rows tall enough for the longest text of the `long_text` columns to wrap in full
-    (about 70 characters a line, up to six lines); None (one line) without long text."""
-    if not long_text or frame.empty:
-        return None
-    lengths = [frame[c].astype("string").str.len().max() for c in long_text]
-    longest = max(int(n) if pd.notna(n) else 0 for n in lengths)  # a column of blanks: 0
-    lines = min(max(-(-longest // CHARS_PER_LINE), 2), MAX_LINES)
-    return max(LONG_TEXT_ROW_HEIGHT, LINE_PX * lines + 14)
+    if payload.lazy:
+        large_table_download(frame, key, chosen, tuple(sort), config)

@@ -74,6 +74,7 @@ def alignment_issues(links: pd.DataFrame, objectives: pd.DataFrame) -> dict[str,
     }
 
 
+@memoized()
 def with_objective_links(frame: pd.DataFrame, title: str = "title") -> pd.DataFrame:
     """`frame` with its `title` replaced by a link to each objective's page (objective_link,
     first); the ids the link carries are dropped."""

@@ -4,23 +4,38 @@ out, and beside it the stale key results, each linked to its objective (docs/pag
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts_coach, state, table_formats, transforms
 from dashboard.charts_overview import PLOT_CONFIG
+from dashboard.memo import memoized
+from dashboard.on_open import opened
 from dashboard.text import md
 
 
-def _stale(loaded: state.Loaded, cycle: str | None, teams_shown: set[str]) -> pd.DataFrame:
-    report = loaded.report
-    stale = report.stale[(report.stale["cycle_id"] == cycle)
-                         & report.stale["team_id"].isin(teams_shown)]  # fmt: skip
-    titles = loaded.objectives.set_index("objective_id")["title"]
-    shown = stale.assign(objective=stale["objective_id"].map(titles))
-    return transforms.with_objective_links(shown, "objective").rename(
-        columns={"title": "key_result"}
+@memoized(max_entries=32)
+def _frames(
+    discipline: pd.DataFrame,
+    stale: pd.DataFrame,
+    objectives: pd.DataFrame,
+    as_of: date,
+    cycle: str | None,
+    teams_shown: frozenset[str],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The weeks of `cycle` per team shown, and its stale key results each linked to its
+    objective: the same objects on every run with the same filters (dashboard/memo.py)."""
+    weeks = transforms.discipline_weeks(
+        discipline[(discipline["cycle_id"] == cycle) & discipline["team_id"].isin(teams_shown)],
+        as_of,
     )
+    stale = stale[(stale["cycle_id"] == cycle) & stale["team_id"].isin(teams_shown)]
+    titles = objectives.set_index("objective_id")["title"]
+    shown = stale.assign(objective=stale["objective_id"].map(titles))
+    linked = transforms.with_objective_links(shown, "objective")
+    return weeks, linked.rename(columns={"title": "key_result"})
 
 
 def show(loaded: state.Loaded, cycle: str | None, teams_shown: set[str]) -> None:
@@ -28,12 +43,10 @@ def show(loaded: state.Loaded, cycle: str | None, teams_shown: set[str]) -> None
     report = loaded.report
     config = report.config
     st.subheader(f"Check-in discipline · {md(cycle)}")
-    discipline = report.team_discipline
-    weeks = transforms.discipline_weeks(
-        discipline[(discipline["cycle_id"] == cycle) & discipline["team_id"].isin(teams_shown)],
-        report.as_of,
-    )
-    stale = _stale(loaded, cycle, teams_shown)
+    weeks, stale = _frames(
+        report.team_discipline, report.stale, loaded.objectives, report.as_of, cycle,
+        frozenset(teams_shown),
+    )  # fmt: skip
     if weeks.empty:
         st.caption("No weeks of this cycle have passed yet.")
     else:
@@ -71,15 +84,16 @@ def show(loaded: state.Loaded, cycle: str | None, teams_shown: set[str]) -> None
                 sort=[("days_silent", False), ("key_result", True)],
             )  # fmt: skip
     if not weeks.empty:
-        with st.expander("Numbers behind the heatmap"):
-            table_formats.show(
-                weeks.assign(
-                    missed=weeks["active_krs"] - weeks["checked_krs"],
-                    in_progress=weeks["in_progress"].map({True: "in progress", False: ""}),
-                ),
-                "discipline_table",
-                columns=["week_start", "team", "active_krs", "checked_krs", "missed", "share",
-                         "in_progress"],
-                labels={"missed": "Not checked in"},
-                sort=[("missed", False), ("week_start", True), ("team", True)],
-            )  # fmt: skip
+        with opened("Numbers behind the heatmap", "heatmap_numbers") as is_open:
+            if is_open:
+                table_formats.show(
+                    weeks.assign(
+                        missed=weeks["active_krs"] - weeks["checked_krs"],
+                        in_progress=weeks["in_progress"].map({True: "in progress", False: ""}),
+                    ),
+                    "discipline_table",
+                    columns=["week_start", "team", "active_krs", "checked_krs", "missed", "share",
+                             "in_progress"],
+                    labels={"missed": "Not checked in"},
+                    sort=[("missed", False), ("week_start", True), ("team", True)],
+                )  # fmt: skip

@@ -11,6 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts_coach, links, state, table_formats
+from dashboard.memo import memoized
+from dashboard.on_open import opened
 from dashboard.text import md
 from metrics.coaching.flag_evidence import flag_key_results
 from metrics.config import HealthConfig
@@ -33,15 +35,33 @@ def _caption(config: HealthConfig) -> None:
 
 def _shown_patterns(loaded: state.Loaded, by: str, teams_shown: set[str]) -> pd.DataFrame:
     """The owner or team patterns of the units the sidebar shows, with a `name` column (the
-    owner, or the team's name) and an owner's link."""
+    owner, or the team's name) and an owner's link: the same object on every run with the
+    same filters, so the chart built from it is built once (dashboard/memo.py)."""
     report = loaded.report
+    units = (state.selected("department"), state.selected("team"))
     if by == "team":
-        patterns = report.team_patterns[report.team_patterns["team_id"].isin(teams_shown)]
-        return patterns.assign(
-            name=patterns["team"], team_link=patterns["team"].map(links.team_coach_link)
-        )
-    owners = set(state.filter_units(loaded.key_results, levels=False)["owner"].dropna())
-    patterns = report.owner_patterns[report.owner_patterns["owner"].isin(owners)]
+        return _team_patterns(report.team_patterns, frozenset(teams_shown))
+    return _owner_patterns(report.owner_patterns, loaded.key_results, *units)
+
+
+@memoized(max_entries=32)
+def _team_patterns(patterns: pd.DataFrame, teams_shown: frozenset[str]) -> pd.DataFrame:
+    patterns = patterns[patterns["team_id"].isin(teams_shown)]
+    return patterns.assign(
+        name=patterns["team"], team_link=patterns["team"].map(links.team_coach_link)
+    )
+
+
+@memoized(max_entries=32)
+def _owner_patterns(
+    patterns: pd.DataFrame, key_results: pd.DataFrame, department: str | None, team: str | None
+) -> pd.DataFrame:
+    """Owners with a key result in the department and team chosen (all when None)."""
+    for column, value in (("department", department), ("team", team)):
+        if value is not None and column in key_results.columns:
+            key_results = key_results[key_results[column] == value]
+    owners = set(key_results["owner"].dropna())
+    patterns = patterns[patterns["owner"].isin(owners)]
     return patterns.assign(name=patterns["owner"], owner_link=links.owner_links(patterns["owner"]))
 
 
@@ -60,32 +80,51 @@ def _open_clicked(event: object, by: str) -> None:
             st.rerun()
 
 
-def _flag_key_results(loaded: state.Loaded, patterns: pd.DataFrame, by: str) -> None:
-    """One expander per flagged owner or team: the key results its counts were judged on."""
-    report = loaded.report
-    column = "team_id" if by == "team" else "owner"
-    krs = flag_key_results(report.evidence, patterns, column, report.config)
+@memoized(max_entries=32)
+def _flags(
+    evidence: pd.DataFrame,
+    patterns: pd.DataFrame,
+    column: str,
+    config: HealthConfig,
+    objectives: pd.DataFrame,
+) -> tuple[tuple[str, str, str, pd.DataFrame], ...]:
+    """Per flagged owner or team (`column`): its name, its pattern and the key results its
+    counts were judged on, each with its objective's title and link."""
+    krs = flag_key_results(evidence, patterns, column, config)
     if krs.empty:
-        return
-    titles = loaded.objectives.set_index("objective_id")["title"]
+        return ()
+    titles = objectives.set_index("objective_id")["title"]
     krs = krs.assign(objective=krs["objective_id"].map(titles))
     krs = krs.assign(objective_link=links.objective_links(krs, "objective"))
     names = patterns.set_index(column)["name"]
+    return tuple(
+        (str(unit), str(names.get(unit, unit)), str(rows["pattern"].iloc[0]), rows)
+        for unit, rows in krs.groupby(column, sort=True)
+    )
+
+
+def _flag_key_results(loaded: state.Loaded, patterns: pd.DataFrame, by: str) -> None:
+    """One expander per flagged owner or team: the key results its counts were judged on
+    (built when it is opened)."""
+    report = loaded.report
+    column = "team_id" if by == "team" else "owner"
+    flags = _flags(report.evidence, patterns, column, report.config, loaded.objectives)
+    if not flags:
+        return
     st.markdown("**The key results behind each flag**")
     st.caption(
         "Every key result a flag was judged on; “What it shows” names the signals its sentence "
         "counts. Open the objective to see the check-ins."
     )
-    for unit, rows in krs.groupby(column, sort=True):
-        pattern = rows["pattern"].iloc[0]
-        with st.expander(
-            f"{md(names.get(unit, unit))} · {md(pattern)} · {len(rows)} key results judged"
-        ):
-            table_formats.show(
-                rows, f"flag_krs_{by}_{unit}",
-                columns=["title", "objective_link", "cycle_id", "score", "signals"],
-                labels={"title": "Key result"},
-            )  # fmt: skip
+    for unit, name, pattern, rows in flags:
+        label = f"{md(name)} · {md(pattern)} · {len(rows)} key results judged"
+        with opened(label, f"flag_krs_{by}_{unit}") as is_open:
+            if is_open:
+                table_formats.show(
+                    rows, f"flag_krs_{by}_{unit}",
+                    columns=["title", "objective_link", "cycle_id", "score", "signals"],
+                    labels={"title": "Key result"},
+                )  # fmt: skip
 
 
 def show(loaded: state.Loaded, teams_shown: set[str]) -> None:
@@ -121,10 +160,11 @@ def show(loaded: state.Loaded, teams_shown: set[str]) -> None:
     )  # fmt: skip
     _open_clicked(event, by)
     _flag_key_results(loaded, patterns, by)
-    with st.expander("Numbers behind the chart"):
-        numbers = patterns.drop(columns=["evidence", "team_id", "name", "team_link"],
-                                errors="ignore")  # fmt: skip
-        if by == "owner":
-            numbers = numbers[["owner_link", *(c for c in numbers.columns
-                                               if c not in ("owner", "owner_link"))]]  # fmt: skip
-        table_formats.show(numbers, "patterns_table", sort=[("mean_score", False)])
+    with opened("Numbers behind the chart", "patterns_numbers") as is_open:
+        if is_open:
+            numbers = patterns.drop(columns=["evidence", "team_id", "name", "team_link"],
+                                    errors="ignore")  # fmt: skip
+            if by == "owner":
+                rest = [c for c in numbers.columns if c not in ("owner", "owner_link")]
+                numbers = numbers[["owner_link", *rest]]
+            table_formats.show(numbers, "patterns_table", sort=[("mean_score", False)])

@@ -10,6 +10,8 @@ import streamlit as st
 
 from dashboard import state, table_formats
 from dashboard.charts_overview import PLOT_CONFIG
+from dashboard.memo import memoized
+from dashboard.on_open import opened
 from dashboard.text import md
 from exports.plot_text import literal_text
 from metrics.programme.health import PART_LABELS, PARTS
@@ -31,6 +33,16 @@ def unit_of_filters() -> tuple[str, str]:
     return "company", "Company"
 
 
+@memoized()
+def trend_rows(health: pd.DataFrame, level: str, unit: str) -> pd.DataFrame:
+    """The unit's index per cycle; the company's comes with every department's beside it."""
+    shown = health[(health["level"] == level) & (health["unit"] == unit)]
+    if level == "company":
+        shown = pd.concat([shown, health[health["level"] == "department"]])
+    return shown
+
+
+@memoized()
 @literal_text
 def trend_figure(lines: pd.DataFrame) -> go.Figure:
     """One line per unit: its index per cycle (cycles in calendar order)."""
@@ -70,18 +82,16 @@ def show(loaded: state.Loaded, cycle: str) -> None:
             help=f"{PART_LABELS[part].capitalize()}: docs/metrics.md, Programme health.",
         )  # fmt: skip
     st.caption("Rests on " + md(found["rests_on"]) + ".")
-    shown = health[health["level"] == level]
-    shown = shown[shown["unit"] == unit]
-    if level == "company":  # and every department beside it
-        shown = pd.concat([shown, health[health["level"] == "department"]])
+    shown = trend_rows(health, level, unit)  # the same object per unit: its figure is kept
     st.plotly_chart(trend_figure(shown), key="programme_health_trend", config=PLOT_CONFIG)
-    with st.expander("Numbers behind programme health"):
-        table = shown.assign(index=shown["index"].round(0)).rename(
-            columns={p: f"{p}_share" for p in PARTS}
-        )
-        table_formats.show(
-            table, "programme_health_table",
-            columns=["cycle_id", "unit", "index", *(f"{p}_share" for p in PARTS), "rests_on"],
-            labels={"index": "Programme health", "rests_on": "Rests on",
-                    **{f"{p}_share": PART_LABELS[p].capitalize() for p in PARTS}},
-        )  # fmt: skip
+    with opened("Numbers behind programme health", "health_numbers") as is_open:
+        if is_open:
+            table = shown.assign(index=shown["index"].round(0)).rename(
+                columns={p: f"{p}_share" for p in PARTS}
+            )
+            table_formats.show(
+                table, "programme_health_table",
+                columns=["cycle_id", "unit", "index", *(f"{p}_share" for p in PARTS), "rests_on"],
+                labels={"index": "Programme health", "rests_on": "Rests on",
+                        **{f"{p}_share": PART_LABELS[p].capitalize() for p in PARTS}},
+            )  # fmt: skip

@@ -22,21 +22,17 @@ st.caption(
     "need objectives under them."
 )
 issues = transforms.alignment_issues(loaded.report.links, objectives)
-shown_links = loaded.report.links[loaded.report.links["objective_id"].isin(
-    objectives["objective_id"])]  # fmt: skip
-non_top = shown_links[~shown_links["is_top"].fillna(False).astype(bool)]
-aligned = non_top["status"].eq("aligned")
+share, strict, directional = objective_map_view.link_tiles(loaded.report.links, objectives)
 tiles = st.columns(5)
 tiles[0].metric(
     "Aligned",
-    "–" if non_top.empty else f"{aligned.mean():.0%}",
+    "–" if share is None else f"{share:.0%}",
     help="Share of objectives below the top level that are linked to a parent.",
 )
 tiles[1].metric("Orphans", len(issues["orphans"]))
 tiles[2].metric("Top objectives unsupported", len(issues["unsupported"]))
 tiles[3].metric("Broken links", len(issues["broken"]))
-strict = int((aligned & non_top["link"].eq("strict")).sum())
-tiles[4].metric("Strict / directional links", f"{strict} / {int(aligned.sum()) - strict}")
+tiles[4].metric("Strict / directional links", f"{strict} / {directional}")
 
 tree = objective_map_view.map_view(loaded.report.links, objectives)
 unit = state.selected("team") or state.selected("department")
@@ -53,7 +49,7 @@ st.caption(
 st.plotly_chart(charts_alignment.objective_map_figure(tree, scope), key="objective_map")
 st.markdown("**The map as a list** · click an objective to open its page")
 table_formats.show(
-    transforms.with_objective_links(tree.assign(title=tree["tree_title"])), "objective_map_list",
+    objective_map_view.map_list(tree), "objective_map_list",
     columns=["objective_link", "verdict", "score", "supported_by", "supports_title", "team",
              "owner", "kr_count"],
     labels={"verdict": "Status or band", "supported_by": "Supported by",
@@ -69,5 +65,6 @@ for key, heading, empty in (
     if issues[key].empty:
         st.success(empty)
     else:
-        linked = transforms.with_objective_links(issues[key]).drop(columns="cycle_id")
-        table_formats.show(linked, f"{key}_table", sort=[("score", True)])
+        table_formats.show(
+            objective_map_view.issue_list(issues[key]), f"{key}_table", sort=[("score", True)]
+        )

@@ -7,11 +7,11 @@ import re
 
 import streamlit as st
 
-from dashboard import state, table_formats, transforms
+from dashboard import closing_frames, state, table_formats
 from dashboard.links import UNIT_PARAM, unit_from_address
+from dashboard.on_open import opened
 from dashboard.sections import brief
 from dashboard.text import md
-from exports.figures import movement_figure
 from exports.pack_tiles import pack_tiles
 
 UNIT_WRITTEN = "_closing_unit_written"  # the unit last written to the address
@@ -73,51 +73,49 @@ if pack.standing.running:
         st.success("No objective of this unit is behind or at risk.")
     else:
         table_formats.show(
-            transforms.with_objective_links(
-                pack.off_track.assign(cycle_id=pack.cycle_id), "objective"
-            ),
+            closing_frames.linked(pack.off_track, pack.cycle_id),
             "off_track_table", pack="off_track",
             columns=["objective_link", "team", "owner", "status", "score", "expected", "heading"],
         )  # fmt: skip
 
 st.subheader("Scorecard")
 st.caption("Click an objective to open its page: its key results week by week, and the notes.")
-scorecard = transforms.with_objective_links(
-    pack.objectives.assign(cycle_id=pack.cycle_id), "objective"
-).drop(columns="cycle_id")
 table_formats.show(
-    scorecard, "scorecard_table", pack="objectives", sort=[("score", True)],
+    closing_frames.scorecard(pack.objectives, pack.cycle_id), "scorecard_table",
+    pack="objectives", sort=[("score", True)],
     columns=["objective_link", "team", "owner", "score", "band", "status", "key_results", "graded",
              "aligned_to"],
 )  # fmt: skip
-with st.expander("Key results"):
-    table_formats.show(
-        pack.key_results, "closing_krs", pack="key_results",
-        columns=["objective", "title", "kr_type", "owner", "start_value", "target_value",
-                 "current", "score", "band", "score_source", "last_check_in", "confidence"],
-    )  # fmt: skip
+with opened("Key results", "closing_krs") as is_open:
+    if is_open:
+        table_formats.show(
+            pack.key_results, "closing_krs", pack="key_results",
+            columns=["objective", "title", "kr_type", "owner", "start_value", "target_value",
+                     "current", "score", "band", "score_source", "last_check_in", "confidence"],
+        )  # fmt: skip
 
 st.subheader("Movement since mid-cycle")
 if not pack.midpoint_reached:
     st.caption("The cycle has not reached its mid-point yet.")
 else:
-    moved = pack.movement[pack.movement["level"] == "objective"]
+    moved = closing_frames.moved_objectives(pack.movement)
     st.caption(f"Mid-cycle scores as they stood on {pack.midpoint}, from check-ins only.")
-    st.plotly_chart(movement_figure(pack.movement), key="movement_chart")
-    with st.expander("Numbers behind the chart"):
-        table_formats.show(
-            moved, "movement_table", pack="movement", sort=[("delta", False)],
-            columns=["objective", "owner", "mid_score", "score", "delta", "change"],
-        )  # fmt: skip
+    st.plotly_chart(closing_frames.movement_chart(pack.movement), key="movement_chart")
+    with opened("Numbers behind the chart", "movement_numbers") as is_open:
+        if is_open:
+            table_formats.show(
+                moved, "movement_table", pack="movement", sort=[("delta", False)],
+                columns=["objective", "owner", "mid_score", "score", "delta", "change"],
+            )  # fmt: skip
 
 st.subheader("Unaligned objectives")
-unaligned = pack.objectives[pack.objectives["link"].isin(["orphan", "broken"])]
+unaligned = closing_frames.unaligned(pack.objectives, pack.cycle_id)
 if unaligned.empty:
     st.success("Every objective of this unit is linked to one above it.")
 else:
     table_formats.show(
-        transforms.with_objective_links(unaligned.assign(cycle_id=pack.cycle_id), "objective"),
-        "unaligned_table", pack="objectives", columns=["objective_link", "team", "owner", "link"],
+        unaligned, "unaligned_table", pack="objectives",
+        columns=["objective_link", "team", "owner", "link"],
     )  # fmt: skip
 
 st.subheader("Findings for the meeting")

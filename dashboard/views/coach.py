@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import state, table_formats, transforms
+from dashboard import coach_frames, state, table_formats
 from dashboard.sections import (
     coach_calibration,
     coach_checkins,
@@ -26,26 +26,30 @@ if loaded is None:
 
 report = loaded.report
 cycle = state.current_cycle(loaded)
-teams_shown = set(state.filter_units(loaded.objectives, levels=False)["team_id"].dropna())
+teams_shown = set(
+    coach_frames.teams_shown(
+        loaded.objectives, state.selected("department"), state.selected("team")
+    )
+)
 
 coach_patterns.show(loaded, teams_shown)
 
 goalposts.show(team_ids=teams_shown)
 
 st.subheader(f"Quality lint · {md(cycle)}")
-lint = report.lint[(report.lint["cycle_id"] == cycle)]
-lint = lint[lint["team_id"].isin(teams_shown) | lint["team_id"].isna()]
+lint = coach_frames.cycle_lint(report.lint, cycle, frozenset(teams_shown))
 words = lint_rules(report.config)
-rules = [r for r in words if r in set(lint["rule"])]
+rules = coach_frames.rules_found(lint, report.config)
 chosen = st.multiselect("Rules", rules, default=rules, key="lint_rules",
                         format_func=lambda r: words[r].title)  # fmt: skip
-shown = lint[lint["rule"].isin(chosen)]
+shown = coach_frames.shown_lint(
+    lint, tuple(chosen), report.key_results, loaded.objectives, report.config
+)
 st.caption(
     f"{counted(len(shown), 'finding')}. Sort by any column; each reason can be read out as is."
 )
 table_formats.show(
-    transforms.lint_with_links(shown, report.key_results, loaded.objectives).assign(
-        rule=shown["rule"].map(lambda r: words[r].title)),
+    shown,
     "lint_table",
     columns=["rule", "reason", "objective_link", "owner", "team"],  # the reason first: in full
     labels={"rule": "Finding"}, sort=[("rule", True)],

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts_objective, state, table_formats, transforms
+from dashboard import charts_objective, state, store_lists, table_formats, transforms
 from dashboard import key_result_words as words
 from dashboard.sections import goalposts
 from dashboard.text import md
@@ -24,16 +24,15 @@ if loaded is None:
 
 objectives = loaded.objectives
 wanted = st.query_params.get("id")
-if wanted is None or wanted not in set(objectives["objective_id"]):
+if wanted is None or wanted not in store_lists.objective_ids(objectives):
     if wanted is not None:
         st.warning(f"No objective with the id “{md(wanted)}” in this store: choose one below.")
     shown, _ = state.scoped(loaded, state.current_cycle(loaded))
-    titles = shown.set_index("objective_id")["title"].astype("object")
+    ids, titles = store_lists.objective_titles(shown)  # kept per filter set
     st.caption("Choose an objective, or click one on any page that lists objectives.")
     picked = st.selectbox(
-        "Objective", sorted(titles.index, key=lambda oid: str(titles[oid])), index=None,
-        format_func=lambda oid: str(titles[oid]), key="objective_pick",
-    )  # fmt: skip
+        "Objective", ids, index=None, format_func=titles.__getitem__, key="objective_pick"
+    )
     if picked is not None:
         st.query_params["id"] = picked
         st.rerun()

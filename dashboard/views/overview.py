@@ -11,6 +11,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import charts_overview, overview_frames, state, table_formats, transforms
 from dashboard.charts_overview import PLOT_CONFIG
+from dashboard.on_open import opened
 from dashboard.sections import brief, programme_health, since_last_import, verdict
 from dashboard.text import md
 from metrics.scores.bands import score_bands
@@ -122,24 +123,27 @@ if running:
             f"How far to trust the forecast: on finished cycles, forecasts made at mid-cycle "
             f"missed the final score by {overall['mae'].iloc[0]:.2f} on average."
         )
-with st.expander(f"Numbers behind the {md(by)} chart", expanded=False):
-    table_formats.show(departments, "department_table")
+with opened(f"Numbers behind the {md(by)} chart", "department_numbers") as is_open:
+    if is_open:
+        table_formats.show(departments, "department_table")
 
 
-def distribution(scores: pd.Series, title: str, key: str) -> None:
-    """A score histogram, bars in the colour of their band, and the counts behind it."""
-    histogram = charts_overview.score_histogram(scores)
+def distribution(frame: pd.DataFrame, title: str, key: str) -> None:
+    """A histogram of the frame's scores, bars in the colour of their band, and the counts
+    behind it."""
+    histogram = charts_overview.score_histogram_of(frame, "score")
     figure = charts_overview.distribution_figure(histogram, title)
     st.plotly_chart(figure, key=key, config=PLOT_CONFIG)
-    with st.expander("Numbers behind the chart"):
-        table_formats.show(histogram, f"{key}_table", columns=["bin", "band", "count"])
+    with opened("Numbers behind the chart", f"{key}_numbers") as is_open:
+        if is_open:
+            table_formats.show(histogram, f"{key}_table", columns=["bin", "band", "count"])
 
 
 left, right = st.columns(2)
 with left:
-    distribution(key_results["score"], f"Key-result scores: {scope}", "kr_distribution")
+    distribution(key_results, f"Key-result scores: {scope}", "kr_distribution")
 with right:
-    distribution(objectives["score"], f"Objective scores: {scope}", "objective_distribution")
+    distribution(objectives, f"Objective scores: {scope}", "objective_distribution")
 
 since_last_import.show(loaded, cycle)
 
@@ -170,6 +174,7 @@ name = f"Objective score by {by}" + ("" if scope == "The company" else f": {scop
 st.plotly_chart(
     charts_overview.scope_trend_figure(groups, name, by=by), key="group_trend", config=PLOT_CONFIG
 )
-with st.expander("Numbers behind the trends"):
-    table_formats.show(whole.rename(columns={"value": "objective_mean"}), "trend_table")
-    table_formats.show(groups.rename(columns={"value": "objective_mean"}), "group_trend_table")
+with opened("Numbers behind the trends", "trend_numbers") as is_open:
+    if is_open:
+        table_formats.show(whole.rename(columns={"value": "objective_mean"}), "trend_table")
+        table_formats.show(groups.rename(columns={"value": "objective_mean"}), "group_trend_table")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts_coach, links, state, table_formats, transforms
+from dashboard import charts_coach, links, state, store_lists, table_formats, transforms
 from dashboard.sections import goalposts, next_quarter
 from dashboard.text import md
 from metrics.coaching.flag_evidence import flag_key_results
@@ -21,10 +21,7 @@ if loaded is None:
     st.stop()
 
 report = loaded.report
-owners = sorted(
-    set(loaded.key_results["owner"].dropna().astype(str))
-    | set(loaded.objectives["owner"].dropna().astype(str))
-)
+owners = list(store_lists.owners(loaded.objectives, loaded.key_results))
 name = st.query_params.get("name")
 if name is None or name not in owners:
     if name is not None:

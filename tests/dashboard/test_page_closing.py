@@ -12,7 +12,7 @@ from metrics.progress.comparison import scores_at_same_point
 from metrics.report import analyse
 from tests.exports.test_exports_pack import dataset_of
 from tests.exports.test_pack_against import CLOSED, RUNNING, two_quarters
-from tests.support.pages import APP, charts, link_text
+from tests.support.pages import APP, charts, link_text, open_all
 from tests.support.stores import write_store
 
 
@@ -116,7 +116,9 @@ def test_demo_movement_chart_is_sorted_by_movement_with_whole_titles(demo_store,
     at = open_closing(demo_store, monkeypatch, unit="engineering")
     figure = charts(at)[0]
     rows = [t.replace("<br>", " ") for t in figure["layout"]["yaxis"]["ticktext"]]
-    movement = next(d.value for d in at.dataframe if "mid_score" in d.value.columns)
+    assert not any("mid_score" in d.value.columns for d in at.dataframe)  # until opened
+    assert "Numbers behind the chart" in [e.label for e in at.expander]
+    movement = next(d.value for d in open_all(at).dataframe if "mid_score" in d.value.columns)
     moved = movement[movement["mid_score"].notna() | movement["score"].notna()]
     assert not any("…" in r for r in rows)
     assert set(rows) == set(moved["objective"])  # every objective, its title in full

@@ -12,7 +12,15 @@ import pytest
 
 from pipelines.store.schema import ENTITY_TABLES
 from tests.support.frames import Q1, Q2, dataset, kr, objective
-from tests.support.pages import charts, frame_with, link_id, link_text, metric, open_app
+from tests.support.pages import (
+    charts,
+    frame_with,
+    link_id,
+    link_text,
+    metric,
+    open_all,
+    open_app,
+)
 from tests.support.stores import write_store
 
 PEN_TEST = "Work on 13 findings from the penetration test"
@@ -98,6 +106,8 @@ def test_each_flag_lists_the_key_results_behind_its_counts(demo_store, demo_repo
     name = str(sandbaggers.index[0])
     expander = next(e for e in at.expander if e.label.startswith(name))
     assert expander.label.endswith(f"{owners.loc[name, 'key_results']} key results judged")
+    assert not expander.dataframe  # closed: its table is built and sent once it is opened
+    expander = next(e for e in open_all(at).expander if e.label.startswith(name))
     rows = expander.dataframe[0].value
     evidence = demo_report.evidence[demo_report.evidence["owner"] == name]
     assert sorted(rows["title"]) == sorted(evidence["title"])
@@ -165,7 +175,7 @@ def test_a_small_company_flags_and_names_sam_and_olga(small_store, monkeypatch):
     at = open_app(small_store, monkeypatch, page="coach")
     at.radio(key="coach_by").set_value("owner").run()
     assert _labels(_figure(at, "Score patterns by owner")) == {"Sam", "Olga"}
-    sam = next(e for e in at.expander if e.label.startswith("Sam"))
+    sam = next(e for e in open_all(at).expander if e.label.startswith("Sam"))
     rows = sam.dataframe[0].value.set_index("title")
     assert list(rows.index) == ["Keep NPS at 40", "Ship the API", "Ship the CLI", "Ship the SDK"]
     assert str(rows.loc["Keep NPS at 40", "signals"]).startswith("scored 1.0; target at or below")

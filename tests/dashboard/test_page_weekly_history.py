@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.support.pages import open_app
+from tests.support.pages import open_all, open_app
 from tests.support.weekly import ok, weekly
 
 
@@ -35,14 +35,14 @@ def test_overview_says_what_the_last_import_moved(weekly_store, monkeypatch) -> 
 
 
 def test_coach_discipline_counts_the_weekly_check_ins(weekly_store, monkeypatch) -> None:
-    at = open_app(weekly_store, monkeypatch, "coach")
+    at = open_all(open_app(weekly_store, monkeypatch, "coach"))  # the numbers behind the heatmap
     weeks = table(at, "checked_krs")
     checked = weeks[weeks["checked_krs"] > 0].sort_values("week_start")
     assert checked["checked_krs"].tolist() == [4, 2, 2]  # week 1 every value, then 2 a week
 
 
 def test_closing_meeting_shows_movement_since_mid_cycle(weekly_store, monkeypatch) -> None:
-    at = open_app(weekly_store, monkeypatch, "closing")
+    at = open_all(open_app(weekly_store, monkeypatch, "closing"))  # the numbers behind the chart
     moved = table(at, "mid_score").sort_values("mid_score").set_index("objective")
     # Mid-cycle (16 Nov) the objectives stood at (10+20)/2 % and (30+40)/2 %; now
     # (15+25)/2 % and (35+50)/2 %: the check-ins of the 23 November copy moved them.

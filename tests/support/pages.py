@@ -80,3 +80,26 @@ def open_data_page(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 def frame_with(at: AppTest, column: str) -> pd.DataFrame:
     """The shown table that has `column` (AppTest does not expose a dataframe's key)."""
     return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def opened_key(expander: Any) -> str | None:
+    """The session-state key of an expander built when opened (dashboard/on_open.py), from
+    its element id ("$$ID-<hash>-<key>"); None for any other expander."""
+    from dashboard.on_open import PREFIX
+
+    key = str(expander.proto.id).split("-", 2)[-1]
+    return key if key.startswith(PREFIX) else None
+
+
+def open_all(at: AppTest) -> AppTest:
+    """Open every expander that builds its contents when opened, as a viewer clicking each
+    would, and rerun: their tables are then on the page."""
+    for _ in range(3):  # an opened expander may hold another
+        keys = [k for e in at.expander if (k := opened_key(e)) and not at.session_state[k]]
+        if not keys:
+            break
+        for key in keys:
+            at.session_state[key] = True
+        at.run()
+        assert not at.exception, at.exception
+    return at
