@@ -190,14 +190,19 @@ WITH cycles_known AS (
            epoch(ci.checked_at - c.start) / 86400.0 AS x
     FROM lim_ci ci JOIN lim_kr k USING (kr_id) JOIN cycles_known c USING (cycle_id)
     WHERE ci.value IS NOT NULL OR ci.grade IS NOT NULL
-), fit AS (
-    SELECT kr_id, regr_slope(y, x) AS slope, regr_intercept(y, x) AS intercept,
-           arg_max(y, checked_at) AS last_score
-    FROM path WHERE y IS NOT NULL GROUP BY kr_id
+), sums AS (
+    SELECT kr_id, count(*) AS n, sum(x) AS sx, sum(y) AS sy, sum(x * y) AS sxy,
+           sum(x * x) AS sxx, arg_max(y, checked_at) AS last_score
+    FROM path WHERE y IS NOT NULL AND x IS NOT NULL GROUP BY kr_id
+), fit AS (  -- no line through fewer than two check-ins, or all on one day
+    SELECT kr_id, last_score, sx, n,
+           CASE WHEN n >= 2 AND n * sxx - sx * sx > 1e-9 * n * n
+                THEN (n * sxy - sx * sy) / (n * sxx - sx * sx) END AS slope, sy
+    FROM sums
 )
 SELECT k.kr_id, k.cycle_id,
        lim_clip(CASE WHEN f.slope IS NOT NULL AND c.days IS NOT NULL
-                     THEN f.intercept + f.slope * c.days
+                     THEN (f.sy - f.slope * f.sx) / f.n + f.slope * c.days
                      ELSE coalesce(f.last_score,
                                    CASE WHEN k.source = 'no check-in yet' THEN NULL
                                         ELSE k.score END) END) AS forecast
