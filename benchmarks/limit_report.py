@@ -10,7 +10,7 @@ What it computes (docs/scoring.md for the rules; docs/metrics.md for the forecas
   takes the mean of the objectives linked to it) settled level by level;
 - per objective the weighted mean of its graded key results;
 - per team and cycle the mean objective score and the share of graded objectives in the
-  sweet spot (the bands in force, `metrics.scores.bands.score_bands`);
+  sweet spot (the sweet spot in force, `OKR_HEALTH_SWEET_SPOT`);
 - per cycle the alignment share (aligned objectives of the non-top ones);
 - per key result a least-squares forecast: the line through its check-in scores over the
   days since the cycle's start, read at the cycle's last day and clipped to 0..1 (the last
@@ -30,7 +30,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from metrics.scores.bands import score_bands
+from pipelines.settings import settings
 
 # (type, start, target, low, high, current) -> the unclipped attainment; NULL when missing.
 MACROS = """
@@ -61,44 +61,58 @@ CREATE OR REPLACE TEMP MACRO lim_clip(x) AS  -- greatest and least pass over a N
 """
 
 KEY_RESULTS = """
-CREATE OR REPLACE TEMP TABLE lim_ci AS
-SELECT ci.kr_id, ci.checked_at, ci.value, ci.grade
-FROM check_ins ci WHERE ci.checked_at < $as_of::DATE + 1;
+CREATE OR REPLACE TEMP TABLE lim_base AS
+SELECT k.kr_id, k.objective_id, o.cycle_id, k.start_value, k.target_value, k.range_low,
+       k.range_high, k.current_value, k.manual_score, k.reported_progress,
+       coalesce(k.weight, 1.0) AS weight,
+       CASE WHEN nullif(lower(trim(k.kr_type)), '') IS NOT NULL THEN lower(trim(k.kr_type))
+            WHEN (k.range_low IS NOT NULL AND k.range_high IS NOT NULL)
+                 OR ((k.range_low IS NOT NULL OR k.range_high IS NOT NULL)
+                     AND k.target_value IS NULL) THEN 'range'
+            WHEN k.target_value < k.start_value THEN 'decrease'
+            WHEN k.target_value IS NOT NULL THEN 'increase'
+            ELSE 'milestone' END AS kr_type,
+       c.start_date::TIMESTAMP AS cycle_start, datediff('day', c.start_date, c.end_date) AS days
+FROM key_results k LEFT JOIN objectives o USING (objective_id) LEFT JOIN cycles c USING (cycle_id)
+WHERE k.archived IS NOT TRUE AND o.archived IS NOT TRUE;
+
+CREATE OR REPLACE TEMP TABLE lim_ci AS  -- one pass over the check-ins known on the as-of day
+WITH path AS (
+    SELECT ci.kr_id, ci.checked_at, ci.value, ci.grade,
+           lim_clip(coalesce(ci.grade, lim_clip(lim_att(b.kr_type, b.start_value,
+                b.target_value, b.range_low, b.range_high, ci.value)))) AS y,
+           epoch(ci.checked_at - b.cycle_start) / 86400.0 AS x
+    FROM check_ins ci JOIN lim_base b USING (kr_id)
+    WHERE ci.checked_at < $as_of::DATE + 1
+)
+SELECT kr_id,
+       arg_max(value, checked_at) FILTER (WHERE value IS NOT NULL) AS latest_value,
+       max(checked_at) FILTER (WHERE value IS NOT NULL) AS value_at,
+       arg_max(grade, checked_at) FILTER (WHERE grade IS NOT NULL) AS latest_grade,
+       max(checked_at) FILTER (WHERE grade IS NOT NULL) AS grade_at,
+       count(*) AS n,
+       -- the least-squares sums of the scored check-ins (score = a + b · day)
+       count(*) FILTER (WHERE y IS NOT NULL AND x IS NOT NULL) AS fn,
+       sum(x) FILTER (WHERE y IS NOT NULL) AS sx, sum(y) FILTER (WHERE x IS NOT NULL) AS sy,
+       sum(x * y) AS sxy, sum(x * x) FILTER (WHERE y IS NOT NULL) AS sxx,
+       arg_max(y, checked_at) FILTER (WHERE y IS NOT NULL AND x IS NOT NULL) AS last_score
+FROM path GROUP BY kr_id;
 
 CREATE OR REPLACE TEMP TABLE lim_kr AS
-WITH latest AS (
-    SELECT kr_id,
-           arg_max(value, checked_at) FILTER (WHERE value IS NOT NULL) AS latest_value,
-           max(checked_at) FILTER (WHERE value IS NOT NULL) AS value_at,
-           arg_max(grade, checked_at) FILTER (WHERE grade IS NOT NULL) AS latest_grade,
-           max(checked_at) FILTER (WHERE grade IS NOT NULL) AS grade_at,
-           count(*) AS n
-    FROM lim_ci GROUP BY kr_id
-), active AS (
-    SELECT k.*, o.cycle_id,
-           CASE WHEN nullif(lower(trim(k.kr_type)), '') IS NOT NULL THEN lower(trim(k.kr_type))
-                WHEN (k.range_low IS NOT NULL AND k.range_high IS NOT NULL)
-                     OR ((k.range_low IS NOT NULL OR k.range_high IS NOT NULL)
-                         AND k.target_value IS NULL) THEN 'range'
-                WHEN k.target_value < k.start_value THEN 'decrease'
-                WHEN k.target_value IS NOT NULL THEN 'increase'
-                ELSE 'milestone' END AS t
-    FROM key_results k LEFT JOIN objectives o USING (objective_id)
-    WHERE k.archived IS NOT TRUE AND o.archived IS NOT TRUE
-), current AS (
-    SELECT a.*, l.latest_value, l.value_at, l.latest_grade, l.grade_at, coalesce(l.n, 0) AS n,
-           coalesce(l.latest_value, a.current_value) AS cur
-    FROM active a LEFT JOIN latest l USING (kr_id)
+WITH current AS (
+    SELECT b.*, l.latest_value, l.value_at, l.latest_grade, l.grade_at, coalesce(l.n, 0) AS n,
+           coalesce(l.latest_value, b.current_value) AS cur
+    FROM lim_base b LEFT JOIN lim_ci l USING (kr_id)
 ), raw AS (
     SELECT *,
-           CASE WHEN t IN ('milestone', 'baseline') AND n > 0
-                THEN coalesce(lim_att(t, start_value, target_value, range_low, range_high, cur),
-                              0.0)
-                ELSE lim_att(t, start_value, target_value, range_low, range_high, cur)
+           CASE WHEN kr_type IN ('milestone', 'baseline') AND n > 0
+                THEN coalesce(lim_att(kr_type, start_value, target_value, range_low,
+                                      range_high, cur), 0.0)
+                ELSE lim_att(kr_type, start_value, target_value, range_low, range_high, cur)
            END AS attained,
            latest_grade IS NOT NULL AND (value_at IS NULL OR grade_at >= value_at) AS grade_newer,
-           t IN ('increase', 'decrease') AND target_value IS NOT NULL
-               AND (start_value IS NOT NULL OR t = 'increase') AND cur IS NULL AND n = 0
+           kr_type IN ('increase', 'decrease') AND target_value IS NOT NULL
+               AND (start_value IS NOT NULL OR kr_type = 'increase') AND cur IS NULL AND n = 0
                AS at_start
     FROM current
 ), scored AS (
@@ -107,8 +121,9 @@ WITH latest AS (
                 WHEN grade_newer THEN latest_grade
                 WHEN attained IS NOT NULL THEN lim_clip(attained)
                 WHEN reported_progress IS NOT NULL THEN lim_clip(reported_progress)
-                WHEN at_start THEN lim_clip(lim_att(t, start_value, target_value, range_low,
-                                                     range_high, coalesce(start_value, 0.0)))
+                WHEN at_start THEN lim_clip(lim_att(kr_type, start_value, target_value,
+                                                     range_low, range_high,
+                                                     coalesce(start_value, 0.0)))
            END AS own,
            CASE WHEN manual_score IS NOT NULL THEN 'manual'
                 WHEN grade_newer THEN 'grade'
@@ -118,8 +133,7 @@ WITH latest AS (
            END AS source
     FROM raw
 )
-SELECT kr_id, objective_id, cycle_id, t AS kr_type, start_value, target_value, range_low,
-       range_high, coalesce(weight, 1.0) AS weight, lim_clip(own) AS own,
+SELECT kr_id, objective_id, cycle_id, kr_type, weight, days, lim_clip(own) AS own,
        lim_clip(own) AS score, source, source IS NULL OR source = 'no check-in yet' AS open
 FROM scored;
 """
@@ -179,34 +193,19 @@ SELECT cycle_id, count(*) FILTER (WHERE NOT is_top) AS non_top,
 FROM o GROUP BY ALL;
 
 CREATE OR REPLACE TEMP TABLE lim_forecast AS
-WITH cycles_known AS (
-    SELECT cycle_id, start_date::TIMESTAMP AS start, datediff('day', start_date, end_date) AS days
-    FROM cycles
-), path AS (
-    SELECT ci.kr_id, ci.checked_at,
-           lim_clip(coalesce(ci.grade, lim_clip(lim_att(k.kr_type, k.start_value, k.target_value,
-                                                        k.range_low, k.range_high, ci.value))))
-               AS y,
-           epoch(ci.checked_at - c.start) / 86400.0 AS x
-    FROM lim_ci ci JOIN lim_kr k USING (kr_id) JOIN cycles_known c USING (cycle_id)
-    WHERE ci.value IS NOT NULL OR ci.grade IS NOT NULL
-), sums AS (
-    SELECT kr_id, count(*) AS n, sum(x) AS sx, sum(y) AS sy, sum(x * y) AS sxy,
-           sum(x * x) AS sxx, arg_max(y, checked_at) AS last_score
-    FROM path WHERE y IS NOT NULL AND x IS NOT NULL GROUP BY kr_id
-), fit AS (  -- no line through fewer than two check-ins, or all on one day
-    SELECT kr_id, last_score, sx, n,
-           CASE WHEN n >= 2 AND n * sxx - sx * sx > 1e-9 * n * n
-                THEN (n * sxy - sx * sy) / (n * sxx - sx * sx) END AS slope, sy
-    FROM sums
+WITH fit AS (  -- no line through fewer than two check-ins, or all on one day
+    SELECT kr_id, last_score, sx, sy, fn,
+           CASE WHEN fn >= 2 AND fn * sxx - sx * sx > 1e-9 * fn * fn
+                THEN (fn * sxy - sx * sy) / (fn * sxx - sx * sx) END AS slope
+    FROM lim_ci
 )
 SELECT k.kr_id, k.cycle_id,
-       lim_clip(CASE WHEN f.slope IS NOT NULL AND c.days IS NOT NULL
-                     THEN (f.sy - f.slope * f.sx) / f.n + f.slope * c.days
+       lim_clip(CASE WHEN f.slope IS NOT NULL AND k.days IS NOT NULL
+                     THEN (f.sy - f.slope * f.sx) / f.fn + f.slope * k.days
                      ELSE coalesce(f.last_score,
                                    CASE WHEN k.source = 'no check-in yet' THEN NULL
                                         ELSE k.score END) END) AS forecast
-FROM lim_kr k LEFT JOIN fit f USING (kr_id) LEFT JOIN cycles_known c USING (cycle_id);
+FROM lim_kr k LEFT JOIN fit f USING (kr_id);
 """
 
 
@@ -231,7 +230,9 @@ def _run(conn: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | Non
 
 def compute(conn: duckdb.DuckDBPyConnection, as_of: date) -> LimitReport:
     """The limit report of the store open on `conn` (read-only is enough: temp tables)."""
-    bands = score_bands()
+    # The sweet spot in force, where `metrics.scores.bands.score_bands` reads it (not
+    # imported: the limit's process holds DuckDB and Arrow, not pandas).
+    sweet_low, sweet_high = settings().sweet_spot
     _run(conn, MACROS)
     _run(conn, KEY_RESULTS, {"as_of": as_of})
     _run(conn, OBJECTIVES)
@@ -245,7 +246,7 @@ def compute(conn: duckdb.DuckDBPyConnection, as_of: date) -> LimitReport:
         if not changed or not changed[0]:
             break
         _run(conn, OBJECTIVES)
-    _run(conn, ROLLUPS, {"sweet_low": bands.sweet_low, "sweet_high": bands.sweet_high})
+    _run(conn, ROLLUPS, {"sweet_low": sweet_low, "sweet_high": sweet_high})
     krs = conn.sql(
         "SELECT k.kr_id, k.objective_id, k.cycle_id, k.score, k.source, f.forecast "
         "FROM lim_kr k JOIN lim_forecast f USING (kr_id)"
