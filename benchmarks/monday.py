@@ -160,8 +160,15 @@ def run(size: str, repeat: int, with_views: bool, out_dir: Path = OUT_DIR) -> di
     result = {"machine": about, "load_before": about["load_average"]}
     result["figures"] = measure(size, repeat, with_views, out_dir / "monday-work", log)
     result["load_after"] = [round(x, 2) for x in os.getloadavg()]
-    result["rows"] = rows_of(result["figures"])
     out_dir.mkdir(parents=True, exist_ok=True)
+    written = out_dir / f"monday-{size}.json"
+    written.write_text(json.dumps(result, indent=1, default=str))  # the figures, whatever next
+    return render(result, out_dir, size)
+
+
+def render(result: dict[str, Any], out_dir: Path, size: str) -> dict[str, Any]:
+    """The table's rows and the markdown, written beside the JSON."""
+    result["rows"] = rows_of(result["figures"])
     (out_dir / f"monday-{size}.json").write_text(json.dumps(result, indent=1, default=str))
     (out_dir / f"monday-{size}.md").write_text(markdown(result))
     return result
@@ -173,7 +180,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--views", action=argparse.BooleanOptionalAction, default=None,
                         help="page views in Chromium (default: at sizes up to M)")  # fmt: skip
+    parser.add_argument("--render", action="store_true", help="only rewrite the table from "
+                        "the JSON of the last run")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.render:
+        kept = json.loads((OUT_DIR / f"monday-{args.size}.json").read_text())
+        print(markdown(render(kept, OUT_DIR, args.size)))
+        return
     with_views = args.views if args.views is not None else args.size in ("T", "S", "M")
     result = run(args.size, args.repeat, with_views)
     print()
