@@ -100,6 +100,10 @@ def measure(size: str, repeat: int, with_views: bool, work: Path,
     out: dict[str, Any] = {"size": size, "files": files.manifest, "repeat": repeat,
                            "week": {"day": str(week.day), "changed": week.changed,
                                     "check_ins": week.check_ins}}  # fmt: skip
+    partial = work / f"{size}-partial.json"  # what is measured so far, if the run stops
+
+    def keep() -> None:
+        partial.write_text(json.dumps(out, indent=1, default=str))
 
     out["ingest_first"], out["read_csv_first"] = alternate(
         repeat,
@@ -108,12 +112,14 @@ def measure(size: str, repeat: int, with_views: bool, work: Path,
         lambda r: job("csv_limit", "--db", scratch, "--csv", str(files.check_ins_csv)),
         log, "first load",
     )  # fmt: skip
+    keep()
     out["full"], out["limit_first"] = alternate(
         repeat,
         lambda r: job("full", "--db", str(first), *(["--compare"] if r == 0 else [])),
         lambda r: job("limit", "--db", str(first)),
         log, "full report, cold",
     )  # fmt: skip
+    keep()
     shutil.rmtree(first.with_name(first.name + ".cache"), ignore_errors=True)
     out["warm_first"] = job("warm", "--db", str(first))
     log(f"  week 1 cached: {out['warm_first']['outcome']} "
@@ -141,9 +147,11 @@ def measure(size: str, repeat: int, with_views: bool, work: Path,
         log(f"  report after Monday's import {r + 1}/{repeat}: "
             f"{out['updated'][-1]['source']}, {out['updated'][-1]['cpu_s']:.2f} s CPU; limit "
             f"{out['limit_monday'][-1]['cpu_s']:.2f} s CPU")  # fmt: skip
+        keep()
     out["check"] = job("check", "--db", str(monday), "--digest", str(digest))
     same = "equal" if not out["check"]["differ"] else f"differs in {out['check']['differ']}"
     log(f"  incremental against full: {same} ({out['check']['frames']} frames)")
+    keep()
     if with_views:
         for where in ("demo", size):
             log(f"  page views ({where}) in Chromium …")
