@@ -148,20 +148,42 @@ WHERE o.archived IS NOT TRUE
 GROUP BY ALL;
 """
 
-# One level of strict links: an open key result takes the mean of its graded linked objectives.
+# Strict links: the open key results some objective links to, and the objectives owning them
+# (a few; found once). One level: an open key result takes the mean of its graded linked
+# objectives, then the objectives owning such key results are scored again.
+LINKS = """
+CREATE OR REPLACE TEMP TABLE lim_link AS
+SELECT k.kr_id, o.objective_id AS child
+FROM lim_kr k JOIN objectives o ON o.parent_kr_id = k.kr_id AND o.archived IS NOT TRUE
+WHERE k.open;
+
+CREATE OR REPLACE TEMP TABLE lim_link_owner AS
+SELECT DISTINCT k.objective_id FROM lim_kr k WHERE k.kr_id IN (SELECT kr_id FROM lim_link);
+"""
+
 LINK = """
 UPDATE lim_kr SET score = coalesce(linked.mean, lim_kr.own),
     source = CASE WHEN linked.mean IS NULL THEN lim_kr.source ELSE 'linked' END
 FROM (
-    SELECT k.kr_id, avg(lo.score) AS mean
-    FROM lim_kr k
-    JOIN objectives o ON o.parent_kr_id = k.kr_id AND o.archived IS NOT TRUE
-    LEFT JOIN lim_obj lo ON lo.objective_id = o.objective_id
-    WHERE k.open GROUP BY k.kr_id
+    SELECT l.kr_id, avg(lo.score) AS mean
+    FROM lim_link l LEFT JOIN lim_obj lo ON lo.objective_id = l.child GROUP BY l.kr_id
 ) linked
 WHERE lim_kr.kr_id = linked.kr_id
-  AND (lim_kr.score IS DISTINCT FROM coalesce(linked.mean, lim_kr.own)
-       OR (linked.mean IS NOT NULL AND lim_kr.source IS DISTINCT FROM 'linked'));
+  AND ((lim_kr.score IS NULL) <> (coalesce(linked.mean, lim_kr.own) IS NULL)
+       OR abs(lim_kr.score - coalesce(linked.mean, lim_kr.own)) > 1e-12  -- not summation noise
+       OR (linked.mean IS NOT NULL AND lim_kr.source IS DISTINCT FROM 'linked'))
+"""
+
+RESCORE = """
+UPDATE lim_obj SET score = again.score
+FROM (
+    SELECT objective_id,
+           sum(score * weight) FILTER (WHERE score IS NOT NULL)
+           / nullif(sum(weight) FILTER (WHERE score IS NOT NULL), 0) AS score
+    FROM lim_kr WHERE objective_id IN (SELECT objective_id FROM lim_link_owner)
+    GROUP BY objective_id
+) again
+WHERE lim_obj.objective_id = again.objective_id
 """
 
 ROLLUPS = """
@@ -236,16 +258,15 @@ def compute(conn: duckdb.DuckDBPyConnection, as_of: date) -> LimitReport:
     _run(conn, MACROS)
     _run(conn, KEY_RESULTS, {"as_of": as_of})
     _run(conn, OBJECTIVES)
+    _run(conn, LINKS)
     levels = 0
-    has_links = conn.execute(
-        "SELECT count(*) FROM lim_kr k JOIN objectives o ON o.parent_kr_id = k.kr_id WHERE k.open"
-    ).fetchone()
+    has_links = conn.execute("SELECT count(*) FROM lim_link").fetchone()
     while has_links and has_links[0] and levels < 50:
         changed = conn.execute(LINK).fetchone()
         levels += 1
         if not changed or not changed[0]:
             break
-        _run(conn, OBJECTIVES)
+        conn.execute(RESCORE)
     _run(conn, ROLLUPS, {"sweet_low": sweet_low, "sweet_high": sweet_high})
     krs = conn.sql(
         "SELECT k.kr_id, k.objective_id, k.cycle_id, k.score, k.source, f.forecast "
