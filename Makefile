@@ -11,7 +11,7 @@ TEST_WORKERS ?= auto
 # lock instead of failing at once; `update` is retried for the lists' lock as well.
 APT    := $(SUDO) apt-get -o DPkg::Lock::Timeout=600
 
-.PHONY: run test install browser demo lint bench bench-l bench-load bench-browser clean
+.PHONY: run test install browser demo lint bench bench-l bench-load bench-browser bench-monday clean
 
 run: install  ## install, write the demo company if the store is empty, open the dashboard
 	$(BIN)/okr-health demo --if-missing
@@ -47,6 +47,10 @@ bench: install  ## benchmarks on the M company (L with `make bench-l`)
 
 bench-l: install
 	$(BIN)/python -m benchmarks.run --sizes S,M,L2,L
+
+bench-monday: install browser  ## Monday's import: report, ingest, page views against the DuckDB limit, M then L4
+	$(BIN)/python -m benchmarks.monday --size M
+	$(BIN)/python -m benchmarks.monday --size L4
 
 bench-load: install browser  ## ten viewers at once through nginx, 1 and 2 replicas
 	$(BIN)/python -m benchmarks.load --sessions 10 --rounds 3 --replicas 1,2

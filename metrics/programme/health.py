@@ -97,7 +97,9 @@ def per_unit(frame: pd.DataFrame, aggregate: Aggregate, by_cycle: bool = True) -
             names if names is not None else [COMPANY] * n,
         ]
         found.append(result.set_axis(pd.MultiIndex.from_arrays(arrays)))
-    out: pd.Series = pd.concat(found)
+    # pandas fails concatenating empty parts whose index levels are categories (taking code
+    # -128: no cycle finished yet, a company's first quarter): the empty ones are left out.
+    out: pd.Series = pd.concat([part for part in found if len(part)] or found[:1])
     out.index.names = KEYS if by_cycle else KEYS[1:]
     return out
 
