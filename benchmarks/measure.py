@@ -433,7 +433,7 @@ def page_render_cached(ctx: Context) -> Result:
     def no_analysis(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("the report cache was not used")
 
-    with mock.patch.object(report_cache, "analyse", no_analysis):  # a miss fails the job
+    with mock.patch.object(report_cache, "analyse_parts", no_analysis):  # a miss fails the job
         result = page_render(ctx)["page_render"]
     return {"page_render_cached": {**result, "how": "report cache"}}
 

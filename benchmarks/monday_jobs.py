@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-INCREMENTAL_VAR = "OKR_HEALTH_INCREMENTAL"  # "0": the report is computed in full
+INCREMENTAL_VAR = "OKR_HEALTH_INCREMENTAL"  # "1": the report follows the import; else full
 CACHE_VAR = "OKR_HEALTH_REPORT_CACHE"  # "0": no report cache at all
 
 
@@ -155,7 +155,7 @@ def updated(args: argparse.Namespace) -> dict[str, Any]:
     """The report after Monday's import with the week before's entry in the cache:
     `load_or_compute(write=True)` and the summary, incremental on. Its digest is written to
     --digest after the clock."""
-    os.environ.pop(INCREMENTAL_VAR, None)
+    os.environ[INCREMENTAL_VAR] = "1"
     found, figures = clocked(lambda: _report_and_summary(args.db))
     if args.digest:
         from reporting.digest import report_digest

@@ -8,7 +8,9 @@ update cannot follow (teams, cycles, settings but the as-of date, the config, th
 When the store's content has no entry yet, `previous_entry` finds the newest entry with the
 same digest, and `changed_objectives` names the objectives whose fingerprint differs:
 `metrics.report_update` computes only those again (docs/performance.md, "The report
-follows the import"). `OKR_HEALTH_INCREMENTAL=0` switches updates off (a full computation).
+follows the import"). Updates are off unless `OKR_HEALTH_INCREMENTAL=1`: measured at M and
+L4 they cost as much as a full computation or more (docs/performance.md), so the faster
+path, the full computation, is the default.
 """
 
 from __future__ import annotations
@@ -41,7 +43,9 @@ UPDATE_OBJECT = "update"  # the entry's object holding what the next update need
 
 
 def incremental_enabled() -> bool:
-    return os.environ.get(INCREMENTAL_VAR, "1").strip().lower() not in ("0", "false", "no", "off")
+    """Whether a cache miss updates the entry before (`OKR_HEALTH_INCREMENTAL=1`) instead
+    of computing the report whole (the default: see the module's docstring)."""
+    return os.environ.get(INCREMENTAL_VAR, "0").strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)

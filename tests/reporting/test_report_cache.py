@@ -173,8 +173,7 @@ def test_an_import_gives_a_new_key_and_the_new_numbers(small_store: Path):
     with open_store(small_store) as conn:
         write_tables(conn, {"key_results": krs, "check_ins": checkins}, ["newer.csv"])
     after = load_or_compute(small_store)
-    # updated from the entry before (reporting/incremental.py), equal to a whole computation
-    assert after.source == "updated" and after.key != before.key
+    assert after.source == "computed" and after.key != before.key
     summary = build_summary(after.dataset, report=after.report)
     assert summary["scores"]["kr_mean"] == pytest.approx((1.0 + 0.8 + 2 / 3 + 1 + 1) / 5, 1e-3)
     assert summary["scores"]["bands"]["maxed"] == 3
@@ -281,7 +280,7 @@ def test_an_edit_made_outside_the_program_gives_a_new_key(small_store: Path):
     finally:
         conn.close()
     after = load_or_compute(small_store)
-    assert after.key != first.key and after.source == "updated"
+    assert after.key != first.key and after.source == "computed"
     scores = after.report.key_results.set_index("kr_id")
     assert scores.at["k4", "score"] == pytest.approx(0.2)
 

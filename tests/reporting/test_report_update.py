@@ -26,6 +26,7 @@ from pipelines.store.connection import open_store
 from pipelines.store.dataset import read_dataset
 from reporting.cache import load_or_compute
 from reporting.digest import frame_digest, report_digest
+from reporting.incremental import INCREMENTAL_VAR
 from reporting.versions import load_before_latest, verdict_before_latest
 
 FILES = {"cycles": "Cycles", "teams": "Teams", "objectives": "Objectives",
@@ -117,7 +118,13 @@ def differing(a: dict[str, str], b: dict[str, str]) -> list[str]:
 def weeks(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str, list[str]]]:
     """Each Monday's import into one store: (what changed, the cache's source, the frames
     where the cached report differs from a whole computation)."""
-    folder = tmp_path_factory.mktemp("weekly")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(INCREMENTAL_VAR, "1")  # updates are off by default (measured slower)
+        return mondays(tmp_path_factory.mktemp("weekly"))
+
+
+def mondays(folder: Path) -> list[tuple[str, str, list[str]]]:
+    """The month of Mondays, imported into one store in `folder`."""
     db = folder / "okr.duckdb"
     company = generate_demo()
     week = Week({k: v.copy() for k, v in company.tables.items()}, company.as_of)
