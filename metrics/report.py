@@ -156,6 +156,27 @@ def known_check_ins(dataset: Dataset, today: pd.Timestamp) -> KeyedCheckIns:
     return keyed_check_ins(known, dataset.key_results["kr_id"])
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A dataset as every part of the analysis starts from it: conformed, its as-of day,
+    its check-ins known by then (keyed) and its cycles' calendar."""
+
+    dataset: Dataset
+    today: pd.Timestamp
+    check_ins: KeyedCheckIns
+    calendar: pd.DataFrame
+
+
+def prepare(dataset: Dataset, as_of: date | None = None) -> Prepared:
+    """`dataset` ready for the analysis at `as_of` (default: its own as-of date, else today)."""
+    dataset = conform_dataset(dataset)
+    today = as_timestamp(as_of or dataset.reference_date())
+    check_ins = known_check_ins(dataset, today)
+    objectives, key_results = dataset.objectives, dataset.key_results
+    calendar = cycle_calendar(dataset.cycles, objectives, key_results, check_ins, today)
+    return Prepared(dataset, today, check_ins, calendar)
+
+
 def analyse(
     dataset: Dataset, config: HealthConfig = DEFAULT_CONFIG, as_of: date | None = None
 ) -> HealthReport:
@@ -172,11 +193,14 @@ def analyse_parts(
 ) -> tuple[HealthReport, KeyResultFrames]:
     """`analyse`, with its per-key-result part: computed here, or `rows` when the caller
     has them for this very dataset (an incremental update spliced them)."""
-    dataset = conform_dataset(dataset)
-    today = as_timestamp(as_of or dataset.reference_date())
-    check_ins = known_check_ins(dataset, today)
+    ready = prepare(dataset, as_of)
+    dataset, today, check_ins, calendar = (
+        ready.dataset,
+        ready.today,
+        ready.check_ins,
+        ready.calendar,
+    )
     objectives, key_results, teams = dataset.objectives, dataset.key_results, dataset.teams
-    calendar = cycle_calendar(dataset.cycles, objectives, key_results, check_ins, today)
     if rows is None:
         rows = key_result_frames(objectives, key_results, teams, check_ins, calendar, config)
     return assemble(dataset, check_ins, calendar, rows, today, config), rows
@@ -200,11 +224,14 @@ def verdict(
 ) -> Verdict:
     """`analyse`'s key results, objectives and stale list without the rest of the report
     (`rows`: its per-key-result part, when the caller has it for this dataset)."""
-    dataset = conform_dataset(dataset)
-    today = as_timestamp(dataset.reference_date())
-    check_ins = known_check_ins(dataset, today)
+    ready = prepare(dataset)
+    dataset, today, check_ins, calendar = (
+        ready.dataset,
+        ready.today,
+        ready.check_ins,
+        ready.calendar,
+    )
     objectives, key_results, teams = dataset.objectives, dataset.key_results, dataset.teams
-    calendar = cycle_calendar(dataset.cycles, objectives, key_results, check_ins, today)
     if rows is None:
         rows = key_result_frames(objectives, key_results, teams, check_ins, calendar, config)
     scores = rows.scores

@@ -31,14 +31,13 @@ import numpy as np
 import pandas as pd
 
 from metrics.config import DEFAULT_CONFIG, HealthConfig
-from metrics.conformed_frames import conform_dataset
-from metrics.progress.calendar import as_timestamp, cycle_calendar
 from metrics.report import (
     HealthReport,
     KeyResultFrames,
+    Prepared,
     assemble,
     key_result_frames,
-    known_check_ins,
+    prepare,
     quality_findings,
 )
 from pipelines.arrow import isin, positions
@@ -220,14 +219,14 @@ def update_report(
 ) -> Update:
     """The report of `dataset`, reusing `previous` for every objective outside `changed`
     and the objectives they touch (see the module's docstring)."""
-    dataset = conform_dataset(dataset)
-    spliced = update_rows(dataset, previous, changed, config, as_of)
-    today = as_timestamp(as_of or dataset.reference_date())
-    check_ins = known_check_ins(dataset, today)
+    ready = prepare(dataset, as_of)
+    spliced = update_rows(ready, previous, changed, config)
+    dataset = ready.dataset
     objectives, key_results = dataset.objectives, dataset.key_results
-    calendar = cycle_calendar(dataset.cycles, objectives, key_results, check_ins, today)
     findings = _lint(objectives, key_results, previous.lint, spliced.cycles, config)
-    report = assemble(dataset, check_ins, calendar, spliced.rows, today, config, findings)
+    report = assemble(
+        dataset, ready.check_ins, ready.calendar, spliced.rows, ready.today, config, findings
+    )
     return Update(report, spliced.rows, spliced.affected, len(objectives))
 
 
@@ -242,19 +241,16 @@ class Spliced:
 
 
 def update_rows(
-    dataset: Dataset,
+    ready: Prepared,
     previous: Previous,
     changed: set[str],
     config: HealthConfig = DEFAULT_CONFIG,
-    as_of: date | None = None,
 ) -> Spliced:
-    """The per-key-result part of `dataset`'s report (`metrics.report.key_result_frames`),
-    computed for the affected objectives only and spliced into `previous`'s."""
-    dataset = conform_dataset(dataset)
-    today = as_timestamp(as_of or dataset.reference_date())
-    check_ins = known_check_ins(dataset, today)
+    """The per-key-result part of a prepared dataset's report
+    (`metrics.report.key_result_frames`), computed for the affected objectives only and
+    spliced into `previous`'s."""
+    dataset, check_ins, calendar = ready.dataset, ready.check_ins, ready.calendar
     objectives, key_results, teams = dataset.objectives, dataset.key_results, dataset.teams
-    calendar = cycle_calendar(dataset.cycles, objectives, key_results, check_ins, today)
     rows = previous.rows
     ids = objectives["objective_id"].astype(str)
     moved = moved_cycles(previous.calendar, calendar)

@@ -20,7 +20,14 @@ import duckdb
 import pandas as pd
 
 from metrics.config import DEFAULT_CONFIG, HealthConfig
-from metrics.report import HealthReport, KeyResultFrames, Verdict, analyse, verdict
+from metrics.report import (
+    HealthReport,
+    KeyResultFrames,
+    Verdict,
+    analyse,
+    prepare,
+    verdict,
+)
 from metrics.report_update import update_rows
 from pipelines.store.connection import open_store, resolve_db_path
 from pipelines.store.dataset import Dataset, read_dataset
@@ -139,7 +146,7 @@ def _rows_before(
         found = previous_entry(cache_dir(path), "", marks)
         if found is None:
             return None
-        return update_rows(dataset, found.previous, found.changed, config).rows
+        return update_rows(prepare(dataset), found.previous, found.changed, config).rows
     except Exception as exc:  # an update that fails is a whole computation
         log.warning("before-latest: update failed (%s); computing whole", exc)
         return None
