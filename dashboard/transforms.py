@@ -15,6 +15,7 @@ from dashboard import links
 from dashboard.memo import memoized
 from metrics.progress.score_paths import check_in_scores
 from metrics.scores.bands import band_of, score_bands
+from pipelines.arrow import isin
 
 DAY = pd.Timedelta(days=1)
 
@@ -63,7 +64,7 @@ def delta(now: float | None, before: float | None) -> float | None:
 @memoized()
 def alignment_issues(links: pd.DataFrame, objectives: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Orphans, unsupported top objectives and broken links of the objectives shown."""
-    shown = links[links["objective_id"].isin(objectives["objective_id"])]
+    shown = links[isin(links["objective_id"], objectives["objective_id"]).to_numpy()]
     units = objectives.set_index("objective_id")[["team", "department", "score"]]
     shown = shown.join(units, on="objective_id")
     columns = ["objective_id", "cycle_id", "title", "department", "team", "owner", "score"]
@@ -164,7 +165,7 @@ def owner_objectives(
     cycle_id, objective_id, title, team, score, their key results (of all and of theirs)."""
     theirs = key_results[key_results["owner"] == owner]
     held = objectives[
-        (objectives["owner"] == owner) | objectives["objective_id"].isin(theirs["objective_id"])
+        (objectives["owner"] == owner) | isin(objectives["objective_id"], theirs["objective_id"])
     ]
     counts = theirs.groupby("objective_id").size().rename("owned_krs")
     out = held.join(counts, on="objective_id")

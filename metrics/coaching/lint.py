@@ -47,6 +47,8 @@ def per_text(values: pd.Series, rule: Callable[[str], Any]) -> pd.Series:
 
 def is_blank(values: pd.Series) -> pd.Series:
     """Missing, or nothing but whitespace."""
+    if pd.api.types.is_numeric_dtype(values):  # a column read with no text at all
+        return values.isna()
     return values.isna() | (values.fillna("").str.strip() == "")
 
 
@@ -137,7 +139,10 @@ def not_measurable(krs: pd.DataFrame) -> pd.DataFrame:
     Milestones and baselines are measurable by their nature (done or not; recorded or not)
     when their type is stated.
     """
-    stated = krs["stated_type"].fillna("").astype("str").str.strip().str.lower()
+    stated_type = krs["stated_type"]
+    if pd.api.types.is_numeric_dtype(stated_type):  # no type stated anywhere: all missing
+        stated_type = stated_type.astype("object")
+    stated = stated_type.fillna("").astype("str").str.strip().str.lower()
     done_or_not = stated.isin(DONE_OR_NOT_TYPES)
     no_target = krs["target_value"].isna() & (krs["range_low"].isna() | krs["range_high"].isna())
     has_number = lint_text.has_digit(krs["title"], lambda t: re.search(r"\d", t) is not None)
