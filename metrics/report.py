@@ -186,24 +186,21 @@ def analyse(
 
 
 def analyse_parts(
-    dataset: Dataset,
-    config: HealthConfig = DEFAULT_CONFIG,
-    as_of: date | None = None,
-    rows: KeyResultFrames | None = None,
+    dataset: Dataset, config: HealthConfig = DEFAULT_CONFIG, as_of: date | None = None
 ) -> tuple[HealthReport, KeyResultFrames]:
-    """`analyse`, with its per-key-result part: computed here, or `rows` when the caller
-    has them for this very dataset (an incremental update spliced them)."""
+    """`analyse`, with its per-key-result part (what the report cache keeps for an update)."""
     ready = prepare(dataset, as_of)
-    dataset, today, check_ins, calendar = (
-        ready.dataset,
-        ready.today,
-        ready.check_ins,
-        ready.calendar,
+    rows = ready_frames(ready, config)
+    report = assemble(ready.dataset, ready.check_ins, ready.calendar, rows, ready.today, config)
+    return report, rows
+
+
+def ready_frames(ready: Prepared, config: HealthConfig = DEFAULT_CONFIG) -> KeyResultFrames:
+    """The per-key-result part of a prepared dataset's report, every objective computed."""
+    data = ready.dataset
+    return key_result_frames(
+        data.objectives, data.key_results, data.teams, ready.check_ins, ready.calendar, config
     )
-    objectives, key_results, teams = dataset.objectives, dataset.key_results, dataset.teams
-    if rows is None:
-        rows = key_result_frames(objectives, key_results, teams, check_ins, calendar, config)
-    return assemble(dataset, check_ins, calendar, rows, today, config), rows
 
 
 @dataclass(frozen=True)
@@ -225,15 +222,9 @@ def verdict(
     """`analyse`'s key results, objectives and stale list without the rest of the report
     (`rows`: its per-key-result part, when the caller has it for this dataset)."""
     ready = prepare(dataset)
-    dataset, today, check_ins, calendar = (
-        ready.dataset,
-        ready.today,
-        ready.check_ins,
-        ready.calendar,
-    )
-    objectives, key_results, teams = dataset.objectives, dataset.key_results, dataset.teams
+    today, calendar, teams = ready.today, ready.calendar, ready.dataset.teams
     if rows is None:
-        rows = key_result_frames(objectives, key_results, teams, check_ins, calendar, config)
+        rows = ready_frames(ready, config)
     scores = rows.scores
     krs = key_result_units(scores.key_results, scores.objectives, teams)
     kr_status = status.key_result_status(krs, rows.kr_forecast, calendar)
@@ -288,11 +279,10 @@ def assemble(
     if findings is None:
         findings = quality_findings(objectives, key_results, config)
 
-    status_cols = STATUS_COLUMNS
     krs = _with_kr_columns(krs, kr_status, rows)
     link_cols = ["objective_id", "is_top", "status", "link", "parent_id", "broken", "depth"]
     objective_units = attach(
-        objective_units, obj_status[["objective_id", *status_cols]], "objective_id"
+        objective_units, obj_status[["objective_id", *STATUS_COLUMNS]], "objective_id"
     )
     objective_units = attach(
         objective_units, obj_forecast[["objective_id", "forecast"]], "objective_id"
